@@ -1,0 +1,29 @@
+#include "runtime/core/dtype.h"
+
+namespace xag::rt {
+
+const char* dtype_name(DType dt) noexcept {
+  switch (dt) {
+    case DType::Bool:
+      return "bool";
+    case DType::Int32:
+      return "int32";
+    case DType::Int64:
+      return "int64";
+    case DType::Float32:
+      return "float32";
+    case DType::Float64:
+      return "float64";
+  }
+  return "<bad dtype>";
+}
+
+std::optional<DType> dtype_from_name(std::string_view name) noexcept {
+  for (int i = 0; i < kNumDTypes; ++i) {
+    DType dt = static_cast<DType>(i);
+    if (name == dtype_name(dt)) return dt;
+  }
+  return std::nullopt;
+}
+
+}  // namespace xag::rt

@@ -1,0 +1,147 @@
+// Element types of tensors and NumPy's type-promotion rules for them.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string_view>
+
+#include "runtime/core/errors.h"
+
+namespace xag::rt {
+
+// The five dtypes of SPEC §3. The order is the promotion lattice's order (bool < int < float).
+enum class DType : uint8_t { Bool, Int32, Int64, Float32, Float64 };
+
+inline constexpr int kNumDTypes = 5;
+
+// Python-facing name: "bool", "int32", "int64", "float32", "float64".
+const char* dtype_name(DType dt) noexcept;
+
+// Parses a name as dtype_name() prints it (also "float"/"int" aliases are NOT accepted: callers
+// map Python's builtin types themselves).
+std::optional<DType> dtype_from_name(std::string_view name) noexcept;
+
+// Bytes per element.
+constexpr size_t dtype_size(DType dt) noexcept {
+  switch (dt) {
+    case DType::Bool:
+      return 1;
+    case DType::Int32:
+      return 4;
+    case DType::Int64:
+      return 8;
+    case DType::Float32:
+      return 4;
+    case DType::Float64:
+      return 8;
+  }
+  return 0;
+}
+
+constexpr bool is_floating(DType dt) noexcept {
+  return dt == DType::Float32 || dt == DType::Float64;
+}
+constexpr bool is_integer(DType dt) noexcept {
+  return dt == DType::Int32 || dt == DType::Int64;
+}
+
+// NumPy 1.24 array-with-array promotion (np.result_type of two arrays), restricted to our dtypes:
+//   bool + X      -> X
+//   int32 + int64 -> int64
+//   int32 + float32 -> float64, int64 + float32 -> float64   (float32 cannot hold every int32)
+//   float32 + float64 -> float64
+// Value-based casting of Python scalars (NumPy's "weak" scalars) is NOT modelled here: the Python
+// layer turns a Python int into an int32 tensor first (SPEC §3), so `f32 + 1` is float64 unless
+// that layer chooses the tensor's dtype for the literal.
+constexpr DType promote(DType a, DType b) noexcept {
+  if (a == b) return a;
+  if (a == DType::Bool) return b;
+  if (b == DType::Bool) return a;
+  const bool fa = is_floating(a), fb = is_floating(b);
+  if (!fa && !fb) return DType::Int64;  // int32 with int64
+  if (fa && fb) return DType::Float64;  // float32 with float64
+  // One integer, one float: float64 unless the float is float64 anyway -> always float64.
+  return DType::Float64;
+}
+
+// The dtype NumPy gives unary float functions (exp, log, sqrt, sin, tanh, ...) of `dt`:
+// floats keep their type, int32/int64 -> float64. NumPy gives float16 for bool; we have no
+// float16 and use float32.
+constexpr DType float_result(DType dt) noexcept {
+  if (is_floating(dt)) return dt;
+  return dt == DType::Bool ? DType::Float32 : DType::Float64;
+}
+
+// C++ element type of each dtype.
+template <DType D>
+struct DTypeToCpp;
+template <>
+struct DTypeToCpp<DType::Bool> {
+  using type = bool;
+};
+template <>
+struct DTypeToCpp<DType::Int32> {
+  using type = int32_t;
+};
+template <>
+struct DTypeToCpp<DType::Int64> {
+  using type = int64_t;
+};
+template <>
+struct DTypeToCpp<DType::Float32> {
+  using type = float;
+};
+template <>
+struct DTypeToCpp<DType::Float64> {
+  using type = double;
+};
+template <DType D>
+using cpp_type_t = typename DTypeToCpp<D>::type;
+
+// dtype_of<T> maps a C++ element type back to its DType (compile error for other types).
+template <class T>
+struct CppToDType;
+template <>
+struct CppToDType<bool> {
+  static constexpr DType value = DType::Bool;
+};
+template <>
+struct CppToDType<int32_t> {
+  static constexpr DType value = DType::Int32;
+};
+template <>
+struct CppToDType<int64_t> {
+  static constexpr DType value = DType::Int64;
+};
+template <>
+struct CppToDType<float> {
+  static constexpr DType value = DType::Float32;
+};
+template <>
+struct CppToDType<double> {
+  static constexpr DType value = DType::Float64;
+};
+template <class T>
+inline constexpr DType dtype_of = CppToDType<T>::value;
+
+// Calls fn(T{}) with T the C++ type of `dt` and returns its result. Write kernels once as a generic
+// lambda: dispatch_dtype(dt, [&](auto tag) { using T = decltype(tag); ... });
+template <class Fn>
+decltype(auto) dispatch_dtype(DType dt, Fn&& fn) {
+  switch (dt) {
+    case DType::Bool:
+      return fn(bool{});
+    case DType::Int32:
+      return fn(int32_t{});
+    case DType::Int64:
+      return fn(int64_t{});
+    case DType::Float32:
+      return fn(float{});
+    case DType::Float64:
+      return fn(double{});
+  }
+  throw InternalError("dispatch_dtype: bad dtype value");
+}
+
+}  // namespace xag::rt

@@ -1,0 +1,141 @@
+// Tensor: a value-semantics handle to a dense, C-contiguous array. Copies share the buffer (cheap);
+// ops never write into their inputs, so sharing is invisible to users. Buffers are 64-byte aligned.
+// Tensors of at most 8 bytes (every 0-d tensor) keep their data inline in the handle, so scalar
+// ops never touch the heap.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <initializer_list>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "runtime/core/dtype.h"
+#include "runtime/core/errors.h"
+#include "runtime/core/shape.h"
+
+namespace xag::rt {
+
+class Tensor {
+ public:
+  static constexpr size_t kInlineBytes = 8;
+  static constexpr size_t kAlignment = 64;
+
+  // An undefined tensor (defined() is false); executors use it for empty slots.
+  Tensor() = default;
+
+  // Uninitialized contents. Throws InvalidArgumentError for negative/unknown dims.
+  static Tensor empty(DType dtype, const Shape& shape);
+  static Tensor zeros(DType dtype, const Shape& shape);
+  // Every element set to `value` converted to dtype (as NumPy's astype would).
+  static Tensor full(DType dtype, const Shape& shape, double value);
+
+  // A 0-d tensor holding v; no heap allocation.
+  template <class T>
+  static Tensor scalar(T v) {
+    Tensor t;
+    t.init_meta(dtype_of<T>, Shape{});
+    std::memcpy(t.inline_, &v, sizeof(T));
+    return t;
+  }
+  // A 0-d tensor of `dtype` holding `v` converted like a cast.
+  static Tensor scalar(DType dtype, double v);
+
+  // Copies `values` (row-major) into a new tensor of shape `shape`; sizes must agree.
+  template <class T>
+  static Tensor from_vector(const std::vector<T>& values, const Shape& shape) {
+    return from_raw(dtype_of<T>, shape, values.data(), values.size());
+  }
+  template <class T>
+  static Tensor from_values(std::initializer_list<T> values, const Shape& shape) {
+    return from_raw(dtype_of<T>, shape, values.begin(), values.size());
+  }
+  // Copy of `count` elements at `src` (count must equal shape's element count).
+  static Tensor from_raw(DType dtype, const Shape& shape, const void* src, size_t count);
+
+  // Zero-copy view of external, C-contiguous memory (e.g. a NumPy array). `data` must be aligned to
+  // the element size and stay valid while `owner` lives; the tensor keeps `owner` alive. The
+  // runtime never writes through such a tensor.
+  static Tensor from_external(DType dtype, const Shape& shape, const void* data,
+                              std::shared_ptr<const void> owner);
+
+  bool defined() const { return defined_; }
+  DType dtype() const { return dtype_; }
+  const Shape& shape() const { return shape_; }
+  int rank() const { return shape_.rank(); }
+  bool is_scalar() const { return shape_.rank() == 0; }
+  int64_t num_elements() const { return numel_; }
+  size_t nbytes() const { return static_cast<size_t>(numel_) * dtype_size(dtype_); }
+
+  const void* raw_data() const { return data_ ? data_ : inline_; }
+  // Mutable access is for kernels filling freshly made outputs only.
+  void* raw_data() { return data_ ? data_ : inline_; }
+
+  // Typed access; throws InternalError when T does not match dtype().
+  template <class T>
+  const T* data() const {
+    check_type(dtype_of<T>);
+    return static_cast<const T*>(raw_data());
+  }
+  template <class T>
+  T* data() {
+    check_type(dtype_of<T>);
+    return static_cast<T*>(raw_data());
+  }
+
+  // The single element converted to T (like int()/float()/bool() on a NumPy scalar). Throws
+  // InvalidArgumentError when the tensor does not have exactly one element.
+  template <class T>
+  T item() const {
+    check_single_element();
+    return dispatch_dtype(dtype_, [&](auto tag) -> T {
+      using S = decltype(tag);
+      S v;
+      std::memcpy(&v, raw_data(), sizeof(S));
+      return static_cast<T>(v);
+    });
+  }
+
+  // A deep copy with its own (inline or heap) storage.
+  Tensor copy() const;
+  // Same data viewed with another shape of the same element count (no copy).
+  Tensor reshaped(const Shape& shape) const;
+  // Element-wise conversion (NumPy astype); returns *this when dtype already matches.
+  Tensor cast(DType dtype) const;
+
+  // True when both tensors' elements live in the same memory.
+  bool shares_buffer_with(const Tensor& other) const;
+  // True when this handle may be written in place: its storage is inline or an internal heap
+  // buffer that no other handle references (executors reuse such outputs, see run_into).
+  bool is_exclusively_owned() const;
+  // The keep-alive owner of heap/external storage (null for inline data); NumPy interop holds it.
+  std::shared_ptr<const void> owner() const { return owner_; }
+
+  // Exact element-wise equality of dtype, shape and values (NaN != NaN). For tests.
+  bool equals(const Tensor& other) const;
+
+  // NumPy-like text, e.g. "[[1 2]\n [3 4]]", "3.5", "True"; used by ag.print.
+  std::string to_string() const;
+
+ private:
+  void init_meta(DType dtype, const Shape& shape);
+  void allocate();
+  void check_type(DType expected) const {
+    if (expected != dtype_) type_mismatch(expected);
+  }
+  [[noreturn]] void type_mismatch(DType expected) const;
+  void check_single_element() const;
+
+  std::shared_ptr<const void> owner_;  // heap buffer or external keep-alive; null when inline
+  void* data_ = nullptr;               // null: the data is inline_
+  Shape shape_;
+  int64_t numel_ = 0;
+  DType dtype_ = DType::Float32;
+  bool defined_ = false;
+  bool external_ = false;
+  alignas(8) unsigned char inline_[kInlineBytes] = {};
+};
+
+}  // namespace xag::rt

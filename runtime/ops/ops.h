@@ -1,0 +1,88 @@
+// The two entry points of the runtime's op library: static inference (graph building) and eager
+// execution on the CPU kernels (eager mode and the executor).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "runtime/core/dtype.h"
+#include "runtime/core/shape.h"
+#include "runtime/core/tensor.h"
+#include "runtime/ops/attrs.h"
+
+namespace xag::rt {
+
+enum class OpKind : uint16_t {
+#define XAG_OP(name, py_name, arity, category) name,
+#include "runtime/ops/op_kinds.def"
+#undef XAG_OP
+};
+
+inline constexpr int kNumOpKinds = 0
+#define XAG_OP(name, py_name, arity, category) +1
+#include "runtime/ops/op_kinds.def"
+#undef XAG_OP
+    ;
+
+enum class OpCategory : uint8_t {
+  Unary,
+  Binary,
+  Compare,
+  Logical,
+  Select,
+  Reduce,
+  Linalg,
+  Shape,
+  Construct,
+  Random,
+  Nn,
+  Misc
+};
+
+// Python-facing name from op_kinds.def, e.g. "reduce_sum".
+const char* op_name(OpKind op) noexcept;
+// Number of tensor inputs; -1 when variable (see op_kinds.def).
+int op_arity(OpKind op) noexcept;
+OpCategory op_category(OpKind op) noexcept;
+// Inverse of op_name.
+std::optional<OpKind> op_from_name(std::string_view name) noexcept;
+
+// Static type of a value in a graph: dims may be kUnknownDim.
+struct TensorSpec {
+  DType dtype = DType::Float32;
+  Shape shape;
+
+  friend bool operator==(const TensorSpec& a, const TensorSpec& b) {
+    return a.dtype == b.dtype && a.shape == b.shape;
+  }
+  friend bool operator!=(const TensorSpec& a, const TensorSpec& b) { return !(a == b); }
+  std::string to_string() const;  // "float32(2, 3)"
+};
+
+// Output dtype and shape of `op` applied to inputs of the given specs. Works with unknown dims
+// (the result then has unknown dims where they depend on them, or on input values such as
+// range's limit). Throws InvalidArgumentError naming the op and the offending shapes/dtypes.
+TensorSpec infer(OpKind op, const TensorSpec* inputs, size_t n, const OpAttrs& attrs);
+
+// Runs `op` eagerly on the CPU and returns a fresh result. Throws InvalidArgumentError on bad
+// input (and CancelledError when interrupted inside a long kernel).
+Tensor run(OpKind op, const Tensor* inputs, size_t n, const OpAttrs& attrs);
+
+// As run(), but writes the result into `out`, reusing its storage when `out` already has the
+// result's dtype and shape, is exclusively owned and does not alias an input; otherwise `out` is
+// replaced by a fresh tensor. Lets an executor run a loop body without per-iteration allocation.
+void run_into(OpKind op, const Tensor* inputs, size_t n, const OpAttrs& attrs, Tensor& out);
+
+// Convenience overloads for C++ callers and tests.
+inline Tensor run(OpKind op, std::initializer_list<Tensor> inputs, const OpAttrs& attrs = {}) {
+  return run(op, inputs.begin(), inputs.size(), attrs);
+}
+inline TensorSpec infer(OpKind op, std::initializer_list<TensorSpec> inputs,
+                        const OpAttrs& attrs = {}) {
+  return infer(op, inputs.begin(), inputs.size(), attrs);
+}
+
+}  // namespace xag::rt
