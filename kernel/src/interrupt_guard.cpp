@@ -1,0 +1,150 @@
+#include "interrupt_guard.hpp"
+
+#include <Python.h>
+#include <pthread.h>
+#include <signal.h>
+#include <time.h>
+
+#include <atomic>
+#include <cerrno>
+#include <cstddef>
+
+namespace xag {
+namespace {
+
+constexpr int kMaxCallbacks = 16;
+
+struct callback_slot {
+  std::atomic<bool> taken{false};
+  std::atomic<xag_interrupt_callback> fn{nullptr};
+  std::atomic<void*> data{nullptr};
+};
+
+std::atomic<unsigned long long> g_interrupt_count{0};
+callback_slot g_callbacks[kMaxCallbacks];
+
+// The handler we chain to. Only written while SIGINT is blocked in every thread that could run
+// on_sigint, so the handler never sees a half-written value.
+struct sigaction g_previous;
+
+void on_sigint(int sig, siginfo_t* info, void* context) {
+  int saved_errno = errno;
+  g_interrupt_count.fetch_add(1, std::memory_order_relaxed);
+  for (callback_slot& slot : g_callbacks) {
+    xag_interrupt_callback fn = slot.fn.load(std::memory_order_acquire);
+    if (fn != nullptr) fn(slot.data.load(std::memory_order_acquire));
+  }
+  if (g_previous.sa_flags & SA_SIGINFO) {
+    if (g_previous.sa_sigaction != nullptr) g_previous.sa_sigaction(sig, info, context);
+  } else if (g_previous.sa_handler != SIG_DFL && g_previous.sa_handler != SIG_IGN &&
+             g_previous.sa_handler != nullptr) {
+    g_previous.sa_handler(sig);
+  }
+  errno = saved_errno;
+}
+
+bool is_ours(const struct sigaction& action) {
+  return (action.sa_flags & SA_SIGINFO) && action.sa_sigaction == &on_sigint;
+}
+
+// Installs on_sigint unless it is already there. If user code replaced the handler (e.g.
+// `signal.signal(SIGINT, f)` re-installs Python's C handler), we chain to the new one. When the
+// handler is SIG_DFL or SIG_IGN, the user asked for exactly that: leave it alone.
+void ensure_chain() {
+  struct sigaction current;
+  if (sigaction(SIGINT, nullptr, &current) != 0 || is_ours(current)) return;
+  if (!(current.sa_flags & SA_SIGINFO) &&
+      (current.sa_handler == SIG_DFL || current.sa_handler == SIG_IGN)) {
+    return;
+  }
+  g_previous = current;
+  struct sigaction ours = current;
+  ours.sa_flags = (current.sa_flags | SA_SIGINFO) & ~SA_RESETHAND;
+  ours.sa_sigaction = &on_sigint;
+  sigaction(SIGINT, &ours, nullptr);
+}
+
+// Takes a SIGINT that is pending on this thread or the process, without running a handler.
+void drop_pending_sigint() {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGINT);
+  struct timespec zero = {0, 0};
+  while (sigtimedwait(&set, nullptr, &zero) == SIGINT) {
+  }
+}
+
+// Python may have noted a SIGINT while no cell ran (its handler only sets a flag). Running the
+// pending handlers now and dropping their exception keeps a stale interrupt from hitting the
+// next cell or a completion request. Needs the GIL.
+void clear_python_pending_signals() {
+  if (Py_IsInitialized() && PyGILState_Check()) {
+    PyObject *type, *value, *traceback;
+    PyErr_Fetch(&type, &value, &traceback);
+    if (PyErr_CheckSignals() != 0) PyErr_Clear();
+    PyErr_Restore(type, value, traceback);
+  }
+}
+
+void set_sigint_mask(int how) {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGINT);
+  pthread_sigmask(how, &set, nullptr);
+}
+
+unsigned long long api_interrupt_count() {
+  return g_interrupt_count.load(std::memory_order_relaxed);
+}
+
+int api_add_callback(xag_interrupt_callback fn, void* data) {
+  if (fn == nullptr) return -1;
+  for (int i = 0; i < kMaxCallbacks; ++i) {
+    if (!g_callbacks[i].taken.exchange(true, std::memory_order_acq_rel)) {
+      // Publish data before fn: the handler reads fn first and only then data.
+      g_callbacks[i].data.store(data, std::memory_order_release);
+      g_callbacks[i].fn.store(fn, std::memory_order_release);
+      return i;
+    }
+  }
+  return -1;
+}
+
+void api_remove_callback(int id) {
+  if (id < 0 || id >= kMaxCallbacks) return;
+  g_callbacks[id].fn.store(nullptr, std::memory_order_release);
+  g_callbacks[id].data.store(nullptr, std::memory_order_release);
+  g_callbacks[id].taken.store(false, std::memory_order_release);
+}
+
+const xag_interrupt_api g_api = {XAG_INTERRUPT_API_VERSION, &api_interrupt_count, &api_add_callback,
+                                 &api_remove_callback};
+
+}  // namespace
+
+void block_sigint() {
+  set_sigint_mask(SIG_BLOCK);
+}
+
+void install_sigint_chain() {
+  ensure_chain();
+}
+
+const xag_interrupt_api& interrupt_api() {
+  return g_api;
+}
+
+interrupt_scope::interrupt_scope() {
+  drop_pending_sigint();
+  clear_python_pending_signals();
+  ensure_chain();
+  set_sigint_mask(SIG_UNBLOCK);
+}
+
+interrupt_scope::~interrupt_scope() {
+  set_sigint_mask(SIG_BLOCK);
+  drop_pending_sigint();
+  clear_python_pending_signals();
+}
+
+}  // namespace xag

@@ -1,0 +1,40 @@
+// SIGINT handling for a kernel whose main thread both serves the shell socket and runs cells.
+//
+// xeus 2.4.1 has no interrupt hook, so the kernelspec says "interrupt_mode": "signal" and
+// Jupyter sends SIGINT to the process. A SIGINT delivered to a xeus/zmq thread, or to the main
+// thread while it waits in zmq::poll, kills the kernel. So:
+//   1. block_sigint() runs first in main(), before any thread exists: every thread created later
+//      (xeus, zmq, IPython's history saver) inherits the blocked mask.
+//   2. Python installs its own SIGINT handler at start-up; install_sigint_chain() then puts ours
+//      in front of it (counts, runs the runtime's callbacks, chains to Python's).
+//   3. interrupt_scope wraps each execute_request on the main thread: it drops any SIGINT that
+//      arrived while idle, unblocks SIGINT on this thread only, and blocks it again on exit.
+#ifndef XAG_KERNEL_INTERRUPT_GUARD_HPP
+#define XAG_KERNEL_INTERRUPT_GUARD_HPP
+
+#include "xautograph/interrupt_api.h"
+
+namespace xag {
+
+/// Blocks SIGINT in the calling thread (and thus in all threads it creates later).
+void block_sigint();
+
+/// Puts the kernel's SIGINT handler in front of whatever handler is installed now.
+void install_sigint_chain();
+
+/// The C table handed to native code through the `xautograph_kernel._interrupt_api` capsule.
+const xag_interrupt_api& interrupt_api();
+
+/// RAII: SIGINT is deliverable to the main thread only while an instance is alive.
+/// Construct and destroy it with the GIL held: it clears interrupts Python noted while idle.
+class interrupt_scope {
+ public:
+  interrupt_scope();
+  ~interrupt_scope();
+  interrupt_scope(const interrupt_scope&) = delete;
+  interrupt_scope& operator=(const interrupt_scope&) = delete;
+};
+
+}  // namespace xag
+
+#endif
