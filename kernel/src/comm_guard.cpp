@@ -1,55 +1,31 @@
 #include "comm_guard.hpp"
 
-#include <utility>
+#include <iostream>
+#include <set>
 
-#include "xeus/xserver_shell_main.hpp"
+#include "nlohmann/json.hpp"
+#include "xeus/xcomm.hpp"
+#include "xeus/xinterpreter.hpp"
+
+namespace nl = nlohmann;
 
 namespace xag {
-namespace {
 
-// Forwards everything to the wrapped server; shell messages pass through screen() first.
-class comm_guard_server final : public xeus::xserver {
- public:
-  explicit comm_guard_server(std::unique_ptr<xeus::xserver> inner) : p_inner(std::move(inner)) {
-    p_inner->register_shell_listener([this](xeus::xmessage msg) { screen(std::move(msg)); });
-    p_inner->register_control_listener(
-        [this](xeus::xmessage msg) { notify_control_listener(std::move(msg)); });
-    p_inner->register_stdin_listener(
-        [this](xeus::xmessage msg) { notify_stdin_listener(std::move(msg)); });
-    p_inner->register_internal_listener(
-        [this](nl::json msg) { return notify_internal_listener(std::move(msg)); });
-  }
-
- private:
-  void screen(xeus::xmessage msg) { notify_shell_listener(std::move(msg)); }
-
-  xeus::xcontrol_messenger& get_control_messenger_impl() override {
-    return p_inner->get_control_messenger();
-  }
-  void send_shell_impl(xeus::xmessage msg) override { p_inner->send_shell(std::move(msg)); }
-  void send_control_impl(xeus::xmessage msg) override { p_inner->send_control(std::move(msg)); }
-  void send_stdin_impl(xeus::xmessage msg) override { p_inner->send_stdin(std::move(msg)); }
-  void publish_impl(xeus::xpub_message msg, xeus::channel c) override {
-    p_inner->publish(std::move(msg), c);
-  }
-  void start_impl(xeus::xpub_message msg) override { p_inner->start(std::move(msg)); }
-  void abort_queue_impl(const listener& l, long polling_interval) override {
-    p_inner->abort_queue(l, polling_interval);
-  }
-  void stop_impl() override { p_inner->stop(); }
-  void update_config_impl(xeus::xconfiguration& config) const override {
-    p_inner->update_config(config);
-  }
-
-  std::unique_ptr<xeus::xserver> p_inner;
-};
-
-}  // namespace
-
-std::unique_ptr<xeus::xserver> make_comm_guard_server(xeus::xcontext& context,
-                                                      const xeus::xconfiguration& config,
-                                                      nl::json::error_handler_t eh) {
-  return std::make_unique<comm_guard_server>(xeus::make_xserver_shell_main(context, config, eh));
+void ensure_comm_target(const std::string& target_name) {
+  static std::set<std::string> placeholders;
+  xeus::xcomm_manager& manager = xeus::get_interpreter().comm_manager();
+  // target() inserts a default xtarget (empty name) when the name is unknown; a registered one
+  // carries its name. The empty name is ambiguous, so it is handled by the placeholder set.
+  const xeus::xtarget* target = manager.target(target_name);
+  bool registered =
+      target_name.empty() ? placeholders.count(target_name) != 0 : target->name() == target_name;
+  if (registered) return;
+  placeholders.insert(target_name);
+  manager.register_comm_target(target_name, [](xeus::xcomm&& comm, xeus::xmessage request) {
+    std::cerr << "xautograph: no comm target registered: "
+              << request.content().value("target_name", std::string()) << std::endl;
+    comm.close(nl::json::object(), nl::json::object(), xeus::buffer_sequence());
+  });
 }
 
 }  // namespace xag

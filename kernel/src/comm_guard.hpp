@@ -1,21 +1,21 @@
-// A server that wraps xeus's shell-on-main-thread server and screens shell messages before the
-// kernel core sees them.
+// Keeps kernel-side comms with an unregistered target from crashing the kernel.
+//
+// xeus-python 0.14.3 builds a kernel-side Comm on `comm_manager().target(name)`, an inline xeus
+// 2.4.1 function that inserts a default xtarget (null manager) for an unknown name; the next
+// register_comm dereferences that null manager and the process dies (e.g. `Comm(target_name=
+// 'foo')` in a cell). Frontend targets such as "jupyter.widget" are normally unknown to the
+// kernel, so this is an ordinary situation, not a misuse.
 #ifndef XAG_KERNEL_COMM_GUARD_HPP
 #define XAG_KERNEL_COMM_GUARD_HPP
 
-#include <memory>
-
-#include "nlohmann/json.hpp"
-#include "xeus/xeus_context.hpp"
-#include "xeus/xkernel_configuration.hpp"
-#include "xeus/xserver.hpp"
+#include <string>
 
 namespace xag {
 
-/// Server builder for xeus::xkernel: xeus::make_xserver_shell_main plus the comm guard.
-std::unique_ptr<xeus::xserver> make_comm_guard_server(xeus::xcontext& context,
-                                                      const xeus::xconfiguration& config,
-                                                      nl::json::error_handler_t eh);
+/// Makes sure `target_name` has a complete xtarget before a kernel-side comm is created for it.
+/// A target we add this way answers a frontend's comm_open like an unknown target does in
+/// ipykernel: it closes the comm at once. Call on the main thread (with the GIL, as from Python).
+void ensure_comm_target(const std::string& target_name);
 
 }  // namespace xag
 

@@ -1,7 +1,9 @@
 // The built-in Python module `xautograph_kernel`: what the kernel offers to Python code and to
 // native extensions running inside it (see xautograph/interrupt_api.h).
+#include "comm_guard.hpp"
 #include "interrupt_guard.hpp"
 #include "pybind11/embed.h"
+#include "pybind11/stl.h"
 
 namespace py = pybind11;
 
@@ -13,4 +15,6 @@ PYBIND11_EMBEDDED_MODULE(xautograph_kernel, m) {
   m.def(
       "interrupt_count", [] { return xag::interrupt_api().interrupt_count(); },
       "Number of SIGINTs the kernel received while a cell was running.");
+  m.def("_ensure_comm_target", &xag::ensure_comm_target, py::arg("target_name"),
+        "Gives an unregistered comm target a complete entry before a kernel-side comm uses it.");
 }

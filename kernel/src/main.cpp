@@ -1,5 +1,5 @@
 // Assembles the xautograph kernel: Debian's embedded Python 3.11, our interpreter, IPython-backed
-// history, the comm-guarding server and xeus-python's debugger.
+// history, xeus's shell-on-main-thread server and xeus-python's debugger.
 #include <Python.h>
 
 #include <cstdlib>
@@ -9,7 +9,6 @@
 #include <string>
 #include <utility>
 
-#include "comm_guard.hpp"
 #include "history_manager.hpp"
 #include "interpreter.hpp"
 #include "interrupt_guard.hpp"
@@ -19,6 +18,7 @@
 #include "xeus/xeus_context.hpp"
 #include "xeus/xkernel.hpp"
 #include "xeus/xkernel_configuration.hpp"
+#include "xeus/xserver_shell_main.hpp"
 #include "zmq.hpp"
 
 #ifndef XAG_VERSION
@@ -68,7 +68,7 @@ int run_kernel(const std::string& connection_file) {
 
   if (connection_file.empty()) {
     xeus::xkernel kernel(xeus::get_user_name(), std::move(context), std::move(interpreter),
-                         xag::make_comm_guard_server, xag::make_history_manager(), nullptr,
+                         xeus::make_xserver_shell_main, xag::make_history_manager(), nullptr,
                          xpyt::make_python_debugger, debugger_config);
     const xeus::xconfiguration& config = kernel.get_config();
     std::clog << "xautograph: no connection file given; connect with this kernel.json:\n"
@@ -86,7 +86,7 @@ int run_kernel(const std::string& connection_file) {
     kernel.start();
   } else {
     xeus::xkernel kernel(xeus::load_configuration(connection_file), xeus::get_user_name(),
-                         std::move(context), std::move(interpreter), xag::make_comm_guard_server,
+                         std::move(context), std::move(interpreter), xeus::make_xserver_shell_main,
                          xag::make_history_manager(), nullptr, xpyt::make_python_debugger,
                          debugger_config);
     kernel.start();
@@ -111,7 +111,8 @@ int main(int argc, char* argv[]) {
   configure_python(config);
   int status = 0;
   try {
-    py::scoped_interpreter python(&config, argc, argv, /*add_program_dir_to_path=*/false);
+    // sys.argv is just the program: XPythonShellApp parses sys.argv and would warn about -f.
+    py::scoped_interpreter python(&config, 1, argv, /*add_program_dir_to_path=*/false);
     // Python has installed its SIGINT handler; put the kernel's in front of it.
     xag::install_sigint_chain();
     status = run_kernel(option_value(argc, argv, "-f", "--connection-file"));

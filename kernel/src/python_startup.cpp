@@ -9,6 +9,9 @@ namespace {
 
 // Runs with `shell` (the XPythonShell) in a private namespace.
 //
+// comms: see comm_guard.hpp; xeus-python's Comm class is wrapped so the target is complete
+// before the C++ comm is built.
+//
 // ename: XPythonShell._showtraceback stores str(etype), i.e. "<class 'NameError'>"; Jupyter
 // clients (and nbclient's allow_error_names) expect the class name, like ipykernel sends.
 //
@@ -31,6 +34,32 @@ def _xag_showtraceback(self, etype, evalue, stb):
 
 
 shell._showtraceback = types.MethodType(_xag_showtraceback, shell)
+
+# Outputs in the history database, so history requests with output=True return them.
+shell.history_manager.db_log_output = True
+
+
+def _xag_guard_comms():
+    import xautograph_kernel
+    module = sys.modules.get("ipykernel.comm")
+    base = getattr(module, "Comm", None)
+    if base is None or getattr(base, "_xag_guarded", False):
+        return
+
+    class Comm(base):
+        _xag_guarded = True
+
+        def __init__(self, target_name="", *args, **kwargs):
+            xautograph_kernel._ensure_comm_target(str(target_name))
+            super().__init__(target_name, *args, **kwargs)
+
+    Comm.__module__ = base.__module__
+    Comm.__qualname__ = base.__qualname__
+    Comm.__doc__ = base.__doc__
+    module.Comm = Comm
+
+
+_xag_guard_comms()
 
 
 def _xag_load_kernel_hooks(shell):
