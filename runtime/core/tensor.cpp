@@ -1,0 +1,220 @@
+#include "runtime/core/tensor.h"
+
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <limits>
+
+#include "runtime/core/convert.h"
+
+namespace xag::rt {
+
+void Tensor::init_meta(DType dtype, const Shape& shape) {
+  dtype_ = dtype;
+  shape_ = shape;
+  numel_ = 1;
+  for (int64_t d : shape) {
+    if (d < 0) {
+      throw InvalidArgumentError("cannot create a tensor of shape " + shape.to_string() +
+                                 ": dimensions must be non-negative and known");
+    }
+    numel_ *= d;
+  }
+  defined_ = true;
+  external_ = false;
+  data_ = nullptr;
+  owner_.reset();
+}
+
+void Tensor::allocate() {
+  const size_t bytes = nbytes();
+  if (bytes <= kInlineBytes) return;  // inline_ holds it
+  // Round up so aligned_alloc's size is a multiple of the alignment (required by C11).
+  const size_t rounded = (bytes + kAlignment - 1) / kAlignment * kAlignment;
+  void* p = std::aligned_alloc(kAlignment, rounded);
+  if (!p) throw std::bad_alloc();
+  owner_ = std::shared_ptr<const void>(p, [](const void* q) { std::free(const_cast<void*>(q)); });
+  data_ = p;
+}
+
+Tensor Tensor::empty(DType dtype, const Shape& shape) {
+  Tensor t;
+  t.init_meta(dtype, shape);
+  t.allocate();
+  return t;
+}
+
+Tensor Tensor::zeros(DType dtype, const Shape& shape) {
+  Tensor t = empty(dtype, shape);
+  std::memset(t.raw_data(), 0, t.nbytes());
+  return t;
+}
+
+Tensor Tensor::full(DType dtype, const Shape& shape, double value) {
+  Tensor t = empty(dtype, shape);
+  dispatch_dtype(dtype, [&](auto tag) {
+    using T = decltype(tag);
+    const T v = convert<T>(value);
+    T* p = static_cast<T*>(t.raw_data());
+    for (int64_t i = 0; i < t.numel_; ++i) p[i] = v;
+  });
+  return t;
+}
+
+Tensor Tensor::scalar(DType dtype, double v) {
+  return full(dtype, Shape{}, v);
+}
+
+Tensor Tensor::from_raw(DType dtype, const Shape& shape, const void* src, size_t count) {
+  Tensor t = empty(dtype, shape);
+  if (static_cast<int64_t>(count) != t.numel_) {
+    throw InvalidArgumentError("cannot make a tensor of shape " + shape.to_string() + " from " +
+                               std::to_string(count) + " values");
+  }
+  if (count) std::memcpy(t.raw_data(), src, t.nbytes());
+  return t;
+}
+
+Tensor Tensor::from_external(DType dtype, const Shape& shape, const void* data,
+                             std::shared_ptr<const void> owner) {
+  Tensor t;
+  t.init_meta(dtype, shape);
+  t.data_ = const_cast<void*>(data);
+  t.owner_ = std::move(owner);
+  t.external_ = true;
+  return t;
+}
+
+Tensor Tensor::copy() const {
+  if (!defined_) return Tensor();
+  Tensor t = empty(dtype_, shape_);
+  if (nbytes()) std::memcpy(t.raw_data(), raw_data(), nbytes());
+  return t;
+}
+
+Tensor Tensor::reshaped(const Shape& shape) const {
+  Shape s = shape;
+  int64_t n = 1;
+  for (int64_t d : s) n *= d < 0 ? 0 : d;
+  if (n != numel_ || !s.is_fully_defined()) {
+    throw InvalidArgumentError("reshape: cannot reshape a tensor of shape " + shape_.to_string() +
+                               " into shape " + shape.to_string());
+  }
+  Tensor t = *this;
+  t.shape_ = s;
+  return t;
+}
+
+Tensor Tensor::cast(DType dtype) const {
+  if (dtype == dtype_) return *this;
+  Tensor out = empty(dtype, shape_);
+  convert_buffer(dtype_, raw_data(), dtype, out.raw_data(), numel_);
+  return out;
+}
+
+bool Tensor::shares_buffer_with(const Tensor& other) const {
+  if (!defined_ || !other.defined_ || nbytes() == 0 || other.nbytes() == 0) return false;
+  const char* a = static_cast<const char*>(raw_data());
+  const char* b = static_cast<const char*>(other.raw_data());
+  return a < b + other.nbytes() && b < a + nbytes();
+}
+
+bool Tensor::is_exclusively_owned() const {
+  if (!defined_ || external_) return false;
+  if (!data_) return true;
+  return owner_.use_count() == 1;
+}
+
+bool Tensor::equals(const Tensor& other) const {
+  if (dtype_ != other.dtype_ || shape_ != other.shape_ || defined_ != other.defined_) return false;
+  return dispatch_dtype(dtype_, [&](auto tag) {
+    using T = decltype(tag);
+    const T* a = static_cast<const T*>(raw_data());
+    const T* b = static_cast<const T*>(other.raw_data());
+    for (int64_t i = 0; i < numel_; ++i)
+      if (!(a[i] == b[i])) return false;
+    return true;
+  });
+}
+
+void Tensor::type_mismatch(DType expected) const {
+  throw InternalError(std::string("tensor of dtype ") + dtype_name(dtype_) + " accessed as " +
+                      dtype_name(expected));
+}
+
+void Tensor::check_single_element() const {
+  if (!defined_) throw InvalidArgumentError("item: the tensor is undefined");
+  if (numel_ != 1) {
+    throw InvalidArgumentError(
+        "only tensors with one element can be converted to Python scalars; "
+        "this one has shape " +
+        shape_.to_string());
+  }
+}
+
+namespace {
+
+// Python/NumPy-like rendering of one element.
+std::string format_element(DType dt, const void* p) {
+  char buf[64];
+  switch (dt) {
+    case DType::Bool:
+      return *static_cast<const bool*>(p) ? "True" : "False";
+    case DType::Int32:
+      return std::to_string(*static_cast<const int32_t*>(p));
+    case DType::Int64:
+      return std::to_string(*static_cast<const int64_t*>(p));
+    case DType::Float32:
+    case DType::Float64: {
+      const double v =
+          dt == DType::Float32 ? *static_cast<const float*>(p) : *static_cast<const double*>(p);
+      if (std::isnan(v)) return "nan";
+      if (std::isinf(v)) return v > 0 ? "inf" : "-inf";
+      // Shortest text that reads back to the same value, like Python's repr.
+      const int max_digits = dt == DType::Float32 ? 9 : 17;
+      for (int prec = 1; prec <= max_digits; ++prec) {
+        std::snprintf(buf, sizeof buf, "%.*g", prec, v);
+        const double back = std::strtod(buf, nullptr);
+        if (dt == DType::Float32 ? static_cast<float>(back) == static_cast<float>(v) : back == v)
+          break;
+      }
+      std::string s = buf;
+      if (s.find_first_of(".eEn") == std::string::npos) s += ".";
+      return s;
+    }
+  }
+  return "?";
+}
+
+void format_rec(const Tensor& t, int dim, int64_t offset, int64_t stride_elems, std::string& out) {
+  const Shape& s = t.shape();
+  const size_t es = dtype_size(t.dtype());
+  const char* base = static_cast<const char*>(t.raw_data());
+  out += "[";
+  const int64_t n = s[dim];
+  const int64_t inner = stride_elems / (n ? n : 1);
+  for (int64_t i = 0; i < n; ++i) {
+    if (i) {
+      out += dim + 1 == s.rank() ? " " : "\n" + std::string(dim + 1, ' ');
+      if (dim + 1 < s.rank() && dim + 2 < s.rank()) out.insert(out.size() - dim - 1, "\n");
+    }
+    if (dim + 1 == s.rank()) {
+      out += format_element(t.dtype(), base + (offset + i) * es);
+    } else {
+      format_rec(t, dim + 1, offset + i * inner, inner, out);
+    }
+  }
+  out += "]";
+}
+
+}  // namespace
+
+std::string Tensor::to_string() const {
+  if (!defined_) return "<undefined tensor>";
+  if (is_scalar()) return format_element(dtype_, raw_data());
+  std::string out;
+  format_rec(*this, 0, 0, numel_, out);
+  return out;
+}
+
+}  // namespace xag::rt

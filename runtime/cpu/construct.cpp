@@ -1,0 +1,124 @@
+// Constructors: fill, range, one_hot and the counter-based random generators.
+#include <atomic>
+#include <cmath>
+#include <type_traits>
+
+#include "runtime/core/convert.h"
+#include "runtime/core/parallel.h"
+#include "runtime/cpu/kernels.h"
+#include "runtime/ops/dtype_rules.h"
+
+namespace xag::rt::cpu {
+
+void fill(const Tensor& value, Tensor& out) {
+  const Tensor v = value.cast(out.dtype());
+  dispatch_dtype(out.dtype(), [&](auto tag) {
+    using T = decltype(tag);
+    const T x = v.data<T>()[0];
+    T* o = out.data<T>();
+    for (int64_t i = 0, n = out.num_elements(); i < n; ++i) o[i] = x;
+  });
+}
+
+int64_t range_length(const Tensor& start, const Tensor& limit, const Tensor& delta) {
+  const DType dt = promote(promote(start.dtype(), limit.dtype()), delta.dtype());
+  if (is_integer(dt)) {
+    const int64_t a = start.item<int64_t>(), b = limit.item<int64_t>(), d = delta.item<int64_t>();
+    if (d == 0) op_error(OpKind::Range, "delta must not be zero");
+    if (d > 0) return b > a ? (b - a + d - 1) / d : 0;
+    return a > b ? (a - b - d - 1) / (-d) : 0;
+  }
+  const double a = start.item<double>(), b = limit.item<double>(), d = delta.item<double>();
+  if (d == 0) op_error(OpKind::Range, "delta must not be zero");
+  const double len = std::ceil((b - a) / d);
+  if (!std::isfinite(len)) op_error(OpKind::Range, "the range is infinite or NaN");
+  return len > 0 ? static_cast<int64_t>(len) : 0;
+}
+
+void range(const Tensor& start, const Tensor& limit, const Tensor& delta, Tensor& out) {
+  dispatch_dtype(out.dtype(), [&](auto tag) {
+    using T = decltype(tag);
+    T* o = out.data<T>();
+    const int64_t n = out.num_elements();
+    if constexpr (std::is_floating_point_v<T>) {
+      // NumPy's arange: start + i * delta computed in the output type.
+      const T a = start.item<T>(), d = delta.item<T>();
+      for (int64_t i = 0; i < n; ++i) o[i] = a + static_cast<T>(i) * d;
+    } else if constexpr (!std::is_same_v<T, bool>) {
+      const int64_t a = start.item<int64_t>(), d = delta.item<int64_t>();
+      for (int64_t i = 0; i < n; ++i) o[i] = static_cast<T>(a + i * d);
+    }
+  });
+}
+
+void one_hot(const Tensor& indices, const OpAttrs& attrs, Tensor& out) {
+  const int64_t depth = attrs.depth;
+  const Shape& is = indices.shape();
+  const int64_t axis = attrs.has_axis && attrs.axis != -1 ? attrs.axis : is.rank();
+  int64_t outer = 1, inner = 1;
+  for (int d = 0; d < axis; ++d) outer *= is[d];
+  for (int d = static_cast<int>(axis); d < is.rank(); ++d) inner *= is[d];
+  const Tensor idx = indices.cast(DType::Int64);
+  const int64_t* ip = idx.data<int64_t>();
+  dispatch_dtype(out.dtype(), [&](auto tag) {
+    using T = decltype(tag);
+    const T on = convert<T>(attrs.value_a), off = convert<T>(attrs.value_b);
+    T* o = out.data<T>();
+    // Out-of-range indices give an all-`off` row (TensorFlow's behaviour).
+    for (int64_t a = 0; a < outer; ++a)
+      for (int64_t k = 0; k < depth; ++k)
+        for (int64_t i = 0; i < inner; ++i)
+          o[(a * depth + k) * inner + i] = ip[a * inner + i] == k ? on : off;
+  });
+}
+
+namespace {
+
+// SplitMix64 finalizer: a strong 64-bit mix; hash(seed, i) gives independent streams per element,
+// so the values do not depend on how the work is split across threads.
+inline uint64_t mix(uint64_t z) {
+  z += 0x9e3779b97f4a7c15ULL;
+  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+  return z ^ (z >> 31);
+}
+
+inline double unit_double(uint64_t bits) {  // [0, 1) with 53 random bits
+  return static_cast<double>(bits >> 11) * (1.0 / 9007199254740992.0);
+}
+
+std::atomic<uint64_t> g_unseeded_counter{0};
+
+}  // namespace
+
+void random(OpKind op, const OpAttrs& attrs, Tensor& out) {
+  const uint64_t seed = attrs.has_seed ? mix(attrs.seed ^ 0x5eed5eed5eedULL)
+                                       : mix(0xa076bc3d5f9c1e27ULL + g_unseeded_counter++);
+  const double a = attrs.value_a, b = attrs.value_b;
+  const int64_t n = out.num_elements();
+  dispatch_dtype(out.dtype(), [&](auto tag) {
+    using T = decltype(tag);
+    if constexpr (std::is_floating_point_v<T>) {
+      T* o = out.data<T>();
+      parallel_for(n, kParallelThreshold / 4, [&](int64_t s, int64_t e) {
+        for (int64_t i = s; i < e; ++i) {
+          const uint64_t r = mix(seed + static_cast<uint64_t>(i) * 0xd1b54a32d192ed03ULL);
+          if (op == OpKind::RandomUniform) {
+            T v = static_cast<T>(a + (b - a) * unit_double(r));
+            if (v >= static_cast<T>(b) && b > a)
+              v = std::nextafter(static_cast<T>(b), static_cast<T>(a));
+            o[i] = v;
+          } else {
+            // Box-Muller on two independent uniforms; 1 - u keeps log's argument in (0, 1].
+            const double u1 = 1.0 - unit_double(r);
+            const double u2 = unit_double(mix(r ^ 0x2545f4914f6cdd1dULL));
+            const double z = std::sqrt(-2.0 * std::log(u1)) * std::cos(6.283185307179586 * u2);
+            o[i] = static_cast<T>(a + b * z);
+          }
+        }
+      });
+    }
+  });
+}
+
+}  // namespace xag::rt::cpu

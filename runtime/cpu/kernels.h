@@ -1,0 +1,41 @@
+// CPU kernels, one entry point per op family. Callers (ops/run.cpp) have already run inference:
+// `out` is allocated with the result's dtype and shape, inputs are validated.
+#pragma once
+
+#include <cstddef>
+
+#include "runtime/core/tensor.h"
+#include "runtime/ops/attrs.h"
+#include "runtime/ops/ops.h"
+#include "runtime/ops/slice_plan.h"
+
+namespace xag::rt::cpu {
+
+void unary(OpKind op, const Tensor& x, Tensor& out);
+// Binary, Compare and binary Logical-category ops with broadcasting.
+void binary(OpKind op, const Tensor& a, const Tensor& b, Tensor& out);
+// logical_not and invert.
+void logical_unary(OpKind op, const Tensor& x, Tensor& out);
+void where(const Tensor& cond, const Tensor& x, const Tensor& y, Tensor& out);
+void cast(const Tensor& x, Tensor& out);
+
+void reduce(OpKind op, const Tensor& x, const OpAttrs& attrs, Tensor& out);
+void arg_reduce(OpKind op, const Tensor& x, const OpAttrs& attrs, Tensor& out);
+
+void matmul(const Tensor& a, const Tensor& b, Tensor& out);
+
+void transpose(const Tensor& x, const OpAttrs& attrs, Tensor& out);
+void concat(const Tensor* in, size_t n, int64_t axis, bool stack, Tensor& out);
+void getitem(const Tensor& x, const SlicePlan& plan, Tensor& out);
+void gather(const Tensor& params, const Tensor& indices, int64_t axis, Tensor& out);
+
+void fill(const Tensor& value, Tensor& out);
+void range(const Tensor& start, const Tensor& limit, const Tensor& delta, Tensor& out);
+// Number of elements range(start, limit, delta) produces; throws for delta == 0.
+int64_t range_length(const Tensor& start, const Tensor& limit, const Tensor& delta);
+void one_hot(const Tensor& indices, const OpAttrs& attrs, Tensor& out);
+void random(OpKind op, const OpAttrs& attrs, Tensor& out);
+
+void softmax(const Tensor& x, int axis, Tensor& out);
+
+}  // namespace xag::rt::cpu

@@ -1,0 +1,282 @@
+// Reductions over an axis set. The input is walked once in memory order; dims are grouped into
+// runs of reduced / kept axes so the innermost loop is contiguous either way (row sums or column
+// accumulation). Float32 sums accumulate in double (NumPy uses pairwise float32 summation; ours
+// is at least as accurate, results may differ in the last bit).
+#include <cmath>
+#include <limits>
+#include <memory>
+#include <mutex>
+#include <type_traits>
+#include <vector>
+
+#include "runtime/core/convert.h"
+#include "runtime/core/interrupt.h"
+#include "runtime/cpu/kernels.h"
+#include "runtime/cpu/loops.h"
+#include "runtime/ops/dtype_rules.h"
+
+namespace xag::rt::cpu {
+
+namespace {
+
+enum class Red { Sum, Prod, Max, Min, Any, All };
+
+Red red_of(OpKind op) {
+  switch (op) {
+    case OpKind::ReduceProd:
+      return Red::Prod;
+    case OpKind::ReduceMax:
+      return Red::Max;
+    case OpKind::ReduceMin:
+      return Red::Min;
+    case OpKind::ReduceAny:
+      return Red::Any;
+    case OpKind::ReduceAll:
+      return Red::All;
+    default:
+      return Red::Sum;  // sum and mean
+  }
+}
+
+template <Red R, class A, class T>
+inline A combine(A acc, T v) {
+  if constexpr (R == Red::Any) {
+    return acc || (v != T(0));
+  } else if constexpr (R == Red::All) {
+    return acc && (v != T(0));
+  } else if constexpr (R == Red::Sum || R == Red::Prod) {
+    if constexpr (std::is_integral_v<A>) {  // wraps like NumPy's int64 accumulation
+      using U = std::make_unsigned_t<A>;
+      return R == Red::Sum ? static_cast<A>(U(acc) + U(static_cast<A>(v)))
+                           : static_cast<A>(U(acc) * U(static_cast<A>(v)));
+    } else {
+      return R == Red::Sum ? acc + static_cast<A>(v) : acc * static_cast<A>(v);
+    }
+  } else if constexpr (std::is_floating_point_v<A>) {
+    const A x = static_cast<A>(v);
+    if constexpr (R == Red::Max)
+      return (x > acc || std::isnan(x)) ? x : acc;  // NaN sticks
+    else
+      return (x < acc || std::isnan(x)) ? x : acc;
+  } else {
+    const A x = static_cast<A>(v);
+    if constexpr (R == Red::Max)
+      return x > acc ? x : acc;
+    else
+      return x < acc ? x : acc;
+  }
+}
+
+template <Red R, class A>
+constexpr A identity() {
+  if constexpr (R == Red::Sum) return A(0);
+  if constexpr (R == Red::Prod) return A(1);
+  if constexpr (R == Red::Any) return false;
+  if constexpr (R == Red::All) return true;
+  if constexpr (R == Red::Max) {
+    if constexpr (std::is_floating_point_v<A>)
+      return -std::numeric_limits<A>::infinity();
+    else
+      return std::numeric_limits<A>::lowest();
+  }
+  if constexpr (R == Red::Min) {
+    if constexpr (std::is_floating_point_v<A>)
+      return std::numeric_limits<A>::infinity();
+    else
+      return std::numeric_limits<A>::max();
+  }
+}
+
+// Dims after dropping size-1 axes and merging neighbours with the same reduced flag.
+struct Groups {
+  int n = 0;
+  int64_t dims[Shape::kMaxRank];
+  bool reduced[Shape::kMaxRank];
+};
+
+Groups group_dims(const Shape& s, const bool* reduced) {
+  Groups g;
+  for (int d = 0; d < s.rank(); ++d) {
+    if (s[d] == 1) continue;
+    if (g.n > 0 && g.reduced[g.n - 1] == reduced[d]) {
+      g.dims[g.n - 1] *= s[d];
+    } else {
+      g.dims[g.n] = s[d];
+      g.reduced[g.n] = reduced[d];
+      ++g.n;
+    }
+  }
+  return g;
+}
+
+template <Red R, class T, class A>
+void reduce_into(const T* in, int64_t numel, const Groups& g, A* acc) {
+  if (numel == 0) return;
+  if (g.n == 0) {  // a single element
+    acc[0] = combine<R>(acc[0], in[0]);
+    return;
+  }
+  if (g.n == 1 && g.reduced[0]) {  // everything into one value: split across threads
+    std::mutex mu;
+    A total = acc[0];
+    parallel_for(numel, kParallelThreshold, [&](int64_t b, int64_t e) {
+      A s = identity<R, A>();
+      for (int64_t i = b; i < e; ++i) s = combine<R>(s, in[i]);
+      std::lock_guard<std::mutex> lk(mu);
+      if constexpr (R == Red::Max || R == Red::Min) {
+        total = std::isnan(static_cast<double>(s)) ? s : combine<R>(total, s);
+      } else if constexpr (R == Red::Sum) {
+        total = combine<R>(total, s);
+      } else if constexpr (R == Red::Prod) {
+        total = combine<R>(total, s);
+      } else {
+        total = R == Red::Any ? (total || s) : (total && s);
+      }
+    });
+    acc[0] = total;
+    return;
+  }
+  // Output strides of each group (0 for reduced groups).
+  int64_t ostride[Shape::kMaxRank];
+  int64_t st = 1;
+  for (int d = g.n - 1; d >= 0; --d) {
+    ostride[d] = g.reduced[d] ? 0 : st;
+    if (!g.reduced[d]) st *= g.dims[d];
+  }
+  const int last = g.n - 1;
+  const int64_t inner = g.dims[last];
+  const bool inner_reduced = g.reduced[last];
+  int64_t idx[Shape::kMaxRank] = {};
+  int64_t off = 0;
+  const int64_t rows = numel / inner;
+  for (int64_t r = 0; r < rows; ++r) {
+    const T* row = in + r * inner;
+    if (inner_reduced) {
+      A s = acc[off];
+      for (int64_t i = 0; i < inner; ++i) s = combine<R>(s, row[i]);
+      acc[off] = s;
+    } else {
+      A* o = acc + off;
+      for (int64_t i = 0; i < inner; ++i) o[i] = combine<R>(o[i], row[i]);
+    }
+    for (int d = last - 1; d >= 0; --d) {
+      off += ostride[d];
+      if (++idx[d] < g.dims[d]) break;
+      off -= g.dims[d] * ostride[d];
+      idx[d] = 0;
+    }
+    if ((r & 0xfff) == 0xfff) check_interrupt();
+  }
+}
+
+template <Red R, class T, class A>
+void run_reduce(const Tensor& x, const Groups& g, Tensor& out, double scale) {
+  const int64_t on = out.num_elements();
+  // Scalar results accumulate on the stack: reduce-all stays allocation-free.
+  std::unique_ptr<A[]> heap;
+  A small[1];
+  A* acc = small;
+  if (on > 1) {
+    heap.reset(new A[on]);
+    acc = heap.get();
+  }
+  for (int64_t i = 0; i < (on > 1 ? on : 1); ++i) acc[i] = identity<R, A>();
+  reduce_into<R>(x.data<T>(), x.num_elements(), g, acc);
+  dispatch_dtype(out.dtype(), [&](auto otag) {
+    using O = decltype(otag);
+    O* o = out.data<O>();
+    for (int64_t i = 0; i < on; ++i) {
+      if constexpr (std::is_floating_point_v<A>)
+        o[i] = convert<O>(acc[i] * scale);
+      else
+        o[i] = convert<O>(acc[i]);
+    }
+  });
+}
+
+}  // namespace
+
+void reduce(OpKind op, const Tensor& x0, const OpAttrs& attrs, Tensor& out) {
+  const Shape& s = x0.shape();
+  bool reduced[Shape::kMaxRank];
+  int64_t count = 1;
+  for (int d = 0; d < s.rank(); ++d) reduced[d] = !attrs.has_axes;
+  if (attrs.has_axes)
+    for (int64_t ax : attrs.axes) reduced[normalize_axis(ax, s.rank(), op_name(op))] = true;
+  for (int d = 0; d < s.rank(); ++d)
+    if (reduced[d]) count *= s[d];
+  const Red red = red_of(op);
+  if (count == 0 && out.num_elements() > 0 && (red == Red::Max || red == Red::Min)) {
+    op_error(op, "zero-size reduction over " + describe(x0.dtype(), s) +
+                     ", which has no identity; reduce a non-empty axis");
+  }
+  const Groups g = group_dims(s, reduced);
+  // Mean reduces ints as float64 (NumPy); other ops read the input dtype directly.
+  const Tensor x = op == OpKind::ReduceMean ? x0.cast(out.dtype()) : x0;
+  const double scale = op == OpKind::ReduceMean ? 1.0 / static_cast<double>(count) : 1.0;
+  dispatch_dtype(x.dtype(), [&](auto tag) {
+    using T = decltype(tag);
+    // Accumulator: double for floats (sum/prod/mean), int64 for integer sums, T for max/min.
+    using SumAcc = std::conditional_t<std::is_floating_point_v<T>, double, int64_t>;
+    switch (red) {
+      case Red::Sum:
+        return run_reduce<Red::Sum, T, SumAcc>(x, g, out, scale);
+      case Red::Prod:
+        return run_reduce<Red::Prod, T, SumAcc>(x, g, out, 1.0);
+      case Red::Max:
+        if constexpr (std::is_same_v<T, bool>)
+          return run_reduce<Red::Any, T, bool>(x, g, out, 1);
+        else
+          return run_reduce<Red::Max, T, T>(x, g, out, 1.0);
+      case Red::Min:
+        if constexpr (std::is_same_v<T, bool>)
+          return run_reduce<Red::All, T, bool>(x, g, out, 1);
+        else
+          return run_reduce<Red::Min, T, T>(x, g, out, 1.0);
+      case Red::Any:
+        return run_reduce<Red::Any, T, bool>(x, g, out, 1.0);
+      case Red::All:
+        return run_reduce<Red::All, T, bool>(x, g, out, 1.0);
+    }
+  });
+}
+
+void arg_reduce(OpKind op, const Tensor& x, const OpAttrs& attrs, Tensor& out) {
+  const Shape& s = x.shape();
+  int64_t outer = 1, n = x.num_elements(), inner = 1;
+  if (attrs.has_axis) {
+    const int axis = normalize_axis(attrs.axis, s.rank(), op_name(op));
+    n = s[axis];
+    for (int d = 0; d < axis; ++d) outer *= s[d];
+    for (int d = axis + 1; d < s.rank(); ++d) inner *= s[d];
+  }
+  if (n == 0 && outer * inner > 0) {
+    op_error(op, std::string("attempt to get ") + op_name(op) + " of an empty sequence (" +
+                     describe(x.dtype(), s) + ")");
+  }
+  const bool is_max = op == OpKind::ArgMax;
+  int64_t* o = out.data<int64_t>();
+  dispatch_dtype(x.dtype(), [&](auto tag) {
+    using T = decltype(tag);
+    const T* p = x.data<T>();
+    for (int64_t a = 0; a < outer; ++a) {
+      for (int64_t i = 0; i < inner; ++i) {
+        const T* col = p + a * n * inner + i;
+        T best = col[0];
+        int64_t at = 0;
+        for (int64_t k = 1; k < n; ++k) {
+          const T v = col[k * inner];
+          if constexpr (std::is_floating_point_v<T>) {
+            if (std::isnan(best)) break;  // the first NaN wins, as in NumPy
+            if (std::isnan(v) || (is_max ? v > best : v < best)) best = v, at = k;
+          } else {
+            if (is_max ? v > best : v < best) best = v, at = k;
+          }
+        }
+        o[a * inner + i] = at;
+      }
+    }
+  });
+}
+
+}  // namespace xag::rt::cpu

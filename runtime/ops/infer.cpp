@@ -1,0 +1,342 @@
+// Static dtype/shape inference, one rule per op. The CPU kernels run the same rules on concrete
+// shapes (run() calls infer() first), so the graph and eager mode cannot disagree.
+#include <string>
+
+#include "runtime/ops/dtype_rules.h"
+#include "runtime/ops/ops.h"
+#include "runtime/ops/slice_plan.h"
+
+namespace xag::rt {
+
+namespace {
+
+void check_arity(OpKind op, size_t n) {
+  const int arity = op_arity(op);
+  if (arity >= 0 && static_cast<size_t>(arity) != n) {
+    op_error(op, "expects " + std::to_string(arity) + " input" + (arity == 1 ? "" : "s") +
+                     ", got " + std::to_string(n));
+  }
+}
+
+void check_int_dtype(OpKind op, const TensorSpec& s, const char* what) {
+  if (!is_integer(s.dtype)) {
+    op_error(op,
+             std::string(what) + " must be an integer tensor, got " + describe(s.dtype, s.shape));
+  }
+}
+
+void check_scalar(OpKind op, const TensorSpec& s, const char* what) {
+  if (s.shape.rank() != 0) {
+    op_error(op, std::string(what) + " must be a scalar, got " + describe(s.dtype, s.shape));
+  }
+}
+
+// Axes of a reduction, normalized and flagged; throws on out-of-range or repeated axes.
+void reduce_axes(OpKind op, const OpAttrs& a, int rank, bool* reduced) {
+  for (int i = 0; i < rank; ++i) reduced[i] = !a.has_axes;
+  if (!a.has_axes) return;
+  for (int64_t ax : a.axes) {
+    const int k = normalize_axis(ax, rank, op_name(op));
+    if (reduced[k]) op_error(op, "duplicate value in 'axis': " + std::to_string(ax));
+    reduced[k] = true;
+  }
+}
+
+Shape reduced_shape(OpKind op, const Shape& in, const OpAttrs& a) {
+  bool reduced[Shape::kMaxRank];
+  reduce_axes(op, a, in.rank(), reduced);
+  Shape out;
+  for (int i = 0; i < in.rank(); ++i) {
+    if (!reduced[i])
+      out.push_back(in[i]);
+    else if (a.keepdims)
+      out.push_back(1);
+  }
+  return out;
+}
+
+DType reduce_dtype(OpKind op, DType in) {
+  switch (op) {
+    case OpKind::ReduceSum:
+    case OpKind::ReduceProd:  // NumPy accumulates small integers in the platform int (int64)
+      return in == DType::Bool || in == DType::Int32 ? DType::Int64 : in;
+    case OpKind::ReduceMean:
+      return is_floating(in) ? in : DType::Float64;
+    case OpKind::ReduceAny:
+    case OpKind::ReduceAll:
+      return DType::Bool;
+    default:
+      return in;
+  }
+}
+
+TensorSpec infer_matmul(OpKind op, const TensorSpec& a, const TensorSpec& b) {
+  if (a.shape.rank() == 0 || b.shape.rank() == 0) {
+    op_error(op, "operands must have at least one dimension, got shapes " + a.shape.to_string() +
+                     " and " + b.shape.to_string() + " (use multiply for scalars)");
+  }
+  Shape sa = a.shape, sb = b.shape;
+  const bool vec_a = sa.rank() == 1, vec_b = sb.rank() == 1;
+  if (vec_a) sa.insert(0, 1);
+  if (vec_b) sb.push_back(1);
+  const int64_t ka = sa[sa.rank() - 1], kb = sb[sb.rank() - 2];
+  if (ka >= 0 && kb >= 0 && ka != kb) {
+    op_error(op, "shapes " + a.shape.to_string() + " and " + b.shape.to_string() +
+                     " are not aligned: " + std::to_string(ka) +
+                     " (last dim of the first) != " + std::to_string(kb) + " (" +
+                     (vec_b ? "dim 0" : "second-to-last dim") + " of the second)");
+  }
+  Shape ba(sa.data(), sa.rank() - 2), bb(sb.data(), sb.rank() - 2);
+  auto batch = try_broadcast_shapes(ba, bb);
+  if (!batch) {
+    op_error(op, "batch dimensions of shapes " + a.shape.to_string() + " and " +
+                     b.shape.to_string() + " cannot be broadcast together");
+  }
+  Shape out = *batch;
+  if (!vec_a) out.push_back(sa[sa.rank() - 2]);
+  if (!vec_b) out.push_back(sb[sb.rank() - 1]);
+  DType dt = promote(a.dtype, b.dtype);
+  return {dt, out};
+}
+
+// Shape from attrs, or from an int vector input (dims then unknown until run time).
+Shape shape_arg(OpKind op, const TensorSpec* shape_input, const OpAttrs& a) {
+  if (!shape_input) {
+    for (int64_t d : a.shape)
+      if (d < 0) op_error(op, "negative dimensions are not allowed: " + a.shape.to_string());
+    return a.shape;
+  }
+  check_int_dtype(op, *shape_input, "shape");
+  if (shape_input->shape.rank() > 1) {
+    op_error(op, "shape must be a vector of ints, got " +
+                     describe(shape_input->dtype, shape_input->shape));
+  }
+  const int64_t r = shape_input->shape.rank() == 0 ? 1 : shape_input->shape[0];
+  if (r < 0) op_error(op, "the length of the shape vector must be known when the graph is built");
+  Shape s;
+  for (int64_t i = 0; i < r; ++i) s.push_back(kUnknownDim);
+  return s;
+}
+
+Shape reshape_target(OpKind op, const Shape& in, const Shape& target) {
+  Shape out = target;
+  int infer_at = -1;
+  int64_t known = 1;
+  for (int i = 0; i < out.rank(); ++i) {
+    if (out[i] == -1) {
+      if (infer_at >= 0) op_error(op, "can only specify one unknown dimension (-1)");
+      infer_at = i;
+    } else if (out[i] < 0) {
+      op_error(op, "invalid target shape " + target.to_string());
+    } else {
+      known *= out[i];
+    }
+  }
+  const int64_t total = in.num_elements();
+  if (total < 0) return out;  // -1 stays unknown until run time
+  if (infer_at >= 0) {
+    if (known == 0 || total % known != 0) {
+      op_error(op, "cannot reshape a tensor of shape " + in.to_string() + " into shape " +
+                       target.to_string());
+    }
+    out[infer_at] = total / known;
+  } else if (known != total) {
+    op_error(op, "cannot reshape a tensor of shape " + in.to_string() + " (" +
+                     std::to_string(total) + " elements) into shape " + target.to_string());
+  }
+  return out;
+}
+
+TensorSpec infer_concat(OpKind op, const TensorSpec* in, size_t n, const OpAttrs& a) {
+  if (n == 0) op_error(op, "needs at least one tensor");
+  const bool stack = op == OpKind::Stack;
+  const int rank = in[0].shape.rank();
+  if (!stack && rank == 0) op_error(op, "zero-dimensional tensors cannot be concatenated");
+  DType dt = in[0].dtype;
+  Shape common = in[0].shape;
+  const int out_rank = stack ? rank + 1 : rank;
+  const int axis = normalize_axis(a.axis, out_rank, op_name(op));
+  int64_t axis_total = 0;
+  for (size_t i = 0; i < n; ++i) {
+    const Shape& s = in[i].shape;
+    dt = promote(dt, in[i].dtype);
+    if (s.rank() != rank) {
+      op_error(op, "all inputs must have the same rank; input 0 has shape " +
+                       in[0].shape.to_string() + " and input " + std::to_string(i) + " has shape " +
+                       s.to_string());
+    }
+    for (int d = 0; d < rank; ++d) {
+      if (!stack && d == axis) continue;
+      if (common[d] >= 0 && s[d] >= 0 && common[d] != s[d]) {
+        op_error(op, std::string(stack ? "all inputs must have the same shape"
+                                       : "dimensions off the concatenation axis must match") +
+                         "; input 0 has shape " + in[0].shape.to_string() + " and input " +
+                         std::to_string(i) + " has shape " + s.to_string());
+      }
+      if (common[d] < 0) common[d] = s[d];
+    }
+    if (!stack) axis_total = (axis_total < 0 || s[axis] < 0) ? kUnknownDim : axis_total + s[axis];
+  }
+  Shape out = common;
+  if (stack)
+    out.insert(axis, static_cast<int64_t>(n));
+  else
+    out[axis] = axis_total;
+  return {dt, out};
+}
+
+TensorSpec infer_gather(OpKind op, const TensorSpec& params, const TensorSpec& idx,
+                        const OpAttrs& a) {
+  check_int_dtype(op, idx, "indices");
+  if (params.shape.rank() == 0) op_error(op, "params must have at least one dimension");
+  const int axis = normalize_axis(a.axis, params.shape.rank(), op_name(op));
+  Shape out;
+  for (int d = 0; d < axis; ++d) out.push_back(params.shape[d]);
+  for (int64_t d : idx.shape) out.push_back(d);
+  for (int d = axis + 1; d < params.shape.rank(); ++d) out.push_back(params.shape[d]);
+  return {params.dtype, out};
+}
+
+TensorSpec infer_getitem(OpKind op, const TensorSpec* in, size_t n, const OpAttrs& a) {
+  if (n < 1) op_error(op, "needs the tensor to index");
+  for (size_t i = 1; i < n; ++i) {
+    check_int_dtype(op, in[i], "a tensor index");
+    check_scalar(op, in[i], "a tensor index");
+  }
+  SlicePlan plan = resolve_slices(in[0].shape, a.slices, nullptr, n - 1);
+  return {in[0].dtype, plan.out_shape};
+}
+
+}  // namespace
+
+TensorSpec infer(OpKind op, const TensorSpec* in, size_t n, const OpAttrs& a) {
+  check_arity(op, n);
+  switch (op_category(op)) {
+    case OpCategory::Unary:
+      return {unary_result_dtype(op, in[0].dtype), in[0].shape};
+    case OpCategory::Binary:
+    case OpCategory::Compare:
+      return {binary_result_dtype(op, in[0].dtype, in[1].dtype),
+              broadcast_shapes(in[0].shape, in[1].shape, op_name(op))};
+    case OpCategory::Logical:
+      if (n == 1) {
+        if (op == OpKind::BitwiseNot && is_floating(in[0].dtype)) {
+          op_error(op, "the ~ operator needs a bool or integer tensor, got " +
+                           describe(in[0].dtype, in[0].shape));
+        }
+        return {op == OpKind::LogicalNot ? DType::Bool : in[0].dtype, in[0].shape};
+      }
+      return {binary_result_dtype(op, in[0].dtype, in[1].dtype),
+              broadcast_shapes(in[0].shape, in[1].shape, op_name(op))};
+    case OpCategory::Select: {
+      Shape s = broadcast_shapes(in[0].shape, in[1].shape, op_name(op));
+      s = broadcast_shapes(s, in[2].shape, op_name(op));
+      DType dt = op == OpKind::Where ? promote(in[1].dtype, in[2].dtype)
+                                     : promote(promote(in[0].dtype, in[1].dtype), in[2].dtype);
+      return {dt, s};
+    }
+    case OpCategory::Reduce:
+      if (op == OpKind::ArgMax || op == OpKind::ArgMin) {
+        if (!a.has_axis) return {DType::Int64, Shape{}};
+        Shape s = in[0].shape;
+        if (s.rank() == 0) {
+          op_error(op, "axis " + std::to_string(a.axis) + " is out of bounds for a scalar");
+        }
+        s.erase(normalize_axis(a.axis, s.rank(), op_name(op)));
+        return {DType::Int64, s};
+      }
+      return {reduce_dtype(op, in[0].dtype), reduced_shape(op, in[0].shape, a)};
+    case OpCategory::Linalg:
+      return infer_matmul(op, in[0], in[1]);
+    case OpCategory::Nn:  // softmax
+      if (in[0].shape.rank() == 0) op_error(op, "needs a tensor of rank >= 1, got a scalar");
+      normalize_axis(a.has_axis ? a.axis : -1, in[0].shape.rank(), op_name(op));
+      return {float_result(in[0].dtype), in[0].shape};
+    default:
+      break;
+  }
+  switch (op) {
+    case OpKind::Transpose: {
+      const Shape& s = in[0].shape;
+      if (a.perm.empty()) {
+        Shape out;
+        for (int i = s.rank() - 1; i >= 0; --i) out.push_back(s[i]);
+        return {in[0].dtype, out};
+      }
+      if (a.perm.size() != s.rank()) {
+        op_error(op, "perm has " + std::to_string(a.perm.size()) +
+                         " entries but the tensor has shape " + s.to_string());
+      }
+      bool seen[Shape::kMaxRank] = {};
+      Shape out;
+      for (int64_t p : a.perm) {
+        const int k = normalize_axis(p, s.rank(), op_name(op));
+        if (seen[k]) op_error(op, "repeated axis in perm");
+        seen[k] = true;
+        out.push_back(s[k]);
+      }
+      return {in[0].dtype, out};
+    }
+    case OpKind::Reshape: {
+      if (n < 1 || n > 2) op_error(op, "expects 1 or 2 inputs, got " + std::to_string(n));
+      if (n == 2) return {in[0].dtype, shape_arg(op, &in[1], a)};
+      return {in[0].dtype, reshape_target(op, in[0].shape, a.shape)};
+    }
+    case OpKind::Concat:
+    case OpKind::Stack:
+      return infer_concat(op, in, n, a);
+    case OpKind::GetItem:
+      return infer_getitem(op, in, n, a);
+    case OpKind::Gather:
+      return infer_gather(op, in[0], in[1], a);
+    case OpKind::Size:
+      return {DType::Int32, Shape{}};
+    case OpKind::ShapeOf:
+      return {DType::Int32, Shape{in[0].shape.rank()}};
+    case OpKind::Zeros:
+    case OpKind::Ones:
+    case OpKind::RandomUniform:
+    case OpKind::RandomNormal: {
+      if (n > 1) op_error(op, "expects 0 inputs or 1 shape tensor, got " + std::to_string(n));
+      DType dt = a.has_dtype ? a.dtype : DType::Float32;
+      if (op_category(op) == OpCategory::Random && !is_floating(dt)) {
+        op_error(op, std::string("dtype must be float32 or float64, got ") + dtype_name(dt));
+      }
+      return {dt, shape_arg(op, n == 1 ? &in[0] : nullptr, a)};
+    }
+    case OpKind::Fill: {
+      if (n < 1 || n > 2)
+        op_error(op, "expects (value) or (shape, value), got " + std::to_string(n) + " inputs");
+      const TensorSpec& value = in[n - 1];
+      check_scalar(op, value, "value");
+      return {value.dtype, shape_arg(op, n == 2 ? &in[0] : nullptr, a)};
+    }
+    case OpKind::ZerosLike:
+    case OpKind::OnesLike:
+      return {a.has_dtype ? a.dtype : in[0].dtype, in[0].shape};
+    case OpKind::Range: {
+      for (size_t i = 0; i < 3; ++i) {
+        check_scalar(op, in[i], i == 0 ? "start" : i == 1 ? "limit" : "delta");
+        if (in[i].dtype == DType::Bool) op_error(op, "bool arguments are not supported");
+      }
+      return {promote(promote(in[0].dtype, in[1].dtype), in[2].dtype), Shape{kUnknownDim}};
+    }
+    case OpKind::OneHot: {
+      check_int_dtype(op, in[0], "indices");
+      if (a.depth < 0) op_error(op, "depth must be non-negative, got " + std::to_string(a.depth));
+      Shape s = in[0].shape;
+      const int64_t ax = a.has_axis ? a.axis : -1;
+      s.insert(ax == -1 ? s.rank() : normalize_axis(ax, s.rank() + 1, op_name(op)), a.depth);
+      return {a.has_dtype ? a.dtype : DType::Float32, s};
+    }
+    case OpKind::Cast:
+      return {a.dtype, in[0].shape};
+    case OpKind::Identity:
+      return in[0];
+    default:
+      break;
+  }
+  throw InternalError(std::string("infer: no rule for op ") + op_name(op));
+}
+
+}  // namespace xag::rt
