@@ -1,7 +1,8 @@
 // Tensor: a value-semantics handle to a dense, C-contiguous array. Copies share the buffer (cheap);
 // ops never write into their inputs, so sharing is invisible to users. Buffers are 64-byte aligned.
 // Tensors of at most 8 bytes (every 0-d tensor) keep their data inline in the handle, so scalar
-// ops never touch the heap.
+// ops never touch the heap. Consequence: copying such a handle copies the data, so a kernel must
+// write through the `Tensor&` it was given, never through a copy of it.
 #pragma once
 
 #include <cstddef>
@@ -10,6 +11,7 @@
 #include <initializer_list>
 #include <memory>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include "runtime/core/dtype.h"
@@ -46,7 +48,13 @@ class Tensor {
   // Copies `values` (row-major) into a new tensor of shape `shape`; sizes must agree.
   template <class T>
   static Tensor from_vector(const std::vector<T>& values, const Shape& shape) {
-    return from_raw(dtype_of<T>, shape, values.data(), values.size());
+    if constexpr (std::is_same_v<T, bool>) {  // vector<bool> is packed: unpack first
+      std::unique_ptr<bool[]> tmp(new bool[values.size() + 1]);
+      for (size_t i = 0; i < values.size(); ++i) tmp[i] = values[i];
+      return from_raw(DType::Bool, shape, tmp.get(), values.size());
+    } else {
+      return from_raw(dtype_of<T>, shape, values.data(), values.size());
+    }
   }
   template <class T>
   static Tensor from_values(std::initializer_list<T> values, const Shape& shape) {

@@ -62,7 +62,7 @@ void one_hot(const Tensor& indices, const OpAttrs& attrs, Tensor& out) {
   const int64_t* ip = idx.data<int64_t>();
   dispatch_dtype(out.dtype(), [&](auto tag) {
     using T = decltype(tag);
-    const T on = convert<T>(attrs.value_a), off = convert<T>(attrs.value_b);
+    const T on = convert<T>(attrs.value_b), off = convert<T>(attrs.value_a);
     T* o = out.data<T>();
     // Out-of-range indices give an all-`off` row (TensorFlow's behaviour).
     for (int64_t a = 0; a < outer; ++a)

@@ -64,7 +64,9 @@ void matmul(const Tensor& a0, const Tensor& b0, Tensor& out) {
   const Shape batch = broadcast_shapes(ba, bb, "matmul");
   const Shape* ins[2] = {&ba, &bb};
   Broadcast<2> bc(batch, ins);
-  Tensor result = ct == dt ? out : Tensor::empty(ct, out.shape());
+  // Write through `out` itself: copying a handle of an inline (<= 8 byte) tensor copies its data.
+  Tensor tmp;
+  Tensor& result = ct == dt ? out : (tmp = Tensor::empty(ct, out.shape()));
   dispatch_dtype(ct, [&](auto tag) {
     using T = decltype(tag);
     if constexpr (!std::is_same_v<T, bool>) {

@@ -80,7 +80,7 @@ struct OpAttrs {
   // getitem: the subscript, one entry per comma-separated component.
   std::vector<SliceItem> slices;
 
-  // one_hot: depth; on/off values in value_a/value_b (defaults 1, 0).
+  // one_hot: depth; off value in value_a (default 0), on value in value_b (default 1).
   int64_t depth = 0;
   // random_uniform: [value_a, value_b) (defaults 0, 1); random_normal: mean value_a, stddev
   // value_b.

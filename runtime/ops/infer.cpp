@@ -10,6 +10,13 @@ namespace xag::rt {
 
 namespace {
 
+// A reshape target as the user wrote it: -1 stays -1 (Shape::to_string would print None).
+std::string target_str(const Shape& s) {
+  std::string out = "(";
+  for (int i = 0; i < s.rank(); ++i) out += (i ? ", " : "") + std::to_string(s[i]);
+  return out + (s.rank() == 1 ? ",)" : ")");
+}
+
 void check_arity(OpKind op, size_t n) {
   const int arity = op_arity(op);
   if (arity >= 0 && static_cast<size_t>(arity) != n) {
@@ -127,7 +134,7 @@ Shape reshape_target(OpKind op, const Shape& in, const Shape& target) {
       if (infer_at >= 0) op_error(op, "can only specify one unknown dimension (-1)");
       infer_at = i;
     } else if (out[i] < 0) {
-      op_error(op, "invalid target shape " + target.to_string());
+      op_error(op, "invalid target shape " + target_str(target));
     } else {
       known *= out[i];
     }
@@ -137,12 +144,12 @@ Shape reshape_target(OpKind op, const Shape& in, const Shape& target) {
   if (infer_at >= 0) {
     if (known == 0 || total % known != 0) {
       op_error(op, "cannot reshape a tensor of shape " + in.to_string() + " into shape " +
-                       target.to_string());
+                       target_str(target));
     }
     out[infer_at] = total / known;
   } else if (known != total) {
     op_error(op, "cannot reshape a tensor of shape " + in.to_string() + " (" +
-                     std::to_string(total) + " elements) into shape " + target.to_string());
+                     std::to_string(total) + " elements) into shape " + target_str(target));
   }
   return out;
 }

@@ -13,6 +13,13 @@ namespace xag::rt {
 
 namespace {
 
+// A reshape target as the user wrote it: -1 stays -1 (Shape::to_string would print None).
+std::string target_str(const Shape& s) {
+  std::string out = "(";
+  for (int i = 0; i < s.rank(); ++i) out += (i ? ", " : "") + std::to_string(s[i]);
+  return out + (s.rank() == 1 ? ",)" : ")");
+}
+
 // Shape given by an integer vector tensor (zeros(shape_tensor), reshape(x, shape_tensor)).
 Shape shape_from_tensor(OpKind op, const Tensor& t) {
   const Tensor v = t.cast(DType::Int64);
@@ -40,14 +47,14 @@ Shape concrete_reshape(const Tensor& x, Shape target) {
   if (at >= 0) {
     if (known == 0 || total % known != 0) {
       op_error(OpKind::Reshape, "cannot reshape a tensor of shape " + x.shape().to_string() +
-                                    " into shape " + target.to_string());
+                                    " into shape " + target_str(target));
     }
     target[at] = total / known;
   }
   if (target.num_elements() != total) {
     op_error(OpKind::Reshape, "cannot reshape a tensor of shape " + x.shape().to_string() + " (" +
                                   std::to_string(total) + " elements) into shape " +
-                                  target.to_string());
+                                  target_str(target));
   }
   return target;
 }

@@ -1,0 +1,251 @@
+// Text and Graphviz renderings of a graph, and the op-name listing (ag.Graph.ops).
+#include <sstream>
+#include <unordered_map>
+
+#include "runtime/graph/fused.h"
+#include "runtime/graph/graph.h"
+
+namespace xag::rt {
+
+namespace {
+
+// Numbers every node of a graph family in pre-order, so names are unique across subgraphs.
+class Namer {
+ public:
+  explicit Namer(const Graph& g) { number(g); }
+  int id(const Node* n) const {
+    auto it = ids_.find(n);
+    return it == ids_.end() ? -1 : it->second;
+  }
+  std::string value(const Value& v) const {
+    if (!v.valid()) return "%?";
+    std::string s = "%" + std::to_string(id(v.node));
+    if (v.node->outputs.size() > 1) s += "." + std::to_string(v.index);
+    return s;
+  }
+
+ private:
+  void number(const Graph& g) {
+    for (const auto& n : g.nodes()) {
+      ids_[n.get()] = next_++;
+      for (const auto& sg : n->subgraphs) number(*sg);
+    }
+  }
+  std::unordered_map<const Node*, int> ids_;
+  int next_ = 0;
+};
+
+std::string quoted(const std::string& s) {
+  std::string q = "\"";
+  for (char c : s) {
+    if (c == '\n') {
+      q += "\\n";
+    } else if (c == '"' || c == '\\') {
+      q += '\\';
+      q += c;
+    } else {
+      q += c;
+    }
+  }
+  return q + "\"";
+}
+
+std::string axis_list(const AxisList& a) {
+  std::string s = "[";
+  for (int i = 0; i < a.size(); ++i) s += (i ? ", " : "") + std::to_string(a[i]);
+  return s + "]";
+}
+
+// Non-default attributes of an op node, e.g. " axes=[0] keepdims".
+std::string attr_text(const Node& n) {
+  const OpAttrs& a = n.attrs;
+  std::string s;
+  if (a.has_axes) s += " axes=" + axis_list(a.axes);
+  if (a.keepdims) s += " keepdims";
+  if (a.perm.size()) s += " perm=" + axis_list(a.perm);
+  if (a.has_axis) s += " axis=" + std::to_string(a.axis);
+  if (a.has_dtype) s += std::string(" dtype=") + dtype_name(a.dtype);
+  if (a.shape.rank() > 0) s += " shape=" + a.shape.to_string();
+  if (!a.slices.empty()) s += " slices=" + std::to_string(a.slices.size());
+  if (a.depth) s += " depth=" + std::to_string(a.depth);
+  if (a.has_seed) s += " seed=" + std::to_string(a.seed);
+  return s;
+}
+
+std::string types_text(const std::vector<Type>& ts) {
+  std::string s;
+  for (size_t i = 0; i < ts.size(); ++i) s += (i ? ", " : "") + ts[i].to_string();
+  return s;
+}
+
+class Printer {
+ public:
+  explicit Printer(const Graph& root) : names_(root) {}
+
+  void graph(const Graph& g, const std::string& indent) {
+    out_ << indent << g.name() << "(";
+    for (size_t i = 0; i < g.params().size(); ++i) {
+      const Value& p = g.params()[i];
+      out_ << (i ? ", " : "") << names_.value(p) << ": " << p.type().to_string();
+      if (!p.node->name.empty()) out_ << " " << p.node->name;
+    }
+    out_ << ") {\n";
+    for (const auto& n : g.nodes())
+      if (n->kind != NodeKind::Placeholder) node(*n, indent + "  ");
+    out_ << indent << "  return";
+    for (size_t i = 0; i < g.outputs().size(); ++i)
+      out_ << (i ? ", " : " ") << names_.value(g.outputs()[i]);
+    out_ << "\n" << indent << "}\n";
+  }
+
+  std::string str() const { return out_.str(); }
+
+ private:
+  void node(const Node& n, const std::string& indent) {
+    out_ << indent;
+    if (!n.outputs.empty()) {
+      for (size_t i = 0; i < n.outputs.size(); ++i)
+        out_ << (i ? ", " : "") << names_.value(Value{const_cast<Node*>(&n), static_cast<int>(i)});
+      out_ << " = ";
+    }
+    out_ << n.op_name();
+    if (n.kind == NodeKind::Const) {
+      out_ << " " << (n.value.num_elements() <= 8 ? n.value.to_string() : "...");
+    }
+    if (n.kind == NodeKind::Print) {
+      out_ << "(";
+      for (size_t i = 0; i < n.print_items.size(); ++i) {
+        const PrintItem& it = n.print_items[i];
+        out_ << (i ? ", " : "")
+             << (it.input >= 0 ? names_.value(n.inputs[static_cast<size_t>(it.input)])
+                               : quoted(it.text));
+      }
+      out_ << ") sep=" << quoted(n.sep) << " end=" << quoted(n.end);
+    } else if (!n.inputs.empty() || n.kind == NodeKind::Op) {
+      out_ << "(";
+      for (size_t i = 0; i < n.inputs.size(); ++i)
+        out_ << (i ? ", " : "") << names_.value(n.inputs[i]);
+      out_ << ")";
+    }
+    if (n.kind == NodeKind::Op) out_ << attr_text(n);
+    if (n.kind == NodeKind::While) {
+      out_ << " loop_vars=" << n.num_loop_vars;
+      if (n.has_max_iterations) out_ << " max_iterations";
+    }
+    if (n.kind == NodeKind::Assert) out_ << " " << quoted(n.message);
+    if (n.variable) out_ << " var=" << quoted(n.variable->name());
+    if (n.kind == NodeKind::FusedElementwise && n.fused) out_ << " {" << n.fused->to_string() << "}";
+    if (n.kind == NodeKind::ListNew && !n.dynamic_size) out_ << " fixed_size";
+    if (!n.outputs.empty()) out_ << " : " << types_text(n.outputs);
+    if (!n.control_deps.empty()) {
+      out_ << " after";
+      for (const Node* d : n.control_deps) out_ << " %" << names_.id(d);
+    }
+    if (n.loc.known()) out_ << "  # " << n.loc.to_string();
+    out_ << "\n";
+    for (const auto& sg : n.subgraphs) graph(*sg, indent + "  ");
+  }
+
+  Namer names_;
+  std::ostringstream out_;
+};
+
+class DotPrinter {
+ public:
+  explicit DotPrinter(const Graph& root) : names_(root) {}
+
+  void graph(const Graph& g, const std::string& indent) {
+    for (const auto& n : g.nodes()) {
+      const std::string id = "n" + std::to_string(names_.id(n.get()));
+      std::string label = n->op_name();
+      if (n->kind == NodeKind::Const && n->value.num_elements() <= 4) {
+        label += " " + n->value.to_string();
+      }
+      if (n->kind == NodeKind::Placeholder && !n->name.empty()) label += " " + n->name;
+      if (!n->outputs.empty()) label += "\\n" + types_text(n->outputs);
+      const char* shape = n->has_side_effects()                ? "octagon"
+                          : n->kind == NodeKind::Placeholder    ? "invhouse"
+                          : n->kind == NodeKind::Const          ? "ellipse"
+                          : !n->subgraphs.empty()               ? "diamond"
+                                                                : "box";
+      out_ << indent << id << " [label=" << escaped(label) << ", shape=" << shape << "];\n";
+      for (const Value& in : n->inputs)
+        out_ << indent << "n" << names_.id(in.node) << " -> " << id << ";\n";
+      for (const Node* d : n->control_deps)
+        out_ << indent << "n" << names_.id(d) << " -> " << id << " [style=dashed];\n";
+      for (const auto& sg : n->subgraphs) {
+        out_ << indent << "subgraph cluster_" << cluster_++ << " {\n";
+        out_ << indent << "  label=" << escaped(sg->name()) << ";\n";
+        out_ << indent << "  style=rounded;\n";
+        graph(*sg, indent + "  ");
+        for (const Value& o : sg->outputs()) {
+          out_ << indent << "  n" << names_.id(o.node) << " -> " << id
+               << " [style=dotted, constraint=false];\n";
+        }
+        out_ << indent << "}\n";
+      }
+    }
+  }
+
+  std::string str(const Graph& root) {
+    out_ << "digraph " << escaped(root.name()) << " {\n  node [fontname=\"monospace\"];\n";
+    graph(root, "  ");
+    for (size_t i = 0; i < root.outputs().size(); ++i) {
+      out_ << "  out" << i << " [label=\"output " << i << "\", shape=house];\n";
+      out_ << "  n" << names_.id(root.outputs()[i].node) << " -> out" << i << ";\n";
+    }
+    out_ << "}\n";
+    return out_.str();
+  }
+
+ private:
+  // Quotes for dot; keeps the "\n" line breaks we put in labels.
+  static std::string escaped(const std::string& s) {
+    std::string q = "\"";
+    for (size_t i = 0; i < s.size(); ++i) {
+      const char c = s[i];
+      if (c == '\\' && i + 1 < s.size() && s[i + 1] == 'n') {
+        q += "\\n";
+        ++i;
+      } else if (c == '"' || c == '\\') {
+        q += '\\';
+        q += c;
+      } else if (c == '\n') {
+        q += "\\n";
+      } else {
+        q += c;
+      }
+    }
+    return q + "\"";
+  }
+
+  Namer names_;
+  std::ostringstream out_;
+  int cluster_ = 0;
+};
+
+void collect_ops(const Graph& g, bool recursive, std::vector<std::string>& out) {
+  for (const auto& n : g.nodes()) {
+    out.emplace_back(n->op_name());
+    if (recursive)
+      for (const auto& sg : n->subgraphs) collect_ops(*sg, true, out);
+  }
+}
+
+}  // namespace
+
+std::vector<std::string> Graph::ops(bool recursive) const {
+  std::vector<std::string> out;
+  collect_ops(*this, recursive, out);
+  return out;
+}
+
+std::string Graph::dump() const {
+  Printer p(*this);
+  p.graph(*this, "");
+  return p.str();
+}
+
+std::string Graph::to_dot() const { return DotPrinter(*this).str(*this); }
+
+}  // namespace xag::rt
