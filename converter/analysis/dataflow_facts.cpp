@@ -1,0 +1,32 @@
+#include "converter/analysis/dataflow_facts.h"
+
+namespace xag::analysis {
+
+NodeFacts node_facts(const Tree& t, NodeId fn, const Cfg& cfg, int node) {
+  NodeFacts f;
+  if (node == cfg.entry()) {
+    for (auto p : parameter_names(t, t.node(fn, function_args_field(t.kind(fn)))))
+      f.gen.insert(std::string(p));
+    f.kill = f.gen;
+    return f;
+  }
+  if (node == cfg.exit()) return f;
+  NodeId s = cfg.node(node).stmt;
+  Activity a;
+  if (t.kind(s) == NodeKind::ExceptHandler) {
+    a = expr_activity(t, t.node(s, Field::ExceptHandler_type));
+    if (t.has_str(s, Field::ExceptHandler_name))
+      a.bound.insert(std::string(t.ident(s, Field::ExceptHandler_name)));
+  } else {
+    a = header_activity(t, s);
+  }
+  f.use = simple_names(a.read, /*with_bases=*/true);
+  // Composite targets (x.a = 1) need x but do not rebind it.
+  for (const auto& m : a.modified)
+    if (!is_simple(m)) f.use.insert(std::string(base_name(m)));
+  f.gen = a.bound;
+  f.kill = set_union(a.bound, a.deleted);
+  return f;
+}
+
+}  // namespace xag::analysis

@@ -1,0 +1,44 @@
+// Reaching definitions: which assignments of a name may reach a statement,
+// and which names are defined on every path into it ("defined in all paths",
+// what control-flow conversion uses to decide whether a variable needs an
+// `ag__.Undefined` placeholder before an `if` or a loop).
+//
+// A definition is a CFG node that binds a simple name: an assignment, a def,
+// an import, a for target, a with/except target, or the function's entry
+// (its parameters). `del x` kills x and defines nothing.
+#pragma once
+
+#include <unordered_map>
+#include <vector>
+
+#include "converter/analysis/cfg.h"
+#include "converter/analysis/name_set.h"
+
+namespace xag::analysis {
+
+class ReachingDefinitions {
+ public:
+  // Statements whose definition of `name` may reach the start of `stmt`
+  // (the function node itself stands for its parameters), in source order.
+  std::vector<NodeId> reaching(NodeId stmt, const std::string& name) const;
+  // Names bound on every path from the function entry to the start of stmt.
+  const NameSet& defined_in(NodeId stmt) const;
+  // Names bound on some path to the start of stmt.
+  NameSet maybe_defined_in(NodeId stmt) const;
+
+  struct Def {
+    int node;  // CFG node; the entry node for parameters
+    std::string name;
+  };
+  NodeId fn_;
+  const Tree* tree_ = nullptr;
+  const Cfg* cfg_ = nullptr;
+  std::vector<Def> defs_;
+  std::unordered_map<uint32_t, std::vector<bool>> reach_in_;  // stmt index -> bit per def
+  std::unordered_map<uint32_t, NameSet> defined_in_;
+  NameSet empty_;
+};
+
+ReachingDefinitions analyze_reaching_definitions(const Tree& t, NodeId fn, const Cfg& cfg);
+
+}  // namespace xag::analysis

@@ -1,0 +1,242 @@
+// The parser's entry points, token helpers and error policy.
+#include "converter/parse/parser.h"
+
+#include <cstring>
+
+#include "converter/parse/literals.h"
+#include "converter/parse/parser_impl.h"
+#include "converter/unicode/unicode.h"
+
+namespace xag::parse {
+namespace {
+
+// Nesting of expressions/blocks beyond which we refuse the input rather than
+// risk the C++ stack (CPython has similar limits: 200 nested brackets,
+// 100 indentation levels, and a parser stack limit).
+constexpr int kMaxDepth = 400;
+
+}  // namespace
+
+Parser::Parser(ast::Tree& tree, const std::vector<Token>& tokens, const lex::Lexer& lexer,
+               int depth)
+    : tree_(tree), toks_(tokens), lexer_(lexer), depth_(depth) {
+  stack_.reserve(256);
+}
+
+Parser::Depth::Depth(Parser& parser) : p(parser) {
+  if (++p.depth_ > kMaxDepth) {
+    --p.depth_;
+    p.fail_at(p.tok(), "too many nested parentheses");
+  }
+}
+
+bool Parser::at_soft(const char* kw) {
+  const Token& t = tok();
+  return t.kind == TokenKind::Name && text(t) == kw;
+}
+
+const Token& Parser::expect(TokenKind k) {
+  if (!at(k)) {
+    if (k == TokenKind::Colon) fail_at(last(), "expected ':'");
+    fail_generic();
+  }
+  return advance();
+}
+
+const Token& Parser::expect(TokenKind k, const char* message) {
+  if (!at(k)) fail_at(tok(), message);
+  return advance();
+}
+
+void Parser::fail_generic() {
+  if (!has_error_) {
+    has_error_ = true;
+    generic_ = true;
+    const Token& t = toks_[furthest_];
+    error_ = diag::SyntaxError{};
+    error_.message = "invalid syntax";
+    error_.lineno = t.lineno;
+    error_.col_offset = t.col_offset;
+    error_.end_lineno = t.end_lineno;
+    error_.end_col_offset = t.end_col_offset;
+  }
+  throw ParseFail{};
+}
+
+void Parser::fail_at(const Token& t, const std::string& message, const char* type) {
+  fail_range(Pos{t.lineno, t.col_offset, t.end_lineno, t.end_col_offset}, message, type);
+}
+
+void Parser::fail_range(const Pos& p, const std::string& message, const char* type) {
+  if (!has_error_) {
+    has_error_ = true;
+    generic_ = false;
+    error_ = diag::SyntaxError{};
+    error_.type = type;
+    error_.message = message;
+    error_.lineno = p.lineno;
+    error_.col_offset = p.col_offset;
+    error_.end_lineno = p.end_lineno;
+    error_.end_col_offset = p.end_col_offset;
+  }
+  throw ParseFail{};
+}
+
+// Identifiers are NFKC-normalized (PEP 3131); ASCII ones view the source.
+ast::StrId Parser::name_str(const Token& t) {
+  std::string_view s = text(t);
+  bool ascii = true;
+  for (char c : s)
+    if (static_cast<unsigned char>(c) >= 0x80) ascii = false;
+  if (ascii) return tree_.view_source(s);
+  std::string norm;
+  bool changed = false;
+  for (size_t i = 0; i < s.size();) {
+    size_t len;
+    uint32_t cp = unicode::decode_utf8(s, i, len);
+    if (const char* n = cp >= 0x80 ? unicode::nfkc(cp) : nullptr) {
+      norm += n;
+      changed = true;
+    } else {
+      norm.append(s.data() + i, len);
+    }
+    i += len;
+  }
+  return changed ? tree_.intern(norm) : tree_.view_source(s);
+}
+
+NodeId Parser::make_name(const Token& t, Op ctx) {
+  NodeId n = make(NodeKind::Name, span(t, t));
+  tree_.set_ident(n, Field::Name_id, name_str(t));
+  tree_.set_op(n, Field::Name_ctx, ctx);
+  return n;
+}
+
+void Parser::set_list_from(NodeId n, Field f, size_t base) {
+  tree_.set_list(n, f,
+                 ast::Span<NodeId>{stack_.data() + base, static_cast<uint32_t>(stack_.size() - base)});
+  stack_.resize(base);
+}
+
+// file: [statements] ENDMARKER
+NodeId Parser::file() {
+  NodeId m = make(NodeKind::Module, Pos{});
+  size_t base = mark_stack();
+  statements(TokenKind::EndMarker);
+  set_list_from(m, Field::Module_body, base);
+  tree_.set_root(m);
+  return m;
+}
+
+// fstring: star_expressions, the expression of an f-string replacement field.
+NodeId Parser::fstring_expression() {
+  NodeId e;
+  if (at(TokenKind::KwYield)) {
+    e = yield_expr();
+  } else {
+    e = star_expressions();
+  }
+  if (!at(TokenKind::EndMarker)) fail_generic();
+  return e;
+}
+
+// NUMBER: int, float or imaginary literal.
+NodeId Parser::number(const Token& t) {
+  std::string_view s = text(t);
+  NodeId n = make(NodeKind::Constant, span(t, t));
+  ast::Constant c;
+  char lastc = s.back();
+  bool hex = s.size() > 1 && s[0] == '0' && (s[1] | 0x20) == 'x';
+  if (lastc == 'j' || lastc == 'J') {
+    c.kind = ast::ConstKind::Complex;
+    c.number = float_literal(s);
+  } else if (!hex && (s.find_first_of(".eE") != std::string_view::npos)) {
+    c.kind = ast::ConstKind::Float;
+    c.number = float_literal(s);
+  } else {
+    c.kind = ast::ConstKind::Int;
+    bool plain = true;
+    for (char ch : s)
+      if (ch < '0' || ch > '9') plain = false;
+    if (plain && (s.size() == 1 || s[0] != '0'))
+      c.text = s;  // already normalized: view the source
+    else
+      c.text = tree_.keep(int_literal_to_decimal(s));
+  }
+  tree_.set_constant(n, Field::Constant_value, c);
+  return n;
+}
+
+// Chooses the error CPython would report. A generic "invalid syntax" gives way
+// to what the tokenizer found (an unclosed bracket at the end, a bad token
+// anywhere in the file), and to indentation errors at INDENT/DEDENT tokens.
+diag::SyntaxError choose_error(Parser& p, const lex::Lexer& lexer) {
+  if (!p.has_error()) return *lexer.error();
+  diag::SyntaxError e = p.error();
+  if (!p.generic_error()) return e;
+  const Token& t = p.furthest();
+  if (t.kind == TokenKind::Error && lexer.error()) return *lexer.error();
+  if (t.kind == TokenKind::EndMarker && lexer.unclosed_bracket()) {
+    const Token& b = *lexer.unclosed_bracket();
+    e.message = std::string("'") + static_cast<char>(b.begin < b.end ? '(' : '(') +
+                "' was never closed";
+    e.lineno = b.lineno;
+    e.col_offset = b.col_offset;
+    e.end_lineno = b.lineno;
+    e.end_col_offset = b.col_offset + 1;
+    return e;
+  }
+  if (t.kind == TokenKind::Indent) {
+    e.type = "IndentationError";
+    e.message = "unexpected indent";
+    return e;
+  }
+  if (t.kind == TokenKind::Dedent) {
+    e.type = "IndentationError";
+    e.message = "unexpected unindent";
+    return e;
+  }
+  if (lexer.error()) return *lexer.error();
+  return e;
+}
+
+ParseResult parse_module(std::string_view source_bytes) {
+  ParseResult r;
+  std::string source, decode_error;
+  int decode_line = 1;
+  if (!decode_source(source_bytes, source, decode_error, decode_line)) {
+    r.tree = ast::Tree(std::string(source_bytes));
+    diag::SyntaxError e;
+    e.message = decode_error;
+    e.lineno = decode_line;
+    r.error = e;
+    return r;
+  }
+  if (source.find('\0') != std::string::npos) {
+    r.tree = ast::Tree(std::move(source));
+    diag::SyntaxError e;
+    e.message = "source code cannot contain null bytes";
+    r.error = e;
+    return r;
+  }
+  r.tree = ast::Tree(std::move(source));
+  std::vector<Token> tokens;
+  tokens.reserve(r.tree.source().size() / 4 + 16);
+  lex::Lexer lexer(r.tree.source());
+  lexer.tokenize(tokens);
+  Parser parser(r.tree, tokens, lexer, 0);
+  try {
+    parser.file();
+  } catch (ParseFail&) {
+    diag::SyntaxError e = choose_error(parser, lexer);
+    // The unclosed bracket's own character.
+    if (e.message.size() > 3 && e.message.compare(3, std::string::npos, " was never closed") == 0 &&
+        lexer.unclosed_bracket()) {
+      e.message[1] = r.tree.source()[lexer.unclosed_bracket()->begin];
+    }
+    r.error = e;
+  }
+  return r;
+}
+
+}  // namespace xag::parse

@@ -1,0 +1,59 @@
+// What the transforms share while converting one function: fresh names,
+// diagnostics, options, and side tables passed from one pass to a later one.
+#pragma once
+
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "converter/ast/ast.h"
+#include "converter/transforms/namer.h"
+
+namespace xag::transforms {
+
+using ast::Field;
+using ast::NodeId;
+using ast::NodeKind;
+using ast::Op;
+using ast::Pos;
+using ast::Tree;
+
+// A problem found while converting, pointing at what the user wrote.
+struct Diagnostic {
+  std::string type = "ConversionError";  // or "SyntaxError"
+  std::string message;                   // names the construct: "generators (yield) ..."
+  Pos pos;
+};
+
+struct Options {
+  // Emit `ag__.assert_stmt` for assert statements (else leave them alone).
+  bool convert_asserts = true;
+  // Rewrite lst.append/pop into ag__.list_append/list_pop.
+  bool convert_lists = true;
+  // Name of the operators module in generated code.
+  std::string operators_module = "ag__";
+};
+
+struct Context {
+  explicit Context(Options o = {}) : options(std::move(o)) {}
+
+  Options options;
+  Namer namer;
+  std::vector<Diagnostic> errors;
+
+  // For loops whose iteration must also stop when a flag is set (break,
+  // return): loop NodeId index -> condition expression, `not break_`.
+  // Written by break/return lowering, read by control_flow.
+  std::unordered_map<uint32_t, NodeId> extra_test;
+  // Each converted function (FunctionDef NodeId index) -> the name of its
+  // FunctionScope variable, `fscope`, `fscope_1`, ... Written by the
+  // pipeline before the passes run; read by call_trees, return_statements
+  // and functions.
+  std::unordered_map<uint32_t, std::string> fscope;
+
+  void error(const Pos& pos, std::string message) {
+    errors.push_back(Diagnostic{"ConversionError", std::move(message), pos});
+  }
+};
+
+}  // namespace xag::transforms

@@ -1,0 +1,48 @@
+// Range-table lookups for Unicode properties.
+#include "converter/unicode/unicode.h"
+
+#include <algorithm>
+
+namespace xag::unicode {
+namespace {
+
+struct CodeRange {
+  uint32_t first, last;
+};
+#include "converter/unicode/unicode_props.inc"
+
+template <size_t N>
+bool in_ranges(const CodeRange (&table)[N], uint32_t cp) {
+  const CodeRange* it = std::upper_bound(table, table + N, cp,
+                                         [](uint32_t v, const CodeRange& r) { return v < r.first; });
+  return it != table && cp <= (it - 1)->last;
+}
+
+}  // namespace
+
+bool is_printable(uint32_t cp) { return !in_ranges(kNonPrintable, cp); }
+bool is_xid_start(uint32_t cp) { return in_ranges(kXidStart, cp); }
+bool is_xid_continue(uint32_t cp) { return in_ranges(kXidContinue, cp); }
+
+const char* nfkc(uint32_t cp) {
+  const NfkcEntry* end = kNfkc + sizeof kNfkc / sizeof kNfkc[0];
+  const NfkcEntry* it =
+      std::lower_bound(kNfkc, end, cp, [](const NfkcEntry& e, uint32_t v) { return e.cp < v; });
+  return it != end && it->cp == cp ? it->utf8 : nullptr;
+}
+
+uint32_t decode_utf8(std::string_view s, size_t i, size_t& len) {
+  unsigned char c = static_cast<unsigned char>(s[i]);
+  if (c < 0x80) {
+    len = 1;
+    return c;
+  }
+  size_t n = (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3 : (c & 0xF8) == 0xF0 ? 4 : 1;
+  if (i + n > s.size()) n = 1;
+  uint32_t cp = n == 1 ? c : c & (0xFF >> (n + 1));
+  for (size_t k = 1; k < n; ++k) cp = (cp << 6) | (static_cast<unsigned char>(s[i + k]) & 0x3F);
+  len = n;
+  return cp;
+}
+
+}  // namespace xag::unicode
