@@ -134,7 +134,8 @@ class Printer {
     }
     if (n.kind == NodeKind::Assert) out_ << " " << quoted(n.message);
     if (n.variable) out_ << " var=" << quoted(n.variable->name());
-    if (n.kind == NodeKind::FusedElementwise && n.fused) out_ << " {" << n.fused->to_string() << "}";
+    if (n.kind == NodeKind::FusedElementwise && n.fused)
+      out_ << " {" << n.fused->to_string() << "}";
     if (n.kind == NodeKind::ListNew && !n.dynamic_size) out_ << " fixed_size";
     if (!n.outputs.empty()) out_ << " : " << types_text(n.outputs);
     if (!n.control_deps.empty()) {
@@ -163,11 +164,11 @@ class DotPrinter {
       }
       if (n->kind == NodeKind::Placeholder && !n->name.empty()) label += " " + n->name;
       if (!n->outputs.empty()) label += "\\n" + types_text(n->outputs);
-      const char* shape = n->has_side_effects()                ? "octagon"
-                          : n->kind == NodeKind::Placeholder    ? "invhouse"
-                          : n->kind == NodeKind::Const          ? "ellipse"
-                          : !n->subgraphs.empty()               ? "diamond"
-                                                                : "box";
+      const char* shape = n->has_side_effects()              ? "octagon"
+                          : n->kind == NodeKind::Placeholder ? "invhouse"
+                          : n->kind == NodeKind::Const       ? "ellipse"
+                          : !n->subgraphs.empty()            ? "diamond"
+                                                             : "box";
       out_ << indent << id << " [label=" << escaped(label) << ", shape=" << shape << "];\n";
       for (const Value& in : n->inputs)
         out_ << indent << "n" << names_.id(in.node) << " -> " << id << ";\n";
@@ -246,6 +247,8 @@ std::string Graph::dump() const {
   return p.str();
 }
 
-std::string Graph::to_dot() const { return DotPrinter(*this).str(*this); }
+std::string Graph::to_dot() const {
+  return DotPrinter(*this).str(*this);
+}
 
 }  // namespace xag::rt

@@ -131,8 +131,8 @@ class Verifier {
           fail(n, std::string("inputs rejected by infer(): ") + e.what());
         }
         if (!compatible(Type::tensor(want), n->outputs[0])) {
-          fail(n, "output type " + n->outputs[0].to_string() + " disagrees with infer(): " +
-                      want.to_string());
+          fail(n, "output type " + n->outputs[0].to_string() +
+                      " disagrees with infer(): " + want.to_string());
         }
         break;
       }
@@ -293,6 +293,8 @@ class Verifier {
 
 }  // namespace
 
-void Graph::verify() const { Verifier(*this).run(); }
+void Graph::verify() const {
+  Verifier(*this).run();
+}
 
 }  // namespace xag::rt
