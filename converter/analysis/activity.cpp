@@ -74,7 +74,8 @@ void Walker::target(NodeId e, Activity& a, Op ctx) {
     }
     case NodeKind::Tuple:
     case NodeKind::List:
-      for (NodeId x : t_.list(e, t_.kind(e) == NodeKind::Tuple ? Field::Tuple_elts : Field::List_elts))
+      for (NodeId x :
+           t_.list(e, t_.kind(e) == NodeKind::Tuple ? Field::Tuple_elts : Field::List_elts))
         target(x, a, ctx);
       return;
     case NodeKind::Starred:
@@ -112,10 +113,17 @@ void Walker::comprehension(NodeId e, Activity& a) {
   bool first = true;
   Field gens = Field::ListComp_generators;
   switch (t_.kind(e)) {
-    case NodeKind::SetComp: gens = Field::SetComp_generators; break;
-    case NodeKind::DictComp: gens = Field::DictComp_generators; break;
-    case NodeKind::GeneratorExp: gens = Field::GeneratorExp_generators; break;
-    default: break;
+    case NodeKind::SetComp:
+      gens = Field::SetComp_generators;
+      break;
+    case NodeKind::DictComp:
+      gens = Field::DictComp_generators;
+      break;
+    case NodeKind::GeneratorExp:
+      gens = Field::GeneratorExp_generators;
+      break;
+    default:
+      break;
   }
   for (NodeId g : t_.list(e, gens)) {
     if (first)
@@ -295,8 +303,9 @@ void Walker::stmt(NodeId s, Activity& a, bool header_only) {
   switch (k) {
     case NodeKind::FunctionDef:
     case NodeKind::AsyncFunctionDef: {
-      for (NodeId d : t_.list(s, k == NodeKind::FunctionDef ? Field::FunctionDef_decorator_list
-                                                             : Field::AsyncFunctionDef_decorator_list))
+      for (NodeId d :
+           t_.list(s, k == NodeKind::FunctionDef ? Field::FunctionDef_decorator_list
+                                                 : Field::AsyncFunctionDef_decorator_list))
         expr(d, a);
       NodeId args = t_.node(s, function_args_field(k));
       arguments_defaults(args, a);
@@ -343,7 +352,8 @@ void Walker::stmt(NodeId s, Activity& a, bool header_only) {
       return;
     case NodeKind::Import:
     case NodeKind::ImportFrom:
-      for (NodeId al : t_.list(s, k == NodeKind::Import ? Field::Import_names : Field::ImportFrom_names)) {
+      for (NodeId al :
+           t_.list(s, k == NodeKind::Import ? Field::Import_names : Field::ImportFrom_names)) {
         std::string name = t_.has_str(al, Field::alias_asname)
                                ? std::string(t_.ident(al, Field::alias_asname))
                                : std::string(base_name(t_.ident(al, Field::alias_name)));
@@ -369,7 +379,8 @@ void Walker::stmt(NodeId s, Activity& a, bool header_only) {
       break;
     case NodeKind::With:
     case NodeKind::AsyncWith:
-      for (NodeId it : t_.list(s, k == NodeKind::With ? Field::With_items : Field::AsyncWith_items)) {
+      for (NodeId it :
+           t_.list(s, k == NodeKind::With ? Field::With_items : Field::AsyncWith_items)) {
         expr(t_.node(it, Field::withitem_context_expr), a);
         if (NodeId v = t_.node(it, Field::withitem_optional_vars)) target(v, a, Op::Store);
       }
@@ -377,7 +388,8 @@ void Walker::stmt(NodeId s, Activity& a, bool header_only) {
     case NodeKind::Try:
     case NodeKind::TryStar:
       if (!header_only)
-        for (NodeId h : t_.list(s, k == NodeKind::Try ? Field::Try_handlers : Field::TryStar_handlers)) {
+        for (NodeId h :
+             t_.list(s, k == NodeKind::Try ? Field::Try_handlers : Field::TryStar_handlers)) {
           expr(t_.node(h, Field::ExceptHandler_type), a);
           if (t_.has_str(h, Field::ExceptHandler_name)) {
             std::string n(t_.ident(h, Field::ExceptHandler_name));

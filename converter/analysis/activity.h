@@ -21,8 +21,9 @@ namespace xag::analysis {
 struct Activity {
   NameSet read;      // values used (simple and qualified names)
   NameSet modified;  // possibly changed: bound, deleted, composite targets, nested nonlocals
-  NameSet bound;     // simple names (re)bound when this runs: assignment, def, import, for/with/except targets
-  NameSet deleted;   // `del x`
+  NameSet bound;  // simple names (re)bound when this runs: assignment, def, import, for/with/except
+                  // targets
+  NameSet deleted;  // `del x`
 
   void merge(const Activity& o);
 };

@@ -28,7 +28,8 @@ std::string Cfg::name_of(const Tree& t, int i) const {
 std::string Cfg::describe(const Tree& t) const {
   std::vector<std::string> lines;
   for (size_t i = 0; i < nodes_.size(); ++i)
-    for (int s : nodes_[i].succ) lines.push_back(name_of(t, static_cast<int>(i)) + " -> " + name_of(t, s));
+    for (int s : nodes_[i].succ)
+      lines.push_back(name_of(t, static_cast<int>(i)) + " -> " + name_of(t, s));
   std::string r;
   for (const auto& l : lines) r += l + "\n";
   return r;
@@ -138,7 +139,8 @@ class Builder {
       case NodeKind::With:
       case NodeKind::AsyncWith: {
         int n = node(s, in);
-        return block(t_.list(s, k == NodeKind::With ? Field::With_body : Field::AsyncWith_body), {n});
+        return block(t_.list(s, k == NodeKind::With ? Field::With_body : Field::AsyncWith_body),
+                     {n});
       }
       case NodeKind::Try:
       case NodeKind::TryStar:

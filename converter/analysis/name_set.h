@@ -24,7 +24,9 @@ inline std::string_view base_name(std::string_view name) {
   return name.substr(0, name.find_first_of(".["));
 }
 
-inline void add_all(NameSet& to, const NameSet& from) { to.insert(from.begin(), from.end()); }
+inline void add_all(NameSet& to, const NameSet& from) {
+  to.insert(from.begin(), from.end());
+}
 
 inline NameSet set_union(const NameSet& a, const NameSet& b) {
   NameSet r = a;

@@ -17,11 +17,11 @@ class Collector {
     info.node = n;
     info.parent = parent;
     NodeKind k = t_.kind(n);
-    info.kind = k == NodeKind::Module      ? ScopeKind::Module
-                : k == NodeKind::Lambda    ? ScopeKind::Lambda
-                : k == NodeKind::ClassDef  ? ScopeKind::Class
-                : is_comprehension(k)      ? ScopeKind::Comprehension
-                                           : ScopeKind::Function;
+    info.kind = k == NodeKind::Module     ? ScopeKind::Module
+                : k == NodeKind::Lambda   ? ScopeKind::Lambda
+                : k == NodeKind::ClassDef ? ScopeKind::Class
+                : is_comprehension(k)     ? ScopeKind::Comprehension
+                                          : ScopeKind::Function;
     if (parent.valid()) table_.add(parent).children.push_back(n);
     NodeId saved = cur_;
     cur_ = n;
@@ -67,10 +67,14 @@ class Collector {
  private:
   static Field generators(NodeKind k) {
     switch (k) {
-      case NodeKind::SetComp: return Field::SetComp_generators;
-      case NodeKind::DictComp: return Field::DictComp_generators;
-      case NodeKind::GeneratorExp: return Field::GeneratorExp_generators;
-      default: return Field::ListComp_generators;
+      case NodeKind::SetComp:
+        return Field::SetComp_generators;
+      case NodeKind::DictComp:
+        return Field::DictComp_generators;
+      case NodeKind::GeneratorExp:
+        return Field::GeneratorExp_generators;
+      default:
+        return Field::ListComp_generators;
     }
   }
 
@@ -110,7 +114,8 @@ class Collector {
       case NodeKind::Global:
       case NodeKind::Nonlocal: {
         ScopeInfo& s = table_.add(cur_);
-        for (auto id : t_.idents(n, k == NodeKind::Global ? Field::Global_names : Field::Nonlocal_names)) {
+        for (auto id :
+             t_.idents(n, k == NodeKind::Global ? Field::Global_names : Field::Nonlocal_names)) {
           std::string name(t_.string(id));
           (k == NodeKind::Global ? s.globals : s.nonlocals).insert(name);
           s.used.insert(name);
@@ -119,12 +124,13 @@ class Collector {
       }
       case NodeKind::FunctionDef:
       case NodeKind::AsyncFunctionDef: {
-        for (NodeId d : t_.list(n, k == NodeKind::FunctionDef ? Field::FunctionDef_decorator_list
-                                                               : Field::AsyncFunctionDef_decorator_list))
+        for (NodeId d :
+             t_.list(n, k == NodeKind::FunctionDef ? Field::FunctionDef_decorator_list
+                                                   : Field::AsyncFunctionDef_decorator_list))
           visit(d);
         visit_signature(t_.node(n, function_args_field(k)));
         visit(t_.node(n, k == NodeKind::FunctionDef ? Field::FunctionDef_returns
-                                                     : Field::AsyncFunctionDef_returns));
+                                                    : Field::AsyncFunctionDef_returns));
         bind(std::string(t_.ident(n, function_name_field(k))));
         scope(n, cur_);
         return;
@@ -149,7 +155,8 @@ class Collector {
         return;
       case NodeKind::Import:
       case NodeKind::ImportFrom:
-        for (NodeId al : t_.list(n, k == NodeKind::Import ? Field::Import_names : Field::ImportFrom_names)) {
+        for (NodeId al :
+             t_.list(n, k == NodeKind::Import ? Field::Import_names : Field::ImportFrom_names)) {
           std::string name(t_.has_str(al, Field::alias_asname) ? t_.ident(al, Field::alias_asname)
                                                                : t_.ident(al, Field::alias_name));
           if (name != "*") bind(name.substr(0, name.find('.')));
@@ -163,7 +170,8 @@ class Collector {
         if (t_.has_str(n, Field::MatchAs_name)) bind(std::string(t_.str(n, Field::MatchAs_name)));
         break;
       case NodeKind::MatchStar:
-        if (t_.has_str(n, Field::MatchStar_name)) bind(std::string(t_.str(n, Field::MatchStar_name)));
+        if (t_.has_str(n, Field::MatchStar_name))
+          bind(std::string(t_.str(n, Field::MatchStar_name)));
         break;
       case NodeKind::MatchMapping:
         if (t_.has_str(n, Field::MatchMapping_rest))

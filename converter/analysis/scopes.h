@@ -15,8 +15,8 @@ enum class ScopeKind { Module, Function, Lambda, Comprehension, Class };
 
 struct ScopeInfo {
   ScopeKind kind = ScopeKind::Module;
-  NodeId node;                  // Module, FunctionDef, Lambda, ListComp..., ClassDef
-  NodeId parent;                // enclosing scope's node; none for the module
+  NodeId node;                   // Module, FunctionDef, Lambda, ListComp..., ClassDef
+  NodeId parent;                 // enclosing scope's node; none for the module
   std::vector<NodeId> children;  // directly nested scopes, in source order
   NameSet params;
   NameSet locals;            // bound here (params included), not declared global/nonlocal

@@ -18,7 +18,9 @@ void dump_child(std::string& out, const Tree& t, NodeId c, bool attrs) {
     out += "None";
 }
 
-void append_int(std::string& out, int64_t v) { out += std::to_string(v); }
+void append_int(std::string& out, int64_t v) {
+  out += std::to_string(v);
+}
 
 void dump_node(std::string& out, const Tree& t, NodeId n, bool attrs) {
   NodeKind k = t.kind(n);

@@ -21,8 +21,12 @@ const char* const kSpellings[] = {
 inline bool is_ident_start(unsigned char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || c >= 0x80;
 }
-inline bool is_ident_char(unsigned char c) { return is_ident_start(c) || (c >= '0' && c <= '9'); }
-inline bool is_digit(char c) { return c >= '0' && c <= '9'; }
+inline bool is_ident_char(unsigned char c) {
+  return is_ident_start(c) || (c >= '0' && c <= '9');
+}
+inline bool is_digit(char c) {
+  return c >= '0' && c <= '9';
+}
 inline bool is_hex(char c) {
   return is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
 }
@@ -77,11 +81,14 @@ bool is_string_prefix(std::string_view s) {
 
 }  // namespace
 
-const char* token_spelling(TokenKind k) { return kSpellings[static_cast<int>(k)]; }
-bool is_keyword(TokenKind k) { return k >= TokenKind::KwFalse; }
+const char* token_spelling(TokenKind k) {
+  return kSpellings[static_cast<int>(k)];
+}
+bool is_keyword(TokenKind k) {
+  return k >= TokenKind::KwFalse;
+}
 
-Lexer::Lexer(std::string_view source)
-    : src_(source), end_(static_cast<uint32_t>(source.size())) {}
+Lexer::Lexer(std::string_view source) : src_(source), end_(static_cast<uint32_t>(source.size())) {}
 
 Lexer::Lexer(std::string_view source, const SubRange& r)
     : src_(source),
@@ -201,8 +208,8 @@ bool Lexer::at_line_start_indentation(std::vector<Token>& out) {
       emit_at(out, TokenKind::Dedent, p, p, lineno_, col_off, lineno_, col_off);
     }
     if (col != indents_.back()) {
-      fail(out, "IndentationError", "unindent does not match any outer indentation level",
-           lineno_, col_off);
+      fail(out, "IndentationError", "unindent does not match any outer indentation level", lineno_,
+           col_off);
       return true;
     }
     if (alt != alt_indents_.back()) {
@@ -237,8 +244,8 @@ void Lexer::scan_token(std::vector<Token>& out) {
         return;
       } else {
         int32_t col = column(pos_, lineno_, line_start_);
-        fail(out, "SyntaxError", "unexpected character after line continuation character",
-             lineno_, col + 1);
+        fail(out, "SyntaxError", "unexpected character after line continuation character", lineno_,
+             col + 1);
         return;
       }
     } else if (c == '\n' && (!brackets_.empty() || sub_)) {
@@ -258,8 +265,8 @@ void Lexer::scan_token(std::vector<Token>& out) {
     if (!brackets_.empty()) {
       const Bracket& b = brackets_.back();
       unclosed_ = true;
-      unclosed_tok_ = Token{TokenKind::Error, b.offset, b.offset + 1, b.lineno, b.col, b.lineno,
-                            b.col + 1};
+      unclosed_tok_ =
+          Token{TokenKind::Error, b.offset, b.offset + 1, b.lineno, b.col, b.lineno, b.col + 1};
       emit(out, TokenKind::EndMarker, pos_, pos_, lineno_);
       done_ = true;
       return;
@@ -368,8 +375,7 @@ void Lexer::scan_string(std::vector<Token>& out, uint32_t start) {
     }
     ++pos_;
   }
-  int32_t col0 =
-      lineno_ == start_line ? column(start, start_line, start_line_start) : start_col;
+  int32_t col0 = lineno_ == start_line ? column(start, start_line, start_line_start) : start_col;
   if (sub_ && lineno_ != first_line_) col0 = static_cast<int32_t>(start - start_line_start);
   emit_at(out, TokenKind::String, start, pos_, start_line, col0, lineno_,
           column(pos_, lineno_, line_start_));
@@ -556,7 +562,7 @@ bool Lexer::scan_operator(std::vector<Token>& out) {
       k = c1 == '=' ? (len = 2, TokenKind::PlusEqual) : TokenKind::Plus;
       break;
     case '-':
-      k = c1 == '=' ? (len = 2, TokenKind::MinEqual)
+      k = c1 == '='   ? (len = 2, TokenKind::MinEqual)
           : c1 == '>' ? (len = 2, TokenKind::RArrow)
                       : TokenKind::Minus;
       break;
@@ -568,8 +574,7 @@ bool Lexer::scan_operator(std::vector<Token>& out) {
       break;
     case '/':
       if (c1 == '/')
-        k = c2 == '=' ? (len = 3, TokenKind::DoubleSlashEqual)
-                      : (len = 2, TokenKind::DoubleSlash);
+        k = c2 == '=' ? (len = 3, TokenKind::DoubleSlashEqual) : (len = 2, TokenKind::DoubleSlash);
       else
         k = c1 == '=' ? (len = 2, TokenKind::SlashEqual) : TokenKind::Slash;
       break;
@@ -610,8 +615,7 @@ bool Lexer::scan_operator(std::vector<Token>& out) {
       break;
     case '>':
       if (c1 == '>')
-        k = c2 == '=' ? (len = 3, TokenKind::RightShiftEqual)
-                      : (len = 2, TokenKind::RightShift);
+        k = c2 == '=' ? (len = 3, TokenKind::RightShiftEqual) : (len = 2, TokenKind::RightShift);
       else
         k = c1 == '=' ? (len = 2, TokenKind::GreaterEqual) : TokenKind::Greater;
       break;

@@ -55,8 +55,8 @@ class Lexer {
   void scan_number(std::vector<Token>& out);
   bool scan_operator(std::vector<Token>& out);
   void emit(std::vector<Token>& out, TokenKind k, uint32_t begin, uint32_t end, int32_t lineno);
-  void emit_at(std::vector<Token>& out, TokenKind k, uint32_t begin, uint32_t end,
-               int32_t lineno, int32_t col, int32_t end_lineno, int32_t end_col);
+  void emit_at(std::vector<Token>& out, TokenKind k, uint32_t begin, uint32_t end, int32_t lineno,
+               int32_t col, int32_t end_lineno, int32_t end_col);
   int32_t column(uint32_t offset, int32_t lineno, uint32_t line_start) const;
   void fail(std::vector<Token>& out, const char* type, std::string message, int32_t lineno,
             int32_t col, int32_t end_lineno = 0, int32_t end_col = 0);

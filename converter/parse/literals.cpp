@@ -98,8 +98,8 @@ bool decode_source(std::string_view in, std::string& out, std::string& error, in
   if (encoding == "utf-8" || encoding.rfind("utf-8-", 0) == 0 || encoding == "utf8") {
   } else if (encoding == "latin-1" || encoding == "iso-8859-1" || encoding == "iso-latin-1" ||
              encoding.rfind("latin-1-", 0) == 0 || encoding.rfind("iso-8859-1-", 0) == 0 ||
-             encoding.rfind("iso-latin-1-", 0) == 0 || encoding == "latin1" ||
-             encoding == "l1" || encoding == "iso8859-1" || encoding == "cp819") {
+             encoding.rfind("iso-latin-1-", 0) == 0 || encoding == "latin1" || encoding == "l1" ||
+             encoding == "iso8859-1" || encoding == "cp819") {
     latin1 = true;
   } else if (encoding == "ascii" || encoding == "us-ascii") {
   } else {

@@ -273,21 +273,21 @@ bool binary_op(int level, TokenKind k, Op& op) {
 
 // The left-associative binary levels share one loop; each operand is the next
 // tighter level (term's operand is factor).
-#define XAG_BINARY_LEVEL(fn, level, next)                         \
-  NodeId Parser::fn() {                                           \
-    const Token& start = tok();                                   \
-    NodeId left = next();                                         \
-    Op op;                                                        \
-    while (binary_op(level, kind(), op)) {                        \
-      advance();                                                  \
-      NodeId right = next();                                      \
-      NodeId n = make(NodeKind::BinOp, span_from(start));         \
-      tree_.set_node(n, Field::BinOp_left, left);                 \
-      tree_.set_op(n, Field::BinOp_op, op);                       \
-      tree_.set_node(n, Field::BinOp_right, right);               \
-      left = n;                                                   \
-    }                                                             \
-    return left;                                                  \
+#define XAG_BINARY_LEVEL(fn, level, next)                 \
+  NodeId Parser::fn() {                                   \
+    const Token& start = tok();                           \
+    NodeId left = next();                                 \
+    Op op;                                                \
+    while (binary_op(level, kind(), op)) {                \
+      advance();                                          \
+      NodeId right = next();                              \
+      NodeId n = make(NodeKind::BinOp, span_from(start)); \
+      tree_.set_node(n, Field::BinOp_left, left);         \
+      tree_.set_op(n, Field::BinOp_op, op);               \
+      tree_.set_node(n, Field::BinOp_right, right);       \
+      left = n;                                           \
+    }                                                     \
+    return left;                                          \
   }
 XAG_BINARY_LEVEL(bitwise_or, 0, bitwise_xor)
 XAG_BINARY_LEVEL(bitwise_xor, 1, bitwise_and)
@@ -486,8 +486,7 @@ NodeId Parser::call(NodeId func, const Token& start) {
         tree_.set_pos(g, span(open, tok()));
         e = g;
       } else if (at(TokenKind::Equal)) {
-        fail_range(span_from(a),
-                   "expression cannot contain assignment, perhaps you meant \"==\"?");
+        fail_range(span_from(a), "expression cannot contain assignment, perhaps you meant \"==\"?");
       }
       if (!keywords.empty()) {
         bool unpacking = seen_kwargs;
@@ -570,8 +569,8 @@ NodeId Parser::atom() {
       advance();
       NodeId n = make(NodeKind::Constant, span(t, t));
       ast::Constant c;
-      c.kind = t.kind == TokenKind::KwNone   ? ast::ConstKind::None
-               : t.kind == TokenKind::KwTrue ? ast::ConstKind::True
+      c.kind = t.kind == TokenKind::KwNone    ? ast::ConstKind::None
+               : t.kind == TokenKind::KwTrue  ? ast::ConstKind::True
                : t.kind == TokenKind::KwFalse ? ast::ConstKind::False
                                               : ast::ConstKind::Ellipsis;
       tree_.set_constant(n, Field::Constant_value, c);
@@ -603,8 +602,8 @@ NodeId Parser::paren_atom() {
     return y;
   }
   NodeId first = star_named_expression();
-  if (at_comprehension_for()) return comprehension_tail(NodeKind::GeneratorExp, first, open,
-                                                        TokenKind::RPar);
+  if (at_comprehension_for())
+    return comprehension_tail(NodeKind::GeneratorExp, first, open, TokenKind::RPar);
   if (accept(TokenKind::RPar)) {
     if (tree_.kind(first) == NodeKind::Starred)
       fail_node(first, "cannot use starred expression here");

@@ -22,7 +22,9 @@ NodeId Parser::patterns() {
   return n;
 }
 
-NodeId Parser::maybe_star_pattern() { return at(TokenKind::Star) ? star_pattern() : pattern(); }
+NodeId Parser::maybe_star_pattern() {
+  return at(TokenKind::Star) ? star_pattern() : pattern();
+}
 
 // star_pattern: '*' (capture_target | '_')
 NodeId Parser::star_pattern() {
@@ -239,8 +241,9 @@ NodeId Parser::value_or_class_pattern() {
   NodeId n = make(NodeKind::MatchClass, span_from(start));
   tree_.set_node(n, Field::MatchClass_cls, e);
   set_list_from(n, Field::MatchClass_patterns, base);
-  tree_.set_idents(n, Field::MatchClass_kwd_attrs,
-                   ast::Span<ast::StrId>{kwd_attrs.data(), static_cast<uint32_t>(kwd_attrs.size())});
+  tree_.set_idents(
+      n, Field::MatchClass_kwd_attrs,
+      ast::Span<ast::StrId>{kwd_attrs.data(), static_cast<uint32_t>(kwd_attrs.size())});
   tree_.set_list(n, Field::MatchClass_kwd_patterns, kwd_patterns);
   return n;
 }

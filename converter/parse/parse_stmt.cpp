@@ -8,7 +8,9 @@ namespace xag::parse {
 namespace {
 
 // The end of a statement list: its last statement's end.
-Pos end_of(const ast::Tree& t, ast::Span<NodeId> body) { return t.pos(body[body.size() - 1]); }
+Pos end_of(const ast::Tree& t, ast::Span<NodeId> body) {
+  return t.pos(body[body.size() - 1]);
+}
 
 Pos join(const Token& start, const Pos& end) {
   return Pos{start.lineno, start.col_offset, end.end_lineno, end.end_col_offset};
@@ -364,7 +366,8 @@ NodeId Parser::import_from() {
     do {
       stack_.push_back(dotted_name_alias(false));
     } while (accept(TokenKind::Comma));
-    if (at(TokenKind::Comma)) fail_at(tok(), "trailing comma not allowed without surrounding parentheses");
+    if (at(TokenKind::Comma))
+      fail_at(tok(), "trailing comma not allowed without surrounding parentheses");
   }
   NodeId n = make(NodeKind::ImportFrom, span_from(start));
   tree_.set_ident(n, Field::ImportFrom_module, module);
@@ -719,7 +722,8 @@ NodeId Parser::parameters(TokenKind end, bool lambda) {
           fail_at(t, "named arguments must follow bare *");
       } else {
         vararg = param(lambda, !lambda);
-        if (at(TokenKind::Equal)) fail_at(tok(), "var-positional argument cannot have default value");
+        if (at(TokenKind::Equal))
+          fail_at(tok(), "var-positional argument cannot have default value");
       }
     } else if (t.kind == TokenKind::DoubleStar) {
       advance();

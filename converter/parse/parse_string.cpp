@@ -43,7 +43,9 @@ StrToken split_string_token(std::string_view src, const Token& t) {
   return s;
 }
 
-bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
+bool is_space(char c) {
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+}
 
 }  // namespace
 
@@ -55,9 +57,11 @@ class StringParser {
 
   void add_literal(std::string_view s) { lit_ += s; }
 
-  void flush(std::vector<NodeId>& values) {
+  void flush(std::vector<NodeId>& values) { flush(values, pos_); }
+  // CPython 3.11 positions the last literal of a format spec at its own token.
+  void flush(std::vector<NodeId>& values, const Pos& pos) {
     if (lit_.empty()) return;
-    NodeId c = p_.make(NodeKind::Constant, pos_);
+    NodeId c = p_.make(NodeKind::Constant, pos);
     ast::Constant k;
     k.kind = ast::ConstKind::Str;
     k.text = p_.tree_.keep(lit_);
@@ -188,8 +192,8 @@ uint32_t StringParser::replacement_field(const Token& t, uint32_t brace, uint32_
       parens[depth++] = ch;
     } else if (ch == '#') {
       fail("f-string expression part cannot include '#'");
-    } else if (depth == 0 && (ch == '!' || ch == ':' || ch == '}' || ch == '=' || ch == '>' ||
-                              ch == '<')) {
+    } else if (depth == 0 &&
+               (ch == '!' || ch == ':' || ch == '}' || ch == '=' || ch == '>' || ch == '<')) {
       if (i + 1 < end && src[i + 1] == '=' && ch != ':' && ch != '}') {
         ++i;  // != == <= >= are operators, not the end of the expression
         continue;
@@ -199,8 +203,7 @@ uint32_t StringParser::replacement_field(const Token& t, uint32_t brace, uint32_
     } else if (ch == ']' || ch == '}' || ch == ')') {
       if (depth == 0) fail(std::string("f-string: unmatched '") + ch + "'");
       char open = parens[--depth];
-      if (!((open == '(' && ch == ')') || (open == '[' && ch == ']') ||
-            (open == '{' && ch == '}')))
+      if (!((open == '(' && ch == ')') || (open == '[' && ch == ']') || (open == '{' && ch == '}')))
         fail(std::string("f-string: closing parenthesis '") + ch +
              "' does not match opening parenthesis '" + open + "'");
     }
@@ -235,11 +238,10 @@ uint32_t StringParser::replacement_field(const Token& t, uint32_t brace, uint32_
     std::vector<NodeId> spec_values;
     StringParser sub(p_, pos_, false);
     i = sub.parse(t, i, end, raw, level + 1, spec_values);
-    sub.flush(spec_values);
-    // CPython 3.11 ends a format spec at the end of its own string token.
-    Pos spec_pos = pos_;
-    spec_pos.end_lineno = t.end_lineno;
-    spec_pos.end_col_offset = t.end_col_offset;
+    // CPython 3.11 positions a format spec (and its last literal) at the
+    // string token that contains it, not at the whole concatenation.
+    Pos spec_pos{t.lineno, t.col_offset, t.end_lineno, t.end_col_offset};
+    sub.flush(spec_values, spec_pos);
     spec = p_.make(NodeKind::JoinedStr, spec_pos);
     p_.tree_.set_list(spec, Field::JoinedStr_values, spec_values);
   }
@@ -286,14 +288,16 @@ NodeId StringParser::compile(const Token& t, uint32_t brace, uint32_t expr_end) 
     }
   }
   int cols = 0;
-  if (!newline_after_brace) cols = has_nl ? static_cast<int>(brace - last_nl - 1)
-                                          : static_cast<int>(brace - t.begin);
+  if (!newline_after_brace)
+    cols = has_nl ? static_cast<int>(brace - last_nl - 1) : static_cast<int>(brace - t.begin);
   lex::SubRange r;
   r.begin = brace + 1;
   r.end = expr_end;
   r.lineno = t.lineno + lines;
   r.line_start = has_nl ? last_nl + 1 : t.begin - static_cast<uint32_t>(t.col_offset);
-  r.first_col = t.col_offset + cols + 1;
+  // CPython 3.11 adds the token's own column only when no newline precedes
+  // the '{' inside the token.
+  r.first_col = (has_nl ? 0 : t.col_offset) + cols + 1;
 
   std::vector<Token> toks;
   lex::Lexer lexer(src, r);
@@ -335,8 +339,7 @@ NodeId Parser::strings() {
     StrToken s0 = split_string_token(src, first);
     std::string_view body0 = src.substr(s0.body_begin, s0.body_end - s0.body_begin);
     bool plain = pos_ == first_index + 1 &&
-                 (s0.raw || body0.find('\\') == std::string_view::npos) &&
-                 (!any_bytes || [&] {
+                 (s0.raw || body0.find('\\') == std::string_view::npos) && (!any_bytes || [&] {
                    for (char ch : body0)
                      if (static_cast<unsigned char>(ch) >= 0x80) return false;
                    return true;

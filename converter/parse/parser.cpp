@@ -113,8 +113,8 @@ NodeId Parser::make_name(const Token& t, Op ctx) {
 }
 
 void Parser::set_list_from(NodeId n, Field f, size_t base) {
-  tree_.set_list(n, f,
-                 ast::Span<NodeId>{stack_.data() + base, static_cast<uint32_t>(stack_.size() - base)});
+  tree_.set_list(
+      n, f, ast::Span<NodeId>{stack_.data() + base, static_cast<uint32_t>(stack_.size() - base)});
   stack_.resize(base);
 }
 
@@ -178,8 +178,8 @@ diag::SyntaxError choose_error(Parser& p, const lex::Lexer& lexer) {
   if (t.kind == TokenKind::Error && lexer.error()) return *lexer.error();
   if (t.kind == TokenKind::EndMarker && lexer.unclosed_bracket()) {
     const Token& b = *lexer.unclosed_bracket();
-    e.message = std::string("'") + static_cast<char>(b.begin < b.end ? '(' : '(') +
-                "' was never closed";
+    e.message =
+        std::string("'") + static_cast<char>(b.begin < b.end ? '(' : '(') + "' was never closed";
     e.lineno = b.lineno;
     e.col_offset = b.col_offset;
     e.end_lineno = b.lineno;

@@ -35,8 +35,8 @@ class Parser {
  public:
   Parser(ast::Tree& tree, const std::vector<Token>& tokens, const lex::Lexer& lexer, int depth);
 
-  NodeId file();                  // file: [statements] ENDMARKER
-  NodeId fstring_expression();    // star_expressions ENDMARKER, inside an f-string
+  NodeId file();                // file: [statements] ENDMARKER
+  NodeId fstring_expression();  // star_expressions ENDMARKER, inside an f-string
   const diag::SyntaxError& error() const { return error_; }
   bool has_error() const { return has_error_; }
   // The furthest token looked at: where a generic syntax error is reported.
@@ -178,7 +178,9 @@ class Parser {
   NodeId star_target();
   NodeId target_atom();
   NodeId del_targets_list(size_t base);
-  bool at_comprehension_for() { return at(TokenKind::KwFor) || (at(TokenKind::KwAsync) && kind(1) == TokenKind::KwFor); }
+  bool at_comprehension_for() {
+    return at(TokenKind::KwFor) || (at(TokenKind::KwAsync) && kind(1) == TokenKind::KwFor);
+  }
   void check_target(NodeId e, TargetUse use);
   void set_ctx(NodeId e, Op ctx);
   const char* expr_description(NodeId e);

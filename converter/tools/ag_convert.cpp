@@ -28,8 +28,8 @@ struct Options {
 
 // A mode's work on one successfully parsed file; returns false on failure
 // (with a message in out).
-using ModeFn = bool (*)(const ParseResult& parsed, const std::string& filename,
-                        const Options& opts, std::string& out);
+using ModeFn = bool (*)(const ParseResult& parsed, const std::string& filename, const Options& opts,
+                        std::string& out);
 
 bool run_dump_ast(const ParseResult& parsed, const std::string&, const Options& opts,
                   std::string& out) {
@@ -132,8 +132,8 @@ int run_batch(const Mode& mode, const Options& opts, const std::string& list,
     ++index;
   }
   if (outdir == "-") std::fwrite(all.data(), 1, all.size(), stdout);
-  std::fprintf(stderr, "ag-convert: %d files, %d with errors, parse time %.3f s\n", index,
-               failures, parse_seconds);
+  std::fprintf(stderr, "ag-convert: %d files, %d with errors, parse time %.3f s\n", index, failures,
+               parse_seconds);
   return 0;
 }
 

@@ -120,7 +120,8 @@ NodeId Builder::expr_stmt(NodeId value) {
   return n;
 }
 
-NodeId Builder::if_(NodeId test, const std::vector<NodeId>& body, const std::vector<NodeId>& orelse) {
+NodeId Builder::if_(NodeId test, const std::vector<NodeId>& body,
+                    const std::vector<NodeId>& orelse) {
   NodeId n = make(NodeKind::If);
   t_.set_node(n, Field::If_test, test);
   t_.set_list(n, Field::If_body, body);
@@ -128,7 +129,9 @@ NodeId Builder::if_(NodeId test, const std::vector<NodeId>& body, const std::vec
   return n;
 }
 
-NodeId Builder::pass() { return make(NodeKind::Pass); }
+NodeId Builder::pass() {
+  return make(NodeKind::Pass);
+}
 
 NodeId Builder::declaration(NodeKind k, const std::vector<std::string>& names) {
   NodeId n = make(k);
@@ -191,7 +194,7 @@ void set_ctx(Tree& t, NodeId target, Op ctx) {
 
 NodeId deep_copy(Tree& t, NodeId n) {
   if (!n) return n;
-  NodeId c = t.make(t.kind(n), t.pos(n));
+  NodeId c = t.make(t.kind(n), Pos(t.pos(n)));
   for (Field f : Tree::fields(t.kind(n))) {
     switch (ast::field_info(f).type) {
       case FieldType::Node:

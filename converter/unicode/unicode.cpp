@@ -13,16 +13,22 @@ struct CodeRange {
 
 template <size_t N>
 bool in_ranges(const CodeRange (&table)[N], uint32_t cp) {
-  const CodeRange* it = std::upper_bound(table, table + N, cp,
-                                         [](uint32_t v, const CodeRange& r) { return v < r.first; });
+  const CodeRange* it = std::upper_bound(
+      table, table + N, cp, [](uint32_t v, const CodeRange& r) { return v < r.first; });
   return it != table && cp <= (it - 1)->last;
 }
 
 }  // namespace
 
-bool is_printable(uint32_t cp) { return !in_ranges(kNonPrintable, cp); }
-bool is_xid_start(uint32_t cp) { return in_ranges(kXidStart, cp); }
-bool is_xid_continue(uint32_t cp) { return in_ranges(kXidContinue, cp); }
+bool is_printable(uint32_t cp) {
+  return !in_ranges(kNonPrintable, cp);
+}
+bool is_xid_start(uint32_t cp) {
+  return in_ranges(kXidStart, cp);
+}
+bool is_xid_continue(uint32_t cp) {
+  return in_ranges(kXidContinue, cp);
+}
 
 const char* nfkc(uint32_t cp) {
   const NfkcEntry* end = kNfkc + sizeof kNfkc / sizeof kNfkc[0];

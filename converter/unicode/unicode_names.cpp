@@ -18,7 +18,8 @@ const std::unordered_map<std::string_view, uint32_t>& name_index() {
     size_t i = 0;
     while (i < all.size()) {
       size_t semi = all.find(';', i), nl = all.find('\n', semi);
-      uint32_t cp = static_cast<uint32_t>(std::stoul(std::string(all.substr(semi + 1, nl - semi - 1)), nullptr, 16));
+      uint32_t cp = static_cast<uint32_t>(
+          std::stoul(std::string(all.substr(semi + 1, nl - semi - 1)), nullptr, 16));
       m->emplace(all.substr(i, semi - i), cp);
       i = nl + 1;
     }
@@ -44,9 +45,9 @@ bool lookup_name(std::string_view name, uint32_t& cp) {
   std::string upper(name);
   for (char& c : upper)
     if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 32);
-  static const char* const kAlgorithmic[] = {"CJK UNIFIED IDEOGRAPH-", "CJK COMPATIBILITY IDEOGRAPH-",
-                                             "TANGUT IDEOGRAPH-", "KHITAN SMALL SCRIPT CHARACTER-",
-                                             "NUSHU CHARACTER-"};
+  static const char* const kAlgorithmic[] = {"CJK UNIFIED IDEOGRAPH-",
+                                             "CJK COMPATIBILITY IDEOGRAPH-", "TANGUT IDEOGRAPH-",
+                                             "KHITAN SMALL SCRIPT CHARACTER-", "NUSHU CHARACTER-"};
   for (const char* prefix : kAlgorithmic) {
     std::string_view p(prefix);
     if (std::string_view(upper).substr(0, p.size()) == p)

@@ -46,10 +46,19 @@ def ours(ag, listfile, positions):
     if r.returncode != 0:
         sys.exit("ag-convert failed: %s" % r.stderr.decode(errors="replace"))
     text = r.stdout.decode("utf-8", errors="surrogateescape")
+    # Records start with a line '=== PATH'; dumps are single lines, so a
+    # record separator never occurs inside one.
     results = {}
-    for chunk in text.split("=== ")[1:]:
-        path, _, body = chunk.partition("\n")
-        results[path] = body
+    path, body = None, []
+    for line in text.splitlines(keepends=True):
+        if line.startswith("=== "):
+            if path is not None:
+                results[path] = "".join(body)
+            path, body = line[4:].rstrip("\n"), []
+        else:
+            body.append(line)
+    if path is not None:
+        results[path] = "".join(body)
     return results, r.stderr.decode().strip()
 
 

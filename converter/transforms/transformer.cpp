@@ -1,0 +1,65 @@
+#include "converter/transforms/transformer.h"
+
+namespace xag::transforms {
+
+using ast::FieldType;
+
+std::vector<NodeId> Transformer::stmt(NodeId s) {
+  Pos origin = t_.pos(s);
+  std::vector<NodeId> out = visit_stmt(s);
+  for (NodeId n : out) stamp_positions(t_, n, origin);
+  return out;
+}
+
+NodeId Transformer::expr(NodeId e) {
+  if (!e) return e;
+  Pos origin = t_.pos(e);
+  NodeId out = visit_expr(e);
+  stamp_positions(t_, out, origin);
+  return out;
+}
+
+std::vector<NodeId> Transformer::visit_block(const std::vector<NodeId>& stmts) {
+  std::vector<NodeId> out;
+  for (NodeId s : stmts)
+    for (NodeId n : stmt(s)) out.push_back(n);
+  return out;
+}
+
+void Transformer::visit_block_field(NodeId n, Field f) {
+  auto items = t_.list(n, f);
+  std::vector<NodeId> copy(items.begin(), items.end());
+  t_.set_list(n, f, visit_block(copy));
+}
+
+void Transformer::visit_child(NodeId n, Field f) {
+  if (NodeId c = t_.node(n, f)) t_.set_node(n, f, expr(c));
+}
+
+void Transformer::generic_visit(NodeId n) {
+  for (Field f : Tree::fields(t_.kind(n))) {
+    switch (ast::field_info(f).type) {
+      case FieldType::Node:
+      case FieldType::OptNode:
+        visit_child(n, f);
+        break;
+      case FieldType::Nodes: {
+        auto items = t_.list(n, f);
+        std::vector<NodeId> copy(items.begin(), items.end()), out;
+        for (NodeId c : copy) {
+          if (c && ast::kind_category(t_.kind(c)) == ast::Category::Stmt) {
+            for (NodeId x : stmt(c)) out.push_back(x);
+          } else {
+            out.push_back(c ? expr(c) : c);
+          }
+        }
+        t_.set_list(n, f, out);
+        break;
+      }
+      default:
+        break;
+    }
+  }
+}
+
+}  // namespace xag::transforms

@@ -1,0 +1,57 @@
+// The base of every pass: a rewriting walk over statements and expressions
+// that keeps source positions. Whatever visit_stmt/visit_expr return is
+// stamped with the position of the node it replaces wherever a position is
+// missing, so no pass can produce code that points nowhere.
+#pragma once
+
+#include <vector>
+
+#include "converter/transforms/builder.h"
+#include "converter/transforms/context.h"
+
+namespace xag::transforms {
+
+class Transformer {
+ public:
+  Transformer(Tree& t, Context& ctx) : t_(t), ctx_(ctx) {}
+  virtual ~Transformer() = default;
+
+  // Rewrites a statement list.
+  std::vector<NodeId> visit_block(const std::vector<NodeId>& stmts);
+  // Rewrites the statement-list field f of n in place.
+  void visit_block_field(NodeId n, Field f);
+  // Rewrites a child node (expression or helper node) in place.
+  void visit_child(NodeId n, Field f);
+
+  // Entry points: a statement may become several, an expression another.
+  std::vector<NodeId> stmt(NodeId s);
+  NodeId expr(NodeId e);
+
+ protected:
+  // Override points. The defaults rewrite children and keep the node.
+  virtual std::vector<NodeId> visit_stmt(NodeId s) {
+    generic_visit(s);
+    return {s};
+  }
+  virtual NodeId visit_expr(NodeId e) {
+    generic_visit(e);
+    return e;
+  }
+  // Rewrites every child of n: statement lists through stmt(), the rest
+  // through expr().
+  void generic_visit(NodeId n);
+
+  Builder builder(NodeId origin) { return Builder(t_, origin); }
+
+  Tree& t_;
+  Context& ctx_;
+};
+
+// Runs T over function fn (its body, and nested defs the pass cares about).
+template <typename T>
+void run_on_function(Tree& t, NodeId fn, Context& ctx) {
+  T pass(t, ctx);
+  pass.stmt(fn);
+}
+
+}  // namespace xag::transforms
