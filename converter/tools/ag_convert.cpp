@@ -17,6 +17,7 @@
 
 #include "converter/ast/dump.h"
 #include "converter/parse/parser.h"
+#include "converter/unparse/unparse.h"
 
 namespace {
 
@@ -42,6 +43,11 @@ bool run_parse_only(const ParseResult&, const std::string&, const Options&, std:
   return true;
 }
 
+bool run_unparse(const ParseResult& parsed, const std::string&, const Options&, std::string& out) {
+  out += xag::unparse::unparse(parsed.tree, parsed.tree.root());
+  return true;
+}
+
 struct Mode {
   const char* flag;
   const char* help;
@@ -51,6 +57,8 @@ struct Mode {
 const Mode kModes[] = {
     {"--dump-ast", "print ast.dump(ast.parse(source)) like CPython 3.11", run_dump_ast},
     {"--parse", "parse only; report syntax errors (for benchmarks)", run_parse_only},
+    {"--unparse", "print the source back from the tree (CPython re-parses it to the same tree)",
+     run_unparse},
 };
 
 void print_help() {
