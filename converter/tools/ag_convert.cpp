@@ -17,6 +17,7 @@
 
 #include "converter/ast/dump.h"
 #include "converter/parse/parser.h"
+#include "converter/pipeline/convert.h"
 #include "converter/unparse/unparse.h"
 
 namespace {
@@ -24,7 +25,8 @@ namespace {
 using xag::parse::ParseResult;
 
 struct Options {
-  bool positions = false;  // --positions: include lineno/col_offset/... in dumps
+  bool positions = false;   // --positions: include lineno/col_offset/... in dumps
+  bool source_map = false;  // --source-map: with --convert, print the map instead of the code
 };
 
 // A mode's work on one successfully parsed file; returns false on failure
@@ -48,6 +50,18 @@ bool run_unparse(const ParseResult& parsed, const std::string&, const Options&, 
   return true;
 }
 
+// Converts every top-level function (AutoGraph-style staging transforms).
+bool run_convert(const ParseResult& parsed, const std::string& filename, const Options& opts,
+                 std::string& out) {
+  xag::pipeline::ConversionResult r = xag::pipeline::convert_module(parsed.tree.source());
+  for (const auto& e : r.errors)
+    out += filename + ":" + std::to_string(e.pos.lineno) + ":" +
+           std::to_string(e.pos.col_offset + 1) + ": " + e.type + ": " + e.message + "\n";
+  if (!r.ok()) return false;
+  out += opts.source_map ? xag::pipeline::format_source_map(r.map) : r.code;
+  return true;
+}
+
 struct Mode {
   const char* flag;
   const char* help;
@@ -59,6 +73,8 @@ const Mode kModes[] = {
     {"--parse", "parse only; report syntax errors (for benchmarks)", run_parse_only},
     {"--unparse", "print the source back from the tree (CPython re-parses it to the same tree)",
      run_unparse},
+    {"--convert", "print the converted code (--source-map: 'generated_line line:col' per line)",
+     run_convert},
 };
 
 void print_help() {
@@ -160,6 +176,10 @@ int main(int argc, char** argv) {
     }
     if (a == "--positions") {
       opts.positions = true;
+      continue;
+    }
+    if (a == "--source-map") {
+      opts.source_map = true;
       continue;
     }
     if (a == "--batch") {
