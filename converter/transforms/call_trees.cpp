@@ -89,6 +89,8 @@ class CallTrees : public Transformer {
 
 }  // namespace
 
-void transform(Tree& t, NodeId fn, Context& ctx) { run_on_function<CallTrees>(t, fn, ctx); }
+void transform(Tree& t, NodeId fn, Context& ctx) {
+  run_on_function<CallTrees>(t, fn, ctx);
+}
 
 }  // namespace xag::transforms::call_trees

@@ -26,8 +26,7 @@ class ContinueLowering : public Transformer {
     if (k != NodeKind::While && k != NodeKind::For) return Transformer::visit_stmt(s);
     generic_visit(s);
     Field body = k == NodeKind::While ? Field::While_body : Field::For_body;
-    if (!contains_jump(t_, analysis::copy_list(t_, s, body), NodeKind::Continue, false))
-      return {s};
+    if (!contains_jump(t_, analysis::copy_list(t_, s, body), NodeKind::Continue, false)) return {s};
     std::string flag = ctx_.namer.fresh("continue_");
     JumpLowering lowering(t_, NodeKind::Continue, flag);
     lowering.replace_jump = [&](NodeId c) -> std::vector<NodeId> {

@@ -69,7 +69,8 @@ bool JumpLowering::lower(NodeId s, std::vector<NodeId>& out) {
 
 namespace xag::transforms {
 
-bool contains_jump(const Tree& t, const std::vector<NodeId>& stmts, NodeKind jump, bool into_loops) {
+bool contains_jump(const Tree& t, const std::vector<NodeId>& stmts, NodeKind jump,
+                   bool into_loops) {
   for (NodeId s : stmts) {
     NodeKind k = t.kind(s);
     if (k == jump) return true;
@@ -78,7 +79,8 @@ bool contains_jump(const Tree& t, const std::vector<NodeId>& stmts, NodeKind jum
       if (contains_jump(t, analysis::copy_list(t, s, f), jump, into_loops)) return true;
     if (k == NodeKind::Try)
       for (NodeId h : t.list(s, Field::Try_handlers))
-        if (contains_jump(t, analysis::copy_list(t, h, Field::ExceptHandler_body), jump, into_loops))
+        if (contains_jump(t, analysis::copy_list(t, h, Field::ExceptHandler_body), jump,
+                          into_loops))
           return true;
     if (k == NodeKind::Match)
       for (NodeId c : t.list(s, Field::Match_cases))

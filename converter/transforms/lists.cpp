@@ -24,11 +24,13 @@ class Lists : public Transformer {
   NodeId method_call(NodeId call, std::string_view method, size_t min_args, size_t max_args) {
     if (t_.kind(call) != NodeKind::Call) return {};
     NodeId f = t_.node(call, Field::Call_func);
-    if (t_.kind(f) != NodeKind::Attribute || t_.ident(f, Field::Attribute_attr) != method) return {};
+    if (t_.kind(f) != NodeKind::Attribute || t_.ident(f, Field::Attribute_attr) != method)
+      return {};
     NodeId recv = t_.node(f, Field::Attribute_value);
     if (t_.kind(recv) != NodeKind::Name) return {};
     auto args = t_.list(call, Field::Call_args);
-    if (!t_.list(call, Field::Call_keywords).empty() || args.size() < min_args || args.size() > max_args)
+    if (!t_.list(call, Field::Call_keywords).empty() || args.size() < min_args ||
+        args.size() > max_args)
       return {};
     for (NodeId a : args)
       if (t_.kind(a) == NodeKind::Starred) return {};
@@ -44,8 +46,7 @@ class Lists : public Transformer {
         return replace(b, "target = ag__.list_append(target, value)\n",
                        {{"target", Subst::name(std::string(t_.ident(lst, Field::Name_id)))},
                         {"value", Subst::of(t_.list(call, Field::Call_args)[0])}});
-      if (NodeId lst = method_call(call, "pop", 0, 1))
-        return pop(b, lst, call, b.name("_"));
+      if (NodeId lst = method_call(call, "pop", 0, 1)) return pop(b, lst, call, b.name("_"));
     }
     if (t_.kind(s) == NodeKind::Assign && t_.list(s, Field::Assign_targets).size() == 1) {
       NodeId call = t_.node(s, Field::Assign_value);

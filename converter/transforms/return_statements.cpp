@@ -61,9 +61,10 @@ class ReturnLowering : public Transformer {
       return replace(b, R"(
         do_return = True
         retval_ = value
-      )", {{"do_return", Subst::name(do_return)},
-           {"retval_", Subst::name(retval)},
-           {"value", Subst::of(value ? value : b.none())}});
+      )",
+                     {{"do_return", Subst::name(do_return)},
+                      {"retval_", Subst::name(retval)},
+                      {"value", Subst::of(value ? value : b.none())}});
     };
     lowering.on_loop = [&](NodeId loop) {
       Builder b(t_, loop);
@@ -80,10 +81,12 @@ class ReturnLowering : public Transformer {
     if (!body.empty() && is_docstring(t_, body[0])) out.push_back(body[first++]);
     JumpLowering::Result r = lowering.block(std::vector<NodeId>(body.begin() + first, body.end()));
     Builder b(t_, body[first]);
-    auto prologue = replace(b, R"(
+    auto prologue =
+        replace(b, R"(
       do_return = False
       retval_ = ag__.UndefinedReturnValue()
-    )", {{"do_return", Subst::name(do_return)}, {"retval_", Subst::name(retval)}});
+    )",
+                {{"do_return", Subst::name(do_return)}, {"retval_", Subst::name(retval)}});
     out.insert(out.end(), prologue.begin(), prologue.end());
     out.insert(out.end(), r.stmts.begin(), r.stmts.end());
     // The single exit is positioned at the function's last statement.
@@ -99,6 +102,8 @@ class ReturnLowering : public Transformer {
 
 }  // namespace
 
-void transform(Tree& t, NodeId fn, Context& ctx) { run_on_function<ReturnLowering>(t, fn, ctx); }
+void transform(Tree& t, NodeId fn, Context& ctx) {
+  run_on_function<ReturnLowering>(t, fn, ctx);
+}
 
 }  // namespace xag::transforms::return_statements

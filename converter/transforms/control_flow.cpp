@@ -1,0 +1,300 @@
+// Turns if/while/for into calls of ag__.if_stmt / while_stmt / for_stmt,
+// which run them as Python or stage them, decided at run time. Each block
+// becomes a local function; the variables it shares with the rest of the
+// function (its state: modified inside, and live into or out of it) are
+// declared nonlocal there and passed around by get_state/set_state.
+//
+//   if x > 0:                 def get_state():
+//       y = x                     return (y,)
+//   else:                     def set_state(vars_):
+//       y = -x                    nonlocal y
+//                                 (y,) = vars_
+//                             def if_body():
+//                                 nonlocal y
+//                                 y = x
+//                             def else_body():
+//                                 nonlocal y
+//                                 y = -x
+//                             y = ag__.Undefined('y')      (before get_state)
+//                             ag__.if_stmt(x > 0, if_body, else_body, get_state, set_state, ('y',),
+//                             1)
+//
+// Statements are converted innermost first; before converting one, the
+// function is analyzed afresh (CFG, liveness, reaching definitions), so the
+// analysis sees inner statements already converted, exactly as they will run.
+// The exact operator contract is in converter/transforms/README.md.
+#include <algorithm>
+#include <string>
+
+#include "converter/analysis/activity.h"
+#include "converter/analysis/cfg.h"
+#include "converter/analysis/liveness.h"
+#include "converter/analysis/reaching_definitions.h"
+#include "converter/analysis/scopes.h"
+#include "converter/transforms/passes.h"
+#include "converter/transforms/templates.h"
+#include "converter/transforms/transformer.h"
+#include "converter/unparse/unparse.h"
+
+namespace xag::transforms::control_flow {
+
+namespace {
+
+using analysis::NameSet;
+
+// The variables a block shares with the rest of the function.
+struct BlockVars {
+  std::vector<std::string> state;      // outputs first, then inputs only; sorted within each
+  int nouts = 0;                       // how many of state are outputs
+  std::vector<std::string> undefined;  // state not defined on every path before the statement
+  std::vector<std::string> globals;    // declared global in the function and modified inside
+};
+
+// The first `try` inside a block (not inside nested defs or classes).
+NodeId find_try(const Tree& t, const std::vector<NodeId>& stmts) {
+  for (NodeId s : stmts) {
+    NodeKind k = t.kind(s);
+    if (k == NodeKind::Try || k == NodeKind::TryStar) return s;
+    for (Field f : analysis::stmt_blocks(k))
+      if (NodeId r = find_try(t, analysis::copy_list(t, s, f))) return r;
+  }
+  return {};
+}
+
+class ControlFlow : public Transformer {
+ public:
+  ControlFlow(Tree& t, Context& ctx, NodeId fn) : Transformer(t, ctx), fn_(fn) {}
+
+ protected:
+  std::vector<NodeId> visit_stmt(NodeId s) override {
+    switch (t_.kind(s)) {
+      case NodeKind::FunctionDef: {
+        // A nested user function is converted as a function of its own.
+        NodeId saved = fn_;
+        fn_ = s;
+        visit_block_field(s, Field::FunctionDef_body);
+        fn_ = saved;
+        return {s};
+      }
+      case NodeKind::ClassDef:
+        return {s};
+      case NodeKind::If: {
+        NodeId unsupported = find_try(t_, analysis::copy_list(t_, s, Field::If_body));
+        if (!unsupported) unsupported = find_try(t_, analysis::copy_list(t_, s, Field::If_orelse));
+        generic_visit(s);
+        return convert_if(s, unsupported);
+      }
+      case NodeKind::While: {
+        NodeId unsupported = find_try(t_, analysis::copy_list(t_, s, Field::While_body));
+        generic_visit(s);
+        return convert_while(s, unsupported);
+      }
+      case NodeKind::For: {
+        NodeId unsupported = find_try(t_, analysis::copy_list(t_, s, Field::For_body));
+        generic_visit(s);
+        return convert_for(s, unsupported);
+      }
+      default:
+        return Transformer::visit_stmt(s);
+    }
+  }
+
+ private:
+  // What the blocks of s modify, intersected with what is live around s.
+  BlockVars block_vars(NodeId s, const NameSet& modified_all) {
+    analysis::Cfg cfg = analysis::build_cfg(t_, fn_);
+    analysis::Liveness live = analysis::analyze_liveness(t_, fn_, cfg);
+    analysis::ReachingDefinitions defs = analysis::analyze_reaching_definitions(t_, fn_, cfg);
+    analysis::ScopeTable scopes = analysis::analyze_scopes(t_, fn_);
+    const analysis::ScopeInfo& scope = scopes.at(fn_);
+
+    NameSet modified = analysis::simple_names(modified_all);
+    const NameSet& live_in = live.live_in(s);
+    const NameSet& live_out = live.live_out(s);
+    BlockVars v;
+    NameSet outputs, inputs;
+    for (const auto& n : modified) {
+      if (scope.globals.count(n)) {
+        v.globals.push_back(n);
+        continue;
+      }
+      if (live_out.count(n))
+        outputs.insert(n);
+      else if (live_in.count(n))
+        inputs.insert(n);
+    }
+    v.state.assign(outputs.begin(), outputs.end());
+    v.state.insert(v.state.end(), inputs.begin(), inputs.end());
+    v.nouts = static_cast<int>(outputs.size());
+    const NameSet& defined = defs.defined_in(s);
+    for (const auto& n : v.state)
+      if (!defined.count(n) && !scope.nonlocals.count(n)) v.undefined.push_back(n);
+    return v;
+  }
+
+  // x = ag__.Undefined('x') for each variable not yet defined on every path.
+  void undefined_inits(Builder& b, const BlockVars& v, std::vector<NodeId>& out) {
+    for (const auto& n : v.undefined)
+      for (NodeId x : replace(b, "var = ag__.Undefined('var')\n", {{"var", Subst::name(n)}}))
+        out.push_back(x);
+  }
+
+  // get_state/set_state for the state variables; returns their names.
+  std::pair<std::string, std::string> state_functions(Builder& b, const BlockVars& v,
+                                                      std::vector<NodeId>& out) {
+    std::string get = ctx_.namer.fresh("get_state");
+    std::string set = ctx_.namer.fresh("set_state");
+    std::string vars = ctx_.namer.fresh("vars_");
+    Substitutions subs{{"get_state", Subst::name(get)},
+                       {"set_state", Subst::name(set)},
+                       {"vars_", Subst::name(vars)},
+                       {"names", Subst::name_list(v.state)}};
+    std::vector<NodeId> defs;
+    if (v.state.empty())
+      defs = replace(b, R"(
+        def get_state():
+            return ()
+        def set_state(vars_):
+            pass
+      )",
+                     subs);
+    else
+      defs = replace(b, R"(
+        def get_state():
+            return (names,)
+        def set_state(vars_):
+            nonlocal names
+            (names,) = vars_
+      )",
+                     subs);
+    out.insert(out.end(), defs.begin(), defs.end());
+    return {get, set};
+  }
+
+  // def name(params): global ...; nonlocal ...; prefix; body
+  NodeId body_function(Builder& b, const std::string& name, const std::vector<std::string>& params,
+                       const BlockVars& v, const std::vector<NodeId>& prefix,
+                       const std::vector<NodeId>& body) {
+    std::vector<NodeId> stmts;
+    if (!body.empty() || !prefix.empty()) {
+      if (!v.globals.empty()) stmts.push_back(b.declaration(NodeKind::Global, v.globals));
+      if (!v.state.empty()) stmts.push_back(b.declaration(NodeKind::Nonlocal, v.state));
+    }
+    stmts.insert(stmts.end(), prefix.begin(), prefix.end());
+    stmts.insert(stmts.end(), body.begin(), body.end());
+    if (stmts.empty()) stmts.push_back(b.pass());
+    return b.function_def(name, params, stmts);
+  }
+
+  // {'unsupported': 'try statement at line 12', ...} or {} when nothing to say.
+  NodeId loop_opts(Builder& b, NodeId unsupported,
+                   const std::vector<std::pair<std::string, std::string>>& extra) {
+    std::vector<NodeId> keys, values;
+    for (const auto& [k, val] : extra) {
+      keys.push_back(b.str(k));
+      values.push_back(b.str(val));
+    }
+    if (unsupported) {
+      keys.push_back(b.str("unsupported"));
+      values.push_back(
+          b.str("try statement at line " + std::to_string(t_.pos(unsupported).lineno)));
+    }
+    return b.dict(keys, values);
+  }
+
+  std::vector<NodeId> convert_if(NodeId s, NodeId unsupported) {
+    auto body = analysis::copy_list(t_, s, Field::If_body);
+    auto orelse = analysis::copy_list(t_, s, Field::If_orelse);
+    analysis::Activity act = analysis::block_activity(t_, t_.list(s, Field::If_body));
+    act.merge(analysis::block_activity(t_, t_.list(s, Field::If_orelse)));
+    BlockVars v = block_vars(s, act.modified);
+
+    Builder b(t_, s);
+    std::vector<NodeId> out;
+    undefined_inits(b, v, out);
+    auto [get, set] = state_functions(b, v, out);
+    std::string if_body = ctx_.namer.fresh("if_body");
+    std::string else_body = ctx_.namer.fresh("else_body");
+    out.push_back(body_function(b, if_body, {}, v, {}, body));
+    Builder eb(t_, orelse.empty() ? s : orelse[0]);
+    out.push_back(body_function(eb, else_body, {}, v, {}, orelse));
+    std::vector<NodeId> args{
+        t_.node(s, Field::If_test), b.name(if_body),   b.name(else_body), b.name(get), b.name(set),
+        b.str_tuple(v.state),       b.integer(v.nouts)};
+    if (unsupported) args.push_back(loop_opts(b, unsupported, {}));
+    out.push_back(b.expr_stmt(b.call(b.op("if_stmt"), args)));
+    return out;
+  }
+
+  std::vector<NodeId> convert_while(NodeId s, NodeId unsupported) {
+    auto body = analysis::copy_list(t_, s, Field::While_body);
+    analysis::Activity act = analysis::block_activity(t_, t_.list(s, Field::While_body));
+    BlockVars v = block_vars(s, act.modified);
+
+    Builder b(t_, s);
+    std::vector<NodeId> out;
+    undefined_inits(b, v, out);
+    auto [get, set] = state_functions(b, v, out);
+    std::string loop_body = ctx_.namer.fresh("loop_body");
+    std::string loop_test = ctx_.namer.fresh("loop_test");
+    out.push_back(body_function(b, loop_body, {}, v, {}, body));
+    for (NodeId x : replace(b, R"(
+          def loop_test():
+              return test
+        )",
+                            {{"loop_test", Subst::name(loop_test)},
+                             {"test", Subst::of(t_.node(s, Field::While_test))}}))
+      out.push_back(x);
+    out.push_back(b.expr_stmt(
+        b.call(b.op("while_stmt"), {b.name(loop_test), b.name(loop_body), b.name(get), b.name(set),
+                                    b.str_tuple(v.state), loop_opts(b, unsupported, {})})));
+    return out;
+  }
+
+  std::vector<NodeId> convert_for(NodeId s, NodeId unsupported) {
+    auto body = analysis::copy_list(t_, s, Field::For_body);
+    NodeId target = t_.node(s, Field::For_target);
+    analysis::Activity act = analysis::block_activity(t_, t_.list(s, Field::For_body));
+    // The target is assigned inside the loop body function.
+    act.merge(analysis::expr_activity(t_, target));
+    BlockVars v = block_vars(s, act.modified);
+
+    Builder b(t_, s);
+    std::vector<NodeId> out;
+    undefined_inits(b, v, out);
+    auto [get, set] = state_functions(b, v, out);
+    std::string loop_body = ctx_.namer.fresh("loop_body");
+    std::string itr = ctx_.namer.fresh("itr");
+    std::string iterate_names = unparse::unparse(t_, target);
+    std::vector<NodeId> prefix{b.assign(target, b.name(itr))};
+    out.push_back(body_function(b, loop_body, {itr}, v, prefix, body));
+    NodeId extra = b.none();
+    auto it = ctx_.extra_test.find(s.index);
+    if (it != ctx_.extra_test.end()) {
+      std::string name = ctx_.namer.fresh("extra_test");
+      for (NodeId x : replace(b, R"(
+            def extra_test():
+                return test
+          )",
+                              {{"extra_test", Subst::name(name)}, {"test", Subst::of(it->second)}}))
+        out.push_back(x);
+      extra = b.name(name);
+    }
+    out.push_back(b.expr_stmt(b.call(
+        b.op("for_stmt"),
+        {t_.node(s, Field::For_iter), extra, b.name(loop_body), b.name(get), b.name(set),
+         b.str_tuple(v.state), loop_opts(b, unsupported, {{"iterate_names", iterate_names}})})));
+    return out;
+  }
+
+  NodeId fn_;
+};
+
+}  // namespace
+
+void transform(Tree& t, NodeId fn, Context& ctx) {
+  ControlFlow pass(t, ctx, fn);
+  pass.stmt(fn);
+}
+
+}  // namespace xag::transforms::control_flow
