@@ -42,6 +42,16 @@ class Tensor {
     std::memcpy(t.inline_, &v, sizeof(T));
     return t;
   }
+  // Makes *this a 0-d tensor holding v, overwriting the inline bytes in place when it already is
+  // one of that dtype (the cheapest way for a loop to update a scalar).
+  template <class T>
+  void set_scalar(T v) {
+    if (defined_ && !data_ && dtype_ == dtype_of<T> && shape_.rank() == 0) {
+      std::memcpy(inline_, &v, sizeof(T));
+    } else {
+      *this = scalar(v);
+    }
+  }
   // A 0-d tensor of `dtype` holding `v` converted like a cast.
   static Tensor scalar(DType dtype, double v);
 

@@ -237,7 +237,62 @@ void bitwise(OpKind op, const Tensor& a, const Tensor& b, Tensor& out) {
   }
 }
 
+template <class T>
+bool scalar_op(OpKind op, T x, T y, Tensor& out) {
+  switch (op_category(op)) {
+    case OpCategory::Compare: {
+      bool r;
+      switch (op) {
+        case OpKind::Equal:
+          r = x == y;
+          break;
+        case OpKind::NotEqual:
+          r = x != y;
+          break;
+        case OpKind::Less:
+          r = x < y;
+          break;
+        case OpKind::LessEqual:
+          r = x <= y;
+          break;
+        case OpKind::Greater:
+          r = x > y;
+          break;
+        default:
+          r = x >= y;
+          break;
+      }
+      out.set_scalar(r);
+      return true;
+    }
+    case OpCategory::Binary: {
+      std::atomic<int> fault{kNoFault};
+      const T r = Arith<T>{op, &fault}(x, y);
+      if (fault.load(std::memory_order_relaxed) != kNoFault) return false;  // general path raises
+      out.set_scalar(r);
+      return true;
+    }
+    default:
+      return false;
+  }
+}
+
 }  // namespace
+
+bool binary_scalar(OpKind op, const Tensor& a, const Tensor& b, Tensor& out) {
+  const DType dt = a.dtype();
+  if (dt != b.dtype() || a.rank() != 0 || b.rank() != 0) return false;
+  const OpCategory cat = op_category(op);
+  if (cat != OpCategory::Binary && cat != OpCategory::Compare) return false;
+  if (cat == OpCategory::Binary &&
+      (dt == DType::Bool || (op == OpKind::TrueDiv && !is_floating(dt))))
+    return false;  // those change dtype or raise: general path
+  return dispatch_dtype(dt, [&](auto tag) {
+    using T = decltype(tag);
+    return scalar_op<T>(op, *static_cast<const T*>(a.raw_data()),
+                        *static_cast<const T*>(b.raw_data()), out);
+  });
+}
 
 void binary(OpKind op, const Tensor& a0, const Tensor& b0, Tensor& out) {
   const DType ct = binary_compute_dtype(op, a0.dtype(), b0.dtype());

@@ -14,6 +14,10 @@ namespace xag::rt::cpu {
 void unary(OpKind op, const Tensor& x, Tensor& out);
 // Binary, Compare and binary Logical-category ops with broadcasting.
 void binary(OpKind op, const Tensor& a, const Tensor& b, Tensor& out);
+// Fast path for two 0-d operands of one dtype that the op computes in: writes the 0-d result
+// into `out` (no inference, no allocation) and returns true; returns false when not applicable
+// or when the general path must raise an error.
+bool binary_scalar(OpKind op, const Tensor& a, const Tensor& b, Tensor& out);
 // logical_not and invert.
 void logical_unary(OpKind op, const Tensor& x, Tensor& out);
 void where(const Tensor& cond, const Tensor& x, const Tensor& y, Tensor& out);

@@ -87,6 +87,42 @@ constexpr A identity() {
   }
 }
 
+// Reduces a contiguous run with kLanes independent accumulators so the loop vectorizes without
+// reassociating anything the compiler may not (no -ffast-math). For float max/min the lanes use
+// plain comparisons and NaN is tracked separately: once seen, the result is NaN (NumPy).
+template <Red R, class T, class A>
+A reduce_run(A acc, const T* p, int64_t n) {
+  constexpr int kLanes = 8;
+  if (n < 2 * kLanes) {
+    for (int64_t i = 0; i < n; ++i) acc = combine<R>(acc, p[i]);
+    return acc;
+  }
+  constexpr bool kFloatMinMax = std::is_floating_point_v<A> && (R == Red::Max || R == Red::Min);
+  A lane[kLanes];
+  bool nan[kLanes] = {};
+  for (int j = 0; j < kLanes; ++j) lane[j] = identity<R, A>();
+  int64_t i = 0;
+  for (; i + kLanes <= n; i += kLanes) {
+    for (int j = 0; j < kLanes; ++j) {
+      if constexpr (kFloatMinMax) {
+        const A x = static_cast<A>(p[i + j]);
+        nan[j] |= x != x;
+        lane[j] = R == Red::Max ? (x > lane[j] ? x : lane[j]) : (x < lane[j] ? x : lane[j]);
+      } else {
+        lane[j] = combine<R>(lane[j], p[i + j]);
+      }
+    }
+  }
+  for (int j = 0; j < kLanes; ++j) {
+    if constexpr (kFloatMinMax) {
+      if (nan[j]) return std::numeric_limits<A>::quiet_NaN();
+    }
+    acc = combine<R>(acc, lane[j]);
+  }
+  for (; i < n; ++i) acc = combine<R>(acc, p[i]);
+  return acc;
+}
+
 // Dims after dropping size-1 axes and merging neighbours with the same reduced flag.
 struct Groups {
   int n = 0;
@@ -120,18 +156,9 @@ void reduce_into(const T* in, int64_t numel, const Groups& g, A* acc) {
     std::mutex mu;
     A total = acc[0];
     parallel_for(numel, kParallelThreshold, [&](int64_t b, int64_t e) {
-      A s = identity<R, A>();
-      for (int64_t i = b; i < e; ++i) s = combine<R>(s, in[i]);
+      const A s = reduce_run<R, T, A>(identity<R, A>(), in + b, e - b);
       std::lock_guard<std::mutex> lk(mu);
-      if constexpr (R == Red::Max || R == Red::Min) {
-        total = std::isnan(static_cast<double>(s)) ? s : combine<R>(total, s);
-      } else if constexpr (R == Red::Sum) {
-        total = combine<R>(total, s);
-      } else if constexpr (R == Red::Prod) {
-        total = combine<R>(total, s);
-      } else {
-        total = R == Red::Any ? (total || s) : (total && s);
-      }
+      total = combine<R>(total, s);  // NaN partials stick in max/min
     });
     acc[0] = total;
     return;
@@ -152,9 +179,7 @@ void reduce_into(const T* in, int64_t numel, const Groups& g, A* acc) {
   for (int64_t r = 0; r < rows; ++r) {
     const T* row = in + r * inner;
     if (inner_reduced) {
-      A s = acc[off];
-      for (int64_t i = 0; i < inner; ++i) s = combine<R>(s, row[i]);
-      acc[off] = s;
+      acc[off] = reduce_run<R, T, A>(acc[off], row, inner);
     } else {
       A* o = acc + off;
       for (int64_t i = 0; i < inner; ++i) o[i] = combine<R>(o[i], row[i]);

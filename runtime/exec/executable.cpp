@@ -1,0 +1,87 @@
+// Executable::run: sets up a frame (slots, presets, arguments), runs the top-level block,
+// returns the results.
+#include <sstream>
+
+#include "runtime/exec/program.h"
+
+namespace xag::rt {
+
+using exec::Frame;
+using exec::Program;
+
+const std::vector<Type>& Executable::input_types() const {
+  if (!program_) throw InvalidArgumentError("Executable: not compiled");
+  return program_->input_types;
+}
+
+const std::vector<Type>& Executable::output_types() const {
+  if (!program_) throw InvalidArgumentError("Executable: not compiled");
+  return program_->output_types;
+}
+
+std::vector<Tensor> Executable::run(const std::vector<Tensor>& args,
+                                    const RunOptions& options) const {
+  if (!program_) throw InvalidArgumentError("Executable::run: not compiled");
+  const Program& p = *program_;
+  if (args.size() != p.param_slots.size()) {
+    throw InvalidArgumentError("graph expects " + std::to_string(p.param_slots.size()) +
+                               " arguments, got " + std::to_string(args.size()));
+  }
+  Frame f;
+  f.prog = &p;
+  f.opts = &options;
+  f.t.resize(static_cast<size_t>(p.num_tensor_slots));
+  f.l.resize(static_cast<size_t>(p.num_list_slots));
+  f.scratch.resize(static_cast<size_t>(p.max_inputs));
+  for (const auto& [slot, value] : p.preset) f.t[static_cast<size_t>(slot)] = value;
+  for (size_t i = 0; i < args.size(); ++i) {
+    const TensorSpec& want = p.input_types[i].spec;
+    const Tensor& a = args[i];
+    if (!a.defined() || a.dtype() != want.dtype || !a.shape().compatible_with(want.shape)) {
+      throw InvalidArgumentError(
+          "argument " + std::to_string(i) + ": expected " + want.to_string() + ", got " +
+          (a.defined() ? TensorSpec{a.dtype(), a.shape()}.to_string() : "an undefined tensor"));
+    }
+    f.t[static_cast<size_t>(p.param_slots[i])] = a;
+  }
+  f.last_check = f.last_poll = std::chrono::steady_clock::now();
+  f.poll_interval = std::chrono::nanoseconds(static_cast<int64_t>(options.poll_interval_ms * 1e6));
+
+  exec::exec_block(f, p.blocks[0]);
+
+  std::vector<Tensor> out;
+  out.reserve(p.blocks[0].outputs.size());
+  for (int32_t s : p.blocks[0].outputs) out.push_back(f.t[static_cast<size_t>(s)]);
+  if (options.stats) *options.stats = f.stats;
+  return out;
+}
+
+std::string Executable::dump() const {
+  if (!program_) return "<not compiled>\n";
+  const Program& p = *program_;
+  std::ostringstream o;
+  o << "slots: " << p.num_tensor_slots << " tensors, " << p.num_list_slots << " lists\n";
+  for (size_t b = 0; b < p.blocks.size(); ++b) {
+    o << "block " << b << ":\n";
+    for (const exec::Instr& in : p.blocks[b].code) {
+      static const char* kNames[] = {
+          "scalar",    "op",       "fused",      "cond",           "while",         "list_new",
+          "list_push", "list_get", "list_set",   "list_size",      "list_stack",    "print",
+          "assert",    "var_read", "var_assign", "var_assign_add", "var_assign_sub"};
+      o << "  " << kNames[static_cast<int>(in.code)];
+      if (in.code == exec::Code::Scalar || in.code == exec::Code::Op) o << " " << op_name(in.op);
+      o << " (";
+      for (size_t i = 0; i < in.ins.size(); ++i) o << (i ? ", " : "") << "t" << in.ins[i];
+      o << ")";
+      if (in.out >= 0) o << " -> " << in.out;
+      if (in.block0 >= 0) o << " blocks " << in.block0 << ", " << in.block1;
+      o << "\n";
+    }
+    o << "  results:";
+    for (int32_t s : p.blocks[b].outputs) o << " " << s;
+    o << "\n";
+  }
+  return o.str();
+}
+
+}  // namespace xag::rt

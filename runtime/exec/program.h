@@ -1,0 +1,149 @@
+// Executor internals: the lowered form of a graph (blocks of instructions over numbered slots)
+// and the per-run frame. Only runtime/exec/*.cpp include this.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "runtime/core/interrupt.h"
+#include "runtime/exec/executor.h"
+#include "runtime/graph/fused.h"
+
+namespace xag::rt::exec {
+
+struct Instr;
+struct Frame;
+
+// A scalar fast-path kernel: reads and writes the inline bytes of 0-d slot tensors directly.
+using ScalarFn = void (*)(Tensor* t, const Instr& in);
+
+enum class Code : uint8_t {
+  Scalar,  // sfn(t, in): 0-d int/float/bool op without the dispatcher
+  Op,      // run_into(op, ins, attrs[payload], t[out])
+  Fused,   // fused program payload over ins
+  Cond,    // pred t[a]; then block0 / else block1; outputs via transfers x0 / x1
+  While,   // init transfers x0, cond block0, body block1, writeback x1, max iterations t[c]
+  ListNew,
+  ListPushBack,
+  ListGet,
+  ListSet,
+  ListSize,
+  ListStack,
+  Print,
+  Assert,
+  VarRead,
+  VarAssign,
+  VarAssignAdd,
+  VarAssignSub,
+};
+
+struct Instr {
+  Code code = Code::Op;
+  ScalarFn sfn = nullptr;
+  // Tensor slots of the first inputs (-1 = none) and the output; list ops use list slots for
+  // list operands (a = list in, out = list out for push/set).
+  int32_t a = -1, b = -1, c = -1, out = -1;
+  int32_t payload = -1;  // index into the Program table for this code
+  int32_t loc = -1;      // index into Program::locs
+  int32_t block0 = -1, block1 = -1;
+  int32_t x0 = -1, x1 = -1;  // transfer lists
+  OpKind op = OpKind::Identity;
+  bool steal = false;         // list update may take its input list (the input is dead afterwards)
+  std::vector<int32_t> ins;   // all tensor input slots (generic path)
+  std::vector<int32_t> outs;  // Cond outputs
+  std::vector<bool> out_is_list;
+};
+
+// Moves one value between slots (Cond results, While init and write-back).
+struct Transfer {
+  enum class Mode : uint8_t {
+    Skip,    // src == dst
+    Copy,    // dst = src (src stays valid)
+    Swap,    // src is block-local and dead: swap so dst's old buffer is reused next time
+    ViaTmp,  // src is another transfer's dst: read into tmp first
+  };
+  Mode mode = Mode::Copy;
+  bool list = false;
+  bool scalar = false;  // 0-d tensor: copy its 8 inline bytes
+  int32_t src = -1, dst = -1, tmp = -1;
+};
+
+struct Block {
+  std::vector<Instr> code;
+  std::vector<int32_t> outputs;  // result slots (tensor or list by the graph's output types)
+};
+
+struct PrintSpec {
+  std::vector<PrintItem> items;
+  std::string sep, end;
+};
+
+struct Program {
+  std::vector<Block> blocks;  // blocks[0] is the top-level graph
+  std::vector<std::vector<Transfer>> transfers;
+  int32_t num_tensor_slots = 0;
+  int32_t num_list_slots = 0;
+  // Slot contents set before every run: constants and typed zeros for 0-d slots (the scalar
+  // path writes into their inline bytes).
+  std::vector<std::pair<int32_t, Tensor>> preset;
+  std::vector<int32_t> param_slots;
+  int32_t max_inputs = 0;  // size of Frame::scratch
+  std::vector<Type> input_types, output_types;
+
+  std::vector<OpAttrs> attrs;
+  std::vector<std::shared_ptr<const FusedProgram>> fused;
+  std::vector<PrintSpec> prints;
+  std::vector<std::string> messages;
+  std::vector<std::shared_ptr<Variable>> variables;
+  std::vector<TensorSpec> list_elements;  // ListNew payload: element spec
+  std::vector<bool> list_dynamic;         // ListNew payload: dynamic size
+  std::vector<SourceLoc> locs;
+  std::vector<std::string> names;  // per loc index: the node's op name
+};
+
+// A tensor list at run time. Shared between slots copy-on-write; updates take it over when the
+// compiler proved the input dead (Instr::steal) and nobody else holds it.
+struct ListData {
+  std::vector<Tensor> items;  // undefined entries were never written
+  TensorSpec element;
+  bool dynamic = true;
+};
+using ListPtr = std::shared_ptr<ListData>;
+
+struct Frame {
+  const Program* prog = nullptr;
+  const RunOptions* opts = nullptr;
+  std::vector<Tensor> t;
+  std::vector<ListPtr> l;
+  std::vector<Tensor> scratch;  // gathered inputs of a generic op
+  RunStats stats;
+  // Poll hook pacing: a countdown of loop iterations between clock reads, adapted so the clock
+  // is read about every 0.2 ms whatever an iteration costs.
+  int64_t countdown = 1;
+  int64_t stride = 1;
+  std::chrono::steady_clock::time_point last_check, last_poll;
+  std::chrono::nanoseconds poll_interval{3000000};
+
+  void slow_tick();
+};
+
+// Cancellation points: once per loop iteration.
+inline void tick(Frame& f) {
+  if (interrupt_requested()) throw CancelledError("interrupted");
+  if (f.opts->poll && --f.countdown <= 0) f.slow_tick();
+}
+
+// The scalar fast-path kernel for `op` on 0-d operands of the given dtypes, or null.
+ScalarFn pick_scalar_fn(OpKind op, const std::vector<DType>& in, DType out, const OpAttrs& attrs);
+
+void exec_block(Frame& f, const Block& b);
+// Side effects and lists (effects.cpp, lists.cpp).
+void exec_print(Frame& f, const Instr& in);
+void exec_assert(Frame& f, const Instr& in);
+void exec_var(Frame& f, const Instr& in);
+void exec_list(Frame& f, const Instr& in);
+
+}  // namespace xag::rt::exec
