@@ -1,7 +1,9 @@
-// CPython's traceback text for syntax errors (Lib/traceback.py's
-// _format_syntax_error): the line without its indentation, carets under
-// the offending range.
+// CPython's text for syntax errors, as `python3 script.py` prints it
+// (Python/pythonrun.c print_error_text): the line without its indentation,
+// carets under the offending range, no caret when the column is unknown.
 #include "converter/diag/syntax_error.h"
+
+#include <algorithm>
 
 namespace xag::diag {
 
@@ -26,19 +28,21 @@ std::string format_syntax_error(const SyntaxError& e, std::string_view filename,
     size_t end = source.find('\n', begin);
     std::string_view text = source.substr(begin, end == std::string_view::npos ? end : end - begin);
     size_t spaces = 0;
-    while (spaces < text.size() && (text[spaces] == ' ' || text[spaces] == '\f')) ++spaces;
+    while (spaces < text.size() &&
+           (text[spaces] == ' ' || text[spaces] == '\t' || text[spaces] == '\f'))
+      ++spaces;
     std::string_view ltext = text.substr(spaces);
     out += "    ";
     out += ltext;
     out += '\n';
-    long col = e.col_offset - static_cast<long>(spaces);
+    long col =
+        std::min<long>(e.col_offset - static_cast<long>(spaces), static_cast<long>(ltext.size()));
     long end_col = (e.end_lineno == e.lineno && e.end_col_offset > e.col_offset)
                        ? e.end_col_offset - static_cast<long>(spaces)
                        : col + 1;
     if (col >= 0) {
       out += "    ";
-      for (long i = 0; i < col && i < static_cast<long>(ltext.size()); ++i)
-        out += (ltext[i] == '\t' ? '\t' : ' ');
+      out.append(static_cast<size_t>(col), ' ');
       for (long i = col; i < end_col; ++i) out += '^';
       out += '\n';
     }

@@ -12,6 +12,8 @@ namespace {
 
 constexpr int kMaxIndent = 100;  // CPython's MAXINDENT
 constexpr int kMaxLevel = 200;   // CPython's MAXLEVEL (nested brackets)
+// CPython reports TabError without a column (-1: no caret).
+constexpr const char* kTabError = "inconsistent use of tabs and spaces in indentation";
 
 const char* const kSpellings[] = {
 #define XAG_TOKEN(Name, Spelling) Spelling,
@@ -133,6 +135,10 @@ void Lexer::fail(std::vector<Token>& out, const char* type, std::string message,
     e.end_lineno = end_lineno;
     e.end_col_offset = end_col;
     error_ = std::move(e);
+    std::string_view m = error_->message;
+    error_overrides_ = error_->type == "SyntaxError" &&
+                       m != "unexpected character after line continuation character" &&
+                       m != "unexpected EOF while parsing";
   }
   out.push_back(Token{TokenKind::Error, pos_, pos_, lineno, col, lineno, col});
   done_ = true;
@@ -144,6 +150,11 @@ void Lexer::new_line(uint32_t next_line_start) {
 }
 
 void Lexer::tokenize(std::vector<Token>& out) {
+  if (sub_ && out.empty()) {
+    // CPython 3.11 parses an f-string expression as "(" + text + ")"; the
+    // parentheses are real tokens there and widen a top-level tuple.
+    out.push_back(Token{TokenKind::LPar, pos_, pos_, lineno_, first_col_ - 1, lineno_, first_col_});
+  }
   while (!done_) {
     if (at_bol_ && brackets_.empty() && !sub_) {
       if (!at_line_start_indentation(out)) continue;
@@ -187,7 +198,7 @@ bool Lexer::at_line_start_indentation(std::vector<Token>& out) {
   int32_t col_off = static_cast<int32_t>(p - line_start_);
   if (col == indents_.back()) {
     if (alt != alt_indents_.back()) {
-      fail(out, "TabError", "inconsistent use of tabs and spaces in indentation", lineno_, col_off);
+      fail(out, "TabError", kTabError, lineno_, -1);
     }
   } else if (col > indents_.back()) {
     if (indents_.size() >= kMaxIndent) {
@@ -195,7 +206,7 @@ bool Lexer::at_line_start_indentation(std::vector<Token>& out) {
       return true;
     }
     if (alt <= alt_indents_.back()) {
-      fail(out, "TabError", "inconsistent use of tabs and spaces in indentation", lineno_, col_off);
+      fail(out, "TabError", kTabError, lineno_, -1);
       return true;
     }
     indents_.push_back(col);
@@ -208,12 +219,15 @@ bool Lexer::at_line_start_indentation(std::vector<Token>& out) {
       emit_at(out, TokenKind::Dedent, p, p, lineno_, col_off, lineno_, col_off);
     }
     if (col != indents_.back()) {
+      // CPython points past the end of the offending line.
+      uint32_t eol = p;
+      while (eol < end_ && src_[eol] != '\n') ++eol;
       fail(out, "IndentationError", "unindent does not match any outer indentation level", lineno_,
-           col_off);
+           static_cast<int32_t>(eol - line_start_));
       return true;
     }
     if (alt != alt_indents_.back()) {
-      fail(out, "TabError", "inconsistent use of tabs and spaces in indentation", lineno_, col_off);
+      fail(out, "TabError", kTabError, lineno_, -1);
       return true;
     }
   }
@@ -258,6 +272,8 @@ void Lexer::scan_token(std::vector<Token>& out) {
 
   if (pos_ >= end_) {
     if (sub_) {
+      int32_t col = column(pos_, lineno_, line_start_);
+      out.push_back(Token{TokenKind::RPar, pos_, pos_, lineno_, col, lineno_, col + 1});
       emit(out, TokenKind::EndMarker, pos_, pos_, lineno_);
       done_ = true;
       return;
@@ -273,13 +289,21 @@ void Lexer::scan_token(std::vector<Token>& out) {
     }
     // Implicit NEWLINE at the end of a file not ending in one.
     if (!at_bol_ && line_has_tokens_) emit(out, TokenKind::Newline, pos_, pos_, lineno_);
-    int32_t eline = pos_ == line_start_ ? lineno_ : lineno_ + 1;
+    // CPython places the end-of-file tokens at the end of the last line.
+    int32_t eline = lineno_, ecol = static_cast<int32_t>(pos_ - line_start_);
+    if (pos_ == line_start_ && lineno_ > 1) {
+      eline = lineno_ - 1;
+      uint32_t prev = pos_ - 1;  // the final '\n'
+      uint32_t begin = prev;
+      while (begin > 0 && src_[begin - 1] != '\n') --begin;
+      ecol = static_cast<int32_t>(prev - begin);
+    }
     while (indents_.size() > 1) {
       indents_.pop_back();
       alt_indents_.pop_back();
-      emit_at(out, TokenKind::Dedent, pos_, pos_, eline, 0, eline, 0);
+      emit_at(out, TokenKind::Dedent, pos_, pos_, eline, ecol, eline, ecol);
     }
-    emit_at(out, TokenKind::EndMarker, pos_, pos_, eline, 0, eline, 0);
+    emit_at(out, TokenKind::EndMarker, pos_, pos_, eline, ecol, eline, ecol);
     done_ = true;
     return;
   }
@@ -332,9 +356,11 @@ void Lexer::scan_string(std::vector<Token>& out, uint32_t start) {
   for (;;) {
     if (pos_ >= end_) {
       if (triple) {
+        // A final newline does not start a line of its own.
+        int32_t at_line = (pos_ > 0 && src_[pos_ - 1] == '\n') ? lineno_ - 1 : lineno_;
         fail(out, "SyntaxError",
              "unterminated triple-quoted string literal (detected at line " +
-                 std::to_string(lineno_) + ")",
+                 std::to_string(at_line) + ")",
              start_line, start_col);
       } else {
         fail(out, "SyntaxError",

@@ -38,6 +38,11 @@ class Lexer {
   void tokenize(std::vector<Token>& out);
 
   const std::optional<diag::SyntaxError>& error() const { return error_; }
+  // Whether error() also replaces a parser error found earlier in the file.
+  // CPython's tokenizer raises most errors at once (strings, numbers,
+  // brackets), but reports indentation and line-continuation errors only to
+  // a parser that reaches them.
+  bool error_overrides() const { return error_overrides_; }
   // When the input ended inside brackets: the innermost unclosed one.
   const Token* unclosed_bracket() const { return unclosed_ ? &unclosed_tok_ : nullptr; }
 
@@ -78,6 +83,7 @@ class Lexer {
   std::vector<int32_t> indents_{0};
   std::vector<int32_t> alt_indents_{0};
   std::optional<diag::SyntaxError> error_;
+  bool error_overrides_ = true;
   bool unclosed_ = false;
   Token unclosed_tok_{};
 };

@@ -278,7 +278,9 @@ bool binary_op(int level, TokenKind k, Op& op) {
     const Token& start = tok();                           \
     NodeId left = next();                                 \
     Op op;                                                \
+    int chain = 0;                                        \
     while (binary_op(level, kind(), op)) {                \
+      check_chain(++chain);                               \
       advance();                                          \
       NodeId right = next();                              \
       NodeId n = make(NodeKind::BinOp, span_from(start)); \
@@ -327,6 +329,7 @@ NodeId Parser::power() {
   const Token& start = tok();
   NodeId left = await_primary();
   if (!accept(TokenKind::DoubleStar)) return left;
+  Depth guard(*this);
   NodeId right = factor();
   NodeId n = make(NodeKind::BinOp, span_from(start));
   tree_.set_node(n, Field::BinOp_left, left);
@@ -351,7 +354,8 @@ NodeId Parser::primary() {
 }
 
 NodeId Parser::primary_trailers(NodeId e, const Token& start) {
-  for (;;) {
+  for (int chain = 1;; ++chain) {
+    check_chain(chain);
     switch (kind()) {
       case TokenKind::Dot: {
         advance();
@@ -496,7 +500,10 @@ NodeId Parser::call(NodeId func, const Token& start) {
       }
       stack_.push_back(e);
     }
-    if (!accept(TokenKind::Comma)) break;
+    if (!accept(TokenKind::Comma)) {
+      if (!at(TokenKind::RPar) && mark_stack() > args_base) check_forgot_comma(stack_.back());
+      break;
+    }
   }
   expect(TokenKind::RPar);
   tree_.set_pos(n, span_from(start));
@@ -610,6 +617,7 @@ NodeId Parser::paren_atom() {
     return first;
   }
   if (!at(TokenKind::Comma)) {
+    check_forgot_comma(first);
     if (tree_.kind(first) == NodeKind::Name && at(TokenKind::Equal)) {
       fail_range(span_from(open), "invalid syntax. Maybe you meant '==' or ':=' instead of '='?");
     }
@@ -621,6 +629,7 @@ NodeId Parser::paren_atom() {
     if (at(TokenKind::RPar)) break;
     stack_.push_back(star_named_expression());
   }
+  if (!at(TokenKind::RPar)) check_forgot_comma(stack_.back());
   expect(TokenKind::RPar);
   NodeId t = make(NodeKind::Tuple, span_from(open));
   set_list_from(t, Field::Tuple_elts, base);
@@ -641,6 +650,7 @@ NodeId Parser::list_atom() {
       if (at(TokenKind::RSqb)) break;
       stack_.push_back(star_named_expression());
     }
+    if (!at(TokenKind::RSqb)) check_forgot_comma(stack_.back());
   }
   expect(TokenKind::RSqb);
   NodeId l = make(NodeKind::List, span_from(open));
@@ -665,6 +675,7 @@ NodeId Parser::brace_atom() {
     is_dict = at(TokenKind::Colon);
     if (is_dict) {
       advance();
+      dict_value_expected();
       first_value = expression();
     }
   }
@@ -703,6 +714,7 @@ NodeId Parser::brace_atom() {
     } else {
       stack_.push_back(expression());
       expect(TokenKind::Colon, "':' expected after dictionary key");
+      dict_value_expected();
       stack_.push_back(expression());
     }
   }
@@ -718,6 +730,11 @@ NodeId Parser::brace_atom() {
   tree_.set_list(d, Field::Dict_keys, keys);
   tree_.set_list(d, Field::Dict_values, values);
   return d;
+}
+
+void Parser::dict_value_expected() {
+  if (at(TokenKind::RBrace) || at(TokenKind::Comma))
+    fail_range(span(last(), last()), "expression expected after dictionary key and ':'");
 }
 
 // lambdef: 'lambda' [lambda_params] ':' expression
@@ -769,6 +786,7 @@ NodeId Parser::star_targets() {
 
 NodeId Parser::star_target() {
   if (at(TokenKind::Star)) {
+    Depth guard(*this);
     const Token& start = advance();
     NodeId v = star_target();
     NodeId s = make(NodeKind::Starred, span_from(start));
@@ -879,7 +897,8 @@ void Parser::check_target(NodeId e, TargetUse use) {
       fail_node(e, std::string("'") + what + "' is an illegal expression for augmented assignment");
     case TargetUse::Assign:
       fail_node(e, std::string("cannot assign to ") + what +
-                       (k == NodeKind::Constant || k == NodeKind::Call || k == NodeKind::BinOp ||
+                       ((k == NodeKind::Constant && std::string_view(what) == "literal") ||
+                                k == NodeKind::Call || k == NodeKind::BinOp ||
                                 k == NodeKind::Compare || k == NodeKind::Attribute
                             ? " here. Maybe you meant '==' instead of '='?"
                             : ""));

@@ -43,7 +43,7 @@ void Parser::statement() {
       }
       break;
     case TokenKind::Indent:
-      fail_at(tok(), "unexpected indent", "IndentationError");
+      fail_generic();  // reported as "unexpected indent" (see choose_error)
     case TokenKind::Name:
       if (at_soft("match") && kind(1) != TokenKind::Equal && kind(1) != TokenKind::Dot &&
           kind(1) != TokenKind::Newline && kind(1) != TokenKind::Colon) {
@@ -220,6 +220,16 @@ NodeId Parser::assignment_or_expr() {
     return n;
   }
 
+  // Python 2's print and exec statements.
+  if (tree_.kind(first) == NodeKind::Name && starts_expression() && !at(TokenKind::Star) &&
+      !at(TokenKind::Minus) && !at(TokenKind::Plus) && !at(TokenKind::LPar) &&
+      !at(TokenKind::LSqb)) {
+    std::string_view id = tree_.ident(first, Field::Name_id);
+    if (id == "print" || id == "exec") {
+      fail_node(first, "Missing parentheses in call to '" + std::string(id) + "'. Did you mean " +
+                           std::string(id) + "(...)?");
+    }
+  }
   NodeId n = make(NodeKind::Expr, span_from(start));
   tree_.set_node(n, Field::Expr_value, first);
   return n;
@@ -363,11 +373,12 @@ NodeId Parser::import_from() {
     } while (accept(TokenKind::Comma));
     expect(TokenKind::RPar);
   } else {
-    do {
+    for (;;) {
       stack_.push_back(dotted_name_alias(false));
-    } while (accept(TokenKind::Comma));
-    if (at(TokenKind::Comma))
-      fail_at(tok(), "trailing comma not allowed without surrounding parentheses");
+      if (!accept(TokenKind::Comma)) break;
+      if (at(TokenKind::Newline) || at(TokenKind::Semi))
+        fail_at(last(), "trailing comma not allowed without surrounding parentheses");
+    }
   }
   NodeId n = make(NodeKind::ImportFrom, span_from(start));
   tree_.set_ident(n, Field::ImportFrom_module, module);
@@ -500,6 +511,7 @@ NodeId Parser::class_def(const Token& start, size_t decorators_base) {
 
 // if_stmt: 'if' named_expression ':' block (elif_stmt | [else_block])
 NodeId Parser::if_stmt(bool elif) {
+  Depth guard(*this);  // elif chains nest
   const Token& start = advance();
   NodeId test = named_expression();
   NodeId n = make(NodeKind::If, Pos{});

@@ -14,6 +14,9 @@ namespace {
 // risk the C++ stack (CPython has similar limits: 200 nested brackets,
 // 100 indentation levels, and a parser stack limit).
 constexpr int kMaxDepth = 400;
+// Deepest tree a left-recursive chain may build (CPython raises RecursionError
+// "during ast construction" for such input).
+constexpr int kMaxChain = 3000;
 
 }  // namespace
 
@@ -26,13 +29,33 @@ Parser::Parser(ast::Tree& tree, const std::vector<Token>& tokens, const lex::Lex
 Parser::Depth::Depth(Parser& parser) : p(parser) {
   if (++p.depth_ > kMaxDepth) {
     --p.depth_;
-    p.fail_at(p.tok(), "too many nested parentheses");
+    TokenKind k = p.kind();
+    if (k == TokenKind::LPar || k == TokenKind::LSqb || k == TokenKind::LBrace)
+      p.fail_at(p.tok(), "too many nested parentheses");
+    p.fail_at(p.tok(), "maximum recursion depth exceeded during compilation", "RecursionError");
   }
+}
+
+void Parser::check_chain(int length) {
+  if (length + depth_ > kMaxChain)
+    fail_at(tok(), "maximum recursion depth exceeded during ast construction", "RecursionError");
 }
 
 bool Parser::at_soft(const char* kw) {
   const Token& t = tok();
   return t.kind == TokenKind::Name && text(t) == kw;
+}
+
+void Parser::check_forgot_comma(NodeId prev) {
+  if (!starts_expression() || at(TokenKind::Star) || at(TokenKind::KwNot) || at(TokenKind::Minus) ||
+      at(TokenKind::Plus) || at(TokenKind::LPar) || at(TokenKind::LSqb))
+    return;
+  // `NAME STRING` (a string prefix typo) is left to the generic message.
+  if (tree_.kind(prev) == NodeKind::Name && at(TokenKind::String)) return;
+  const Pos& p = tree_.pos(prev);
+  const Token& t = tok();
+  fail_range(Pos{p.lineno, p.col_offset, t.end_lineno, t.end_col_offset},
+             "invalid syntax. Perhaps you forgot a comma?");
 }
 
 const Token& Parser::expect(TokenKind k) {
@@ -130,12 +153,8 @@ NodeId Parser::file() {
 
 // fstring: star_expressions, the expression of an f-string replacement field.
 NodeId Parser::fstring_expression() {
-  NodeId e;
-  if (at(TokenKind::KwYield)) {
-    e = yield_expr();
-  } else {
-    e = star_expressions();
-  }
+  // The tokens come wrapped in parentheses (see Lexer), as in CPython.
+  NodeId e = star_expressions();
   if (!at(TokenKind::EndMarker)) fail_generic();
   return e;
 }
@@ -167,36 +186,34 @@ NodeId Parser::number(const Token& t) {
   return n;
 }
 
-// Chooses the error CPython would report. A generic "invalid syntax" gives way
-// to what the tokenizer found (an unclosed bracket at the end, a bad token
-// anywhere in the file), and to indentation errors at INDENT/DEDENT tokens.
+// Chooses the error CPython would report (Parser/pegen_errors.c). A parser
+// error at an INDENT/DEDENT is an indentation error; one at the end of input
+// inside brackets is "'(' was never closed". Any other parser error gives way
+// to a tokenizer error later in the file, or to an unclosed bracket opened on
+// an earlier line, since CPython tokenizes the rest of the file to look.
 diag::SyntaxError choose_error(Parser& p, const lex::Lexer& lexer) {
   if (!p.has_error()) return *lexer.error();
   diag::SyntaxError e = p.error();
-  if (!p.generic_error()) return e;
   const Token& t = p.furthest();
-  if (t.kind == TokenKind::Error && lexer.error()) return *lexer.error();
-  if (t.kind == TokenKind::EndMarker && lexer.unclosed_bracket()) {
-    const Token& b = *lexer.unclosed_bracket();
-    e.message =
-        std::string("'") + static_cast<char>(b.begin < b.end ? '(' : '(') + "' was never closed";
-    e.lineno = b.lineno;
-    e.col_offset = b.col_offset;
-    e.end_lineno = b.lineno;
-    e.end_col_offset = b.col_offset + 1;
-    return e;
+  if (p.generic_error()) {
+    if (t.kind == TokenKind::Error && lexer.error()) return *lexer.error();
+    if (t.kind == TokenKind::Indent || t.kind == TokenKind::Dedent) {
+      e.type = "IndentationError";
+      e.message = t.kind == TokenKind::Indent ? "unexpected indent" : "unexpected unindent";
+      return e;
+    }
   }
-  if (t.kind == TokenKind::Indent) {
-    e.type = "IndentationError";
-    e.message = "unexpected indent";
-    return e;
+  if (lexer.error() && lexer.error_overrides()) return *lexer.error();
+  if (const Token* b = lexer.unclosed_bracket()) {
+    if (t.lineno > b->lineno || (p.generic_error() && t.kind == TokenKind::EndMarker)) {
+      e = diag::SyntaxError{};
+      e.message = std::string("'") + p.source_char(b->begin) + "' was never closed";
+      e.lineno = b->lineno;
+      e.col_offset = b->col_offset;
+      e.end_lineno = b->lineno;
+      e.end_col_offset = b->col_offset + 1;
+    }
   }
-  if (t.kind == TokenKind::Dedent) {
-    e.type = "IndentationError";
-    e.message = "unexpected unindent";
-    return e;
-  }
-  if (lexer.error()) return *lexer.error();
   return e;
 }
 
@@ -228,13 +245,7 @@ ParseResult parse_module(std::string_view source_bytes) {
   try {
     parser.file();
   } catch (ParseFail&) {
-    diag::SyntaxError e = choose_error(parser, lexer);
-    // The unclosed bracket's own character.
-    if (e.message.size() > 3 && e.message.compare(3, std::string::npos, " was never closed") == 0 &&
-        lexer.unclosed_bracket()) {
-      e.message[1] = r.tree.source()[lexer.unclosed_bracket()->begin];
-    }
-    r.error = e;
+    r.error = choose_error(parser, lexer);
   }
   return r;
 }

@@ -42,6 +42,7 @@ class Parser {
   // The furthest token looked at: where a generic syntax error is reported.
   const Token& furthest() const { return toks_[furthest_]; }
   bool generic_error() const { return generic_; }
+  char source_char(uint32_t offset) const { return tree_.source()[offset]; }
 
  private:
   friend class StringParser;
@@ -78,9 +79,16 @@ class Parser {
                             const char* type = "SyntaxError");
   [[noreturn]] void fail_range(const Pos& p, const std::string& message,
                                const char* type = "SyntaxError");
+  // Before expecting ',' or a closing bracket after `prev`: another expression
+  // here means a forgotten comma (CPython's invalid_expression rule).
+  void check_forgot_comma(NodeId prev);
   [[noreturn]] void fail_node(NodeId n, const std::string& message) {
     fail_range(tree_.pos(n), message);
   }
+  // Left-recursive loops (a.b.c..., 1+1+1...) build trees as deep as the
+  // chain is long; every later tree walk recurses that deep, so chains count
+  // against the nesting limit too.
+  void check_chain(int length);
   struct Depth {  // guards against unbounded recursion on deeply nested input
     Parser& p;
     explicit Depth(Parser& parser);
@@ -167,6 +175,7 @@ class Parser {
   NodeId paren_atom();
   NodeId list_atom();
   NodeId brace_atom();
+  void dict_value_expected();
   NodeId lambdef();
   NodeId yield_expr();
   NodeId slices();
