@@ -51,9 +51,10 @@ constexpr bool is_integer(DType dt) noexcept {
 //   int32 + int64 -> int64
 //   int32 + float32 -> float64, int64 + float32 -> float64   (float32 cannot hold every int32)
 //   float32 + float64 -> float64
-// Value-based casting of Python scalars (NumPy's "weak" scalars) is NOT modelled here: the Python
-// layer turns a Python int into an int32 tensor first (SPEC §3), so `f32 + 1` is float64 unless
-// that layer chooses the tensor's dtype for the literal.
+// 0-d tensors promote like any array (NumPy >= 2, NEP 50), not by value as NumPy 1.24 does for
+// 0-d arrays: int32[] + float32 0-d -> float64. Python scalars ("weak" in NumPy) are the Python
+// layer's business: it turns a Python int into an int32 tensor (SPEC §3), so `f32 + 1` is float64
+// unless that layer picks the tensor operand's dtype for the literal.
 constexpr DType promote(DType a, DType b) noexcept {
   if (a == b) return a;
   if (a == DType::Bool) return b;

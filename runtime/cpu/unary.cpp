@@ -116,6 +116,8 @@ void apply_keep_dtype(OpKind op, const T* in, T* out, int64_t n) {
         if constexpr (!std::is_same_v<T, bool>) {
           // NaN stays NaN (NumPy maximum(x, 0) propagates it).
           for (int64_t i = b; i < e; ++i) out[i] = in[i] < T(0) ? T(0) : in[i];
+        } else {
+          for (int64_t i = b; i < e; ++i) out[i] = in[i];
         }
         break;
       case OpKind::Round:  // integers are already round

@@ -18,8 +18,9 @@ DType unary_result_dtype(OpKind op, DType in) {
       if (in == DType::Bool)
         op_error(op, "the - operator is not supported for bool tensors; use logical_not or ~");
       return in;
+    case OpKind::Relu:  // max(x, 0): the identity on bools, as NumPy's maximum(x, False)
+      return in;
     case OpKind::Sign:
-    case OpKind::Relu:
       if (in == DType::Bool) op_error(op, "not supported for bool tensors; cast to int32 first");
       return in;
     case OpKind::Square:

@@ -1,0 +1,149 @@
+// Element-wise fusion: a tree of float element-wise ops whose intermediate results have one use
+// each becomes a single FusedElementwise node, evaluated in one pass over memory (see
+// runtime/exec/fused_eval.cpp) instead of one pass (and one temporary buffer) per op.
+#include <algorithm>
+#include <unordered_map>
+#include <unordered_set>
+
+#include "runtime/graph/fused.h"
+#include "runtime/graph/pass_util.h"
+#include "runtime/graph/passes.h"
+
+namespace xag::rt {
+
+namespace {
+
+constexpr size_t kMaxGroup = 32;  // steps per program (stack buffers per block)
+
+bool fusable_op(OpKind op) {
+  switch (op) {
+    case OpKind::Add:
+    case OpKind::Sub:
+    case OpKind::Mul:
+    case OpKind::TrueDiv:
+    case OpKind::Maximum:
+    case OpKind::Minimum:
+    case OpKind::Neg:
+    case OpKind::Abs:
+    case OpKind::Square:
+    case OpKind::Relu:
+    case OpKind::Exp:
+    case OpKind::Log:
+    case OpKind::Sqrt:
+    case OpKind::Sin:
+    case OpKind::Cos:
+    case OpKind::Tanh:
+    case OpKind::Sigmoid:
+    case OpKind::Floor:
+    case OpKind::Ceil:
+      return true;
+    default:
+      return false;
+  }
+}
+
+// A float op over a static non-scalar shape whose inputs have its dtype and either its shape or
+// none (scalars broadcast).
+bool fusable(const Node& n) {
+  if (n.kind != NodeKind::Op || !fusable_op(n.op)) return false;
+  const TensorSpec& o = n.outputs[0].spec;
+  if (!is_floating(o.dtype) || o.shape.rank() == 0 || !o.shape.is_fully_defined()) return false;
+  for (const Value& v : n.inputs) {
+    if (v.is_list() || v.spec().dtype != o.dtype) return false;
+    if (v.spec().shape != o.shape && v.spec().shape.rank() != 0) return false;
+  }
+  return true;
+}
+
+bool fuse_graph(Graph& g) {
+  auto uses = passes::count_uses(g);
+  std::unordered_set<const Node*> absorbed;
+  std::unordered_set<const Node*> dead;
+  bool changed = false;
+  auto& nodes = g.mutable_nodes();
+  // Roots are visited last to first so each takes the longest chain feeding it.
+  for (size_t i = nodes.size(); i-- > 0;) {
+    Node* root = nodes[i].get();
+    if (absorbed.count(root) || !fusable(*root)) continue;
+    // Collect producers feeding only this group.
+    std::vector<Node*> members = {root};
+    std::vector<Node*> work = {root};
+    while (!work.empty() && members.size() < kMaxGroup) {
+      Node* m = work.back();
+      work.pop_back();
+      for (const Value& v : m->inputs) {
+        Node* p = v.node;
+        if (members.size() >= kMaxGroup) break;
+        if (p->graph != &g || absorbed.count(p) || !fusable(*p) || uses[v] != 1) continue;
+        if (p->outputs[0].spec != root->outputs[0].spec) continue;
+        if (std::find(members.begin(), members.end(), p) != members.end()) continue;
+        members.push_back(p);
+        work.push_back(p);
+      }
+    }
+    if (members.size() < 2) continue;
+    for (Node* m : members) absorbed.insert(m);
+    // Steps in node order (producers first).
+    std::unordered_map<const Node*, size_t> pos;
+    for (size_t k = 0; k < nodes.size(); ++k) pos[nodes[k].get()] = k;
+    std::sort(members.begin(), members.end(),
+              [&](const Node* a, const Node* b) { return pos[a] < pos[b]; });
+    auto prog = std::make_shared<FusedProgram>();
+    prog->dtype = root->outputs[0].spec.dtype;
+    std::vector<Value> inputs;
+    std::unordered_map<const Node*, int16_t> reg_of_member;
+    auto reg = [&](const Value& v) -> int16_t {
+      auto it = reg_of_member.find(v.node);
+      if (it != reg_of_member.end()) return it->second;
+      auto found = std::find(inputs.begin(), inputs.end(), v);
+      if (found != inputs.end()) return static_cast<int16_t>(found - inputs.begin());
+      inputs.push_back(v);
+      return static_cast<int16_t>(inputs.size() - 1);
+    };
+    // Inputs get the first registers; collect them before numbering steps.
+    std::vector<FusedStep> steps;
+    for (Node* m : members) {
+      for (const Value& v : m->inputs)
+        if (!std::count(members.begin(), members.end(), v.node)) reg(v);
+    }
+    const int16_t ni = static_cast<int16_t>(inputs.size());
+    for (size_t s = 0; s < members.size(); ++s) {
+      const Node* m = members[s];
+      FusedStep st;
+      st.op = m->op;
+      int16_t r[3] = {-1, -1, -1};
+      for (size_t k = 0; k < m->inputs.size() && k < 3; ++k) r[k] = reg(m->inputs[k]);
+      st.a = r[0];
+      st.b = r[1];
+      st.c = r[2];
+      steps.push_back(st);
+      reg_of_member[m] = static_cast<int16_t>(ni + static_cast<int16_t>(s));
+    }
+    prog->num_inputs = ni;
+    prog->steps = std::move(steps);
+    auto f = std::make_unique<Node>();
+    f->kind = NodeKind::FusedElementwise;
+    f->inputs = inputs;
+    f->outputs = root->outputs;
+    f->loc = root->loc;
+    f->fused = std::move(prog);
+    // Right after the root: every input is defined before it.
+    const size_t at = pos[root] + 1;
+    Node* fn = g.insert_node(std::move(f), at);
+    g.replace_all_uses(root->out(0), fn->out(0));
+    for (Node* m : members) dead.insert(m);
+    changed = true;
+  }
+  if (!dead.empty()) g.remove_nodes_if([&](const Node& n) { return dead.count(&n) > 0; });
+  return changed;
+}
+
+}  // namespace
+
+bool fuse_elementwise(Graph& graph) {
+  bool changed = false;
+  passes::for_each_graph(graph, [&](Graph& g) { changed |= fuse_graph(g); });
+  return changed;
+}
+
+}  // namespace xag::rt
