@@ -23,3 +23,17 @@ add_test(NAME converter_unparse_roundtrip_stdlib
                  --ag-convert $<TARGET_FILE:ag-convert>)
 set_tests_properties(converter_unparse_roundtrip_stdlib converter_unparse_roundtrip_cpython_trees
                      PROPERTIES TIMEOUT 300)
+
+# Parser fuzzing (libFuzzer, clang). With XAG_FUZZ=ON (and clang as the
+# compiler) the fuzz_parser target joins this build.
+if(XAG_FUZZ)
+  set(XAG_ROOT ${PROJECT_SOURCE_DIR})
+  include(${CMAKE_CURRENT_LIST_DIR}/fuzz/fuzz_targets.cmake)
+endif()
+# The 60-second run builds its own clang tree, whatever compiler this build uses.
+find_program(XAG_CLANGXX clang++)
+if(XAG_CLANGXX)
+  add_test(NAME converter_fuzz_60s
+           COMMAND sh ${CMAKE_CURRENT_LIST_DIR}/fuzz/run_fuzz.sh ${CMAKE_BINARY_DIR}/fuzz-parser 60)
+  set_tests_properties(converter_fuzz_60s PROPERTIES TIMEOUT 900)
+endif()
