@@ -46,6 +46,11 @@ std::vector<int> Cfg::nodes_within(const Tree& t, NodeId stmt) const {
     NodeKind k = t.kind(s);
     if (k == NodeKind::FunctionDef || k == NodeKind::AsyncFunctionDef || k == NodeKind::ClassDef)
       continue;
+    if (k == NodeKind::For || k == NodeKind::AsyncFor) {
+      int target =
+          index_of(t.node(s, k == NodeKind::For ? Field::For_target : Field::AsyncFor_target));
+      if (target >= 0) r.push_back(target);
+    }
     for (Field f : stmt_blocks(k))
       for (NodeId c : t.list(s, f)) work.push_back(c);
     if (k == NodeKind::Try || k == NodeKind::TryStar)
@@ -121,6 +126,14 @@ class Builder {
       case NodeKind::For:
       case NodeKind::AsyncFor: {
         int n = node(s, in);
+        // A for loop binds its target only on the way into the body: the
+        // target expression gets a node of its own between header and body.
+        int entry = n;
+        if (k != NodeKind::While) {
+          entry =
+              g_.add(t_.node(s, k == NodeKind::For ? Field::For_target : Field::AsyncFor_target));
+          g_.connect(n, entry);
+        }
         Field body = k == NodeKind::While ? Field::While_body
                      : k == NodeKind::For ? Field::For_body
                                           : Field::AsyncFor_body;
@@ -128,7 +141,7 @@ class Builder {
                        : k == NodeKind::For ? Field::For_orelse
                                             : Field::AsyncFor_orelse;
         loops_.push_back(Loop{n, {}, tries_.size()});
-        Frontier end = block(t_.list(s, body), {n});
+        Frontier end = block(t_.list(s, body), {entry});
         link(end, n);
         Frontier breaks = std::move(loops_.back().breaks);
         loops_.pop_back();
@@ -192,6 +205,9 @@ class Builder {
     auto finalbody = t_.list(s, star ? Field::TryStar_finalbody : Field::Try_finalbody);
     std::vector<int> hnodes;
     for (NodeId h : handlers) hnodes.push_back(g_.add(h));
+    // An exception in the first statement reaches a handler with none of the
+    // body's effects; later ones from the statements' own nodes (below).
+    for (int h : hnodes) g_.connect(n, h);
     Frontier finally_in;  // what flows into the finally block
     TryCtx ctx{hnodes, finalbody.empty() ? nullptr : &finally_in};
     tries_.push_back(ctx);

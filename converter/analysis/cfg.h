@@ -1,9 +1,11 @@
 // A control-flow graph of one function body, statements as nodes.
 //
 // Simple statements are one node each. A compound statement is one node for
-// what it executes itself (an `if`/`while` test, a `for` step that binds the
-// target, a `with`'s items, a `try` entry, a `match` subject) followed by its
-// blocks; each `except` handler is a node of its own (binding its name).
+// what it executes itself (an `if`/`while` test, a `for`'s iterable, a
+// `with`'s items, a `try` entry, a `match` subject) followed by its blocks; a
+// `for` target is a node of its own (keyed by the target expression) between
+// the header and the body, since the target is bound only when an iteration
+// starts; each `except` handler is a node of its own (binding its name).
 // Nested def/class statements are single nodes: their bodies have their own
 // graphs. Two pseudo nodes, entry and exit, have no statement.
 //

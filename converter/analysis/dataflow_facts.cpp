@@ -13,7 +13,13 @@ NodeFacts node_facts(const Tree& t, NodeId fn, const Cfg& cfg, int node) {
   if (node == cfg.exit()) return f;
   NodeId s = cfg.node(node).stmt;
   Activity a;
-  if (t.kind(s) == NodeKind::ExceptHandler) {
+  NodeKind k = t.kind(s);
+  if (k == NodeKind::For || k == NodeKind::AsyncFor) {
+    a = expr_activity(t, t.node(s, k == NodeKind::For ? Field::For_iter : Field::AsyncFor_iter));
+  } else if (ast::kind_category(k) == ast::Category::Expr) {
+    // A for loop's target, bound as an iteration starts.
+    a = expr_activity(t, s);
+  } else if (k == NodeKind::ExceptHandler) {
     a = expr_activity(t, t.node(s, Field::ExceptHandler_type));
     if (t.has_str(s, Field::ExceptHandler_name))
       a.bound.insert(std::string(t.ident(s, Field::ExceptHandler_name)));

@@ -74,9 +74,12 @@ Parsed parse(std::string_view source) {
   return p;
 }
 
-void convert_one(Tree& t, NodeId fn, const Options& options, std::vector<Diagnostic>& errors) {
+// names: every identifier of the module as the user wrote it, so that each
+// function's generated names are numbered from scratch yet never collide.
+void convert_one(Tree& t, NodeId fn, const Options& options, const transforms::Namer& names,
+                 std::vector<Diagnostic>& errors) {
   transforms::Context ctx(options);
-  ctx.namer.reserve_all(t, t.root());
+  ctx.namer = names;
   name_function_scopes(t, fn, ctx);
   try {
     run_passes(t, fn, ctx);
@@ -115,7 +118,9 @@ ConversionResult convert_function_source(std::string_view source, std::string_vi
     return ConversionResult{"", {}, {d}};
   }
   std::vector<Diagnostic> errors;
-  convert_one(t, fn, options, errors);
+  transforms::Namer names;
+  names.reserve_all(t, t.root());
+  convert_one(t, fn, options, names, errors);
   t.set_list(fn, Field::FunctionDef_decorator_list, std::vector<NodeId>{});
   return finish(t, fn, std::move(errors));
 }
@@ -125,9 +130,11 @@ ConversionResult convert_module(std::string_view source, const Options& options)
   if (!p.errors.empty()) return ConversionResult{"", {}, p.errors};
   Tree& t = p.tree;
   std::vector<Diagnostic> errors;
+  transforms::Namer names;
+  names.reserve_all(t, t.root());
   for (NodeId s : std::vector<NodeId>(t.list(t.root(), Field::Module_body).begin(),
                                       t.list(t.root(), Field::Module_body).end()))
-    if (t.kind(s) == NodeKind::FunctionDef) convert_one(t, s, options, errors);
+    if (t.kind(s) == NodeKind::FunctionDef) convert_one(t, s, options, names, errors);
   return finish(t, t.root(), std::move(errors));
 }
 

@@ -17,7 +17,14 @@ namespace xag::transforms::call_trees {
 
 namespace {
 
-bool keep_as_is(const Tree& t, NodeId func) {
+bool keep_as_is(const Tree& t, NodeId func, const Context& ctx) {
+  // fscope.ret(...), written by return lowering.
+  if (t.kind(func) == NodeKind::Attribute) {
+    NodeId v = t.node(func, Field::Attribute_value);
+    if (t.kind(v) == NodeKind::Name)
+      for (const auto& [fn, name] : ctx.fscope)
+        if (t.ident(v, Field::Name_id) == name) return true;
+  }
   if (t.kind(func) == NodeKind::Name) {
     std::string_view n = t.ident(func, Field::Name_id);
     return n == "super" || n == "locals" || n == "globals" || n == "vars" || n == "eval" ||
@@ -53,7 +60,7 @@ class CallTrees : public Transformer {
     generic_visit(e);
     if (t_.kind(e) != NodeKind::Call || fscope_.empty()) return e;
     NodeId func = t_.node(e, Field::Call_func);
-    if (keep_as_is(t_, func)) return e;
+    if (keep_as_is(t_, func, ctx_)) return e;
     Builder b(t_, e);
     auto args = analysis_copy(Field::Call_args, e);
     auto kws = analysis_copy(Field::Call_keywords, e);

@@ -1,0 +1,9 @@
+def ok(x):
+    return x
+
+
+def gen(n):
+    i = 0
+    while i < n:
+        yield i
+        i += 1
