@@ -1,6 +1,7 @@
 #include "history_manager.hpp"
 
 #include <functional>
+#include <utility>
 
 #include "pybind11/pybind11.h"
 #include "pybind11_json/pybind11_json.hpp"
@@ -27,8 +28,13 @@ nl::json answer(const std::function<py::object(py::object)>& query) {
     py::object history = ipython_history();
     nl::json entries = nl::json::array();
     if (!history.is_none()) {
+      // IPython numbers the current session 0 in entries it serves from memory; clients need
+      // the real number to ask for a range later.
+      const int current_session = history.attr("session_number").cast<int>();
       for (py::handle entry : query(history)) {
-        entries.push_back(py::reinterpret_borrow<py::object>(entry));
+        nl::json row = py::reinterpret_borrow<py::object>(entry);
+        if (row.is_array() && !row.empty() && row[0] == 0) row[0] = current_session;
+        entries.push_back(std::move(row));
       }
     }
     reply["status"] = "ok";

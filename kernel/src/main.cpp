@@ -1,5 +1,5 @@
 // Assembles the xautograph kernel: Debian's embedded Python 3.11, our interpreter, IPython-backed
-// history, xeus's shell-on-main-thread server and xeus-python's debugger.
+// history, the protocol-fixing server and xeus-python's debugger.
 #include <Python.h>
 
 #include <cstdlib>
@@ -13,12 +13,12 @@
 #include "interpreter.hpp"
 #include "interrupt_guard.hpp"
 #include "nlohmann/json.hpp"
+#include "protocol_server.hpp"
 #include "pybind11/embed.h"
 #include "xeus-python/xdebugger.hpp"
 #include "xeus/xeus_context.hpp"
 #include "xeus/xkernel.hpp"
 #include "xeus/xkernel_configuration.hpp"
-#include "xeus/xserver_shell_main.hpp"
 #include "zmq.hpp"
 
 #ifndef XAG_VERSION
@@ -68,7 +68,7 @@ int run_kernel(const std::string& connection_file) {
 
   if (connection_file.empty()) {
     xeus::xkernel kernel(xeus::get_user_name(), std::move(context), std::move(interpreter),
-                         xeus::make_xserver_shell_main, xag::make_history_manager(), nullptr,
+                         xag::make_protocol_server, xag::make_history_manager(), nullptr,
                          xpyt::make_python_debugger, debugger_config);
     const xeus::xconfiguration& config = kernel.get_config();
     std::clog << "xautograph: no connection file given; connect with this kernel.json:\n"
@@ -86,7 +86,7 @@ int run_kernel(const std::string& connection_file) {
     kernel.start();
   } else {
     xeus::xkernel kernel(xeus::load_configuration(connection_file), xeus::get_user_name(),
-                         std::move(context), std::move(interpreter), xeus::make_xserver_shell_main,
+                         std::move(context), std::move(interpreter), xag::make_protocol_server,
                          xag::make_history_manager(), nullptr, xpyt::make_python_debugger,
                          debugger_config);
     kernel.start();
