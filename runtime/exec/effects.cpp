@@ -62,6 +62,7 @@ void exec_var(Frame& f, const Instr& in) {
     }
   }
   out = var.read();
+  make_inline(out);
 }
 
 }  // namespace xag::rt::exec

@@ -33,7 +33,10 @@ std::vector<Tensor> Executable::run(const std::vector<Tensor>& args,
   f.t.resize(static_cast<size_t>(p.num_tensor_slots));
   f.l.resize(static_cast<size_t>(p.num_list_slots));
   f.scratch.resize(static_cast<size_t>(p.max_inputs));
-  for (const auto& [slot, value] : p.preset) f.t[static_cast<size_t>(slot)] = value;
+  for (const auto& [slot, value] : p.preset) {
+    f.t[static_cast<size_t>(slot)] = value;
+    exec::make_inline(f.t[static_cast<size_t>(slot)]);
+  }
   for (size_t i = 0; i < args.size(); ++i) {
     const TensorSpec& want = p.input_types[i].spec;
     const Tensor& a = args[i];
@@ -43,7 +46,9 @@ std::vector<Tensor> Executable::run(const std::vector<Tensor>& args,
           (a.defined() ? TensorSpec{a.dtype(), a.shape()}.to_string() : "an undefined tensor"));
     }
     f.t[static_cast<size_t>(p.param_slots[i])] = a;
+    exec::make_inline(f.t[static_cast<size_t>(p.param_slots[i])]);
   }
+  f.has_poll = static_cast<bool>(options.poll);
   f.last_check = f.last_poll = std::chrono::steady_clock::now();
   f.poll_interval = std::chrono::nanoseconds(static_cast<int64_t>(options.poll_interval_ms * 1e6));
 

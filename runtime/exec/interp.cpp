@@ -16,11 +16,20 @@ bool truth(const Tensor& x) {
   return x.item<bool>();
 }
 
-void transfer(Frame& f, const std::vector<Transfer>& ts) {
-  bool tmp = false;
+void transfer(Frame& f, const TransferList& tl) {
+  const std::vector<Transfer>& ts = tl.items;
+  if (tl.all_scalar) {
+    // The common case of scalar loops: 8-byte copies between inline values.
+    char* base = f.scalar_base();
+    for (const Transfer& x : ts) {
+      if (x.mode != Transfer::Mode::Skip) {
+        scalar_at<uint64_t>(base, x.dst) = scalar_at<uint64_t>(base, x.src);
+      }
+    }
+    return;
+  }
   for (const Transfer& x : ts) {
     if (x.mode != Transfer::Mode::ViaTmp) continue;
-    tmp = true;
     if (x.list) {
       f.l[x.tmp] = f.l[x.src];
     } else {
@@ -36,7 +45,8 @@ void transfer(Frame& f, const std::vector<Transfer>& ts) {
       case Transfer::Mode::Swap:
         if (x.scalar) {
           // Both slots hold 0-d tensors of one dtype: their inline bytes are the value.
-          std::memcpy(f.t[x.dst].raw_data(), f.t[x.src].raw_data(), Tensor::kInlineBytes);
+          char* base = f.scalar_base();
+          scalar_at<uint64_t>(base, x.dst) = scalar_at<uint64_t>(base, x.src);
         } else if (x.mode == Transfer::Mode::Copy) {
           if (x.list) {
             f.l[x.dst] = f.l[x.src];
@@ -51,7 +61,7 @@ void transfer(Frame& f, const std::vector<Transfer>& ts) {
         break;
     }
   }
-  if (!tmp) return;
+  if (!tl.has_tmp) return;
   for (const Transfer& x : ts) {
     if (x.mode != Transfer::Mode::ViaTmp) continue;
     if (x.list) {
@@ -76,7 +86,11 @@ void run_op(Frame& f, const Instr& in) {
   // Drop the extra handles so the inputs' buffers stay exclusively owned by their slots.
   for (size_t i = 0; i < n; ++i) f.scratch[i] = Tensor();
   ++f.stats.instructions;
-  if (out.rank() > 0 && out.raw_data() != before) ++f.stats.buffer_allocations;
+  if (out.rank() > 0) {
+    if (out.raw_data() != before) ++f.stats.buffer_allocations;
+  } else {
+    make_inline(out);
+  }
 }
 
 void run_while(Frame& f, const Instr& in) {
@@ -86,12 +100,14 @@ void run_while(Frame& f, const Instr& in) {
   const Block& cb = p.blocks[static_cast<size_t>(in.block0)];
   const Block& bb = p.blocks[static_cast<size_t>(in.block1)];
   const Tensor& cond_value = f.t[static_cast<size_t>(cb.outputs[0])];
-  const std::vector<Transfer>& wb = p.transfers[static_cast<size_t>(in.x1)];
+  const TransferList& wb = p.transfers[static_cast<size_t>(in.x1)];
+  // in.b == 1: the condition is a bool scalar, read its inline byte directly.
+  const bool* cond_byte = in.b == 1 ? &scalar_at<bool>(f.scalar_base(), cb.outputs[0]) : nullptr;
   for (int64_t it = 0;; ++it) {
     tick(f);
     if (max_iter >= 0 && it >= max_iter) break;
     exec_block(f, cb);
-    if (!truth(cond_value)) break;
+    if (!(cond_byte ? *cond_byte : truth(cond_value))) break;
     exec_block(f, bb);
     transfer(f, wb);
     ++f.stats.loop_iterations;
@@ -100,7 +116,8 @@ void run_while(Frame& f, const Instr& in) {
 
 void run_cond(Frame& f, const Instr& in) {
   const Program& p = *f.prog;
-  const bool c = truth(f.t[static_cast<size_t>(in.a)]);
+  const bool c =
+      in.b == 1 ? scalar_at<bool>(f.scalar_base(), in.a) : truth(f.t[static_cast<size_t>(in.a)]);
   exec_block(f, p.blocks[static_cast<size_t>(c ? in.block0 : in.block1)]);
   transfer(f, p.transfers[static_cast<size_t>(c ? in.x0 : in.x1)]);
 }
@@ -108,7 +125,7 @@ void run_cond(Frame& f, const Instr& in) {
 void exec_slow(Frame& f, const Instr& in) {
   switch (in.code) {
     case Code::Scalar:
-      in.sfn(f.t.data(), in);
+      in.sfn(f.scalar_base(), in);
       break;
     case Code::Op:
     case Code::Fused:
@@ -146,13 +163,13 @@ void exec_slow(Frame& f, const Instr& in) {
 }  // namespace
 
 void exec_block(Frame& f, const Block& b) {
-  Tensor* t = f.t.data();
+  char* base = f.scalar_base();
   const Instr* cur = nullptr;
   try {
     for (const Instr& in : b.code) {
       cur = &in;
       if (in.code == Code::Scalar) {
-        in.sfn(t, in);
+        in.sfn(base, in);
       } else {
         exec_slow(f, in);
       }

@@ -86,6 +86,7 @@ void exec_list(Frame& f, const Instr& in) {
       const int64_t i = list_index(T(in.b), l.items.size(), false, "tensor_list_get");
       Tensor zeros;
       T(in.out) = element(l, static_cast<size_t>(i), "tensor_list_get", zeros);
+      make_inline(T(in.out));
       return;
     }
     case Code::ListSize: {

@@ -110,7 +110,15 @@ class Lowerer {
   }
 
   int32_t add_transfers(std::vector<Transfer> ts) {
-    p_.transfers.push_back(std::move(ts));
+    TransferList l;
+    l.all_scalar = true;
+    for (const Transfer& t : ts) {
+      l.has_tmp = l.has_tmp || t.mode == Transfer::Mode::ViaTmp;
+      l.all_scalar = l.all_scalar && (t.scalar || t.mode == Transfer::Mode::Skip) &&
+                     t.mode != Transfer::Mode::ViaTmp;
+    }
+    l.items = std::move(ts);
+    p_.transfers.push_back(std::move(l));
     return static_cast<int32_t>(p_.transfers.size() - 1);
   }
 
@@ -139,14 +147,19 @@ class Lowerer {
           all_scalar = all_scalar && is_scalar_tensor(v.type());
           dts.push_back(v.spec().dtype);
         }
+        const Tensor* rhs = n.inputs.size() == 2 && n.inputs[1].node->kind == NodeKind::Const
+                                ? &n.inputs[1].node->value
+                                : nullptr;
         if (all_scalar && n.inputs.size() <= 3) {
-          in.sfn = pick_scalar_fn(n.op, dts, n.outputs[0].spec.dtype, n.attrs);
+          in.sfn = pick_scalar_fn(n.op, dts, n.outputs[0].spec.dtype, rhs);
         }
         if (in.sfn) {
           in.code = Code::Scalar;
           if (in.ins.size() > 0) in.a = in.ins[0];
           if (in.ins.size() > 1) in.b = in.ins[1];
           if (in.ins.size() > 2) in.c = in.ins[2];
+          const int shift = scalar_shift_of(n.op, dts, n.outputs[0].spec.dtype, rhs);
+          if (shift >= 0) in.c = shift;
         } else {
           p_.attrs.push_back(n.attrs);
           in.payload = static_cast<int32_t>(p_.attrs.size() - 1);
@@ -244,6 +257,7 @@ class Lowerer {
   void lower_cond(const Node& n, Block& b) {
     Instr in = base(n, Code::Cond);
     in.a = slot(n.inputs[0]);
+    if (n.inputs[0].spec().dtype == DType::Bool) in.b = 1;
     for (size_t i = 0; i < n.outputs.size(); ++i) {
       in.outs.push_back(define(n, static_cast<int>(i)));
       in.out_is_list.push_back(n.outputs[i].is_list());
@@ -294,6 +308,7 @@ class Lowerer {
     for (size_t i = 0; i < k; ++i) stealable.insert(bg.params()[i]);
     in.block0 = lower(cg, {});
     in.block1 = lower(bg, stealable);
+    if (cg.outputs()[0].spec().dtype == DType::Bool) in.b = 1;
 
     // Write-back of the body's results into the carried slots.
     std::vector<Transfer> wb;

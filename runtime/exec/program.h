@@ -18,14 +18,36 @@ struct Instr;
 struct Frame;
 
 // A scalar fast-path kernel: reads and writes the inline bytes of 0-d slot tensors directly.
-using ScalarFn = void (*)(Tensor* t, const Instr& in);
+// `base` is scalar_base(frame): slot i's value lives at base + i * sizeof(Tensor).
+using ScalarFn = void (*)(char* base, const Instr& in);
+
+// Byte offset of a 0-d tensor's inline value inside its handle (the same for every Tensor).
+inline const std::ptrdiff_t kInlineOffset = [] {
+  const Tensor s = Tensor::scalar<int32_t>(0);
+  return static_cast<const char*>(s.raw_data()) - reinterpret_cast<const char*>(&s);
+}();
+
+// 0-d slots must keep their value inline (the scalar path relies on it); views such as a
+// reshaped vector or an external NumPy scalar get copied in.
+inline void make_inline(Tensor& t) {
+  if (t.rank() == 0 && t.defined() && t.raw_data() != reinterpret_cast<char*>(&t) + kInlineOffset) {
+    t = t.copy();
+  }
+}
+
+template <class T>
+inline T& scalar_at(char* base, int32_t slot) {
+  return *reinterpret_cast<T*>(base + static_cast<std::ptrdiff_t>(slot) *
+                                          static_cast<std::ptrdiff_t>(sizeof(Tensor)));
+}
 
 enum class Code : uint8_t {
   Scalar,  // sfn(t, in): 0-d int/float/bool op without the dispatcher
   Op,      // run_into(op, ins, attrs[payload], t[out])
   Fused,   // fused program payload over ins
-  Cond,    // pred t[a]; then block0 / else block1; outputs via transfers x0 / x1
-  While,   // init transfers x0, cond block0, body block1, writeback x1, max iterations t[c]
+  Cond,    // pred t[a] (b == 1: a bool scalar); then block0 / else block1; results via x0 / x1
+  While,   // init x0, cond block0 (b == 1: bool scalar result), body block1, write-back x1,
+           // maximum iterations t[c]
   ListNew,
   ListPushBack,
   ListGet,
@@ -71,6 +93,12 @@ struct Transfer {
   int32_t src = -1, dst = -1, tmp = -1;
 };
 
+struct TransferList {
+  std::vector<Transfer> items;
+  bool has_tmp = false;     // some item is ViaTmp
+  bool all_scalar = false;  // every item is a 0-d Copy/Swap/Skip: plain 8-byte copies
+};
+
 struct Block {
   std::vector<Instr> code;
   std::vector<int32_t> outputs;  // result slots (tensor or list by the graph's output types)
@@ -83,7 +111,7 @@ struct PrintSpec {
 
 struct Program {
   std::vector<Block> blocks;  // blocks[0] is the top-level graph
-  std::vector<std::vector<Transfer>> transfers;
+  std::vector<TransferList> transfers;
   int32_t num_tensor_slots = 0;
   int32_t num_list_slots = 0;
   // Slot contents set before every run: constants and typed zeros for 0-d slots (the scalar
@@ -120,6 +148,7 @@ struct Frame {
   std::vector<ListPtr> l;
   std::vector<Tensor> scratch;  // gathered inputs of a generic op
   RunStats stats;
+  bool has_poll = false;
   // Poll hook pacing: a countdown of loop iterations between clock reads, adapted so the clock
   // is read about every 0.2 ms whatever an iteration costs.
   int64_t countdown = 1;
@@ -128,16 +157,20 @@ struct Frame {
   std::chrono::nanoseconds poll_interval{3000000};
 
   void slow_tick();
+  char* scalar_base() { return reinterpret_cast<char*>(t.data()) + kInlineOffset; }
 };
 
 // Cancellation points: once per loop iteration.
 inline void tick(Frame& f) {
   if (interrupt_requested()) throw CancelledError("interrupted");
-  if (f.opts->poll && --f.countdown <= 0) f.slow_tick();
+  if (f.has_poll && --f.countdown <= 0) f.slow_tick();
 }
 
 // The scalar fast-path kernel for `op` on 0-d operands of the given dtypes, or null.
-ScalarFn pick_scalar_fn(OpKind op, const std::vector<DType>& in, DType out, const OpAttrs& attrs);
+// `rhs` is the second input's value when it is a constant (strength reduction), else null.
+ScalarFn pick_scalar_fn(OpKind op, const std::vector<DType>& in, DType out, const Tensor* rhs);
+// For floordiv/mod by a constant power of two 2^k picked above: k (stored in Instr::c), else -1.
+int scalar_shift_of(OpKind op, const std::vector<DType>& in, DType out, const Tensor* rhs);
 
 void exec_block(Frame& f, const Block& b);
 // Side effects and lists (effects.cpp, lists.cpp).

@@ -13,8 +13,8 @@ namespace xag::rt::exec {
 namespace {
 
 template <class T>
-inline T& R(Tensor* t, int32_t i) {
-  return *static_cast<T*>(t[i].raw_data());
+inline T& R(char* base, int32_t i) {
+  return scalar_at<T>(base, i);
 }
 
 template <class T>
@@ -25,7 +25,8 @@ using Wide = std::make_unsigned_t<std::conditional_t<kInt<T>, T, int>>;
 
 // Runs the op generically: used where the fast path hits an error case, so the user sees the
 // kernels' own message.
-[[noreturn]] void fault(Tensor* t, const Instr& in) {
+[[noreturn]] void fault(char* base, const Instr& in) {
+  const Tensor* t = reinterpret_cast<const Tensor*>(base - kInlineOffset);
   std::vector<Tensor> args;
   for (int32_t s : in.ins) args.push_back(t[s]);
   run(in.op, args.data(), args.size(), OpAttrs{});
@@ -88,13 +89,13 @@ struct TrueDivF {
 };
 
 template <class T, class F>
-void bin(Tensor* t, const Instr& in) {
+void bin(char* t, const Instr& in) {
   R<T>(t, in.out) = F::template ap<T>(R<T>(t, in.a), R<T>(t, in.b));
 }
 
 // Python floor division and modulo on ints; b == 0 takes the generic path (it raises).
 template <class T>
-void floordiv_int(Tensor* t, const Instr& in) {
+void floordiv_int(char* t, const Instr& in) {
   const T a = R<T>(t, in.a), b = R<T>(t, in.b);
   if (b == 0) fault(t, in);
   T q;
@@ -107,8 +108,19 @@ void floordiv_int(Tensor* t, const Instr& in) {
   R<T>(t, in.out) = q;
 }
 
+// Python floor division / modulo by a constant power of two 2^k: an arithmetic shift and a mask
+// (both floor toward negative infinity, as Python does). The shift count is in Instr::c.
 template <class T>
-void mod_int(Tensor* t, const Instr& in) {
+void floordiv_pow2(char* t, const Instr& in) {
+  R<T>(t, in.out) = static_cast<T>(R<T>(t, in.a) >> in.c);
+}
+template <class T>
+void mod_pow2(char* t, const Instr& in) {
+  R<T>(t, in.out) = static_cast<T>(R<T>(t, in.a) & static_cast<T>((T(1) << in.c) - 1));
+}
+
+template <class T>
+void mod_int(char* t, const Instr& in) {
   const T a = R<T>(t, in.a), b = R<T>(t, in.b);
   if (b == 0) fault(t, in);
   T r = 0;
@@ -121,7 +133,7 @@ void mod_int(Tensor* t, const Instr& in) {
 
 // ---- comparisons and logic ----
 template <class T, OpKind K>
-void cmp(Tensor* t, const Instr& in) {
+void cmp(char* t, const Instr& in) {
   const T a = R<T>(t, in.a), b = R<T>(t, in.b);
   bool r;
   if constexpr (K == OpKind::Equal)
@@ -140,27 +152,27 @@ void cmp(Tensor* t, const Instr& in) {
 }
 
 template <OpKind K>
-void logic(Tensor* t, const Instr& in) {
+void logic(char* t, const Instr& in) {
   const bool a = R<bool>(t, in.a), b = R<bool>(t, in.b);
   R<bool>(t, in.out) = K == OpKind::LogicalAnd  ? (a && b)
                        : K == OpKind::LogicalOr ? (a || b)
                                                 : (a != b);
 }
 
-void logical_not(Tensor* t, const Instr& in) {
+void logical_not(char* t, const Instr& in) {
   R<bool>(t, in.out) = !R<bool>(t, in.a);
 }
 
 // ---- unary ----
 template <class T>
-void neg(Tensor* t, const Instr& in) {
+void neg(char* t, const Instr& in) {
   if constexpr (kInt<T>)
     R<T>(t, in.out) = static_cast<T>(Wide<T>(0) - Wide<T>(R<T>(t, in.a)));
   else
     R<T>(t, in.out) = -R<T>(t, in.a);
 }
 template <class T>
-void abs_(Tensor* t, const Instr& in) {
+void abs_(char* t, const Instr& in) {
   const T a = R<T>(t, in.a);
   if constexpr (kInt<T>)
     R<T>(t, in.out) = a < 0 ? static_cast<T>(Wide<T>(0) - Wide<T>(a)) : a;
@@ -168,20 +180,20 @@ void abs_(Tensor* t, const Instr& in) {
     R<T>(t, in.out) = std::fabs(a);
 }
 template <class T>
-void square(Tensor* t, const Instr& in) {
+void square(char* t, const Instr& in) {
   const T a = R<T>(t, in.a);
   R<T>(t, in.out) = MulF::ap<T>(a, a);
 }
 template <class T>
-void identity(Tensor* t, const Instr& in) {
+void identity(char* t, const Instr& in) {
   R<T>(t, in.out) = R<T>(t, in.a);
 }
 template <class From, class To>
-void cast(Tensor* t, const Instr& in) {
+void cast(char* t, const Instr& in) {
   R<To>(t, in.out) = convert<To>(R<From>(t, in.a));
 }
 template <class T>
-void where(Tensor* t, const Instr& in) {
+void where(char* t, const Instr& in) {
   R<T>(t, in.out) = R<bool>(t, in.a) ? R<T>(t, in.b) : R<T>(t, in.c);
 }
 
@@ -247,9 +259,32 @@ ScalarFn pick_cast(DType to) {
   });
 }
 
+// log2 of a positive power-of-two integer constant, or -1.
+int pow2_shift(const Tensor* rhs) {
+  if (!rhs || rhs->rank() != 0 || !is_integer(rhs->dtype())) return -1;
+  const int64_t v = rhs->item<int64_t>();
+  if (v <= 0 || (v & (v - 1)) != 0) return -1;
+  int k = 0;
+  while ((int64_t{1} << k) != v) ++k;
+  return k;
+}
+
 }  // namespace
 
-ScalarFn pick_scalar_fn(OpKind op, const std::vector<DType>& in, DType out, const OpAttrs& attrs) {
+int scalar_shift_of(OpKind op, const std::vector<DType>& in, DType out, const Tensor* rhs) {
+  if ((op != OpKind::FloorDiv && op != OpKind::Mod) || in.size() != 2 || in[0] != in[1] ||
+      in[0] != out || !is_integer(out)) {
+    return -1;
+  }
+  return pow2_shift(rhs);
+}
+
+ScalarFn pick_scalar_fn(OpKind op, const std::vector<DType>& in, DType out, const Tensor* rhs) {
+  if (scalar_shift_of(op, in, out, rhs) >= 0) {
+    const bool div = op == OpKind::FloorDiv;
+    if (out == DType::Int32) return div ? floordiv_pow2<int32_t> : mod_pow2<int32_t>;
+    return div ? floordiv_pow2<int64_t> : mod_pow2<int64_t>;
+  }
   if (op == OpKind::Identity && in.size() == 1 && in[0] == out) {
     return dispatch_dtype(out, [](auto tag) -> ScalarFn { return identity<decltype(tag)>; });
   }
@@ -303,7 +338,6 @@ ScalarFn pick_scalar_fn(OpKind op, const std::vector<DType>& in, DType out, cons
         return pick_binary<T>(op);
     });
   }
-  (void)attrs;
   return nullptr;
 }
 
