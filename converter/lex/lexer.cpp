@@ -139,6 +139,14 @@ void Lexer::fail(std::vector<Token>& out, const char* type, std::string message,
     error_overrides_ = error_->type == "SyntaxError" &&
                        m != "unexpected character after line continuation character" &&
                        m != "unexpected EOF while parsing";
+    // CPython's check of the rest of the file stops at such an error and
+    // then reports a bracket still open there.
+    if (!error_overrides_ && !brackets_.empty() && !sub_) {
+      const Bracket& b = brackets_.back();
+      unclosed_ = true;
+      unclosed_tok_ =
+          Token{TokenKind::Error, b.offset, b.offset + 1, b.lineno, b.col, b.lineno, b.col + 1};
+    }
   }
   out.push_back(Token{TokenKind::Error, pos_, pos_, lineno, col, lineno, col});
   done_ = true;
@@ -185,7 +193,18 @@ bool Lexer::at_line_start_indentation(std::vector<Token>& out) {
   pos_ = p;
   if (p >= end_) return true;  // end of input: scan_token emits the end
   char c = src_[p];
-  if (c == '#' || c == '\n' || (c == '\\' && p + 1 < end_ && src_[p + 1] == '\n' && false)) {
+  // A line that is only a backslash joins the next one; if that one is blank
+  // the pair is one blank line.
+  if (c == '\\' && p + 1 < end_ && src_[p + 1] == '\n') {
+    uint32_t q = p + 2;
+    while (q < end_ && (src_[q] == ' ' || src_[q] == '\t' || src_[q] == '\f')) ++q;
+    if (q < end_ && (src_[q] == '\n' || src_[q] == '#')) {
+      new_line(p + 2);
+      pos_ = q;
+      c = src_[q];
+    }
+  }
+  if (c == '#' || c == '\n') {
     // Blank or comment-only line: no NEWLINE and no indentation change.
     while (pos_ < end_ && src_[pos_] != '\n') ++pos_;
     if (pos_ < end_) {

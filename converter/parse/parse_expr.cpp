@@ -113,7 +113,7 @@ NodeId Parser::expression() {
   if (!at(TokenKind::KwIf)) return body;
   advance();
   NodeId test = disjunction();
-  if (!at(TokenKind::KwElse)) fail_at(tok(), "expected 'else' after 'if' expression");
+  if (!at(TokenKind::KwElse)) fail_range(span_from(start), "expected 'else' after 'if' expression");
   advance();
   NodeId orelse = expression();
   NodeId n = make(NodeKind::IfExp, span_from(start));
@@ -492,11 +492,11 @@ NodeId Parser::call(NodeId func, const Token& start) {
       } else if (at(TokenKind::Equal)) {
         fail_range(span_from(a), "expression cannot contain assignment, perhaps you meant \"==\"?");
       }
-      if (!keywords.empty()) {
-        bool unpacking = seen_kwargs;
-        fail_range(tree_.pos(e), unpacking
-                                     ? "positional argument follows keyword argument unpacking"
-                                     : "positional argument follows keyword argument");
+      if (!keywords.empty() && deferred_error_.empty()) {
+        // CPython finds this in its second pass and reports it at the last
+        // token the first pass read: keep parsing, report it later.
+        deferred_error_ = seen_kwargs ? "positional argument follows keyword argument unpacking"
+                                      : "positional argument follows keyword argument";
       }
       stack_.push_back(e);
     }
@@ -506,6 +506,7 @@ NodeId Parser::call(NodeId func, const Token& start) {
     }
   }
   expect(TokenKind::RPar);
+  if (!deferred_error_.empty()) fail_generic();
   tree_.set_pos(n, span_from(start));
   set_list_from(n, Field::Call_args, args_base);
   tree_.set_list(n, Field::Call_keywords, keywords);

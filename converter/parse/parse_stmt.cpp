@@ -64,6 +64,7 @@ void Parser::statement() {
             stack_.resize(stack_size);
             has_error_ = had_error;
             generic_ = false;
+            deferred_error_.clear();
           } else {
             throw;
           }
@@ -128,6 +129,11 @@ NodeId Parser::assignment_or_expr() {
 
   if (at(TokenKind::Colon)) {
     NodeKind k = tree_.kind(first);
+    // CPython names the bad target only when an annotation follows.
+    if (k != NodeKind::Name && k != NodeKind::Attribute && k != NodeKind::Subscript) {
+      advance();
+      if (!starts_expression() || at(TokenKind::Star)) fail_generic();
+    }
     if (k == NodeKind::Tuple) fail_node(first, "only single target (not tuple) can be annotated");
     if (k == NodeKind::List) fail_node(first, "only single target (not list) can be annotated");
     if (k != NodeKind::Name && k != NodeKind::Attribute && k != NodeKind::Subscript)
@@ -612,6 +618,7 @@ bool Parser::with_items_parenthesized() {
     stack_.resize(stack_size);
     has_error_ = had_error;
     generic_ = false;
+    deferred_error_.clear();
     return false;
   }
 }

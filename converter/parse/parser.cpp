@@ -50,11 +50,34 @@ void Parser::check_forgot_comma(NodeId prev) {
   if (!starts_expression() || at(TokenKind::Star) || at(TokenKind::KwNot) || at(TokenKind::Minus) ||
       at(TokenKind::Plus) || at(TokenKind::LPar) || at(TokenKind::LSqb))
     return;
-  // `NAME STRING` (a string prefix typo) is left to the generic message.
-  if (tree_.kind(prev) == NodeKind::Name && at(TokenKind::String)) return;
+  if (tree_.kind(prev) == NodeKind::Name) {
+    // `NAME STRING` (a string prefix typo) and Python 2's print/exec are
+    // left to other messages, as in CPython.
+    std::string_view id = tree_.ident(prev, Field::Name_id);
+    if (at(TokenKind::String) || id == "print" || id == "exec") return;
+  }
+  // Only when a whole expression follows (CPython's expression_without_invalid).
+  size_t save = pos_;
+  auto mark = tree_.mark();
+  size_t stack_size = stack_.size();
+  bool had_error = has_error_, generic = generic_;
+  diag::SyntaxError saved = error_;
+  std::string deferred = deferred_error_;
+  Pos end;
+  try {
+    end = tree_.pos(expression());
+  } catch (ParseFail&) {
+    pos_ = save;
+    tree_.rewind(mark);
+    stack_.resize(stack_size);
+    has_error_ = had_error;
+    generic_ = generic;
+    error_ = saved;
+    deferred_error_ = deferred;
+    return;
+  }
   const Pos& p = tree_.pos(prev);
-  const Token& t = tok();
-  fail_range(Pos{p.lineno, p.col_offset, t.end_lineno, t.end_col_offset},
+  fail_range(Pos{p.lineno, p.col_offset, end.end_lineno, end.end_col_offset},
              "invalid syntax. Perhaps you forgot a comma?");
 }
 
@@ -77,7 +100,8 @@ void Parser::fail_generic() {
     generic_ = true;
     const Token& t = toks_[furthest_];
     error_ = diag::SyntaxError{};
-    error_.message = "invalid syntax";
+    error_.message = deferred_error_.empty() ? "invalid syntax" : deferred_error_;
+    generic_ = deferred_error_.empty();
     error_.lineno = t.lineno;
     error_.col_offset = t.col_offset;
     error_.end_lineno = t.end_lineno;

@@ -222,6 +222,8 @@ class Parser {
   diag::SyntaxError error_;
   bool has_error_ = false;
   bool generic_ = false;
+  // A specific error CPython reports only where parsing stops (see call()).
+  std::string deferred_error_;
   int fstring_depth_ = 0;
 };
 

@@ -1,0 +1,4 @@
+# coding=latin-1
+# é
+x = "ÿé" # à
+y = b"\xff"
