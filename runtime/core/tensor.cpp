@@ -105,6 +105,25 @@ Tensor Tensor::reshaped(const Shape& shape) const {
   return t;
 }
 
+Tensor Tensor::view(const Shape& shape, int64_t offset) const {
+  Tensor t;
+  t.init_meta(dtype_, shape);
+  if (offset < 0 || offset + t.numel_ > numel_) {
+    throw InternalError("view of " + std::to_string(t.numel_) + " elements at offset " +
+                        std::to_string(offset) + " exceeds a tensor of shape " +
+                        shape_.to_string());
+  }
+  const char* src = static_cast<const char*>(raw_data()) + offset * dtype_size(dtype_);
+  if (t.nbytes() <= kInlineBytes) {
+    if (t.nbytes()) std::memcpy(t.inline_, src, t.nbytes());
+    return t;
+  }
+  t.data_ = const_cast<char*>(src);
+  t.owner_ = owner_;
+  t.external_ = external_;
+  return t;
+}
+
 Tensor Tensor::cast(DType dtype) const {
   if (dtype == dtype_) return *this;
   Tensor out = empty(dtype, shape_);

@@ -120,6 +120,9 @@ class Tensor {
   Tensor copy() const;
   // Same data viewed with another shape of the same element count (no copy).
   Tensor reshaped(const Shape& shape) const;
+  // The `shape.num_elements()` elements starting at flat element `offset`, viewed with `shape`:
+  // shares the storage (no copy) unless the view fits inline. Throws when out of range.
+  Tensor view(const Shape& shape, int64_t offset) const;
   // Element-wise conversion (NumPy astype); returns *this when dtype already matches.
   Tensor cast(DType dtype) const;
 

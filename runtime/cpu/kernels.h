@@ -18,6 +18,9 @@ void binary(OpKind op, const Tensor& a, const Tensor& b, Tensor& out);
 // into `out` (no inference, no allocation) and returns true; returns false when not applicable
 // or when the general path must raise an error.
 bool binary_scalar(OpKind op, const Tensor& a, const Tensor& b, Tensor& out);
+// Fast path for a 0-d input of a Unary-category op or cast: writes the 0-d result into `out`
+// and returns true; false when not applicable (bool operands, which may need errors).
+bool unary_scalar(OpKind op, const Tensor& x, const OpAttrs& attrs, Tensor& out);
 // logical_not and invert.
 void logical_unary(OpKind op, const Tensor& x, Tensor& out);
 void where(const Tensor& cond, const Tensor& x, const Tensor& y, Tensor& out);

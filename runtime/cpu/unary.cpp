@@ -129,7 +129,81 @@ void apply_keep_dtype(OpKind op, const T* in, T* out, int64_t n) {
   });
 }
 
+template <class T>
+T scalar_float_fn(OpKind op, T v) {
+  switch (op) {
+    case OpKind::Exp:
+      return std::exp(v);
+    case OpKind::Log:
+      return std::log(v);
+    case OpKind::Sqrt:
+      return std::sqrt(v);
+    case OpKind::Sin:
+      return std::sin(v);
+    case OpKind::Cos:
+      return std::cos(v);
+    case OpKind::Tanh:
+      return std::tanh(v);
+    case OpKind::Sigmoid:
+      return T(1) / (T(1) + std::exp(-v));
+    case OpKind::Floor:
+      return std::floor(v);
+    case OpKind::Ceil:
+      return std::ceil(v);
+    case OpKind::Round:
+      return std::nearbyint(v);
+    default:
+      return v;
+  }
+}
+
 }  // namespace
+
+bool unary_scalar(OpKind op, const Tensor& x, const OpAttrs& attrs, Tensor& out) {
+  if (x.rank() != 0) return false;
+  const DType dt = x.dtype();
+  if (op == OpKind::Cast) {
+    return dispatch_dtype(dt, [&](auto tag) {
+      using T = decltype(tag);
+      const T v = *static_cast<const T*>(x.raw_data());
+      dispatch_dtype(attrs.dtype, [&](auto otag) {
+        using O = decltype(otag);
+        out.set_scalar(convert<O>(v));
+      });
+      return true;
+    });
+  }
+  if (op_category(op) != OpCategory::Unary || dt == DType::Bool) return false;
+  return dispatch_dtype(dt, [&](auto tag) {
+    using T = decltype(tag);
+    if constexpr (std::is_same_v<T, bool>) {
+      return false;
+    } else {
+      const T v = *static_cast<const T*>(x.raw_data());
+      switch (op) {
+        case OpKind::Abs:
+        case OpKind::Neg:
+        case OpKind::Square:
+        case OpKind::Sign:
+        case OpKind::Relu: {
+          T r = v;
+          apply_keep_dtype<T>(op, &v, &r, 1);
+          out.set_scalar(r);
+          return true;
+        }
+        default:
+          if constexpr (std::is_floating_point_v<T>) {
+            out.set_scalar(scalar_float_fn<T>(op, v));
+          } else if (op == OpKind::Round) {
+            out.set_scalar(v);
+          } else {  // ints -> float64
+            out.set_scalar(scalar_float_fn<double>(op, static_cast<double>(v)));
+          }
+          return true;
+      }
+    }
+  });
+}
 
 void unary(OpKind op, const Tensor& x, Tensor& out) {
   const bool float_fn = op != OpKind::Abs && op != OpKind::Neg && op != OpKind::Square &&

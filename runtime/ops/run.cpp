@@ -59,6 +59,37 @@ Shape concrete_reshape(const Tensor& x, Shape target) {
   return target;
 }
 
+// Leading indices followed by whole trailing dims select one contiguous block (x[t] on a batch of
+// matrices): returns true with the block's element offset, so getitem can return a view.
+bool contiguous_block(const Shape& in, const SlicePlan& plan, int64_t* offset) {
+  bool kept[Shape::kMaxRank] = {};
+  int prev = -1;
+  for (int j = 0; j < plan.out_shape.rank(); ++j) {
+    const int d = plan.src_dim[j];
+    if (d < 0) continue;  // new axes do not move data
+    if (d <= prev || plan.start[d] != 0 || plan.step[d] != 1 || plan.out_shape[j] != in[d])
+      return false;
+    prev = d;
+    kept[d] = true;
+  }
+  int first_kept = in.rank();
+  for (int d = 0; d < in.rank(); ++d) {
+    if (kept[d]) {
+      first_kept = d;
+      break;
+    }
+  }
+  for (int d = first_kept; d < in.rank(); ++d)
+    if (!kept[d]) return false;
+  int64_t stride = 1, off = 0;
+  for (int d = in.rank() - 1; d >= 0; --d) {
+    if (d < first_kept) off += plan.start[d] * stride;
+    stride *= in[d];
+  }
+  *offset = off;
+  return true;
+}
+
 // `out` keeps its storage when it already matches and nobody else can observe the write.
 bool can_reuse(const Tensor& out, const TensorSpec& spec, const Tensor* in, size_t n) {
   if (!out.defined() || out.dtype() != spec.dtype || out.shape() != spec.shape) return false;
@@ -138,12 +169,53 @@ void execute(OpKind op, const Tensor* in, size_t n, const OpAttrs& a, const Tens
   }
 }
 
+// getitem resolves its subscript against the concrete shape and index values directly (no
+// separate inference pass): it is the hot op of loops like `for i in range(n): x[i]`.
+void run_getitem(const Tensor* in, size_t n, const OpAttrs& a, Tensor& out) {
+  const OpKind op = OpKind::GetItem;
+  if (n < 1) op_error(op, "needs the tensor to index");
+  for (size_t i = 1; i < n; ++i) {
+    if (!is_integer(in[i].dtype()) || in[i].rank() != 0) {
+      op_error(op, "a tensor index must be an integer scalar, got " +
+                       describe(in[i].dtype(), in[i].shape()));
+    }
+  }
+  TensorSpec spec{in[0].dtype(), Shape{}};
+  int64_t dyn_small[8];
+  std::vector<int64_t> dyn_big;
+  int64_t* dyn = dyn_small;
+  if (n - 1 > 8) {
+    dyn_big.resize(n - 1);
+    dyn = dyn_big.data();
+  }
+  for (size_t i = 1; i < n; ++i) dyn[i - 1] = in[i].item<int64_t>();
+  const SlicePlan plan = resolve_slices(in[0].shape(), a.slices, dyn, n - 1);
+  spec.shape = plan.out_shape;
+  int64_t offset;
+  if (contiguous_block(in[0].shape(), plan, &offset)) {
+    out = in[0].view(spec.shape, offset);  // x[i], x[t] on batches: no copy
+    return;
+  }
+  Tensor fresh;
+  const bool reuse = can_reuse(out, spec, in, n);
+  if (!reuse) fresh = Tensor::empty(spec.dtype, spec.shape);
+  cpu::getitem(in[0], plan, reuse ? out : fresh);
+  if (!reuse) out = std::move(fresh);
+  return;
+}
+
 }  // namespace
 
 void run_into(OpKind op, const Tensor* in, size_t n, const OpAttrs& a, Tensor& out) {
   // Scalar arithmetic and comparisons (the bulk of staged loop counters) skip inference.
   if (n == 2 && in[0].defined() && in[1].defined() && cpu::binary_scalar(op, in[0], in[1], out))
     return;
+  if (n == 1 && in[0].defined() && cpu::unary_scalar(op, in[0], a, out)) return;
+  if (op == OpKind::GetItem) {
+    for (size_t i = 0; i < n; ++i)
+      if (!in[i].defined()) op_error(op, "input " + std::to_string(i) + " is an undefined tensor");
+    return run_getitem(in, n, a, out);
+  }
   TensorSpec small[4];
   std::vector<TensorSpec> big;
   TensorSpec* specs = small;
@@ -180,24 +252,6 @@ void run_into(OpKind op, const Tensor* in, size_t n, const OpAttrs& a, Tensor& o
     case OpKind::Range:
       spec.shape = Shape{cpu::range_length(in[0], in[1], in[2])};
       break;
-    case OpKind::GetItem: {
-      int64_t dyn_small[8];
-      std::vector<int64_t> dyn_big;
-      int64_t* dyn = dyn_small;
-      if (n - 1 > 8) {
-        dyn_big.resize(n - 1);
-        dyn = dyn_big.data();
-      }
-      for (size_t i = 1; i < n; ++i) dyn[i - 1] = in[i].item<int64_t>();
-      const SlicePlan plan = resolve_slices(in[0].shape(), a.slices, dyn, n - 1);
-      spec.shape = plan.out_shape;
-      Tensor fresh;
-      const bool reuse = can_reuse(out, spec, in, n);
-      if (!reuse) fresh = Tensor::empty(spec.dtype, spec.shape);
-      cpu::getitem(in[0], plan, reuse ? out : fresh);
-      if (!reuse) out = std::move(fresh);
-      return;
-    }
     default:
       break;
   }

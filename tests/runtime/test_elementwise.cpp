@@ -182,3 +182,21 @@ TEST_CASE("bad shapes name the op and the shapes", "[errors]") {
         "less: shapes (2,) and (3,) cannot be broadcast together");
   CHECK(error_of(OpKind::Add, {Tensor::scalar(1)}) == "add: expects 2 inputs, got 1");
 }
+
+TEST_CASE("scalar fast paths agree with the general path", "[scalar]") {
+  CHECK(run(OpKind::Exp, {Tensor::scalar(0)}).dtype() == DType::Float64);
+  CHECK(run(OpKind::Exp, {Tensor::scalar(0)}).item<double>() == 1.0);
+  CHECK(run(OpKind::Round, {Tensor::scalar(2.5f)}).item<float>() == 2.0f);
+  CHECK(run(OpKind::Round, {Tensor::scalar(7)}).dtype() == DType::Int32);
+  CHECK(
+      run(OpKind::Cast, {Tensor::scalar(3.9)}, OpAttrs::with_dtype(DType::Int64)).item<int64_t>() ==
+      3);
+  CHECK(run(OpKind::TrueDiv, {Tensor::scalar(7), Tensor::scalar(2)}).item<double>() == 3.5);
+  CHECK(run(OpKind::Less, {Tensor::scalar(1.0f), Tensor::scalar(2.0f)}).item<bool>());
+  Tensor out = Tensor::scalar(0);
+  const Tensor in[2] = {Tensor::scalar(6), Tensor::scalar(4)};
+  run_into(OpKind::Mod, in, 2, {}, out);
+  CHECK(out.item<int>() == 2);
+  CHECK(error_of(OpKind::FloorDiv, {Tensor::scalar(1), Tensor::scalar(0)}) ==
+        "floordiv: integer division by zero (int32 operands of shapes () and ())");
+}

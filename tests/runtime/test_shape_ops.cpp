@@ -184,3 +184,19 @@ TEST_CASE("random ops are deterministic per seed", "[random]") {
   CHECK(m == Approx(0).margin(0.05));
   CHECK(sq / gv.size() - m * m == Approx(1).margin(0.05));
 }
+
+TEST_CASE("getitem of leading indices is a zero-copy view", "[getitem]") {
+  Tensor x = Tensor::full(DType::Float32, {4, 8, 2}, 1.0);
+  OpAttrs a;
+  a.slices = {SliceItem::index_input(1)};
+  Tensor row = run(OpKind::GetItem, {x, Tensor::scalar<int64_t>(2)}, a);
+  CHECK(row.shape() == Shape({8, 2}));
+  CHECK(row.shares_buffer_with(x));
+  CHECK(static_cast<const float*>(row.raw_data()) == x.data<float>() + 2 * 16);
+  a.slices = {SliceItem::index(-1), SliceItem::index(3), SliceItem::index(1)};
+  Tensor e = run(OpKind::GetItem, {x}, a);
+  CHECK(e.is_scalar());
+  CHECK(e.owner() == nullptr);  // scalars are copied inline
+  CHECK(error_of(OpKind::GetItem, {x, Tensor::scalar(1.0f)}, a)
+            .find("getitem: a tensor index must be an integer scalar") == 0);
+}

@@ -32,6 +32,23 @@ int main() {
   Tensor f2[2] = {Tensor::scalar(1.5f), Tensor::scalar<int32_t>(2)};
   std::printf("scalar f32*i32 (casts)  %8.1f ns\n",
               time_ns(1000000, [&] { run_into(OpKind::Mul, f2, 2, none, out); }));
+  Tensor f1[1] = {Tensor::scalar(-1.5f)};
+  std::printf("scalar abs f32          %8.1f ns\n",
+              time_ns(1000000, [&] { run_into(OpKind::Abs, f1, 1, none, out); }));
+  std::printf("scalar sqrt f32         %8.1f ns\n",
+              time_ns(1000000, [&] { run_into(OpKind::Sqrt, f1, 1, none, out); }));
+  OpAttrs to_f64 = OpAttrs::with_dtype(DType::Float64);
+  std::printf("scalar cast f32->f64    %8.1f ns\n",
+              time_ns(1000000, [&] { run_into(OpKind::Cast, f1, 1, to_f64, out); }));
+  Tensor w3[3] = {Tensor::scalar(true), Tensor::scalar(1.0f), Tensor::scalar(2.0f)};
+  std::printf("scalar where            %8.1f ns\n",
+              time_ns(1000000, [&] { run_into(OpKind::Where, w3, 3, none, out); }));
+  Tensor vec1k = Tensor::full(DType::Float32, {1000}, 1.0);
+  OpAttrs gi;
+  gi.slices = {SliceItem::index_input(1)};
+  Tensor g2[2] = {vec1k, Tensor::scalar<int32_t>(7)};
+  std::printf("x[i] on a 1000-vector   %8.1f ns\n",
+              time_ns(1000000, [&] { run_into(OpKind::GetItem, g2, 2, gi, out); }));
   TensorSpec specs[2] = {{DType::Int32, {}}, {DType::Int32, {}}};
   std::printf("infer add scalar        %8.1f ns\n",
               time_ns(1000000, [&] { infer(OpKind::Add, specs, 2, none); }));

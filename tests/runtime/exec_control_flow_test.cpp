@@ -1,0 +1,221 @@
+// Executor: scalar fast path semantics, nested Cond/While, maximum_iterations, tensor lists.
+#include <catch2/catch.hpp>
+
+#include "graph_test_util.h"
+
+using namespace xag::rt;
+using namespace xag::rt::test;
+
+namespace {
+
+// Builds f(a, b) = op(a, b) on int32 scalars and runs it.
+int64_t scalar_binop(OpKind op, int32_t a, int32_t b) {
+  Graph g;
+  GraphBuilder gb(g);
+  const Value x = gb.placeholder(scalar_spec(DType::Int32));
+  const Value y = gb.placeholder(scalar_spec(DType::Int32));
+  gb.set_outputs({gb.op(op, {x, y})});
+  return as_int(run_graph(g, {Tensor::scalar(a), Tensor::scalar(b)})[0]);
+}
+
+}  // namespace
+
+TEST_CASE("scalar fast path follows Python semantics", "[exec]") {
+  CHECK(scalar_binop(OpKind::FloorDiv, -7, 2) == -4);
+  CHECK(scalar_binop(OpKind::Mod, -7, 2) == 1);
+  CHECK(scalar_binop(OpKind::Mod, 7, -2) == -1);
+  CHECK(scalar_binop(OpKind::FloorDiv, 7, -2) == -4);
+  CHECK(scalar_binop(OpKind::Add, 2147483647, 1) == -2147483648LL);  // wraps
+  CHECK(scalar_binop(OpKind::Less, 3, 4) == 1);
+  CHECK_THROWS_WITH(scalar_binop(OpKind::FloorDiv, 1, 0), Catch::Contains("division by zero"));
+  CHECK_THROWS_WITH(scalar_binop(OpKind::Mod, 1, 0), Catch::Contains("modulo by zero"));
+}
+
+TEST_CASE("division by a constant power of two matches floor semantics", "[exec]") {
+  for (int32_t v : {-9, -8, -7, -1, 0, 1, 7, 8, 9}) {
+    Graph g;
+    GraphBuilder b(g);
+    const Value x = b.placeholder(scalar_spec(DType::Int32));
+    b.set_outputs({b.op(OpKind::FloorDiv, {x, i32(b, 4)}), b.op(OpKind::Mod, {x, i32(b, 4)})});
+    const auto r = run_graph(g, {Tensor::scalar(v)});
+    const int32_t q = (v >= 0) ? v / 4 : -((-v + 3) / 4);
+    CHECK(as_int(r[0]) == q);
+    CHECK(as_int(r[1]) == v - 4 * q);
+  }
+}
+
+TEST_CASE("cond in while: collatz stopping times", "[exec]") {
+  Graph g;
+  GraphBuilder b(g);
+  const Value n = b.placeholder(scalar_spec(DType::Int32), "n");
+  b.set_outputs({collatz_steps(b, n)});
+  const Executable exe = compile(g);
+  CHECK(as_int(exe.run({Tensor::scalar<int32_t>(27)})[0]) == 111);
+  CHECK(as_int(exe.run({Tensor::scalar<int32_t>(1)})[0]) == 0);
+  CHECK(as_int(exe.run({Tensor::scalar<int32_t>(6)})[0]) == 8);
+}
+
+TEST_CASE("while in cond in while: nested sums", "[exec]") {
+  // total = 0; for i in range(n): if i % 2 == 0: (j = 0; while j < i: total += j; j += 1)
+  //                               else: total -= 1
+  Graph g;
+  GraphBuilder b(g);
+  const Value n = b.placeholder(scalar_spec(DType::Int32), "n");
+  const auto outer = b.while_loop(
+      {i32(b, 0), i32(b, 0)},
+      [&](const std::vector<Value>& v) { return b.op(OpKind::Less, {v[0], n}); },
+      [&](const std::vector<Value>& v) {
+        const Value i = v[0];
+        const Value even = b.op(OpKind::Equal, {b.op(OpKind::Mod, {i, i32(b, 2)}), i32(b, 0)});
+        const auto t = b.cond(
+            even, {v[1]},
+            [&](const std::vector<Value>& p) {
+              const auto inner = b.while_loop(
+                  {i32(b, 0), p[0]},
+                  [&](const std::vector<Value>& w) { return b.op(OpKind::Less, {w[0], i}); },
+                  [&](const std::vector<Value>& w) {
+                    return std::vector<Value>{b.op(OpKind::Add, {w[0], i32(b, 1)}),
+                                              b.op(OpKind::Add, {w[1], w[0]})};
+                  });
+              return std::vector<Value>{inner[1]};
+            },
+            [&](const std::vector<Value>& p) {
+              return std::vector<Value>{b.op(OpKind::Sub, {p[0], i32(b, 1)})};
+            });
+        return std::vector<Value>{b.op(OpKind::Add, {i, i32(b, 1)}), t[0]};
+      });
+  b.set_outputs({outer[1]});
+  int64_t expect = 0;
+  for (int i = 0; i < 9; ++i) {
+    if (i % 2 == 0) {
+      for (int j = 0; j < i; ++j) expect += j;
+    } else {
+      expect -= 1;
+    }
+  }
+  CHECK(as_int(run_graph(g, {Tensor::scalar<int32_t>(9)})[0]) == expect);
+}
+
+TEST_CASE("loop variables can be swapped each iteration", "[exec]") {
+  // a, b = b, a + b (Fibonacci): the write-back must read both old values first.
+  Graph g;
+  GraphBuilder b(g);
+  const auto r = b.while_loop(
+      {i32(b, 0), i32(b, 1), i32(b, 0)},
+      [&](const std::vector<Value>& v) { return b.op(OpKind::Less, {v[2], i32(b, 10)}); },
+      [&](const std::vector<Value>& v) {
+        return std::vector<Value>{v[1], b.op(OpKind::Add, {v[0], v[1]}),
+                                  b.op(OpKind::Add, {v[2], i32(b, 1)})};
+      });
+  b.set_outputs({r[0], r[1]});
+  const auto out = run_graph(g);
+  CHECK(as_int(out[0]) == 55);
+  CHECK(as_int(out[1]) == 89);
+}
+
+TEST_CASE("maximum_iterations bounds an endless loop", "[exec]") {
+  Graph g;
+  GraphBuilder b(g);
+  const Value m = b.placeholder(scalar_spec(DType::Int32), "m");
+  const auto r = b.while_loop(
+      {i32(b, 0)}, [&](const std::vector<Value>&) { return boolean(b, true); },
+      [&](const std::vector<Value>& v) {
+        return std::vector<Value>{b.op(OpKind::Add, {v[0], i32(b, 1)})};
+      },
+      m);
+  b.set_outputs({r[0]});
+  const Executable exe = compile(g);
+  CHECK(as_int(exe.run({Tensor::scalar<int32_t>(7)})[0]) == 7);
+  CHECK(as_int(exe.run({Tensor::scalar<int32_t>(0)})[0]) == 0);
+}
+
+TEST_CASE("vector loop variables and tensor ops in a loop", "[exec]") {
+  // x = x * 0.5 + 1 for 20 iterations converges towards 2.
+  Graph g;
+  GraphBuilder b(g);
+  const Value x0 = b.placeholder(TensorSpec{DType::Float32, Shape{4}}, "x");
+  const auto r = b.while_loop(
+      {x0, i32(b, 0)},
+      [&](const std::vector<Value>& v) { return b.op(OpKind::Less, {v[1], i32(b, 20)}); },
+      [&](const std::vector<Value>& v) {
+        const Value y = b.op(OpKind::Add, {b.op(OpKind::Mul, {v[0], f32(b, 0.5f)}), f32(b, 1.0f)});
+        return std::vector<Value>{y, b.op(OpKind::Add, {v[1], i32(b, 1)})};
+      });
+  b.set_outputs({r[0]});
+  const Tensor in = Tensor::from_vector<float>({0, 2, 4, 100}, Shape{4});
+  const Tensor out = run_graph(g, {in})[0];
+  for (int i = 0; i < 4; ++i) CHECK(out.data<float>()[i] == Approx(2.0).margin(1e-3));
+  CHECK(in.data<float>()[3] == 100.0f);  // arguments are never written
+}
+
+TEST_CASE("tensor list: push_back in a loop, then stack", "[exec]") {
+  // l = []; for i in range(n): l.append(i * i); return stack(l)
+  Graph g;
+  GraphBuilder b(g);
+  const Value n = b.placeholder(scalar_spec(DType::Int32), "n");
+  const Value l0 = b.list_new(scalar_spec(DType::Int32));
+  const auto r = b.while_loop(
+      {i32(b, 0), l0}, [&](const std::vector<Value>& v) { return b.op(OpKind::Less, {v[0], n}); },
+      [&](const std::vector<Value>& v) {
+        const Value sq = b.op(OpKind::Mul, {v[0], v[0]});
+        return std::vector<Value>{b.op(OpKind::Add, {v[0], i32(b, 1)}),
+                                  b.list_push_back(v[1], sq)};
+      });
+  b.set_outputs({b.list_stack(r[1]), b.list_size(r[1])});
+  const Executable exe = compile(g);
+  auto out = exe.run({Tensor::scalar<int32_t>(5)});
+  CHECK(out[0].equals(Tensor::from_vector<int32_t>({0, 1, 4, 9, 16}, Shape{5})));
+  CHECK(as_int(out[1]) == 5);
+  out = exe.run({Tensor::scalar<int32_t>(200000)});  // O(1) appends: fast even for big n
+  CHECK(out[0].shape() == Shape{200000});
+  CHECK(out[0].data<int32_t>()[1000] == 1000000);
+}
+
+TEST_CASE("tensor list: presized TensorArray with set and get", "[exec]") {
+  Graph g;
+  GraphBuilder b(g);
+  const TensorSpec elem{DType::Float32, Shape{2}};
+  Value l = b.list_new(elem, i32(b, 3), /*dynamic_size=*/false);
+  l = b.list_set(l, i32(b, 1), b.constant(Tensor::from_vector<float>({1, 2}, Shape{2})));
+  const Value got = b.list_get(l, i32(b, 1));
+  const Value unwritten = b.list_get(l, i32(b, 0));
+  b.set_outputs({got, unwritten, b.list_stack(l)});
+  const auto out = run_graph(g);
+  CHECK(out[0].equals(Tensor::from_vector<float>({1, 2}, Shape{2})));
+  CHECK(out[1].equals(Tensor::zeros(DType::Float32, Shape{2})));
+  CHECK(out[2].shape() == (Shape{3, 2}));
+
+  Graph g2;
+  GraphBuilder b2(g2);
+  b2.set_location(SourceLoc{"ta.py", 5, 0, ""});
+  Value l2 = b2.list_new(elem, i32(b2, 1), false);
+  l2 = b2.list_set(l2, i32(b2, 3), b2.constant(Tensor::zeros(DType::Float32, Shape{2})));
+  b2.set_outputs({b2.list_size(l2)});
+  CHECK_THROWS_WITH(run_graph(g2), Catch::Contains("out of range") && Catch::Contains("ta.py:5"));
+}
+
+TEST_CASE("a list passed into a cond is not modified by the branch", "[exec]") {
+  Graph g;
+  GraphBuilder b(g);
+  const Value l0 = b.list_push_back(b.list_new(scalar_spec(DType::Int32)), i32(b, 7));
+  const auto r = b.cond(
+      boolean(b, true), {l0},
+      [&](const std::vector<Value>& p) {
+        return std::vector<Value>{b.list_push_back(p[0], i32(b, 8))};
+      },
+      [&](const std::vector<Value>& p) { return p; });
+  b.set_outputs({b.list_size(l0), b.list_size(r[0])});
+  const auto out = run_graph(g);
+  CHECK(as_int(out[0]) == 1);
+  CHECK(as_int(out[1]) == 2);
+}
+
+TEST_CASE("arguments are checked against the graph's params", "[exec]") {
+  Graph g;
+  GraphBuilder b(g);
+  b.set_outputs({b.op(OpKind::Neg, {b.placeholder(TensorSpec{DType::Float32, Shape{3}})})});
+  const Executable exe = compile(g);
+  CHECK_THROWS_WITH(exe.run({Tensor::scalar<int32_t>(1)}),
+                    Catch::Contains("argument 0: expected float32(3,)"));
+  CHECK_THROWS_WITH(exe.run({}), Catch::Contains("expects 1 arguments"));
+}

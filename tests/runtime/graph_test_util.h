@@ -1,0 +1,60 @@
+// Helpers for graph and executor tests: small builders and a verify-compile-run shortcut.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "runtime/exec/executor.h"
+#include "runtime/graph/builder.h"
+#include "runtime/graph/passes.h"
+
+namespace xag::rt::test {
+
+inline Value i32(GraphBuilder& b, int32_t v) { return b.constant(Tensor::scalar<int32_t>(v)); }
+inline Value f32(GraphBuilder& b, float v) { return b.constant(Tensor::scalar<float>(v)); }
+inline Value boolean(GraphBuilder& b, bool v) { return b.constant(Tensor::scalar<bool>(v)); }
+
+inline TensorSpec scalar_spec(DType d) { return TensorSpec{d, Shape{}}; }
+
+// Verifies, compiles and runs `g`.
+inline std::vector<Tensor> run_graph(const Graph& g, const std::vector<Tensor>& args = {},
+                                     const RunOptions& opts = {}) {
+  g.verify();
+  return compile(g).run(args, opts);
+}
+
+inline int64_t as_int(const Tensor& t) { return t.item<int64_t>(); }
+
+// The message of the InvalidArgumentError `fn` throws ("<no error>" when it does not).
+template <class Fn>
+std::string error_message(Fn&& fn) {
+  try {
+    fn();
+  } catch (const InvalidArgumentError& e) {
+    return e.what();
+  }
+  return "<no error>";
+}
+
+// Collatz stopping time of the graph argument: nested Cond in While on int32 scalars.
+inline Value collatz_steps(GraphBuilder& b, Value n) {
+  const auto r = b.while_loop(
+      {n, i32(b, 0)},
+      [&](const std::vector<Value>& v) { return b.op(OpKind::NotEqual, {v[0], i32(b, 1)}); },
+      [&](const std::vector<Value>& v) {
+        const Value even = b.op(OpKind::Equal, {b.op(OpKind::Mod, {v[0], i32(b, 2)}), i32(b, 0)});
+        const auto next = b.cond(
+            even, {v[0]},
+            [&](const std::vector<Value>& p) {
+              return std::vector<Value>{b.op(OpKind::FloorDiv, {p[0], i32(b, 2)})};
+            },
+            [&](const std::vector<Value>& p) {
+              return std::vector<Value>{
+                  b.op(OpKind::Add, {b.op(OpKind::Mul, {i32(b, 3), p[0]}), i32(b, 1)})};
+            });
+        return std::vector<Value>{next[0], b.op(OpKind::Add, {v[1], i32(b, 1)})};
+      });
+  return r[1];
+}
+
+}  // namespace xag::rt::test
