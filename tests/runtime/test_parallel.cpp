@@ -1,0 +1,47 @@
+#include <atomic>
+#include <catch2/catch.hpp>
+#include <thread>
+#include <vector>
+
+#include "helpers.h"
+#include "runtime/core/interrupt.h"
+#include "runtime/core/parallel.h"
+
+using namespace xag::rt;
+using namespace xag::rt::test;
+
+TEST_CASE("parallel_for covers the range exactly once", "[parallel]") {
+  for (int64_t n : {1, 7, 100, 131072, 1000003}) {
+    std::vector<std::atomic<int>> hits(n);
+    parallel_for(n, 1000, [&](int64_t b, int64_t e) {
+      for (int64_t i = b; i < e; ++i) hits[i].fetch_add(1, std::memory_order_relaxed);
+    });
+    int64_t bad = 0;
+    for (auto& h : hits) bad += h.load() != 1;
+    CHECK(bad == 0);
+  }
+}
+
+TEST_CASE("big ops from several threads at once", "[parallel]") {
+  std::atomic<int> wrong{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&, t] {
+      Tensor x = Tensor::full(DType::Float64, {200000}, t);
+      for (int k = 0; k < 10; ++k) {
+        Tensor y = run(OpKind::Add, {x, Tensor::scalar(1.0)});
+        if (run(OpKind::ReduceSum, {y}).item<double>() != 200000.0 * (t + 1)) ++wrong;
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  CHECK(wrong.load() == 0);
+}
+
+TEST_CASE("long kernels stop on interrupt", "[interrupt]") {
+  Tensor a = Tensor::full(DType::Float32, {8, 64, 64}, 1.0);
+  request_interrupt();
+  CHECK_THROWS_AS(run(OpKind::MatMul, {a, a}), CancelledError);
+  clear_interrupt();
+  CHECK(run(OpKind::MatMul, {a, a}).data<float>()[0] == 64.0f);
+}
