@@ -2,6 +2,7 @@
 
 #include <stdexcept>
 
+#include "converter/analysis/undefined_reads.h"
 #include "converter/parse/parser.h"
 #include "converter/pipeline/source_map.h"
 #include "converter/transforms/passes.h"
@@ -45,13 +46,23 @@ void run_passes(Tree& t, NodeId fn, transforms::Context& ctx) {
   // style conditions the lowerings generated, inside the new local functions.
   tr::conditional_expressions::transform(t, fn, ctx);
   tr::logical_expressions::transform(t, fn, ctx);
+  // After every pass that writes reads of variables (control flow's bodies,
+  // the lambdas of and_/if_exp): a variable given an ag__.Undefined
+  // placeholder is read through ag__.ld, which raises like Python would.
+  tr::variables::transform(t, fn, ctx);
   // Last: wraps bodies in FunctionScope; nothing after needs to analyze them.
   tr::functions::transform(t, fn, ctx);
 }
 
 // Gives each user function under fn (fn included) its fscope variable name.
+// Also records, from the code as written, which reads may see an unassigned
+// variable (variables checks those).
 void name_function_scopes(const Tree& t, NodeId n, transforms::Context& ctx) {
-  if (t.kind(n) == NodeKind::FunctionDef) ctx.fscope[n.index] = ctx.namer.fresh("fscope");
+  if (t.kind(n) == NodeKind::FunctionDef) {
+    ctx.fscope[n.index] = ctx.namer.fresh("fscope");
+    auto reads = analysis::maybe_undefined_reads(t, n);
+    ctx.maybe_undefined_reads.insert(reads.begin(), reads.end());
+  }
   if (t.kind(n) == NodeKind::ClassDef) return;  // methods are converted when called
   ast::for_each_child(t, n, [&](NodeId c) { name_function_scopes(t, c, ctx); });
 }

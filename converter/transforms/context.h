@@ -2,8 +2,10 @@
 // diagnostics, options, and side tables passed from one pass to a later one.
 #pragma once
 
+#include <set>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "converter/ast/ast.h"
@@ -50,6 +52,17 @@ struct Context {
   // pipeline before the passes run; read by call_trees, return_statements
   // and functions.
   std::unordered_map<uint32_t, std::string> fscope;
+
+  // Variables that control_flow initialized with ag__.Undefined, per user
+  // function (FunctionDef NodeId index), and the names of the get_state
+  // functions it generated. Read by variables, which checks reads of those
+  // variables everywhere except in get_state (which must pass them through).
+  std::unordered_map<uint32_t, std::set<std::string>> undefined_vars;
+  std::set<std::string> state_getters;
+  // Name loads (NodeId index) that may run before their variable is
+  // assigned in the function as written (analysis::maybe_undefined_reads),
+  // computed by the pipeline before any pass; variables wraps only these.
+  std::unordered_set<uint32_t> maybe_undefined_reads;
 
   void error(const Pos& pos, std::string message) {
     errors.push_back(Diagnostic{"ConversionError", std::move(message), pos});

@@ -134,6 +134,7 @@ class ControlFlow : public Transformer {
 
   // x = ag__.Undefined('x') for each variable not yet defined on every path.
   void undefined_inits(Builder& b, const BlockVars& v, std::vector<NodeId>& out) {
+    ctx_.undefined_vars[fn_.index].insert(v.undefined.begin(), v.undefined.end());
     for (const auto& n : v.undefined)
       for (NodeId x : replace(b, "var = ag__.Undefined('var')\n", {{"var", Subst::name(n)}}))
         out.push_back(x);
@@ -145,6 +146,7 @@ class ControlFlow : public Transformer {
     std::string get = ctx_.namer.fresh("get_state");
     std::string set = ctx_.namer.fresh("set_state");
     std::string vars = ctx_.namer.fresh("vars_");
+    ctx_.state_getters.insert(get);
     Substitutions subs{{"get_state", Subst::name(get)},
                        {"set_state", Subst::name(set)},
                        {"vars_", Subst::name(vars)},

@@ -35,6 +35,10 @@ class Functions : public Transformer {
           t_.constant(v, Field::Constant_value).kind == ast::ConstKind::Str)
         out.push_back(stmts[first++]);
     }
+    // global/nonlocal declarations read best at the top of the function.
+    while (first < stmts.size() && (t_.kind(stmts[first]) == NodeKind::Global ||
+                                    t_.kind(stmts[first]) == NodeKind::Nonlocal))
+      out.push_back(stmts[first++]);
     Builder b(t_, s);
     auto with =
         replace(b, R"(

@@ -23,6 +23,7 @@ XAG_PASS(call_trees)               // f(x) -> ag__.converted_call(f, (x,), None,
 XAG_PASS(control_flow)             // if/while/for -> ag__.if_stmt/while_stmt/for_stmt
 XAG_PASS(conditional_expressions)  // a if c else b -> ag__.if_exp
 XAG_PASS(logical_expressions)      // and/or/not -> ag__.and_/or_/not_
+XAG_PASS(variables)                // reads of maybe-undefined x -> ag__.ld(x)
 XAG_PASS(functions)                // body -> with ag__.FunctionScope(...) as fscope
 
 #undef XAG_PASS

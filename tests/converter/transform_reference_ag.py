@@ -108,3 +108,10 @@ def list_append(target, element):
 def list_pop(target, index):
     value = target.pop() if index is None else target.pop(index)
     return target, value
+
+
+def ld(value):
+    if isinstance(value, Undefined):
+        raise UnboundLocalError(
+            "local variable '%s' referenced before assignment" % value.symbol_name)
+    return value

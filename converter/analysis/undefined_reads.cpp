@@ -1,0 +1,62 @@
+#include "converter/analysis/undefined_reads.h"
+
+#include "converter/analysis/cfg.h"
+#include "converter/analysis/reaching_definitions.h"
+
+namespace xag::analysis {
+
+namespace {
+
+// Name loads of an expression, not descending into nested scopes.
+void loads(const Tree& t, NodeId e, const NameSet& defined, std::unordered_set<uint32_t>& out) {
+  if (!e) return;
+  NodeKind k = t.kind(e);
+  if (opens_scope(k)) return;
+  if (k == NodeKind::Name && t.op(e, Field::Name_ctx) == ast::Op::Load &&
+      !defined.count(std::string(t.ident(e, Field::Name_id))))
+    out.insert(e.index);
+  ast::for_each_child(t, e, [&](NodeId c) {
+    // Statement children belong to other CFG nodes.
+    if (ast::kind_category(t.kind(c)) != ast::Category::Stmt) loads(t, c, defined, out);
+  });
+}
+
+}  // namespace
+
+std::unordered_set<uint32_t> maybe_undefined_reads(const Tree& t, NodeId fn) {
+  Cfg cfg = build_cfg(t, fn);
+  ReachingDefinitions defs = analyze_reaching_definitions(t, fn, cfg);
+  std::unordered_set<uint32_t> out;
+  for (size_t i = 2; i < cfg.nodes().size(); ++i) {
+    NodeId s = cfg.node(static_cast<int>(i)).stmt;
+    NodeKind k = t.kind(s);
+    if (k == NodeKind::FunctionDef || k == NodeKind::AsyncFunctionDef || k == NodeKind::ClassDef)
+      continue;
+    // A for target node: its reads (x[i] = ...) happen as the iteration starts.
+    const NameSet& defined = defs.defined_in(s);
+    switch (k) {
+      case NodeKind::For:
+        loads(t, t.node(s, Field::For_iter), defined, out);
+        break;
+      case NodeKind::AsyncFor:
+        loads(t, t.node(s, Field::AsyncFor_iter), defined, out);
+        break;
+      case NodeKind::ExceptHandler:
+        loads(t, t.node(s, Field::ExceptHandler_type), defined, out);
+        break;
+      case NodeKind::Match:
+        loads(t, t.node(s, Field::Match_subject), defined, out);
+        break;
+      case NodeKind::Try:
+      case NodeKind::TryStar:
+        break;
+      default:
+        // Simple statements and the headers of if/while/with (their blocks
+        // are statements, skipped by loads()).
+        loads(t, s, defined, out);
+    }
+  }
+  return out;
+}
+
+}  // namespace xag::analysis
