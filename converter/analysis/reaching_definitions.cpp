@@ -34,7 +34,8 @@ NameSet ReachingDefinitions::maybe_defined_in(NodeId stmt) const {
   return r;
 }
 
-ReachingDefinitions analyze_reaching_definitions(const Tree& t, NodeId fn, const Cfg& cfg) {
+ReachingDefinitions analyze_reaching_definitions(const Tree& t, NodeId fn, const Cfg& cfg,
+                                                 bool only_defined_in) {
   ReachingDefinitions r;
   r.fn_ = fn;
   r.tree_ = &t;
@@ -53,7 +54,7 @@ ReachingDefinitions analyze_reaching_definitions(const Tree& t, NodeId fn, const
 
   // May-reach: forward union.
   std::vector<std::vector<bool>> in(n, std::vector<bool>(nd)), out(n, std::vector<bool>(nd));
-  for (bool changed = true; changed;) {
+  for (bool changed = !only_defined_in; changed;) {
     changed = false;
     for (int i = 0; i < n; ++i) {
       std::vector<bool> x(nd);
@@ -103,7 +104,7 @@ ReachingDefinitions analyze_reaching_definitions(const Tree& t, NodeId fn, const
 
   for (int i = 2; i < n; ++i) {
     NodeId s = cfg.node(i).stmt;
-    r.reach_in_[s.index] = in[i];
+    if (!only_defined_in) r.reach_in_[s.index] = in[i];
     r.defined_in_[s.index] = din[i];
   }
   return r;

@@ -39,6 +39,9 @@ class ReachingDefinitions {
   NameSet empty_;
 };
 
-ReachingDefinitions analyze_reaching_definitions(const Tree& t, NodeId fn, const Cfg& cfg);
+// With only_defined_in, skips the (costlier) may-reach sets: reaching() and
+// maybe_defined_in() then answer nothing; defined_in() is exact.
+ReachingDefinitions analyze_reaching_definitions(const Tree& t, NodeId fn, const Cfg& cfg,
+                                                 bool only_defined_in = false);
 
 }  // namespace xag::analysis

@@ -2,22 +2,26 @@
 
 #include "converter/analysis/cfg.h"
 #include "converter/analysis/reaching_definitions.h"
+#include "converter/analysis/scopes.h"
 
 namespace xag::analysis {
 
 namespace {
 
-// Name loads of an expression, not descending into nested scopes.
-void loads(const Tree& t, NodeId e, const NameSet& defined, std::unordered_set<uint32_t>& out) {
+// Name loads of an expression, not descending into nested scopes. Only
+// locals can be unassigned; globals and builtins are someone else's business.
+void loads(const Tree& t, NodeId e, const NameSet& locals, const NameSet& defined,
+           std::unordered_set<uint32_t>& out) {
   if (!e) return;
   NodeKind k = t.kind(e);
   if (opens_scope(k)) return;
-  if (k == NodeKind::Name && t.op(e, Field::Name_ctx) == ast::Op::Load &&
-      !defined.count(std::string(t.ident(e, Field::Name_id))))
-    out.insert(e.index);
+  if (k == NodeKind::Name && t.op(e, Field::Name_ctx) == ast::Op::Load) {
+    std::string name(t.ident(e, Field::Name_id));
+    if (locals.count(name) && !defined.count(name)) out.insert(e.index);
+  }
   ast::for_each_child(t, e, [&](NodeId c) {
     // Statement children belong to other CFG nodes.
-    if (ast::kind_category(t.kind(c)) != ast::Category::Stmt) loads(t, c, defined, out);
+    if (ast::kind_category(t.kind(c)) != ast::Category::Stmt) loads(t, c, locals, defined, out);
   });
 }
 
@@ -25,7 +29,9 @@ void loads(const Tree& t, NodeId e, const NameSet& defined, std::unordered_set<u
 
 std::unordered_set<uint32_t> maybe_undefined_reads(const Tree& t, NodeId fn) {
   Cfg cfg = build_cfg(t, fn);
-  ReachingDefinitions defs = analyze_reaching_definitions(t, fn, cfg);
+  ReachingDefinitions defs = analyze_reaching_definitions(t, fn, cfg, /*only_defined_in=*/true);
+  ScopeTable scopes = analyze_scopes(t, fn);
+  const NameSet& locals = scopes.at(fn).locals;
   std::unordered_set<uint32_t> out;
   for (size_t i = 2; i < cfg.nodes().size(); ++i) {
     NodeId s = cfg.node(static_cast<int>(i)).stmt;
@@ -36,16 +42,16 @@ std::unordered_set<uint32_t> maybe_undefined_reads(const Tree& t, NodeId fn) {
     const NameSet& defined = defs.defined_in(s);
     switch (k) {
       case NodeKind::For:
-        loads(t, t.node(s, Field::For_iter), defined, out);
+        loads(t, t.node(s, Field::For_iter), locals, defined, out);
         break;
       case NodeKind::AsyncFor:
-        loads(t, t.node(s, Field::AsyncFor_iter), defined, out);
+        loads(t, t.node(s, Field::AsyncFor_iter), locals, defined, out);
         break;
       case NodeKind::ExceptHandler:
-        loads(t, t.node(s, Field::ExceptHandler_type), defined, out);
+        loads(t, t.node(s, Field::ExceptHandler_type), locals, defined, out);
         break;
       case NodeKind::Match:
-        loads(t, t.node(s, Field::Match_subject), defined, out);
+        loads(t, t.node(s, Field::Match_subject), locals, defined, out);
         break;
       case NodeKind::Try:
       case NodeKind::TryStar:
@@ -53,7 +59,7 @@ std::unordered_set<uint32_t> maybe_undefined_reads(const Tree& t, NodeId fn) {
       default:
         // Simple statements and the headers of if/while/with (their blocks
         // are statements, skipped by loads()).
-        loads(t, s, defined, out);
+        loads(t, s, locals, defined, out);
     }
   }
   return out;

@@ -104,7 +104,8 @@ class ControlFlow : public Transformer {
   BlockVars block_vars(NodeId s, const NameSet& modified_all) {
     analysis::Cfg cfg = analysis::build_cfg(t_, fn_);
     analysis::Liveness live = analysis::analyze_liveness(t_, fn_, cfg);
-    analysis::ReachingDefinitions defs = analysis::analyze_reaching_definitions(t_, fn_, cfg);
+    analysis::ReachingDefinitions defs =
+        analysis::analyze_reaching_definitions(t_, fn_, cfg, /*only_defined_in=*/true);
     analysis::ScopeTable scopes = analysis::analyze_scopes(t_, fn_);
     const analysis::ScopeInfo& scope = scopes.at(fn_);
 

@@ -5,6 +5,9 @@ namespace xag::transforms {
 using ast::FieldType;
 
 std::vector<NodeId> Transformer::stmt(NodeId s) {
+  // Classes defined inside a converted function are left as written: their
+  // methods are converted when called, through converted_call.
+  if (t_.kind(s) == NodeKind::ClassDef) return {s};
   Pos origin = t_.pos(s);
   std::vector<NodeId> out = visit_stmt(s);
   for (NodeId n : out) stamp_positions(t_, n, origin);

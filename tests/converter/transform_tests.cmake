@@ -15,6 +15,7 @@ if(Catch2_FOUND)
     ${CMAKE_CURRENT_LIST_DIR}/analysis_cfg_test.cpp
     ${CMAKE_CURRENT_LIST_DIR}/analysis_liveness_test.cpp
     ${CMAKE_CURRENT_LIST_DIR}/analysis_reaching_test.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/analysis_undefined_reads_test.cpp
     ${CMAKE_CURRENT_LIST_DIR}/transform_templates_test.cpp
     ${CMAKE_CURRENT_LIST_DIR}/transform_golden_test.cpp)
   target_link_libraries(converter_transform_test PRIVATE xag_converter Catch2::Catch2)
