@@ -63,7 +63,9 @@ TEST_CASE("while in cond in while: nested sums", "[exec]") {
   const Value n = b.placeholder(scalar_spec(DType::Int32), "n");
   const auto outer = b.while_loop(
       {i32(b, 0), i32(b, 0)},
-      [&](const std::vector<Value>& v) { return b.op(OpKind::Less, {v[0], n}); },
+      [&](const std::vector<Value>& v) {
+        return b.op(OpKind::Less, {v[0], n});
+      },
       [&](const std::vector<Value>& v) {
         const Value i = v[0];
         const Value even = b.op(OpKind::Equal, {b.op(OpKind::Mod, {i, i32(b, 2)}), i32(b, 0)});
@@ -72,7 +74,9 @@ TEST_CASE("while in cond in while: nested sums", "[exec]") {
             [&](const std::vector<Value>& p) {
               const auto inner = b.while_loop(
                   {i32(b, 0), p[0]},
-                  [&](const std::vector<Value>& w) { return b.op(OpKind::Less, {w[0], i}); },
+                  [&](const std::vector<Value>& w) {
+                    return b.op(OpKind::Less, {w[0], i});
+                  },
                   [&](const std::vector<Value>& w) {
                     return std::vector<Value>{b.op(OpKind::Add, {w[0], i32(b, 1)}),
                                               b.op(OpKind::Add, {w[1], w[0]})};
@@ -102,7 +106,9 @@ TEST_CASE("loop variables can be swapped each iteration", "[exec]") {
   GraphBuilder b(g);
   const auto r = b.while_loop(
       {i32(b, 0), i32(b, 1), i32(b, 0)},
-      [&](const std::vector<Value>& v) { return b.op(OpKind::Less, {v[2], i32(b, 10)}); },
+      [&](const std::vector<Value>& v) {
+        return b.op(OpKind::Less, {v[2], i32(b, 10)});
+      },
       [&](const std::vector<Value>& v) {
         return std::vector<Value>{v[1], b.op(OpKind::Add, {v[0], v[1]}),
                                   b.op(OpKind::Add, {v[2], i32(b, 1)})};
@@ -136,7 +142,9 @@ TEST_CASE("vector loop variables and tensor ops in a loop", "[exec]") {
   const Value x0 = b.placeholder(TensorSpec{DType::Float32, Shape{4}}, "x");
   const auto r = b.while_loop(
       {x0, i32(b, 0)},
-      [&](const std::vector<Value>& v) { return b.op(OpKind::Less, {v[1], i32(b, 20)}); },
+      [&](const std::vector<Value>& v) {
+        return b.op(OpKind::Less, {v[1], i32(b, 20)});
+      },
       [&](const std::vector<Value>& v) {
         const Value y = b.op(OpKind::Add, {b.op(OpKind::Mul, {v[0], f32(b, 0.5f)}), f32(b, 1.0f)});
         return std::vector<Value>{y, b.op(OpKind::Add, {v[1], i32(b, 1)})};
@@ -155,11 +163,13 @@ TEST_CASE("tensor list: push_back in a loop, then stack", "[exec]") {
   const Value n = b.placeholder(scalar_spec(DType::Int32), "n");
   const Value l0 = b.list_new(scalar_spec(DType::Int32));
   const auto r = b.while_loop(
-      {i32(b, 0), l0}, [&](const std::vector<Value>& v) { return b.op(OpKind::Less, {v[0], n}); },
+      {i32(b, 0), l0},
+      [&](const std::vector<Value>& v) {
+        return b.op(OpKind::Less, {v[0], n});
+      },
       [&](const std::vector<Value>& v) {
         const Value sq = b.op(OpKind::Mul, {v[0], v[0]});
-        return std::vector<Value>{b.op(OpKind::Add, {v[0], i32(b, 1)}),
-                                  b.list_push_back(v[1], sq)};
+        return std::vector<Value>{b.op(OpKind::Add, {v[0], i32(b, 1)}), b.list_push_back(v[1], sq)};
       });
   b.set_outputs({b.list_stack(r[1]), b.list_size(r[1])});
   const Executable exe = compile(g);

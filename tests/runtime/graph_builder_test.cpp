@@ -61,7 +61,9 @@ TEST_CASE("outer values used in subgraphs are captured through every level", "[g
         // k is used two levels down: captured by the cond, then by the while.
         const auto w = b.while_loop(
             {i32(b, 0)},
-            [&](const std::vector<Value>& v) { return b.op(OpKind::Less, {v[0], x}); },
+            [&](const std::vector<Value>& v) {
+              return b.op(OpKind::Less, {v[0], x});
+            },
             [&](const std::vector<Value>& v) {
               return std::vector<Value>{b.op(OpKind::Add, {v[0], k})};
             });
@@ -103,17 +105,17 @@ TEST_CASE("cond and while reject inconsistent branch and loop types", "[graph]")
   GraphBuilder b(g);
   b.set_location(SourceLoc{"f.py", 9, 0, ""});
   const Value x = b.placeholder(scalar_spec(DType::Int32));
-  CHECK_THROWS_WITH(
-      b.cond(
-          boolean(b, true), {x}, [&](const std::vector<Value>& p) { return p; },
-          [&](const std::vector<Value>&) { return std::vector<Value>{f32(b, 1)}; }),
-      Catch::Contains("output 0 is int32() in the true branch but float32()") &&
-          Catch::Contains("f.py:9"));
+  CHECK_THROWS_WITH(b.cond(
+                        boolean(b, true), {x}, [&](const std::vector<Value>& p) { return p; },
+                        [&](const std::vector<Value>&) { return std::vector<Value>{f32(b, 1)}; }),
+                    Catch::Contains("output 0 is int32() in the true branch but float32()") &&
+                        Catch::Contains("f.py:9"));
   CHECK_THROWS_WITH(
       b.while_loop(
           {x}, [&](const std::vector<Value>&) { return boolean(b, true); },
           [&](const std::vector<Value>& v) {
-            return std::vector<Value>{b.op(OpKind::Cast, {v[0]}, OpAttrs::with_dtype(DType::Int64))};
+            return std::vector<Value>{
+                b.op(OpKind::Cast, {v[0]}, OpAttrs::with_dtype(DType::Int64))};
           }),
       Catch::Contains("loop variable 0 is int32() on entry but int64() after the body"));
   // The failed attempts left the builder usable at the top level.

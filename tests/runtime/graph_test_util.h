@@ -10,11 +10,19 @@
 
 namespace xag::rt::test {
 
-inline Value i32(GraphBuilder& b, int32_t v) { return b.constant(Tensor::scalar<int32_t>(v)); }
-inline Value f32(GraphBuilder& b, float v) { return b.constant(Tensor::scalar<float>(v)); }
-inline Value boolean(GraphBuilder& b, bool v) { return b.constant(Tensor::scalar<bool>(v)); }
+inline Value i32(GraphBuilder& b, int32_t v) {
+  return b.constant(Tensor::scalar<int32_t>(v));
+}
+inline Value f32(GraphBuilder& b, float v) {
+  return b.constant(Tensor::scalar<float>(v));
+}
+inline Value boolean(GraphBuilder& b, bool v) {
+  return b.constant(Tensor::scalar<bool>(v));
+}
 
-inline TensorSpec scalar_spec(DType d) { return TensorSpec{d, Shape{}}; }
+inline TensorSpec scalar_spec(DType d) {
+  return TensorSpec{d, Shape{}};
+}
 
 // Verifies, compiles and runs `g`.
 inline std::vector<Tensor> run_graph(const Graph& g, const std::vector<Tensor>& args = {},
@@ -23,7 +31,9 @@ inline std::vector<Tensor> run_graph(const Graph& g, const std::vector<Tensor>& 
   return compile(g).run(args, opts);
 }
 
-inline int64_t as_int(const Tensor& t) { return t.item<int64_t>(); }
+inline int64_t as_int(const Tensor& t) {
+  return t.item<int64_t>();
+}
 
 // The message of the InvalidArgumentError `fn` throws ("<no error>" when it does not).
 template <class Fn>
@@ -40,7 +50,9 @@ std::string error_message(Fn&& fn) {
 inline Value collatz_steps(GraphBuilder& b, Value n) {
   const auto r = b.while_loop(
       {n, i32(b, 0)},
-      [&](const std::vector<Value>& v) { return b.op(OpKind::NotEqual, {v[0], i32(b, 1)}); },
+      [&](const std::vector<Value>& v) {
+        return b.op(OpKind::NotEqual, {v[0], i32(b, 1)});
+      },
       [&](const std::vector<Value>& v) {
         const Value even = b.op(OpKind::Equal, {b.op(OpKind::Mod, {v[0], i32(b, 2)}), i32(b, 0)});
         const auto next = b.cond(
