@@ -1,0 +1,173 @@
+"""Explicit control flow: `ag.cond` and `ag.while_loop`.
+
+Eagerly (no staged function being traced) both simply run Python. While tracing they build the
+runtime's functional Cond/While: each callable is traced once inside a nested subgraph scope of
+the GraphBuilder, values of enclosing scopes are captured automatically, and the results are
+restored to the callables' nested structure. These are also the operators the AutoGraph
+converter calls for staged `if`/`while`/`for` (see `operators` in the report / issue 4).
+"""
+import numbers
+
+import numpy as np
+
+from . import _core
+from . import nest
+from .errors import StagingError, staging_error
+from .tensor import Tensor
+from .tensor_array import TensorArray
+from .variables import Variable
+
+
+def _is_leaf(x):
+    return isinstance(x, (Tensor, TensorArray, Variable))
+
+
+def _is_symbolic(x):
+    return isinstance(x, Tensor) and x.is_symbolic or isinstance(x, Variable) and _core.tracing()
+
+
+class _Flat:
+    """A structure's leaves as graph values, with what is needed to rebuild it."""
+
+    def __init__(self, structure, what, reference=None):
+        leaves, self.treedef = nest.flatten(structure, _is_leaf)
+        self.templates = []  # per leaf: None (tensor) or the TensorArray to rebuild
+        self.values = []
+        for i, leaf in enumerate(leaves):
+            ref = reference.values[i] if reference is not None and i < len(reference.values) \
+                else None
+            self.templates.append(leaf if isinstance(leaf, TensorArray) else None)
+            self.values.append(_as_value(leaf, what, ref))
+
+    def pack(self, values):
+        leaves = []
+        for template, value in zip(self.templates, values):
+            leaves.append(value if template is None else template._with_handle(value))
+        return nest.pack(self.treedef, leaves)
+
+
+def _as_value(leaf, what, reference=None):
+    if isinstance(leaf, TensorArray):
+        if leaf._items is not None and leaf._handle is None:
+            raise staging_error(
+                f"{what}: a TensorArray made outside the staged function cannot be a loop "
+                "variable or branch result; create it inside")
+        return leaf._ensure_handle()
+    if isinstance(leaf, Variable):
+        return leaf.read_value()
+    if isinstance(leaf, Tensor):
+        return leaf
+    if isinstance(leaf, (bool, numbers.Number, np.ndarray, np.generic)):
+        if isinstance(reference, Tensor) and isinstance(leaf, (bool, int, float)):
+            # A Python literal next to a tensor of the other branch / loop variable adopts its
+            # dtype when of the same kind (weak scalars).
+            return _weak_constant(leaf, reference)
+        return _core.constant(leaf)
+    raise staging_error(
+        f"{what}: a value of type {type(leaf).__name__} ({leaf!r:.40}) cannot be staged; only "
+        "tensors, numbers, TensorArrays and tuples/lists/dicts of them can")
+
+
+def _weak_constant(value, reference):
+    kind = 0 if isinstance(value, bool) else 1 if isinstance(value, int) else 2
+    ref = reference.dtype
+    if kind <= (0 if ref.is_bool else 1 if ref.is_integer else 2):
+        return _core.constant(value, ref)
+    return _core.constant(value)
+
+
+# ---- cond --------------------------------------------------------------------------------
+def cond(pred, true_fn=None, false_fn=None, name=None):
+    """true_fn() if pred else false_fn(); staged as a functional Cond when pred is symbolic."""
+    if true_fn is None or false_fn is None:
+        raise TypeError("cond: both true_fn and false_fn are required")
+    if isinstance(pred, Variable):
+        pred = pred.read_value()
+    if not (isinstance(pred, Tensor) and pred.is_symbolic):
+        # A value known now (eager tensor or Python bool): only one branch exists.
+        return true_fn() if bool(pred) else false_fn()
+    flats = {}
+
+    def branch(fn, key):
+        def trace():
+            out = fn()
+            ref = flats.get("then")
+            flat = _Flat(out, f"cond ({key} branch)", ref)
+            if ref is not None and flat.treedef != ref.treedef:
+                raise staging_error(
+                    "cond: the branches return different structures: true_fn returns "
+                    f"{nest.describe(ref.treedef)}, false_fn returns {nest.describe(flat.treedef)}"
+                    " (return the same variables from both, e.g. define the variable before "
+                    "the if)")
+            flats[key] = flat
+            return flat.values
+
+        return trace
+
+    values = _core.cond(pred, branch(true_fn, "then"), branch(false_fn, "else"))
+    return flats["then"].pack(values)
+
+
+# ---- while_loop ------------------------------------------------------------------------------
+def while_loop(cond, body, loop_vars, maximum_iterations=None, name=None, shape_invariants=None,
+               parallel_iterations=None, back_prop=None, swap_memory=None):
+    """Runs `loop_vars = body(*loop_vars)` while `cond(*loop_vars)`; returns the final vars
+    in the structure of `loop_vars` (a list or tuple). Staged as a functional While inside a
+    staged function; a plain Python loop eagerly."""
+    if not isinstance(loop_vars, (list, tuple)):
+        raise TypeError("while_loop: loop_vars must be a list or tuple")
+    single = len(loop_vars) == 1
+
+    def normalize(out):
+        # TensorFlow lets body return the single variable unwrapped.
+        if single and not (isinstance(out, (list, tuple)) and len(out) == 1):
+            out = [out]
+        if not isinstance(out, (list, tuple)) or len(out) != len(loop_vars):
+            raise staging_error(
+                f"while_loop: body must return {len(loop_vars)} loop variable(s), got "
+                f"{out!r:.60}")
+        return type(loop_vars)(out)
+
+    if not _core.tracing():
+        vars_ = loop_vars
+        n = 0
+        limit = None if maximum_iterations is None else int(maximum_iterations)
+        while (limit is None or n < limit) and bool(cond(*vars_)):
+            vars_ = normalize(body(*vars_))
+            n += 1
+        return type(loop_vars)(vars_)
+
+    entry = _Flat(loop_vars, "while_loop")
+
+    def cond_fn(params):
+        return cond(*entry.pack(params))
+
+    def body_fn(params):
+        out = normalize(body(*entry.pack(params)))
+        flat = _Flat(out, "while_loop (body)", entry)
+        if flat.treedef != entry.treedef:
+            raise staging_error(
+                "while_loop: body returns " + nest.describe(flat.treedef) +
+                " but the loop variables are " + nest.describe(entry.treedef))
+        return flat.values
+
+    values = _core.while_loop(entry.values, cond_fn, body_fn, maximum_iterations)
+    return type(loop_vars)(entry.pack(values))
+
+
+def _assert(pred, message="assertion failed"):
+    """Graph assertion (the converter stages `assert` with it): fails the run with
+    ag.InvalidArgumentError naming the user's file and line when pred is false."""
+    if isinstance(pred, Variable):
+        pred = pred.read_value()
+    if isinstance(pred, Tensor) and _core.tracing():
+        _core.staged_assert(pred, str(message))
+        return None
+    if not bool(pred):
+        from .errors import InvalidArgumentError, _located
+
+        raise _located(InvalidArgumentError, f"assertion failed: {message}")
+    return None
+
+
+__all__ = ["cond", "while_loop", "StagingError"]

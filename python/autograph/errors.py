@@ -1,0 +1,68 @@
+"""The exception classes of the package (SPEC §3) and the errors raised while tracing.
+
+The C++ bindings raise these classes (registered by `autograph/__init__.py`), so runtime errors
+(`InvalidArgumentError`) and tracing errors (`StagingError`) reach users as the package's types.
+Errors that know where they come from carry `filename`, `lineno` and `source_line` attributes,
+which the kernel uses to point the traceback at the user's line.
+"""
+
+
+class AutographError(Exception):
+    """Base class of every error the package raises on purpose."""
+
+    filename = None
+    lineno = None
+    source_line = None
+
+
+class ConversionError(AutographError):
+    """A construct the AutoGraph converter cannot stage (e.g. a generator, `try` in a loop)."""
+
+
+class StagingError(AutographError):
+    """A tracing rule was broken: a symbolic tensor used as a Python value, a variable defined
+    in one branch only, a dtype or shape changing across loop iterations, ..."""
+
+
+class InvalidArgumentError(AutographError):
+    """Raised by an op or a running graph: bad shapes or dtypes, failed assert, index out of
+    range, integer division by zero."""
+
+
+def _located(cls, message, location=None):
+    """An exception of `cls` whose message ends with the user's file and line."""
+    from . import _core
+
+    if location is None:
+        location = _core.user_location()
+    if location is not None:
+        filename, lineno, source_line = location
+        message = f"{message} ({filename}:{lineno})"
+        if source_line:
+            message += f"\n    {source_line}"
+    exc = cls(message)
+    if location is not None:
+        exc.filename, exc.lineno, exc.source_line = location
+    return exc
+
+
+_MISUSE_ADVICE = {
+    "bool": "use ag.cond or let autograph convert the if",
+    "int": "use ag.cast or keep the value a tensor",
+    "float": "use ag.cast or keep the value a tensor",
+}
+
+
+def staging_error(message):
+    """A StagingError naming the user's current line (for package code raising one)."""
+    return _located(StagingError, message)
+
+
+def _symbolic_misuse(what):
+    """Called by the bindings when a symbolic tensor is used where Python needs a real value."""
+    advice = _MISUSE_ADVICE.get(what, "run the function eagerly or keep the value a tensor")
+    raise _located(
+        StagingError,
+        f"using a symbolic tensor as a Python {what} is not allowed in a staged function; "
+        f"{advice}",
+    )

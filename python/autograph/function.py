@@ -1,0 +1,265 @@
+"""`ag.function`: staging Python functions into graphs, with a trace cache.
+
+Calling a staged function:
+1. binds the arguments to the function's signature and flattens them (nest.py) into leaves;
+2. builds the cache key: for tensors and NumPy arrays their dtype and shape, for Variables and
+   unhashable objects their identity, for other Python values the value itself (a new Python
+   value traces again, as in tf.function);
+3. on a miss, traces: the tensor leaves become graph placeholders (symbolic tensors), the
+   function (converted by AutoGraph when autograph=True) runs once on them inside a
+   `_core.Trace`, every op it calls adds a node, eager tensors it uses are captured as constants
+   and Variables by reference; the results' tensors become the graph outputs and the rest of the
+   result structure is kept as Python values. The graph is optimized and compiled once;
+4. runs the compiled graph on the tensor leaves (GIL released, interruptible) and rebuilds the
+   result structure.
+
+A staged function called while another is being traced is inlined into that trace.
+"""
+import functools
+import inspect
+import textwrap
+import types
+import warnings
+
+import numpy as np
+
+from . import _core
+from . import devices
+from . import nest
+from .graph import Graph
+from .tensor import Tensor
+from .tensor_array import TensorArray
+from .variables import Variable
+
+# More traces of one function than this warn (each new Python value in the arguments retraces).
+RETRACE_WARNING_THRESHOLD = 5
+
+
+class RetraceWarning(UserWarning):
+    """A staged function was traced many times (see RETRACE_WARNING_THRESHOLD)."""
+
+
+def _convert(f):
+    """The AutoGraph converter plugs in here (issue 4): returns the converted version of `f`
+    (control flow on tensors turned into ag.cond/ag.while_loop calls, source positions mapped).
+    Until then, functions are traced as written."""
+    from .impl.conversion import convert_entry
+
+    return convert_entry(f)
+
+
+def _is_leaf(x):
+    return isinstance(x, (Tensor, Variable, TensorArray))
+
+
+def _leaf_key(x):
+    if isinstance(x, Tensor):
+        return ("T", x.dtype._code, x.shape)
+    if isinstance(x, np.ndarray):
+        return ("A", x.dtype.str, x.shape)
+    if x is None or isinstance(x, (bool, int, float, str, bytes)):
+        return (type(x), x)
+    if isinstance(x, (Variable, TensorArray)):
+        return ("id", id(x))
+    try:
+        hash(x)
+    except TypeError:
+        return ("id", id(x))
+    return ("value", type(x), x)
+
+
+_TENSOR = object()  # marks a tensor slot of an output structure
+
+
+class ConcreteFunction:
+    """One trace: its graph, the compiled program and how to rebuild the outputs."""
+
+    def __init__(self, graph, executable, out_tree, out_leaves, keep_alive):
+        self.graph = graph
+        self.executable = executable
+        self._out_tree = out_tree
+        self._out_leaves = out_leaves  # _TENSOR or a Python value per output leaf
+        self._keep_alive = keep_alive  # objects whose id() is part of the cache key
+
+    def run(self, tensor_args, stats=None):
+        results = self.executable.run(tensor_args, stats)
+        it = iter(results)
+        leaves = [next(it) if leaf is _TENSOR else leaf for leaf in self._out_leaves]
+        return nest.pack(self._out_tree, leaves)
+
+
+class Function:
+    """A staged callable made by `ag.function` (see the module docstring)."""
+
+    def __init__(self, python_function, autograph=True, device=None, name=None):
+        if isinstance(python_function, Function):
+            python_function = python_function.python_function
+        self.python_function = python_function
+        self._autograph = autograph
+        # Checked now so `ag.function(f, device='gpu')` fails at once on a CPU-only build.
+        self._device = devices.canonical(device) if device is not None else None
+        self._name = name or getattr(python_function, "__name__", "function")
+        self._cache = {}
+        self._trace_count = 0
+        self._converted = None
+        try:
+            self._signature = inspect.signature(python_function)
+        except (TypeError, ValueError):
+            self._signature = None
+        functools.update_wrapper(self, python_function)
+
+    # ---- attributes of SPEC §3 ----------------------------------------------------------------
+    @property
+    def trace_count(self):
+        """How many times the function was traced (one per new input signature)."""
+        return self._trace_count
+
+    @property
+    def code(self):
+        """The source that is traced: the converted code (autograph=True) or the original."""
+        fn = self._callable()
+        source = getattr(fn, "__ag_source__", None)
+        if source is not None:
+            return source
+        try:
+            return textwrap.dedent(inspect.getsource(self.python_function))
+        except (OSError, TypeError):
+            return f"# source of {self._name} is not available"
+
+    def graph(self, *args, **kwargs):
+        """The ag.Graph that a call with these arguments runs (traced if not cached yet)."""
+        concrete, _ = self._concrete(args, kwargs)
+        return concrete.graph
+
+    def get_concrete_function(self, *args, **kwargs):
+        return self._concrete(args, kwargs)[0]
+
+    # ---- calling ------------------------------------------------------------------------------
+    def __get__(self, instance, owner):
+        # Methods: the instance becomes the first argument (part of the cache key).
+        return self if instance is None else types.MethodType(self, instance)
+
+    def __call__(self, *args, **kwargs):
+        if _core.tracing():
+            # Called from a function being staged: inline into that trace.
+            return self._callable()(*args, **kwargs)
+        concrete, tensor_args = self._concrete(args, kwargs)
+        return concrete.run(tensor_args)
+
+    def __repr__(self):
+        return f"<ag.function {self._name} (autograph={self._autograph})>"
+
+    # ---- internals ----------------------------------------------------------------------------
+    def _callable(self):
+        if not self._autograph or getattr(self.python_function, "__ag_do_not_convert__", False):
+            return self.python_function
+        if self._converted is None:
+            self._converted = _convert(self.python_function)
+        return self._converted
+
+    def _flatten_args(self, args, kwargs):
+        """(names, leaves, treedef, rebuild): the arguments bound to the signature."""
+        if self._signature is not None:
+            bound = self._signature.bind(*args, **kwargs)
+            bound.apply_defaults()
+            names = list(bound.arguments.keys())
+            values = list(bound.arguments.values())
+
+            def rebuild(new_values):
+                b = inspect.BoundArguments(self._signature, dict(zip(names, new_values)))
+                return b.args, b.kwargs
+        else:
+            names = [f"arg{i}" for i in range(len(args))] + list(kwargs)
+            values = list(args) + list(kwargs.values())
+            n = len(args)
+
+            def rebuild(new_values):
+                return tuple(new_values[:n]), dict(zip(names[n:], new_values[n:]))
+
+        leaves, trees, leaf_names = [], [], []
+        for name, value in zip(names, values):
+            ls, tree = nest.flatten(value, _is_leaf)
+            leaves.extend(ls)
+            trees.append(tree)
+            leaf_names.extend([name] if len(ls) == 1 else [f"{name}_{j}" for j in range(len(ls))])
+        return leaf_names, leaves, tuple(trees), rebuild
+
+    def _concrete(self, args, kwargs):
+        leaf_names, leaves, trees, rebuild = self._flatten_args(args, kwargs)
+        key = (trees, tuple(_leaf_key(x) for x in leaves), self._device or devices.current())
+        concrete = self._cache.get(key)
+        tensor_args = [x for x in leaves if isinstance(x, (Tensor, np.ndarray))]
+        if concrete is None:
+            concrete = self._trace(leaf_names, leaves, trees, rebuild)
+            self._cache[key] = concrete
+        return concrete, tensor_args
+
+    def _trace(self, leaf_names, leaves, trees, rebuild):
+        self._trace_count += 1
+        if self._trace_count > RETRACE_WARNING_THRESHOLD:
+            warnings.warn(
+                f"ag.function '{self._name}' has been traced {self._trace_count} times: every "
+                "new Python value (or tensor dtype/shape) in its arguments traces it again; "
+                "pass tensors (ag.constant) instead of Python numbers that change",
+                RetraceWarning, stacklevel=4)
+        fn = self._callable()
+        trace = _core.Trace(self._name)
+        with trace:
+            staged = []
+            for name, leaf in zip(leaf_names, leaves):
+                if isinstance(leaf, (Tensor, np.ndarray)):
+                    t = _core.constant(leaf)
+                    staged.append(trace.placeholder(t.dtype, list(t.shape), name))
+                else:
+                    staged.append(leaf)
+            it = iter(staged)
+            values = [nest.pack(tree, it) for tree in trees]
+            call_args, call_kwargs = rebuild(values)
+            out = fn(*call_args, **call_kwargs)
+            out_leaves, out_tree = nest.flatten(out, _is_leaf)
+            outputs, slots = [], []
+            for leaf in out_leaves:
+                if isinstance(leaf, TensorArray):
+                    leaf = leaf.stack()
+                if isinstance(leaf, Tensor):
+                    outputs.append(leaf)
+                    slots.append(_TENSOR)
+                else:
+                    slots.append(leaf)
+            trace.set_outputs(outputs)
+        core_graph = trace.graph()
+        core_graph.optimize()
+        executable = _core.Executable(core_graph)
+        keep = [x for x in leaves if not isinstance(x, (Tensor, np.ndarray))]
+        return ConcreteFunction(Graph(core_graph, self._name), executable, out_tree, slots, keep)
+
+
+def function(func=None, *, autograph=True, device=None, name=None, **_ignored):
+    """Stages `func` (decorator, with or without arguments). See SPEC §3."""
+    if func is None:
+        return functools.partial(function, autograph=autograph, device=device, name=name)
+    return Function(func, autograph=autograph, device=device, name=name)
+
+
+def to_graph(func, **kwargs):
+    """Same as ag.function(func)."""
+    return function(func, **kwargs)
+
+
+def convert(**kwargs):
+    """The decorator ag.function (with these options)."""
+    return functools.partial(function, **kwargs) if kwargs else function
+
+
+def to_code(func):
+    """The converted source of `func` as a readable string."""
+    f = func if isinstance(func, Function) else Function(func)
+    return f.code
+
+
+def do_not_convert(func=None):
+    """Marks `func` to be traced as written, never converted by AutoGraph."""
+    if func is None:
+        return do_not_convert
+    func.__ag_do_not_convert__ = True
+    return func

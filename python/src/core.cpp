@@ -1,0 +1,479 @@
+// Bindings of runtime/core: dtypes, the ag.Tensor type and its NumPy interop, Python-value
+// conversions and the mapping of runtime exceptions onto the package's exception classes.
+#include <pybind11/numpy.h>
+#include <pybind11/pybind11.h>
+
+#include <climits>
+#include <cmath>
+#include <cstring>
+#include <string>
+
+#include "pybind_common.h"
+#include "runtime/core/errors.h"
+
+namespace xag::py {
+
+namespace {
+
+// Python objects registered by the package at import time (autograph/dtypes.py, errors.py).
+py::object g_dtype_objects[rt::kNumDTypes];
+py::object g_invalid_argument_error;
+py::object g_staging_error;
+// Called with (what) when a symbolic tensor is used where a Python value is needed; raises the
+// package's StagingError naming the user's line (autograph/errors.py).
+py::object g_symbolic_misuse_hook;
+PyTypeObject* g_tensor_type = nullptr;
+
+py::dtype numpy_dtype(rt::DType dt) {
+  switch (dt) {
+    case rt::DType::Bool:
+      return py::dtype::of<bool>();
+    case rt::DType::Int32:
+      return py::dtype::of<int32_t>();
+    case rt::DType::Int64:
+      return py::dtype::of<int64_t>();
+    case rt::DType::Float32:
+      return py::dtype::of<float>();
+    case rt::DType::Float64:
+      return py::dtype::of<double>();
+  }
+  throw rt::InternalError("numpy_dtype: bad dtype");
+}
+
+// Our dtype for a NumPy dtype; other NumPy types map to the nearest wider one of ours.
+std::optional<rt::DType> from_numpy_dtype(const py::dtype& d) {
+  const char kind = d.kind();
+  const auto size = d.itemsize();
+  if (kind == 'b') return rt::DType::Bool;
+  if (kind == 'i') return size <= 4 ? rt::DType::Int32 : rt::DType::Int64;
+  if (kind == 'u') return size <= 2 ? rt::DType::Int32 : rt::DType::Int64;
+  if (kind == 'f') return size <= 4 ? rt::DType::Float32 : rt::DType::Float64;
+  return std::nullopt;
+}
+
+[[noreturn]] void symbolic_misuse(const char* what) {
+  if (g_symbolic_misuse_hook) g_symbolic_misuse_hook(what);
+  // The hook always raises; this is the fallback before the package registered it.
+  raise_staging(std::string("using a symbolic tensor as a Python ") + what +
+                " is not allowed in a staged function");
+}
+
+const rt::Tensor& eager_value(const PyTensor& t, const char* what) {
+  if (t.symbolic()) symbolic_misuse(what);
+  return t.value;
+}
+
+// A zero-copy, read-only NumPy view of an eager tensor; `owner` (the ag.Tensor) keeps the
+// storage alive, whether it is inline in the handle or a shared heap/external buffer.
+py::array numpy_view(const rt::Tensor& t, py::handle owner) {
+  std::vector<py::ssize_t> shape(t.shape().begin(), t.shape().end());
+  std::vector<py::ssize_t> strides(shape.size());
+  py::ssize_t stride = static_cast<py::ssize_t>(rt::dtype_size(t.dtype()));
+  for (int i = static_cast<int>(shape.size()) - 1; i >= 0; --i) {
+    strides[i] = stride;
+    stride *= std::max<py::ssize_t>(shape[i], 1);
+  }
+  py::array arr(numpy_dtype(t.dtype()), shape, strides, t.raw_data(), owner);
+  // Tensors are immutable and their buffers may be shared by other tensors: no writes.
+  py::detail::array_proxy(arr.ptr())->flags &= ~py::detail::npy_api::NPY_ARRAY_WRITEABLE_;
+  return arr;
+}
+
+bool fits_int32(long long v) {
+  return v >= INT32_MIN && v <= INT32_MAX;
+}
+
+// A NumPy array (any layout, any dtype we can map) as a tensor: zero-copy for aligned,
+// C-contiguous arrays of our dtypes; otherwise one converting copy.
+rt::Tensor from_array(py::array arr, std::optional<rt::DType> want) {
+  auto dt = from_numpy_dtype(arr.dtype());
+  if (!dt) {
+    throw rt::InvalidArgumentError("constant: unsupported NumPy dtype " +
+                                   py::str(arr.dtype()).cast<std::string>());
+  }
+  const rt::DType target = want.value_or(*dt);
+  rt::Shape shape;
+  for (py::ssize_t i = 0; i < arr.ndim(); ++i) shape.push_back(arr.shape(i));
+  const bool exact = arr.dtype().itemsize() == static_cast<py::ssize_t>(rt::dtype_size(*dt)) &&
+                     arr.dtype().kind() != 'u' && arr.dtype().byteorder() != '>';
+  const int flags = py::detail::array_proxy(arr.ptr())->flags;
+  const bool contiguous = (flags & py::detail::npy_api::NPY_ARRAY_C_CONTIGUOUS_) &&
+                          (flags & py::detail::npy_api::NPY_ARRAY_ALIGNED_);
+  if (!exact || !contiguous) {
+    arr =
+        py::array(py::module_::import("numpy").attr("ascontiguousarray")(arr, numpy_dtype(target)));
+    rt::Tensor t = rt::Tensor::from_raw(target, shape, arr.data(), arr.size());
+    return t;
+  }
+  // The tensor keeps the array object alive; releasing it needs the GIL.
+  PyObject* keep = arr.release().ptr();
+  std::shared_ptr<const void> owner(keep, [](const void* p) {
+    py::gil_scoped_acquire gil;
+    Py_DECREF(static_cast<PyObject*>(const_cast<void*>(p)));
+  });
+  rt::Tensor t =
+      rt::Tensor::from_external(*dt, shape, py::detail::array_proxy(keep)->data, std::move(owner));
+  return target == *dt ? t : t.cast(target);
+}
+
+// Python lists/tuples: NumPy parses the nesting; SPEC dtypes for the literals (int -> int32,
+// float -> float32) unless a dtype is given or an int does not fit in int32.
+rt::Tensor from_sequence(py::handle seq, std::optional<rt::DType> want) {
+  py::module_ np = py::module_::import("numpy");
+  py::array arr = np.attr("asarray")(seq);
+  const char kind = arr.dtype().kind();
+  if (kind == 'O' || kind == 'U' || kind == 'S') {
+    throw rt::InvalidArgumentError(
+        "constant: cannot convert " + py::repr(seq).cast<std::string>().substr(0, 80) +
+        " to a tensor (nested lists of numbers or tensors of one shape are accepted)");
+  }
+  std::optional<rt::DType> dt = want;
+  if (!dt && kind == 'i') {
+    const bool small = arr.size() == 0 || (np.attr("min")(arr).cast<long long>() >= INT32_MIN &&
+                                           np.attr("max")(arr).cast<long long>() <= INT32_MAX);
+    dt = small ? rt::DType::Int32 : rt::DType::Int64;
+  }
+  if (!dt && kind == 'f') dt = rt::DType::Float32;
+  return from_array(arr, dt);
+}
+
+}  // namespace
+
+void raise_staging(const std::string& msg) {
+  PyErr_SetString(staging_error_class().ptr(), msg.c_str());
+  throw py::error_already_set();
+}
+
+py::handle invalid_argument_error_class() {
+  return g_invalid_argument_error ? g_invalid_argument_error : py::handle(PyExc_ValueError);
+}
+py::handle staging_error_class() {
+  return g_staging_error ? g_staging_error : py::handle(PyExc_RuntimeError);
+}
+
+py::object dtype_object(rt::DType dt) {
+  const auto& o = g_dtype_objects[static_cast<int>(dt)];
+  if (o) return o;
+  return py::str(rt::dtype_name(dt));
+}
+
+PyTensor* tensor_ptr(py::handle h) {
+  if (!h || !g_tensor_type) return nullptr;
+  PyTypeObject* t = Py_TYPE(h.ptr());
+  if (t != g_tensor_type && !PyType_IsSubtype(t, g_tensor_type)) return nullptr;
+  auto* inst = reinterpret_cast<py::detail::instance*>(h.ptr());
+  return static_cast<PyTensor*>(inst->get_value_and_holder().value_ptr());
+}
+
+py::object wrap(PyTensor t) {
+  return py::cast(std::move(t));
+}
+py::object wrap(rt::Tensor t) {
+  PyTensor p;
+  p.value = std::move(t);
+  return py::cast(std::move(p));
+}
+
+std::optional<rt::DType> weak_scalar_dtype(py::handle h, rt::DType other) {
+  PyObject* o = h.ptr();
+  if (PyBool_Check(o)) return other;
+  if (PyLong_Check(o)) {
+    int overflow = 0;
+    const long long v = PyLong_AsLongLongAndOverflow(o, &overflow);
+    const bool small = !overflow && fits_int32(v);
+    if (rt::is_floating(other)) return other;
+    if (other == rt::DType::Int64 || !small) return rt::DType::Int64;
+    return rt::DType::Int32;  // int32 tensors and bools (SPEC: int -> int32)
+  }
+  if (PyFloat_Check(o)) {
+    if (rt::is_floating(other)) return other;
+    // NumPy 1.24: an integer array with a Python float gives float64.
+    return rt::is_integer(other) ? rt::DType::Float64 : rt::DType::Float32;
+  }
+  return std::nullopt;
+}
+
+rt::Tensor scalar_tensor(py::handle h, rt::DType dt) {
+  PyObject* o = h.ptr();
+  if (PyFloat_Check(o)) return rt::Tensor::scalar(dt, PyFloat_AS_DOUBLE(o));
+  if (PyBool_Check(o)) return rt::Tensor::scalar(dt, o == Py_True ? 1.0 : 0.0);
+  int overflow = 0;
+  const long long v = PyLong_AsLongLongAndOverflow(o, &overflow);
+  if (overflow) {
+    throw rt::InvalidArgumentError("constant: Python int " + py::str(h).cast<std::string>() +
+                                   " does not fit in int64");
+  }
+  switch (dt) {
+    case rt::DType::Int32:
+      if (!fits_int32(v)) {
+        throw rt::InvalidArgumentError("constant: Python int " + std::to_string(v) +
+                                       " does not fit in int32");
+      }
+      return rt::Tensor::scalar<int32_t>(static_cast<int32_t>(v));
+    case rt::DType::Int64:
+      return rt::Tensor::scalar<int64_t>(static_cast<int64_t>(v));
+    case rt::DType::Bool:
+      return rt::Tensor::scalar<bool>(v != 0);
+    case rt::DType::Float32:
+      return rt::Tensor::scalar<float>(static_cast<float>(v));
+    case rt::DType::Float64:
+      return rt::Tensor::scalar<double>(static_cast<double>(v));
+  }
+  throw rt::InternalError("scalar_tensor: bad dtype");
+}
+
+PyTensor to_tensor(py::handle h, std::optional<rt::DType> dtype) {
+  if (PyTensor* t = tensor_ptr(h)) {
+    if (!dtype || *dtype == t->dtype()) return *t;
+    PyTensor in = *t;
+    rt::OpAttrs attrs = rt::OpAttrs::with_dtype(*dtype);
+    py::object r = apply_op(rt::OpKind::Cast, &in, 1, attrs);
+    return *tensor_ptr(r);
+  }
+  PyObject* o = h.ptr();
+  PyTensor out;
+  if (PyBool_Check(o)) {
+    out.value = scalar_tensor(h, dtype.value_or(rt::DType::Bool));
+  } else if (PyLong_Check(o)) {
+    if (!dtype) {
+      int overflow = 0;
+      const long long v = PyLong_AsLongLongAndOverflow(o, &overflow);
+      dtype = !overflow && fits_int32(v) ? rt::DType::Int32 : rt::DType::Int64;
+    }
+    out.value = scalar_tensor(h, *dtype);
+  } else if (PyFloat_Check(o)) {
+    out.value = scalar_tensor(h, dtype.value_or(rt::DType::Float32));
+  } else if (py::isinstance<py::array>(h)) {
+    out.value = from_array(py::reinterpret_borrow<py::array>(h), dtype);
+  } else if (PyObject_HasAttrString(o, "__ag_tensor__")) {
+    // Variables and other tensor-like objects of the package.
+    return to_tensor(h.attr("__ag_tensor__")(), dtype);
+  } else if (PyList_Check(o) || PyTuple_Check(o)) {
+    // Lists holding tensors are stacked (the package's stack handles symbolic ones).
+    py::sequence seq = py::reinterpret_borrow<py::sequence>(h);
+    bool has_tensor = false;
+    for (py::handle item : seq)
+      has_tensor |=
+          tensor_ptr(item) != nullptr || PyList_Check(item.ptr()) || PyTuple_Check(item.ptr());
+    if (has_tensor && py::len(seq) > 0) {
+      py::object stacked = py::module_::import("autograph.ops").attr("_stack_nested")(h);
+      if (tensor_ptr(stacked)) return to_tensor(stacked, dtype);
+    }
+    out.value = from_sequence(h, dtype);
+  } else if (PyObject_HasAttrString(o, "dtype") && PyObject_HasAttrString(o, "shape")) {
+    // NumPy scalars (np.float32(1)) and other array-likes keep their dtype.
+    out.value = from_array(py::array(py::module_::import("numpy").attr("asarray")(h)), dtype);
+  } else {
+    throw rt::InvalidArgumentError("cannot convert an object of type '" +
+                                   std::string(Py_TYPE(o)->tp_name) + "' to a tensor");
+  }
+  return out;
+}
+
+rt::DType dtype_arg(py::handle h) {
+  if (PyLong_Check(h.ptr())) {
+    const long v = PyLong_AsLong(h.ptr());
+    if (v < 0 || v >= rt::kNumDTypes) throw rt::InvalidArgumentError("bad dtype code");
+    return static_cast<rt::DType>(v);
+  }
+  if (PyObject_HasAttrString(h.ptr(), "_code")) return dtype_arg(h.attr("_code"));
+  return dtype_arg(py::module_::import("autograph.dtypes").attr("as_dtype")(h).attr("_code"));
+}
+
+rt::Shape shape_arg(py::handle h) {
+  rt::Shape s;
+  if (PyLong_Check(h.ptr())) {
+    s.push_back(h.cast<int64_t>());
+    return s;
+  }
+  for (py::handle d : h) {
+    if (d.is_none()) {
+      s.push_back(rt::kUnknownDim);
+    } else if (PyTensor* t = tensor_ptr(d)) {
+      s.push_back(eager_value(*t, "int (in a static shape)").item<int64_t>());
+    } else {
+      s.push_back(py::int_(py::reinterpret_borrow<py::object>(d)).cast<int64_t>());
+    }
+  }
+  return s;
+}
+
+py::tuple shape_tuple(const rt::Shape& s) {
+  py::tuple t(s.rank());
+  for (int i = 0; i < s.rank(); ++i) {
+    t[i] = s[i] == rt::kUnknownDim ? py::object(py::none()) : py::object(py::int_(s[i]));
+  }
+  return t;
+}
+
+void pybind_core(py::module_& m) {
+  py::module_::import("numpy");
+
+  py::class_<PyTensor> cls(m, "Tensor", py::buffer_protocol(),
+                           "A value on the runtime: eager (has data) or symbolic (a value of a "
+                           "graph being traced).");
+  g_tensor_type = reinterpret_cast<PyTypeObject*>(cls.ptr());
+
+  cls.def_property_readonly(
+         "dtype", [](const PyTensor& t) { return dtype_object(t.dtype()); }, "The element type.")
+      .def_property_readonly(
+          "shape", [](const PyTensor& t) { return shape_tuple(t.shape()); },
+          "The shape as a tuple (None for dims unknown while tracing).")
+      .def_property_readonly("ndim", [](const PyTensor& t) { return t.shape().rank(); })
+      .def_property_readonly(
+          "is_symbolic", [](const PyTensor& t) { return t.symbolic(); },
+          "True for a value of a graph being traced.")
+      .def(
+          "numpy",
+          [](py::handle self) {
+            return numpy_view(eager_value(*tensor_ptr(self), "value (numpy())"), self);
+          },
+          "A read-only NumPy view sharing this tensor's buffer.")
+      .def(
+          "__array__",
+          [](py::handle self, py::object dtype) {
+            py::array a = numpy_view(eager_value(*tensor_ptr(self), "value (__array__)"), self);
+            if (!dtype.is_none()) return py::array(a.attr("astype")(dtype));
+            return a;
+          },
+          py::arg("dtype") = py::none())
+      .def_buffer([](PyTensor& t) -> py::buffer_info {
+        const rt::Tensor& v = eager_value(t, "buffer");
+        std::vector<py::ssize_t> shape(v.shape().begin(), v.shape().end());
+        std::vector<py::ssize_t> strides(shape.size());
+        py::ssize_t stride = static_cast<py::ssize_t>(rt::dtype_size(v.dtype()));
+        for (int i = static_cast<int>(shape.size()) - 1; i >= 0; --i) {
+          strides[i] = stride;
+          stride *= std::max<py::ssize_t>(shape[i], 1);
+        }
+        return py::buffer_info(
+            const_cast<void*>(v.raw_data()), static_cast<py::ssize_t>(rt::dtype_size(v.dtype())),
+            rt::dispatch_dtype(
+                v.dtype(), [](auto tag) { return py::format_descriptor<decltype(tag)>::format(); }),
+            static_cast<py::ssize_t>(shape.size()), shape, strides,
+            /*readonly=*/true);
+      })
+      .def("__bool__",
+           [](const PyTensor& t) {
+             const rt::Tensor& v = eager_value(t, "bool");
+             if (v.num_elements() != 1) {
+               throw rt::InvalidArgumentError("the truth value of a tensor of shape " +
+                                              v.shape().to_string() +
+                                              " is ambiguous: use ag.reduce_any or ag.reduce_all");
+             }
+             return v.item<bool>();
+           })
+      .def("__int__",
+           [](const PyTensor& t) {
+             const rt::Tensor& v = eager_value(t, "int");
+             if (rt::is_floating(v.dtype())) {
+               const double d = v.item<double>();
+               if (!std::isfinite(d)) {
+                 throw rt::InvalidArgumentError("cannot convert " + v.to_string() + " to int");
+               }
+               return py::reinterpret_steal<py::int_>(PyLong_FromDouble(d));
+             }
+             return py::int_(v.item<int64_t>());
+           })
+      .def("__index__",
+           [](const PyTensor& t) {
+             const rt::Tensor& v = eager_value(t, "int (as an index)");
+             if (rt::is_floating(v.dtype())) {
+               throw rt::InvalidArgumentError(
+                   "only integer scalar tensors can be used as an "
+                   "index, got a " +
+                   std::string(rt::dtype_name(v.dtype())) + " tensor");
+             }
+             return v.item<int64_t>();
+           })
+      .def("__float__", [](const PyTensor& t) { return eager_value(t, "float").item<double>(); })
+      .def("__len__",
+           [](const PyTensor& t) {
+             const rt::Shape& s = t.shape();
+             if (s.rank() == 0) {
+               throw py::type_error("len() of a 0-d tensor (shape ())");
+             }
+             if (s[0] == rt::kUnknownDim) symbolic_misuse("int (len() of a dynamic dimension)");
+             return s[0];
+           })
+      .def("__hash__", [](py::handle self) { return reinterpret_cast<intptr_t>(self.ptr()); })
+      .def("__repr__",
+           [](py::handle self) {
+             const PyTensor& t = *tensor_ptr(self);
+             std::string head = "<ag.Tensor";
+             if (t.symbolic()) {
+               return head + " shape=" + t.shape().to_string() +
+                      ", dtype=" + rt::dtype_name(t.dtype()) + " (symbolic)>";
+             }
+             py::array view = numpy_view(t.value, self);
+             std::string np_text = t.value.rank() == 0 ? py::str(view).cast<std::string>()
+                                                       : py::repr(view).cast<std::string>();
+             return head + ": shape=" + t.shape().to_string() +
+                    ", dtype=" + rt::dtype_name(t.dtype()) + ", numpy=" + np_text + ">";
+           })
+      .def("__str__",
+           [](py::handle self) {
+             const PyTensor& t = *tensor_ptr(self);
+             if (t.symbolic()) return py::repr(self).cast<std::string>();
+             return py::str(numpy_view(t.value, self)).cast<std::string>();
+           })
+      .def(
+          "_format", [](const PyTensor& t) { return eager_value(t, "value (print)").to_string(); },
+          "The text ag.print shows (the same in eager and staged code).")
+      .def("__copy__", [](py::handle self) { return py::reinterpret_borrow<py::object>(self); })
+      .def(
+          "__deepcopy__",
+          [](py::handle self, py::handle) { return py::reinterpret_borrow<py::object>(self); },
+          py::arg("memo"));
+
+  m.def(
+      "constant",
+      [](py::handle value, py::object dtype) {
+        std::optional<rt::DType> dt;
+        if (!dtype.is_none()) dt = dtype_arg(dtype);
+        if (tensor_ptr(value) && !dt) return py::reinterpret_borrow<py::object>(value);
+        return wrap(to_tensor(value, dt));
+      },
+      py::arg("value"), py::arg("dtype") = py::none(),
+      "ag.constant: a tensor from a Python value, NumPy array or tensor.");
+
+  m.def(
+      "_register_dtypes",
+      [](py::sequence objs) {
+        for (int i = 0; i < rt::kNumDTypes; ++i) {
+          g_dtype_objects[i] = py::reinterpret_borrow<py::object>(objs[i]);
+        }
+      },
+      "Registers the Python DType objects in code order (autograph/dtypes.py).");
+  m.def(
+      "_register_errors",
+      [](py::object invalid_argument, py::object staging, py::object misuse_hook) {
+        g_invalid_argument_error = invalid_argument;
+        g_staging_error = staging;
+        g_symbolic_misuse_hook = misuse_hook;
+      },
+      "Registers the exception classes and the symbolic-misuse hook (autograph/errors.py).");
+  // The CUDA backend registers itself here when built (SPEC §2); this build is CPU-only.
+  m.attr("has_gpu") = false;
+  m.def("dtype_name", [](int code) { return rt::dtype_name(static_cast<rt::DType>(code)); });
+  m.def("_result_type", [](int a, int b) {
+    return static_cast<int>(rt::promote(static_cast<rt::DType>(a), static_cast<rt::DType>(b)));
+  });
+
+  // Runtime exceptions -> the package's classes; nothing aborts the process.
+  py::register_exception_translator([](std::exception_ptr p) {
+    try {
+      if (p) std::rethrow_exception(p);
+    } catch (const rt::InvalidArgumentError& e) {
+      PyErr_SetString(invalid_argument_error_class().ptr(), e.what());
+    } catch (const rt::CancelledError& e) {
+      PyErr_SetString(PyExc_KeyboardInterrupt, e.what());
+    } catch (const rt::InternalError& e) {
+      PyErr_SetString(
+          PyExc_RuntimeError,
+          (std::string("internal error in the xautograph runtime: ") + e.what()).c_str());
+    }
+  });
+}
+
+}  // namespace xag::py

@@ -1,0 +1,154 @@
+// Bindings of runtime/exec: compiling a graph and running it with the GIL released. The poll
+// hook takes the GIL every few milliseconds to look for signals (Ctrl-C / a Jupyter interrupt)
+// and to flush staged prints to sys.stdout in batches, so Jupyter captures them in order without
+// one message per print.
+#include <pybind11/pybind11.h>
+#include <pybind11/stl.h>
+
+#include <chrono>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "pybind_common.h"
+#include "runtime/core/errors.h"
+#include "runtime/core/interrupt.h"
+#include "runtime/exec/executor.h"
+#include "runtime/graph/graph.h"
+
+namespace xag::py {
+
+namespace {
+
+struct PyExecutable {
+  rt::Executable exe;
+};
+
+using Clock = std::chrono::steady_clock;
+constexpr auto kFlushInterval = std::chrono::milliseconds(10);
+
+// Staged print output of one run: appended without the GIL, written to sys.stdout with it.
+struct PrintBuffer {
+  std::mutex mu;
+  std::string text;
+  Clock::time_point last_flush = Clock::now();
+
+  void append(std::string_view s) {
+    std::lock_guard<std::mutex> lock(mu);
+    text.append(s);
+  }
+  // Needs the GIL.
+  void flush() {
+    std::string out;
+    {
+      std::lock_guard<std::mutex> lock(mu);
+      out.swap(text);
+      last_flush = Clock::now();
+    }
+    if (out.empty()) return;
+    py::object stdout_ = py::module_::import("sys").attr("stdout");
+    if (!stdout_.is_none()) stdout_.attr("write")(out);
+  }
+  bool due() {
+    std::lock_guard<std::mutex> lock(mu);
+    return !text.empty() && Clock::now() - last_flush >= kFlushInterval;
+  }
+};
+
+// A Python error caught by the poll hook, re-raised once the run has stopped.
+struct PendingError {
+  PyObject* type = nullptr;
+  PyObject* value = nullptr;
+  PyObject* tb = nullptr;
+  bool set() const { return type != nullptr; }
+  void restore() {
+    PyErr_Restore(type, value, tb);
+    type = value = tb = nullptr;
+  }
+};
+
+py::list run(const PyExecutable& e, py::sequence args, py::object stats_out) {
+  std::vector<rt::Tensor> inputs;
+  inputs.reserve(py::len(args));
+  for (py::handle h : args) {
+    PyTensor t = to_tensor(h);
+    if (t.symbolic()) throw rt::InternalError("run: symbolic argument");
+    inputs.push_back(std::move(t.value));
+  }
+
+  auto prints = std::make_shared<PrintBuffer>();
+  PendingError pending;
+  rt::RunStats stats;
+  rt::RunOptions opts;
+  opts.print_sink = [prints](std::string_view s) { prints->append(s); };
+  opts.poll = [prints, &pending]() {
+    py::gil_scoped_acquire gil;
+    if (prints->due()) {
+      try {
+        prints->flush();
+      } catch (py::error_already_set&) {
+        // A broken stdout must not kill the run; the final flush reports it.
+      }
+    }
+    if (PyErr_CheckSignals() != 0) {
+      PyErr_Fetch(&pending.type, &pending.value, &pending.tb);
+      return true;
+    }
+    return false;
+  };
+  opts.poll_interval_ms = 3.0;
+  if (!stats_out.is_none()) opts.stats = &stats;
+
+  std::vector<rt::Tensor> results;
+  std::exception_ptr failure;
+  rt::clear_interrupt();
+  {
+    py::gil_scoped_release release;
+    try {
+      results = e.exe.run(inputs, opts);
+    } catch (...) {
+      failure = std::current_exception();
+    }
+  }
+  prints->flush();
+  if (!stats_out.is_none()) {
+    stats_out["instructions"] = stats.instructions;
+    stats_out["loop_iterations"] = stats.loop_iterations;
+    stats_out["buffer_allocations"] = stats.buffer_allocations;
+    stats_out["polls"] = stats.polls;
+  }
+  if (failure) {
+    rt::clear_interrupt();
+    if (pending.set()) {
+      // The signal handler's exception (KeyboardInterrupt) wins over CancelledError.
+      pending.restore();
+      throw py::error_already_set();
+    }
+    std::rethrow_exception(failure);
+  }
+  if (pending.set()) {
+    pending.restore();
+    throw py::error_already_set();
+  }
+  py::list out;
+  for (rt::Tensor& t : results) out.append(wrap(std::move(t)));
+  return out;
+}
+
+}  // namespace
+
+void pybind_exec(py::module_& m) {
+  py::class_<PyExecutable>(m, "Executable", "A compiled graph.")
+      .def(py::init([](const PyGraph& g) { return PyExecutable{rt::compile(*g.graph)}; }),
+           py::arg("graph"), "Lowers a graph (verified first) to an executable program.")
+      .def("run", &run, py::arg("args"), py::arg("stats") = py::none(),
+           "Runs with one eager tensor per graph input and returns the results as a list. "
+           "Releases the GIL; Ctrl-C raises KeyboardInterrupt. With a dict `stats`, fills in "
+           "the run's counters.")
+      .def("dump", [](const PyExecutable& e) { return e.exe.dump(); });
+
+  m.def("request_interrupt", &rt::request_interrupt,
+        "Asks running graphs to stop (they raise KeyboardInterrupt).");
+}
+
+}  // namespace xag::py

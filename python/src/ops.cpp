@@ -1,0 +1,367 @@
+// Bindings of runtime/ops: one dispatch point (eager run or graph node), the fast unary/binary
+// entry points, a generic entry point taking attributes as a dict, and ag.Tensor's operators.
+// Operators live here, in C++, because an eager op on two scalars must cost a few hundred ns.
+#include <pybind11/numpy.h>
+#include <pybind11/pybind11.h>
+
+#include <string>
+#include <vector>
+
+#include "pybind_common.h"
+#include "runtime/core/errors.h"
+#include "runtime/core/small_vec.h"
+
+namespace xag::py {
+
+namespace {
+
+const rt::OpAttrs& no_attrs() {
+  static const rt::OpAttrs attrs;
+  return attrs;
+}
+
+bool is_py_scalar(py::handle h) {
+  PyObject* o = h.ptr();
+  return PyLong_Check(o) || PyFloat_Check(o);  // bool is a subclass of int
+}
+
+// Inputs of one op: Python values converted with the weak-scalar rule (a literal next to a
+// tensor adopts the tensor's dtype when of the same or a lower kind).
+struct Inputs {
+  static constexpr int kInline = 4;
+  PyTensor inline_[kInline];
+  std::vector<PyTensor> heap;
+  size_t n = 0;
+  PyTensor* data() { return heap.empty() ? inline_ : heap.data(); }
+
+  // `first_typed` is the first input whose dtype counts for the weak-scalar rule (Where's
+  // condition does not).
+  void convert(const py::handle* values, size_t count, size_t first_typed = 0) {
+    n = count;
+    if (count > kInline) heap.resize(count);
+    PyTensor* out = data();
+    bool have_typed = false;
+    rt::DType typed = rt::DType::Bool;
+    for (size_t i = 0; i < count; ++i) {
+      if (is_py_scalar(values[i])) continue;
+      out[i] = to_tensor(values[i]);
+      if (i >= first_typed) {
+        typed = have_typed ? rt::promote(typed, out[i].dtype()) : out[i].dtype();
+        have_typed = true;
+      }
+    }
+    for (size_t i = 0; i < count; ++i) {
+      if (!is_py_scalar(values[i])) continue;
+      if (have_typed) {
+        out[i].value = scalar_tensor(values[i], *weak_scalar_dtype(values[i], typed));
+      } else {
+        out[i] = to_tensor(values[i]);
+      }
+    }
+  }
+};
+
+py::object binary(rt::OpKind op, py::handle a, py::handle b) {
+  PyTensor* ta = tensor_ptr(a);
+  PyTensor* tb = tensor_ptr(b);
+  // Fast path: two eager tensors, or an eager tensor and a Python scalar, with no graph being
+  // traced: straight to the kernel with no intermediate Python objects.
+  if (!tracing()) {
+    rt::Tensor in[2];
+    if (ta && tb && !ta->symbolic() && !tb->symbolic()) {
+      in[0] = ta->value;
+      in[1] = tb->value;
+      return wrap(rt::run(op, in, 2, no_attrs()));
+    }
+    if (ta && !ta->symbolic() && is_py_scalar(b)) {
+      in[0] = ta->value;
+      in[1] = scalar_tensor(b, *weak_scalar_dtype(b, ta->value.dtype()));
+      return wrap(rt::run(op, in, 2, no_attrs()));
+    }
+    if (tb && !tb->symbolic() && is_py_scalar(a)) {
+      in[0] = scalar_tensor(a, *weak_scalar_dtype(a, tb->value.dtype()));
+      in[1] = tb->value;
+      return wrap(rt::run(op, in, 2, no_attrs()));
+    }
+  }
+  py::handle v[2] = {a, b};
+  Inputs in;
+  in.convert(v, 2);
+  return apply_op(op, in.data(), 2, no_attrs());
+}
+
+py::object unary(rt::OpKind op, py::handle x) {
+  if (PyTensor* t = tensor_ptr(x); t && !t->symbolic() && !tracing()) {
+    return wrap(rt::run(op, &t->value, 1, no_attrs()));
+  }
+  PyTensor in = to_tensor(x);
+  return apply_op(op, &in, 1, no_attrs());
+}
+
+// Operators return NotImplemented for operands we do not know, so Python tries the other side
+// (and `t == None` is False rather than an error).
+bool operand_ok(py::handle h) {
+  PyObject* o = h.ptr();
+  if (tensor_ptr(h) || PyLong_Check(o) || PyFloat_Check(o) || PyList_Check(o) || PyTuple_Check(o)) {
+    return true;
+  }
+  return PyObject_HasAttrString(o, "__ag_tensor__") || PyObject_HasAttrString(o, "__array__");
+}
+
+py::object binary_operator(rt::OpKind op, py::handle a, py::handle b) {
+  if (!operand_ok(b)) return py::reinterpret_borrow<py::object>(Py_NotImplemented);
+  return binary(op, a, b);
+}
+
+int64_t int_attr(py::handle h) {
+  return py::int_(py::reinterpret_borrow<py::object>(h));
+}
+
+rt::AxisList axis_list(py::handle h) {
+  rt::AxisList axes;
+  if (PyLong_Check(h.ptr())) {
+    axes.push_back(int_attr(h));
+  } else {
+    for (py::handle a : h) axes.push_back(int_attr(a));
+  }
+  return axes;
+}
+
+// Attributes from a dict whose keys are OpAttrs' field names; None means "not given".
+rt::OpAttrs parse_attrs(py::handle d) {
+  rt::OpAttrs a;
+  if (!d || d.is_none()) return a;
+  for (auto item : py::reinterpret_borrow<py::dict>(d)) {
+    const std::string key = py::str(item.first);
+    py::handle v = item.second;
+    if (v.is_none()) continue;
+    if (key == "axes") {
+      a.axes = axis_list(v);
+      a.has_axes = true;
+    } else if (key == "keepdims") {
+      a.keepdims = v.cast<bool>();
+    } else if (key == "perm") {
+      a.perm = axis_list(v);
+    } else if (key == "axis") {
+      a.axis = int_attr(v);
+      a.has_axis = true;
+    } else if (key == "dtype") {
+      a.dtype = dtype_arg(v);
+      a.has_dtype = true;
+    } else if (key == "shape") {
+      a.shape = shape_arg(v);
+    } else if (key == "depth") {
+      a.depth = int_attr(v);
+    } else if (key == "value_a") {
+      a.value_a = v.cast<double>();
+    } else if (key == "value_b") {
+      a.value_b = v.cast<double>();
+    } else if (key == "seed") {
+      a.seed = static_cast<uint64_t>(int_attr(v));
+      a.has_seed = true;
+    } else {
+      throw rt::InternalError("unknown op attribute '" + key + "'");
+    }
+  }
+  return a;
+}
+
+// x[key]: ints, slices (bounds may be scalar tensors), `...`, None and scalar int tensors
+// become one getitem node; an integer tensor or list as the only index becomes a gather.
+py::object getitem(py::handle self, py::handle key) {
+  std::vector<py::handle> parts;
+  if (PyTuple_Check(key.ptr())) {
+    for (py::handle h : key) parts.push_back(h);
+  } else {
+    parts.push_back(key);
+  }
+  if (parts.size() == 1) {
+    py::handle k = parts[0];
+    PyTensor* kt = tensor_ptr(k);
+    const bool list_index = PyList_Check(k.ptr());
+    if ((kt && kt->shape().rank() > 0) || list_index ||
+        (py::isinstance<py::array>(k) &&
+         py::array(py::reinterpret_borrow<py::object>(k)).ndim() > 0)) {
+      PyTensor in[2] = {to_tensor(self), to_tensor(k)};
+      if (in[1].dtype() == rt::DType::Bool) {
+        throw rt::InvalidArgumentError(
+            "getitem: boolean mask indexing is not supported; use ag.where instead");
+      }
+      return apply_op(rt::OpKind::Gather, in, 2, rt::OpAttrs::with_axis(0));
+    }
+  }
+  rt::OpAttrs attrs;
+  std::vector<PyTensor> inputs;
+  inputs.push_back(to_tensor(self));
+  // A tensor bound becomes an extra input; returns its input index.
+  auto dynamic = [&](py::handle h) -> int8_t {
+    PyTensor t = to_tensor(h);
+    if (t.shape().rank() != 0 || !rt::is_integer(t.dtype())) {
+      throw rt::InvalidArgumentError(
+          "getitem: indices must be integers, slices, '...', None "
+          "or integer scalar tensors, got a " +
+          std::string(rt::dtype_name(t.dtype())) + " tensor of shape " + t.shape().to_string());
+    }
+    if (!t.symbolic()) return -1;  // eager value: the caller reads it as a constant
+    inputs.push_back(t);
+    return static_cast<int8_t>(inputs.size() - 1);
+  };
+  auto bound = [&](py::handle h, bool& has, int64_t& value, int8_t& input) {
+    if (h.is_none()) return;
+    PyTensor* t = tensor_ptr(h);
+    if (t) {
+      input = dynamic(h);
+      if (input < 0) {
+        value = t->value.item<int64_t>();
+        has = true;
+      }
+      return;
+    }
+    if (!PyIndex_Check(h.ptr())) {
+      throw py::type_error("getitem: slice bounds must be integers or None, got " +
+                           std::string(Py_TYPE(h.ptr())->tp_name));
+    }
+    value = py::int_(py::reinterpret_borrow<py::object>(h));
+    has = true;
+  };
+  for (py::handle p : parts) {
+    PyObject* o = p.ptr();
+    if (p.is_none()) {
+      attrs.slices.push_back(rt::SliceItem::new_axis());
+    } else if (o == Py_Ellipsis) {
+      attrs.slices.push_back(rt::SliceItem::ellipsis());
+    } else if (PySlice_Check(o)) {
+      rt::SliceItem s;
+      s.kind = rt::SliceItem::Kind::Slice;
+      bound(p.attr("start"), s.has_start, s.start, s.start_input);
+      bound(p.attr("stop"), s.has_stop, s.stop, s.stop_input);
+      bound(p.attr("step"), s.has_step, s.step, s.step_input);
+      attrs.slices.push_back(s);
+    } else if (PyTensor* t = tensor_ptr(p)) {
+      const int8_t k = dynamic(p);
+      attrs.slices.push_back(k < 0 ? rt::SliceItem::index(t->value.item<int64_t>())
+                                   : rt::SliceItem::index_input(k));
+    } else if (PyIndex_Check(o) && !PyBool_Check(o)) {
+      attrs.slices.push_back(rt::SliceItem::index(py::int_(py::reinterpret_borrow<py::object>(p))));
+    } else {
+      throw py::type_error(
+          "getitem: only integers, slices, '...', None and integer tensors are "
+          "valid indices, got " +
+          std::string(Py_TYPE(o)->tp_name));
+    }
+  }
+  return apply_op(rt::OpKind::GetItem, inputs.data(), inputs.size(), attrs);
+}
+
+}  // namespace
+
+py::object apply_op(rt::OpKind op, PyTensor* inputs, size_t n, const rt::OpAttrs& attrs) {
+  if (tracing()) return wrap(build_op(op, inputs, n, attrs));
+  rt::SmallVec<rt::Tensor, 8> small;
+  std::vector<rt::Tensor> big;
+  rt::Tensor* values;
+  if (n <= 8) {
+    small.resize(static_cast<int>(n));
+    values = small.data();
+  } else {
+    big.resize(n);
+    values = big.data();
+  }
+  for (size_t i = 0; i < n; ++i) {
+    if (inputs[i].symbolic()) {
+      raise_staging(std::string(rt::op_name(op)) +
+                    ": a symbolic tensor was used outside the staged function that made it "
+                    "(return it from the function instead of keeping it in a global)");
+    }
+    values[i] = inputs[i].value;
+  }
+  return wrap(rt::run(op, values, n, attrs));
+}
+
+void pybind_ops(py::module_& m) {
+  py::dict kinds;
+  py::module_ ops = m.def_submodule("ops", "Raw runtime ops (one function per op kind).");
+#define XAG_OP(name, py_name, arity, category)                                              \
+  kinds[py_name] = static_cast<int>(rt::OpKind::name);                                      \
+  if (rt::OpCategory::category == rt::OpCategory::Unary ||                                  \
+      (rt::OpCategory::category == rt::OpCategory::Logical && (arity) == 1)) {              \
+    ops.def(                                                                                \
+        py_name, [](py::handle x) { return unary(rt::OpKind::name, x); }, py::arg("x"));    \
+  } else if ((rt::OpCategory::category == rt::OpCategory::Binary ||                         \
+              rt::OpCategory::category == rt::OpCategory::Compare ||                        \
+              rt::OpCategory::category == rt::OpCategory::Logical ||                        \
+              rt::OpCategory::category == rt::OpCategory::Linalg) &&                        \
+             (arity) == 2) {                                                                \
+    ops.def(                                                                                \
+        py_name, [](py::handle a, py::handle b) { return binary(rt::OpKind::name, a, b); }, \
+        py::arg("x"), py::arg("y"));                                                        \
+  }
+#include "runtime/ops/op_kinds.def"
+#undef XAG_OP
+  m.attr("op_kinds") = kinds;
+
+  m.def(
+      "apply",
+      [](int kind, py::sequence inputs, py::object attrs) {
+        const auto op = static_cast<rt::OpKind>(kind);
+        std::vector<py::handle> values(inputs.begin(), inputs.end());
+        Inputs in;
+        in.convert(values.data(), values.size(), op == rt::OpKind::Where ? 1 : 0);
+        return apply_op(op, in.data(), in.n, parse_attrs(attrs));
+      },
+      py::arg("kind"), py::arg("inputs"), py::arg("attrs") = py::none(),
+      "Applies op `kind` (see op_kinds) to `inputs` with attributes given as a dict of OpAttrs "
+      "field names.");
+  m.def(
+      "infer",
+      [](int kind, py::sequence specs, py::object attrs) {
+        std::vector<rt::TensorSpec> in;
+        for (py::handle s : specs) {
+          py::tuple t = py::reinterpret_borrow<py::tuple>(s);
+          in.push_back(rt::TensorSpec{dtype_arg(t[0]), shape_arg(t[1])});
+        }
+        rt::TensorSpec out =
+            rt::infer(static_cast<rt::OpKind>(kind), in.data(), in.size(), parse_attrs(attrs));
+        return py::make_tuple(dtype_object(out.dtype), shape_tuple(out.shape));
+      },
+      py::arg("kind"), py::arg("specs"), py::arg("attrs") = py::none(),
+      "Static (dtype, shape) of an op's result for inputs given as (dtype, shape) pairs.");
+
+  // ---- ag.Tensor operators ----
+  py::class_<PyTensor> cls = py::reinterpret_borrow<py::class_<PyTensor>>(m.attr("Tensor"));
+  using K = rt::OpKind;
+  auto def_binary = [&](const char* name, const char* rname, K op) {
+    cls.def(
+        name, [op](py::handle a, py::handle b) { return binary_operator(op, a, b); },
+        py::is_operator());
+    if (rname) {
+      cls.def(
+          rname, [op](py::handle a, py::handle b) { return binary_operator(op, b, a); },
+          py::is_operator());
+    }
+  };
+  def_binary("__add__", "__radd__", K::Add);
+  def_binary("__sub__", "__rsub__", K::Sub);
+  def_binary("__mul__", "__rmul__", K::Mul);
+  def_binary("__truediv__", "__rtruediv__", K::TrueDiv);
+  def_binary("__floordiv__", "__rfloordiv__", K::FloorDiv);
+  def_binary("__mod__", "__rmod__", K::Mod);
+  def_binary("__pow__", "__rpow__", K::Pow);
+  def_binary("__matmul__", "__rmatmul__", K::MatMul);
+  def_binary("__and__", "__rand__", K::BitwiseAnd);
+  def_binary("__or__", "__ror__", K::BitwiseOr);
+  def_binary("__xor__", "__rxor__", K::BitwiseXor);
+  def_binary("__eq__", nullptr, K::Equal);
+  def_binary("__ne__", nullptr, K::NotEqual);
+  def_binary("__lt__", nullptr, K::Less);
+  def_binary("__le__", nullptr, K::LessEqual);
+  def_binary("__gt__", nullptr, K::Greater);
+  def_binary("__ge__", nullptr, K::GreaterEqual);
+  cls.def("__neg__", [](py::handle x) { return unary(K::Neg, x); });
+  cls.def("__pos__", [](py::handle x) { return py::reinterpret_borrow<py::object>(x); });
+  cls.def("__abs__", [](py::handle x) { return unary(K::Abs, x); });
+  cls.def("__invert__", [](py::handle x) { return unary(K::BitwiseNot, x); });
+  cls.def("__getitem__", &getitem);
+}
+
+}  // namespace xag::py

@@ -1,0 +1,44 @@
+"""Shared helpers: run a function eagerly and staged, compare with NumPy."""
+import numpy as np
+import pytest
+
+import autograph as ag
+
+
+def run_both(fn, *args):
+    """fn(*args) eagerly and through ag.function(autograph=False); both as NumPy values."""
+    eager = fn(*args)
+    staged = ag.function(fn, autograph=False)(*args)
+    return _np(eager), _np(staged)
+
+
+def _np(x):
+    if isinstance(x, (tuple, list)):
+        return type(x)(_np(v) for v in x)
+    return x.numpy() if isinstance(x, ag.Tensor) else x
+
+
+def assert_same(result, expected, rtol=1e-6, atol=0.0, check_dtype=True):
+    result = np.asarray(result)
+    expected = np.asarray(expected)
+    assert result.shape == expected.shape, (result.shape, expected.shape)
+    if check_dtype:
+        assert result.dtype == expected.dtype, (result.dtype, expected.dtype)
+    if expected.dtype.kind == "f":
+        np.testing.assert_allclose(result, expected, rtol=rtol, atol=atol, equal_nan=True)
+    else:
+        np.testing.assert_array_equal(result, expected)
+
+
+@pytest.fixture
+def rng():
+    return np.random.default_rng(1234)
+
+
+def random_array(rng, shape, dtype, low=-5, high=5):
+    dtype = np.dtype(dtype)
+    if dtype == np.bool_:
+        return rng.random(shape) < 0.5
+    if dtype.kind == "i":
+        return rng.integers(low, high, size=shape).astype(dtype)
+    return (rng.random(shape) * (high - low) + low).astype(dtype)
