@@ -61,6 +61,35 @@ NodeId find_try(const Tree& t, const std::vector<NodeId>& stmts) {
   return {};
 }
 
+// Local variable annotations are never evaluated in a function, but
+// `x: int = v` inside a generated body function would clash with its
+// `nonlocal x`: blocks moved into one lose their annotations.
+std::vector<NodeId> strip_annotations(Tree& t, const std::vector<NodeId>& stmts) {
+  std::vector<NodeId> out;
+  for (NodeId s : stmts) {
+    NodeKind k = t.kind(s);
+    if (k == NodeKind::AnnAssign) {
+      NodeId value = t.node(s, Field::AnnAssign_value);
+      if (!value) continue;  // `x: int` alone does nothing at run time
+      Builder b(t, s);
+      out.push_back(b.assign(t.node(s, Field::AnnAssign_target), value));
+      continue;
+    }
+    for (Field f : analysis::stmt_blocks(k))
+      t.set_list(s, f, strip_annotations(t, analysis::copy_list(t, s, f)));
+    if (k == NodeKind::Try)
+      for (NodeId h : analysis::copy_list(t, s, Field::Try_handlers))
+        t.set_list(h, Field::ExceptHandler_body,
+                   strip_annotations(t, analysis::copy_list(t, h, Field::ExceptHandler_body)));
+    if (k == NodeKind::Match)
+      for (NodeId c : analysis::copy_list(t, s, Field::Match_cases))
+        t.set_list(c, Field::match_case_body,
+                   strip_annotations(t, analysis::copy_list(t, c, Field::match_case_body)));
+    out.push_back(s);
+  }
+  return out;
+}
+
 class ControlFlow : public Transformer {
  public:
   ControlFlow(Tree& t, Context& ctx, NodeId fn) : Transformer(t, ctx), fn_(fn) {}
@@ -179,12 +208,13 @@ class ControlFlow : public Transformer {
                        const BlockVars& v, const std::vector<NodeId>& prefix,
                        const std::vector<NodeId>& body) {
     std::vector<NodeId> stmts;
-    if (!body.empty() || !prefix.empty()) {
+    std::vector<NodeId> block = strip_annotations(t_, body);
+    if (!block.empty() || !prefix.empty()) {
       if (!v.globals.empty()) stmts.push_back(b.declaration(NodeKind::Global, v.globals));
       if (!v.state.empty()) stmts.push_back(b.declaration(NodeKind::Nonlocal, v.state));
     }
     stmts.insert(stmts.end(), prefix.begin(), prefix.end());
-    stmts.insert(stmts.end(), body.begin(), body.end());
+    stmts.insert(stmts.end(), block.begin(), block.end());
     if (stmts.empty()) stmts.push_back(b.pass());
     return b.function_def(name, params, stmts);
   }
@@ -232,7 +262,14 @@ class ControlFlow : public Transformer {
   std::vector<NodeId> convert_while(NodeId s, NodeId unsupported) {
     auto body = analysis::copy_list(t_, s, Field::While_body);
     analysis::Activity act = analysis::block_activity(t_, t_.list(s, Field::While_body));
+    // A walrus in the test (`while (line := f()):`) assigns a state variable
+    // too; loop_test then declares it nonlocal.
+    analysis::Activity test_act = analysis::expr_activity(t_, t_.node(s, Field::While_test));
+    act.merge(test_act);
     BlockVars v = block_vars(s, act.modified);
+    std::vector<std::string> test_nonlocals;
+    for (const auto& n : v.state)
+      if (test_act.bound.count(n)) test_nonlocals.push_back(n);
 
     Builder b(t_, s);
     std::vector<NodeId> out;
@@ -243,9 +280,11 @@ class ControlFlow : public Transformer {
     out.push_back(body_function(b, loop_body, {}, v, {}, body));
     for (NodeId x : replace(b, R"(
           def loop_test():
+              nonlocal names
               return test
         )",
                             {{"loop_test", Subst::name(loop_test)},
+                             {"names", Subst::name_list(test_nonlocals)},
                              {"test", Subst::of(t_.node(s, Field::While_test))}}))
       out.push_back(x);
     out.push_back(b.expr_stmt(

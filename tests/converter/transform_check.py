@@ -70,6 +70,8 @@ def main(golden_dir):
         for node in tree.body:
             if isinstance(node, ast.Assign) and getattr(node.targets[0], "id", "") == "CASES":
                 cases = ast.literal_eval(node.value)
+            if isinstance(node, ast.AugAssign) and getattr(node.target, "id", "") == "CASES":
+                cases += ast.literal_eval(node.value)
         if cases and not problems:
             want = run(src, name, cases, False)
             got = run(out, name, cases, True)

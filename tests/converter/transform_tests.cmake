@@ -29,3 +29,9 @@ endif()
 add_test(NAME converter_transform_run
          COMMAND ${Python_EXECUTABLE} ${CMAKE_CURRENT_LIST_DIR}/transform_check.py
                  ${CMAKE_CURRENT_LIST_DIR}/transform_golden)
+
+# Every 3rd stdlib module: converted code compiles, no internal errors.
+add_test(NAME converter_transform_stdlib
+         COMMAND ${Python_EXECUTABLE} ${CMAKE_CURRENT_LIST_DIR}/transform_stdlib_check.py
+                 $<TARGET_FILE:ag-convert> --every 3)
+set_tests_properties(converter_transform_stdlib PROPERTIES TIMEOUT 600)

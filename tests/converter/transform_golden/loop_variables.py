@@ -29,3 +29,14 @@ def comprehension_and_lambda(xs, k):
 
 
 CASES = [("fib", (10,)), ("running_max", ([3, 9, 2],)), ("defined_in_loop", (4,)), ("defined_in_loop", (0,)), ("comprehension_and_lambda", ([1, -2, 3], 10))]
+
+
+def walrus_loop(xs):
+    it = iter(xs)
+    total = 0
+    while (v := next(it, None)) is not None:
+        total += v
+    return total, v
+
+
+CASES += [("walrus_loop", ([1, 2, 3],))]
