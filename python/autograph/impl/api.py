@@ -1,0 +1,48 @@
+"""`ag__.converted_call`: every call in converted code goes through here.
+
+User functions are converted (recursively, on first call) and called converted; builtins with
+tensor overloads go to operators/py_builtins.py; everything else (library code, autograph's own
+API, classes, C functions, lambdas, `ag.do_not_convert` functions) is called as it is."""
+import types
+
+from .. import _core
+from . import conversion
+
+
+def converted_call(f, args, kwargs, fscope):
+    """f(*args, **kwargs), converting f first when it is user code."""
+    from ..operators.py_builtins import BUILTIN_OVERLOADS
+
+    kwargs = kwargs or {}
+    try:
+        overload = BUILTIN_OVERLOADS.get(f)
+    except TypeError:  # unhashable callable
+        overload = None
+    if overload is not None:
+        return overload(*args, **kwargs)
+    if not _core.tracing() or (fscope is not None and fscope.options is not None
+                               and not getattr(fscope.options, "recursive", True)):
+        return f(*args, **kwargs)
+    target = _target(f)
+    return target(*args, **kwargs)
+
+
+def _target(f):
+    from ..function import Function
+
+    if isinstance(f, Function):
+        return f  # inlines itself into the trace (converting if it is autograph=True)
+    if isinstance(f, types.FunctionType):
+        return conversion.convert(f) if conversion.is_convertible(f) else f
+    if isinstance(f, types.MethodType):
+        func = f.__func__
+        if isinstance(func, types.FunctionType) and conversion.is_convertible(func):
+            return types.MethodType(conversion.convert(func), f.__self__)
+        return f
+    if isinstance(f, type) or isinstance(f, types.BuiltinFunctionType):
+        return f
+    # A callable object of a user class (a "model"): convert its __call__.
+    call = getattr(type(f), "__call__", None)
+    if isinstance(call, types.FunctionType) and conversion.is_convertible(call):
+        return types.MethodType(conversion.convert(call), f)
+    return f

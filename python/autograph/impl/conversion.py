@@ -1,0 +1,165 @@
+"""Converting a Python function: source -> `_core.convert` -> a new function object.
+
+The converted function is the original's twin: same globals (the live module dictionary, so
+later definitions are seen), same closure cells, defaults and name; the operators module reaches
+it as one more closure variable, `ag__`, so no global is added to the user's module. Its code
+objects carry the user's file and lines (impl/error_mapping.py).
+"""
+import ast
+import functools
+import inspect
+import linecache
+import os
+import sys
+import textwrap
+import types
+import weakref
+
+from .. import _core
+from ..errors import ConversionError
+from . import error_mapping
+
+_FACTORY = "__ag_factory"
+
+# function object -> converted function (weak: a converted function dies with its original).
+_cache = weakref.WeakKeyDictionary()
+# code object -> (converted code object, readable source), shared by closures of one def.
+_code_cache = {}
+
+_PACKAGE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep
+_LIBRARY_DIRS = tuple(
+    d + os.sep for d in {sys.prefix, sys.base_prefix, sys.exec_prefix,
+                         os.path.dirname(os.__file__)} if d)
+_LIBRARY_MODULES = ("autograph", "numpy", "torch", "numba", "scipy", "pandas", "IPython",
+                    "ipykernel", "xeus", "pytest", "_pytest", "functools", "typing")
+
+
+def is_library_function(f):
+    """True for code we never convert: the standard library, installed packages, autograph."""
+    module = getattr(f, "__module__", None) or ""
+    if module == "builtins" or module.split(".")[0] in _LIBRARY_MODULES:
+        return True
+    code = getattr(f, "__code__", None)
+    if code is None:
+        return True
+    filename = code.co_filename
+    if filename.startswith(_PACKAGE_DIR):
+        return True
+    if "site-packages" in filename or "dist-packages" in filename:
+        return True
+    return filename.startswith(_LIBRARY_DIRS) and not filename.startswith("/tmp")
+
+
+def is_convertible(f):
+    """A plain user function (not a lambda, builtin, generator or library code)."""
+    return (isinstance(f, types.FunctionType) and f.__name__ != "<lambda>"
+            and not getattr(f, "__ag_do_not_convert__", False)
+            and not is_library_function(f))
+
+
+def convert(f):
+    """The converted twin of user function `f` (cached per function object)."""
+    if isinstance(f, types.MethodType):
+        return types.MethodType(convert(f.__func__), f.__self__)
+    if isinstance(f, functools.partial):
+        return functools.partial(convert(f.func), *f.args, **f.keywords)
+    if not isinstance(f, types.FunctionType) or getattr(f, "__ag_do_not_convert__", False):
+        return f
+    try:
+        return _cache[f]
+    except KeyError:
+        pass
+    converted = _convert_function(f)
+    _cache[f] = converted
+    return converted
+
+
+def _source_of(f):
+    """(dedented source of f's def, file name, first line, indentation removed)."""
+    code = f.__code__
+    filename = code.co_filename
+    try:
+        lines, first_line = inspect.getsourcelines(f)
+    except (OSError, TypeError) as e:
+        raise ConversionError(
+            f"cannot convert '{f.__qualname__}': its source is not available ({e}); define it "
+            "in a file or notebook cell, or mark it with ag.do_not_convert") from None
+    source = "".join(lines)
+    dedented = textwrap.dedent(source)
+    first = lines[0] if lines else ""
+    first_dedented = dedented.split("\n", 1)[0]
+    indent = len(first) - len(first.lstrip()) - (len(first_dedented) - len(first_dedented.lstrip()))
+    return dedented, filename, max(first_line, 1), indent
+
+
+def _convert_function(f):
+    code_obj = f.__code__
+    entry = _code_cache.get(code_obj)
+    if entry is None:
+        entry = _convert_code(f)
+        _code_cache[code_obj] = entry
+    new_code, source = entry
+    cells = dict(zip(code_obj.co_freevars, f.__closure__ or ()))
+    cells["ag__"] = types.CellType(_operators())
+    closure = tuple(cells[name] if name in cells else types.CellType()
+                    for name in new_code.co_freevars)
+    g = types.FunctionType(new_code, f.__globals__, f.__name__, f.__defaults__, closure)
+    g.__kwdefaults__ = f.__kwdefaults__
+    g.__dict__.update(f.__dict__)
+    g.__qualname__ = f.__qualname__
+    g.__module__ = f.__module__
+    g.__doc__ = f.__doc__
+    g.__ag_source__ = source
+    g.__ag_original__ = f
+    g.__wrapped__ = f
+    return g
+
+
+def _operators():
+    from .. import operators
+
+    return operators
+
+
+def _convert_code(f):
+    source, filename, first_line, indent = _source_of(f)
+    name = f.__name__
+    code, source_map = _core.convert(source, name, filename, first_line)
+    freevars = list(f.__code__.co_freevars)
+
+    def wrap(tree):
+        # def __ag_factory(ag__, <free vars>): <converted def>; return <name>
+        # makes the free variables (and ag__) closure cells of the converted function.
+        args = ast.arguments(posonlyargs=[], args=[ast.arg(arg=a) for a in ["ag__"] + freevars],
+                             vararg=None, kwonlyargs=[], kw_defaults=[], kwarg=None, defaults=[])
+        body = list(tree.body) + [ast.Return(value=ast.Name(id=name, ctx=ast.Load()))]
+        factory = ast.FunctionDef(name=_FACTORY, args=args, body=body, decorator_list=[],
+                                  returns=None, type_comment=None)
+        for node in (factory, args, body[-1], body[-1].value, *args.args):
+            node.lineno, node.col_offset, node.end_lineno, node.end_col_offset = 1, 0, 1, 0
+        return ast.Module(body=[factory], type_ignores=[])
+
+    module_code = error_mapping.compile_converted(code, source_map, filename, indent, wrap)
+    factory_code = next(c for c in module_code.co_consts
+                        if isinstance(c, types.CodeType) and c.co_name == _FACTORY)
+    new_code = next(c for c in factory_code.co_consts
+                    if isinstance(c, types.CodeType) and c.co_name == name)
+    readable = code if code.endswith("\n") else code + "\n"
+    # The converted text is also in linecache under its own name, for displays that want it.
+    linecache.cache[f"<autograph {f.__qualname__}>"] = (
+        len(readable), None, readable.splitlines(True), f"<autograph {f.__qualname__}>")
+    return new_code, readable
+
+
+def convert_entry(f):
+    """What ag.function traces: the converted `f` (or `f` itself when it must stay as is)."""
+    if isinstance(f, types.MethodType):
+        return types.MethodType(convert_entry(f.__func__), f.__self__)
+    if not isinstance(f, types.FunctionType):
+        call = getattr(type(f), "__call__", None)
+        if isinstance(call, types.FunctionType) and not is_library_function(call):
+            return types.MethodType(convert(call), f)
+        return f
+    if f.__name__ == "<lambda>" or getattr(f, "__ag_do_not_convert__", False):
+        return f
+    return convert(f)

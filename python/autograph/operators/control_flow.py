@@ -1,0 +1,400 @@
+"""`ag__.if_stmt`, `ag__.while_stmt`, `ag__.for_stmt`, `ag__.if_exp`: dynamic dispatch.
+
+Each runs as plain Python unless its condition (or iterable) is symbolic, i.e. only known when
+the graph runs; then it becomes the runtime's functional Cond / While through `_core.cond` and
+`_core.while_loop`, with the statement's variables (get_state/set_state of the converted code)
+as the graph values in and out. A Python loop whose condition becomes symbolic part way (a
+`break` under a staged `if`, a counter that became a tensor) is staged from that point on.
+"""
+from .. import _core
+from .. import control_flow as _cf
+from .. import ops
+from ..tensor import Tensor
+from ..tensor_array import TensorArray
+from ..variables import Variable
+from . import staging
+from .staging import Retry, is_symbolic
+
+_MAX_RETRIES = 16
+
+
+# ---- if ------------------------------------------------------------------------------------
+def if_stmt(cond, body, orelse, get_state, set_state, symbol_names, nouts, opts=None):
+    """`if cond: body() else: orelse()`, staged as a Cond when `cond` is symbolic."""
+    if isinstance(cond, Variable):
+        cond = cond.read_value() if _core.tracing() else cond.numpy()
+    if not is_symbolic(cond):
+        if cond:
+            body()
+        else:
+            orelse()
+        return
+    loc = staging.location()
+    staging.unsupported(opts, "this if statement", loc)
+    _stage_if(cond, body, orelse, get_state, set_state, symbol_names, nouts, loc)
+
+
+def _stage_if(cond, body, orelse, get_state, set_state, names, nouts, loc):
+    cond = staging.as_bool(cond, "if", loc)
+    init = get_state()
+    owner = object()
+    hints, lists = {}, {}
+    for _ in range(_MAX_RETRIES):
+        entry, list_ids = staging.convert_lists(init, lists)
+        record = {}
+        try:
+            values = _core.cond(cond, _branch(body, "then", entry, list_ids, record, get_state,
+                                              set_state, names, nouts, loc, owner, hints),
+                                _branch(orelse, "else", entry, list_ids, record, get_state,
+                                        set_state, names, nouts, loc, owner, hints))
+        except Retry as r:
+            set_state(init)
+            if r.owner is owner:
+                hints.update(r.hints)
+                lists.update(r.lists)
+                continue
+            mine = {k: v for k, v in r.lists.items() if k in list_ids}
+            if r.owner is None and mine:
+                lists.update(mine)
+                continue
+            raise
+        infos, trees = record["then"]
+        out = staging.pack(infos, trees, values)
+        set_state(tuple(out) + tuple(entry[nouts:]))
+        return
+    raise staging.error("internal: staging this if did not converge", loc)
+
+
+def _branch(fn, key, entry, list_ids, record, get_state, set_state, names, nouts, loc, owner,
+            hints):
+    what = ("in the true branch", "in the false branch", "if")
+
+    def trace():
+        set_state(entry)
+        with staging.active(list_ids):
+            fn()
+        out = get_state()[:nouts]
+        staging.list_retry(owner, entry[:nouts], out)
+        leaves, owners, trees = staging.flatten(out)
+        if key == "then":
+            infos, values = [], []
+            for j, leaf in enumerate(leaves):
+                info, value = staging.first(leaf, hints.get(j))
+                infos.append(info)
+                if value is not None:
+                    values.append(value)
+            record["then"] = (infos, trees)
+            return values
+        infos, then_trees = record["then"]
+        if trees != then_trees:
+            for i, (a, b) in enumerate(zip(then_trees, trees)):
+                if a != b:
+                    raise staging.error(
+                        f"'{names[i]}' has a different structure in the two branches of the "
+                        f"staged if{staging.where(loc)}", loc)
+        values = []
+        for j, (info, leaf) in enumerate(zip(infos, leaves)):
+            v = staging.follow(info, leaf, names[owners[j]], what, loc, owner, j, False)
+            if v is not None:
+                values.append(v)
+        return values
+
+    return trace
+
+
+# ---- while ---------------------------------------------------------------------------------
+def while_stmt(test, body, get_state, set_state, symbol_names, opts):
+    """`while test(): body()`; staged as a While from the first symbolic test on."""
+    c = test()
+    while True:
+        if isinstance(c, Variable):
+            c = c.read_value() if _core.tracing() else c.numpy()
+        if is_symbolic(c):
+            loc = staging.location()
+            staging.unsupported(opts, "this while loop", loc)
+            _stage_loop(lambda hidden: test(), lambda hidden: (body(), [])[1], [], get_state,
+                        set_state, symbol_names, "while loop", loc)
+            return
+        if not c:
+            return
+        body()
+        c = test()
+
+
+def _stage_loop(test, body, hidden_init, get_state, set_state, names, what_name, loc):
+    """Stages `while test(h): h = body(h)` where h are hidden loop variables (graph values the
+    user does not see, like a for loop's counter) and the user's state rides along."""
+    init = get_state()
+    owner = object()
+    hints, lists = {}, {}
+    what = ("before the loop", "after one iteration", what_name)
+    n_hidden = len(hidden_init)
+    for _ in range(_MAX_RETRIES):
+        entry, list_ids = staging.convert_lists(init, lists)
+        if entry is not init:
+            set_state(entry)
+        leaves, owners, trees = staging.flatten(entry)
+        infos, values = [], []
+        for j, leaf in enumerate(leaves):
+            if isinstance(leaf, staging.Undefined):
+                raise staging.error(
+                    f"'{leaf.symbol_name}' is first assigned inside the staged {what_name}"
+                    f"{staging.where(loc)} and used after it (or in the next iteration before "
+                    f"it is assigned); assign it before the loop, e.g. {leaf.symbol_name} = 0",
+                    loc)
+            info, value = staging.first(leaf, hints.get(j))
+            infos.append(info)
+            if value is not None:
+                values.append(value)
+        state_count = len(values)
+
+        def unpack(params):
+            set_state(staging.pack(infos, trees, params[:state_count]))
+            return params[state_count:]
+
+        def cond_fn(params):
+            hidden = unpack(params)
+            with staging.active(list_ids):
+                r = test(hidden)
+            return staging.as_bool(r, what_name, loc)
+
+        def body_fn(params):
+            hidden = unpack(params)
+            with staging.active(list_ids):
+                new_hidden = body(hidden)
+            out = get_state()
+            staging.list_retry(owner, entry, out)
+            out_leaves, out_owners, out_trees = staging.flatten(out)
+            if out_trees != trees:
+                for i, (a, b) in enumerate(zip(trees, out_trees)):
+                    if a != b:
+                        raise staging.error(
+                            f"'{names[i]}' changes structure in the staged {what_name}"
+                            f"{staging.where(loc)}: {staging.describe(entry[i])} before the "
+                            f"loop, {staging.describe(out[i])} after one iteration", loc)
+            result = []
+            for j, (info, leaf) in enumerate(zip(infos, out_leaves)):
+                v = staging.follow(info, leaf, names[out_owners[j]], what, loc, owner, j, True)
+                if v is not None:
+                    result.append(v)
+            return result + list(new_hidden)
+
+        try:
+            out = _core.while_loop(values + list(hidden_init), cond_fn, body_fn, None)
+        except Retry as r:
+            set_state(init)
+            if r.owner is owner:
+                hints.update(r.hints)
+                lists.update(r.lists)
+                continue
+            mine = {k: v for k, v in r.lists.items() if k in list_ids}
+            if r.owner is None and mine:
+                lists.update(mine)
+                continue
+            raise
+        set_state(staging.pack(infos, trees, out[:state_count]))
+        return out[state_count:]
+    raise staging.error(f"internal: staging this {what_name} did not converge", loc)
+
+
+# ---- for -----------------------------------------------------------------------------------
+def for_stmt(iter_, extra_test, body, get_state, set_state, symbol_names, opts):
+    """`for target in iter_: body(target)`; staged over tensors, staged ranges, TensorArrays
+    and tensor lists; Python iterables are unrolled."""
+    seq = staged_sequence(iter_)
+    if seq is not None:
+        loc = staging.location()
+        staging.unsupported(opts, "this for loop", loc)
+        _stage_for(seq, extra_test, body, get_state, set_state, symbol_names, loc)
+        return
+    for itr in iter_:
+        if extra_test is not None:
+            go = extra_test()
+            if isinstance(go, Variable):
+                go = go.read_value()
+            if is_symbolic(go):
+                # A break/return under a staged if: the remaining iterations run under it.
+                if_stmt(go, lambda itr=itr: body(itr), _nothing, get_state, set_state,
+                        symbol_names, len(symbol_names), opts)
+                continue
+            if not go:
+                break
+        body(itr)
+
+
+def _nothing():
+    return None
+
+
+def _stage_for(seq, extra_test, body, get_state, set_state, names, loc):
+    n = seq.length()
+
+    def test(hidden):
+        k = hidden[0]
+        go = k < n
+        if extra_test is not None:
+            more = extra_test()
+            if is_symbolic(more) or isinstance(more, Tensor):
+                go = ops.logical_and(go, staging.as_bool(more, "for loop", loc))
+            elif not more:
+                go = _core.constant(False)
+        return go
+
+    def step(hidden):
+        k = hidden[0]
+        body(seq.item(k))
+        return [k + 1]
+
+    _stage_loop(test, step, [_core.constant(0, seq.index_dtype)], get_state, set_state, names,
+                "for loop", loc)
+
+
+# ---- staged iterables ----------------------------------------------------------------------
+class StagedSequence:
+    """Something a staged for loop walks with a counter: `length()` and `item(k)`."""
+
+    index_dtype = None
+
+    def length(self):
+        raise NotImplementedError
+
+    def item(self, k):
+        raise NotImplementedError
+
+
+class StagedRange(StagedSequence):
+    """`range(...)` with a tensor bound (what the `range` builtin returns for tensors)."""
+
+    def __init__(self, start, stop, step):
+        from .. import dtypes
+
+        self.start, self.stop, self.step = start, stop, step
+        wide = any(isinstance(v, Tensor) and v.dtype == dtypes.int64 for v in (start, stop, step))
+        self.index_dtype = dtypes.int64 if wide else dtypes.int32
+        for v in (start, stop, step):
+            if isinstance(v, Tensor) and not v.dtype.is_integer:
+                raise TypeError(f"range: the bounds must be integers, got a {v.dtype.name} tensor")
+
+    def length(self):
+        start, stop, step = self.start, self.stop, self.step
+        if isinstance(step, int) and step == 1 and isinstance(start, int) and start == 0:
+            return ops.maximum(ops.cast(stop, self.index_dtype), 0)
+        # ceil((stop - start) / step), clamped at 0, for either sign of step.
+        return ops.maximum(ops.cast(-((start - stop) // step), self.index_dtype), 0)
+
+    def item(self, k):
+        start, step = self.start, self.step
+        if isinstance(start, int) and start == 0 and isinstance(step, int) and step == 1:
+            return k
+        return ops.cast(start + k * step, self.index_dtype)
+
+    def __repr__(self):
+        return f"range({self.start}, {self.stop}, {self.step})"
+
+
+class TensorSequence(StagedSequence):
+    """A tensor walked along its first dimension."""
+
+    def __init__(self, tensor):
+        from .. import dtypes
+
+        if not tensor.shape:
+            raise staging.error("cannot iterate over a scalar tensor", staging.location())
+        self.tensor = tensor
+        self.index_dtype = dtypes.int32
+
+    def length(self):
+        n = self.tensor.shape[0]
+        return n if n is not None and n >= 0 else ops.shape(self.tensor)[0]
+
+    def item(self, k):
+        return self.tensor[k]
+
+
+class ListSequence(StagedSequence):
+    """A TensorArray or a runtime tensor list (a Python list appended to in a staged loop)."""
+
+    def __init__(self, lst):
+        from .. import dtypes
+
+        self.lst = lst
+        self.index_dtype = dtypes.int32
+
+    def length(self):
+        if isinstance(self.lst, TensorArray):
+            return self.lst.size()
+        return _core.list_size(self.lst)
+
+    def item(self, k):
+        if isinstance(self.lst, TensorArray):
+            return self.lst.read(k)
+        return _core.list_get(self.lst, k)
+
+
+class StagedEnumerate(StagedSequence):
+    def __init__(self, seq, start=0):
+        self.seq, self.start = seq, start
+        self.index_dtype = seq.index_dtype
+
+    def length(self):
+        return self.seq.length()
+
+    def item(self, k):
+        return (k + self.start if not (isinstance(self.start, int) and self.start == 0) else k,
+                self.seq.item(k))
+
+
+class StagedZip(StagedSequence):
+    def __init__(self, seqs):
+        from .. import dtypes
+
+        self.seqs = seqs
+        self.index_dtype = dtypes.int64 if any(
+            s.index_dtype == dtypes.int64 for s in seqs) else dtypes.int32
+
+    def length(self):
+        n = None
+        for s in self.seqs:
+            m = s.length()
+            n = m if n is None else ops.minimum(n, m)
+        return n
+
+    def item(self, k):
+        return tuple(s.item(k) for s in self.seqs)
+
+
+def staged_sequence(iterable, force=False):
+    """The StagedSequence for `iterable`, or None when Python iterates over it. While tracing,
+    tensors (even values known now, captured as constants) are walked by a staged loop rather
+    than unrolled; `force` also stages Python sequences (zip/enumerate next to a tensor)."""
+    if isinstance(iterable, StagedSequence):
+        return iterable
+    if isinstance(iterable, Variable) and _core.tracing():
+        iterable = iterable.read_value()
+    if isinstance(iterable, Tensor) and _core.tracing():
+        if is_list_tensor(iterable):
+            return ListSequence(iterable)
+        return TensorSequence(iterable)
+    if isinstance(iterable, TensorArray) and iterable._staged and _core.tracing():
+        return ListSequence(iterable)
+    if force:
+        if isinstance(iterable, range):
+            return StagedRange(iterable.start, iterable.stop, iterable.step)
+        if isinstance(iterable, (list, tuple)):
+            return TensorSequence(ops.stack([_core.constant(v) for v in iterable])
+                                  if iterable and isinstance(iterable[0], Tensor)
+                                  else _core.constant(list(iterable)))
+    return None
+
+
+# ---- conditional expression ----------------------------------------------------------------
+def if_exp(cond, if_true, if_false, expr_repr):
+    """`if_true() if cond else if_false()`; a staged Cond (only the taken branch runs) when
+    `cond` is symbolic."""
+    if isinstance(cond, Variable):
+        cond = cond.read_value() if _core.tracing() else cond.numpy()
+    if not is_symbolic(cond):
+        return if_true() if cond else if_false()
+    loc = staging.location()
+    return _cf.cond(staging.as_bool(cond, f"conditional expression ({expr_repr})", loc),
+                    if_true, if_false)

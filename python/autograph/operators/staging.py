@@ -1,0 +1,424 @@
+"""A statement's state (the `get_state()` tuple of converted code) as graph values, and back.
+
+Staged `if`/`while`/`for` hand the runtime flat lists of graph values; this module decides how
+each variable becomes one and checks the rules of SPEC §3 with messages that name the user's
+variable and line:
+
+* tensors stay tensors; Python numbers become constants ("weak": a literal next to a tensor of
+  the other branch or of the loop's next iteration adopts its dtype);
+* a Python number whose type turns out to differ (a loop starting at `total = 0` that adds
+  floats, `x = 0` in one branch and a vector in the other) is retried with the type learned
+  from the trace (`Retry`), as Python's own promotion would do; a *tensor* that changes dtype or
+  shape is an error;
+* values that cannot be staged (None, strings, objects) may pass through a staged statement as
+  long as they do not change;
+* the return value of a function that has not returned yet (`UndefinedReturnValue`) becomes
+  zeros of the right type; any other variable that is undefined on one path is an error;
+* Python lists appended to inside a staged statement become runtime tensor lists.
+
+Retrying means tracing a statement again: the runtime's builder discards a subgraph whose
+tracing raised, so a failed attempt leaves nothing behind but dead constants.
+"""
+import numbers
+
+import numpy as np
+
+from .. import _core
+from .. import dtypes as _dtypes
+from .. import nest
+from ..errors import ConversionError, StagingError, _located
+from ..tensor import Tensor
+from ..tensor_array import TensorArray, element_type
+from ..variables import Variable
+from .variables import Undefined, UndefinedReturnValue
+
+
+def is_symbolic(x):
+    """True for values only known when the graph runs (what makes a statement staged)."""
+    if isinstance(x, Tensor):
+        return x.is_symbolic
+    return isinstance(x, Variable) and _core.tracing()
+
+
+def is_list_tensor(x):
+    return isinstance(x, Tensor) and _core.is_list(x)
+
+
+class Retry(Exception):
+    """Internal: trace a staged statement again, knowing more types.
+
+    `owner` is the statement that raised it (None for a list append asking whichever enclosing
+    statement carries the list); `hints` maps a leaf index of the owner's state to the
+    (dtype, shape) it must have; `lists` maps id(python list) to its element (dtype, shape)."""
+
+    def __init__(self, owner=None, hints=None, lists=None):
+        super().__init__("retry")
+        self.owner = owner
+        self.hints = hints or {}
+        self.lists = lists or {}
+
+
+# One entry per staged statement being traced: ids of the Python lists its state carries (an
+# append to one of them must make it a tensor list).
+_active = []
+
+
+def staged_depth():
+    """How many staged statements are being traced around the current code."""
+    return len(_active)
+
+
+def carried_list(lst):
+    """True when `lst` is a Python list carried by a staged statement being traced."""
+    i = id(lst)
+    return any(i in ids for ids in _active)
+
+
+class active:
+    """Context: tracing the body of a staged statement whose state carries `list_ids`."""
+
+    __slots__ = ("ids",)
+
+    def __init__(self, list_ids):
+        self.ids = list_ids
+
+    def __enter__(self):
+        _active.append(self.ids)
+
+    def __exit__(self, *exc):
+        _active.pop()
+        return False
+
+
+def error(message, location=None):
+    return _located(StagingError, message, location)
+
+
+def location():
+    """(file, line, source) of the user's statement being staged (the converted code's frame
+    carries the original positions)."""
+    return _core.user_location()
+
+
+def where(loc):
+    return f" at line {loc[1]}" if loc else ""
+
+
+def unsupported(opts, what, loc):
+    """ConversionError for a loop/if that contains a construct that cannot be staged."""
+    if opts and opts.get("unsupported"):
+        raise _located(ConversionError,
+                       f"{what} cannot be staged: it contains a {opts['unsupported']}; "
+                       "move it out of the staged statement or make the condition a Python "
+                       "value", loc)
+
+
+# ---- leaves ----------------------------------------------------------------------------------
+_PY_SCALARS = (bool, int, float, np.bool_, np.number)
+
+
+def _is_leaf(x):
+    return isinstance(x, (Tensor, TensorArray, Variable, Undefined, UndefinedReturnValue))
+
+
+def _kind(dtype):
+    return 0 if dtype.is_bool else 1 if dtype.is_integer else 2
+
+
+def _py_kind(value):
+    if isinstance(value, (bool, np.bool_)):
+        return 0
+    if isinstance(value, (int, np.integer)):
+        return 1
+    return 2
+
+
+def _default_dtype(value):
+    if isinstance(value, (np.number, np.bool_)):
+        return _dtypes.as_dtype(np.asarray(value).dtype)
+    return _dtypes.as_dtype(type(value))
+
+
+def _known(shape):
+    return shape is not None and all(d is not None and d >= 0 for d in shape)
+
+
+def constant(value, dtype, shape=()):
+    """Python scalar `value` as a tensor of `dtype`, broadcast to `shape` (unknown dims as 0)."""
+    shape = tuple(0 if d is None or d < 0 else d for d in (shape or ()))
+    if not shape:
+        return _core.constant(value, dtype)
+    return _core.constant(np.full(shape, value, dtype=np.dtype(dtype.name)))
+
+
+def zeros(dtype, shape):
+    return constant(False if dtype.is_bool else 0, dtype, shape)
+
+
+def _dummy():
+    # The graph value standing for a return value no path has produced yet.
+    return _core.constant(False)
+
+
+def compatible(entry_shape, shape):
+    """True when `shape` fits `entry_shape` (same rank; equal where both are known)."""
+    if entry_shape is None or shape is None:
+        return True
+    if len(entry_shape) != len(shape):
+        return False
+    return all(a is None or b is None or a == b for a, b in zip(entry_shape, shape))
+
+
+def describe(x):
+    if isinstance(x, Tensor):
+        if is_list_tensor(x):
+            return "a tensor list"
+        return f"a {x.dtype.name} tensor of shape {x.shape}"
+    if isinstance(x, Undefined):
+        return "undefined"
+    if isinstance(x, UndefinedReturnValue):
+        return "not returned yet"
+    if isinstance(x, TensorArray):
+        return "a TensorArray"
+    if isinstance(x, _PY_SCALARS):
+        return f"the Python {type(x).__name__} {x!r}"
+    return f"a Python {type(x).__name__} ({x!r:.40})"
+
+
+def _same_static(a, b):
+    if a is b:
+        return True
+    if isinstance(a, Tensor) or isinstance(b, Tensor):
+        return False
+    try:
+        return bool(type(a) is type(b) and a == b)
+    except Exception:  # noqa: BLE001 - objects with odd __eq__ are simply "different"
+        return False
+
+
+# ---- entry conversion of Python lists -------------------------------------------------------
+def list_spec(lst, requested):
+    """(dtype, shape) of the elements of Python list `lst` if it must become a tensor list."""
+    spec = requested.get(id(lst))
+    if spec is None:
+        spec = element_type(lst)
+    return spec
+
+
+def to_tensor_list(lst, spec):
+    """A runtime tensor list holding the elements of Python list `lst`."""
+    dtype, shape = spec
+    if shape is None and lst:
+        shape = _core.constant(lst[0]).shape
+    handle = _core.list_new(dtype, list(shape or ()), None, True)
+    for item in lst:
+        handle = _core.list_push_back(handle, cast(item, dtype))
+    return handle
+
+
+def cast(value, dtype):
+    if isinstance(value, Tensor):
+        if value.dtype != dtype:
+            from .. import ops
+
+            return ops.cast(value, dtype)
+        return value
+    return _core.constant(value, dtype)
+
+
+def convert_lists(values, requested):
+    """`values` with the Python lists to stage replaced by tensor lists; the ids of the
+    remaining Python lists (an append to one asks for a retry)."""
+    out, ids = [], set()
+    for v in values:
+        if type(v) is list:
+            spec = list_spec(v, requested)
+            if spec is not None:
+                v = to_tensor_list(v, spec)
+            else:
+                ids.add(id(v))
+        out.append(v)
+    return tuple(out), ids
+
+
+def list_retry(owner, entry_values, exit_values):
+    """Retry when a Python list of the entry came back as a tensor list (an inner statement
+    staged appends to it)."""
+    lists = {}
+    for a, b in zip(entry_values, exit_values):
+        if type(a) is list and is_list_tensor(b):
+            lists[id(a)] = (b.dtype, tuple(b.shape))
+    if lists:
+        raise Retry(owner, lists=lists)
+
+
+# ---- flattening ------------------------------------------------------------------------------
+class Leaf:
+    """How one leaf of a statement's state is staged."""
+
+    __slots__ = ("kind", "dtype", "shape", "static", "template", "weak")
+
+    def __init__(self, kind, dtype=None, shape=None, static=None, template=None, weak=False):
+        self.kind = kind  # 'tensor', 'ta', 'ret' (no return yet), 'undef', 'static'
+        self.dtype = dtype
+        self.shape = shape
+        self.static = static
+        self.template = template
+        self.weak = weak  # made from a Python number: its type may still be learned
+
+
+def flatten(values):
+    """(leaves, owners, treedefs): the leaves of each variable, and which variable each is."""
+    leaves, owners, trees = [], [], []
+    for i, v in enumerate(values):
+        ls, tree = nest.flatten(v, _is_leaf)
+        leaves.extend(ls)
+        owners.extend([i] * len(ls))
+        trees.append(tree)
+    return leaves, owners, trees
+
+
+def first(value, hint):
+    """(Leaf, graph value or None) for a leaf with no reference (loop entry, true branch)."""
+    if isinstance(value, Variable):
+        return Leaf("static", static=value), None
+    if isinstance(value, Tensor):
+        if hint is not None and not is_list_tensor(value) and value.dtype != hint[0]:
+            value = cast(value, hint[0])
+        return Leaf("tensor", value.dtype, tuple(value.shape)), value
+    if isinstance(value, TensorArray):
+        return Leaf("ta", template=value), value._ensure_handle()
+    if isinstance(value, UndefinedReturnValue):
+        if hint is None:
+            return Leaf("ret"), _dummy()
+        return Leaf("tensor", hint[0], hint[1]), zeros(hint[0], hint[1])
+    if isinstance(value, Undefined):
+        return Leaf("undef", static=value), None
+    if isinstance(value, _PY_SCALARS) or isinstance(value, np.ndarray):
+        if isinstance(value, np.ndarray):
+            t = _core.constant(value)
+            return Leaf("tensor", t.dtype, tuple(t.shape)), t
+        if hint is not None and _kind(hint[0]) >= _py_kind(value):
+            t = constant(value, hint[0], hint[1])
+        else:
+            t = _core.constant(value, _default_dtype(value))
+        return Leaf("tensor", t.dtype, tuple(t.shape), weak=True), t
+    return Leaf("static", static=value), None
+
+
+def follow(ref, value, name, what, loc, owner, j, relax_shape):
+    """The graph value for `value`, which must match `ref` (the same leaf on the other branch,
+    or at loop entry). Raises Retry when `ref` was weak and `value` says what it should be."""
+    if ref.kind == "static":
+        if isinstance(value, (Tensor, TensorArray)) or not _same_static(ref.static, value):
+            raise error(
+                f"'{name}' is {describe(ref.static)} {what[0]} but {describe(value)} {what[1]}"
+                f"{where(loc)}; only tensors and numbers can change in a staged statement",
+                loc)
+        return None
+    if ref.kind == "undef":
+        if isinstance(value, Undefined):
+            return None
+        raise error(
+            f"'{name}' is defined {what[1]} but not {what[0]} of the staged {what[2]}"
+            f"{where(loc)}; it is used afterwards, so define it on every path (e.g. assign it "
+            f"before the {what[2]})", loc)
+    if isinstance(value, Undefined):
+        raise error(
+            f"'{name}' is defined {what[0]} but not {what[1]} of the staged {what[2]}"
+            f"{where(loc)}; it is used afterwards, so define it on every path (e.g. assign it "
+            f"before the {what[2]})", loc)
+    if ref.kind == "ret":
+        if isinstance(value, UndefinedReturnValue):
+            return _dummy()
+        if isinstance(value, Tensor):
+            raise Retry(owner, hints={j: (value.dtype, tuple(value.shape))})
+        if isinstance(value, _PY_SCALARS):
+            raise Retry(owner, hints={j: (_default_dtype(value), ())})
+        raise error(f"the return value {what[1]} is {describe(value)}; a staged function can "
+                    "only return tensors from inside staged control flow", loc)
+    if ref.kind == "ta":
+        if not isinstance(value, TensorArray):
+            raise error(f"'{name}' is a TensorArray {what[0]} but {describe(value)} {what[1]}",
+                        loc)
+        return value._ensure_handle()
+    # ref is a tensor
+    if isinstance(value, UndefinedReturnValue):
+        return zeros(ref.dtype, ref.shape)
+    if isinstance(value, Variable):
+        value = value.read_value()
+    if isinstance(value, (_PY_SCALARS)):
+        if _py_kind(value) <= _kind(ref.dtype):
+            if ref.shape and _known(ref.shape):
+                return constant(value, ref.dtype, ref.shape)
+            if not ref.shape:
+                return _core.constant(value, ref.dtype)
+        value = _core.constant(value, _default_dtype(value))
+    if isinstance(value, np.ndarray):
+        value = _core.constant(value)
+    if not isinstance(value, Tensor):
+        raise error(f"'{name}' is {_ref_text(ref)} {what[0]} but {describe(value)} {what[1]}"
+                    f"{where(loc)}; a staged statement can only carry tensors", loc)
+    if is_list_tensor(value):
+        return value
+    shape = tuple(value.shape)
+    ok_shape = compatible(ref.shape, shape) if relax_shape else (
+        ref.shape is None or len(ref.shape) == len(shape))
+    if value.dtype == ref.dtype and ok_shape:
+        return value
+    if ref.weak and _kind(value.dtype) >= _kind(ref.dtype):
+        raise Retry(owner, hints={j: (value.dtype, shape)})
+    change = "dtype" if value.dtype != ref.dtype else "shape"
+    raise error(
+        f"'{name}' changes {change} in the staged {what[2]}{where(loc)}: it is "
+        f"{_ref_text(ref)} {what[0]} but {describe(value)} {what[1]}; "
+        + ("keep its dtype the same (initialize it with the right type, e.g. 0.0 instead of 0, "
+           "or use ag.cast)" if change == "dtype" else
+           "keep its shape the same on every path"), loc)
+
+
+def _ref_text(ref):
+    return f"a {ref.dtype.name} tensor of shape {ref.shape}"
+
+
+def pack(leaf_infos, trees, values):
+    """The state tuple rebuilt from graph values (one per non-static leaf, in order)."""
+    it = iter(values)
+    leaves = []
+    for info in leaf_infos:
+        if info.kind in ("static", "undef"):
+            leaves.append(info.static)
+        elif info.kind == "ret":
+            next(it)
+            leaves.append(UndefinedReturnValue())
+        elif info.kind == "ta":
+            leaves.append(info.template._with_handle(next(it)))
+        else:
+            leaves.append(next(it))
+    it2 = iter(leaves)
+    return tuple(nest.pack(t, it2) for t in trees)
+
+
+def as_bool(value, what, loc):
+    """A loop condition as a scalar bool graph value."""
+    if isinstance(value, Variable):
+        value = value.read_value()
+    if isinstance(value, Tensor):
+        if value.shape not in ((), None) and len(value.shape) != 0:
+            raise error(f"the condition of the staged {what}{where(loc)} must be a scalar, got "
+                        f"{describe(value)} (use ag.reduce_all / ag.reduce_any)", loc)
+        if not value.dtype.is_bool:
+            from .. import ops
+
+            value = ops.not_equal(value, 0)
+        return value
+    return _core.constant(bool(value))
+
+
+def number_leaves(infos, names, owners):
+    return [names[o] for o in owners]
+
+
+__all__ = ["is_symbolic", "Retry", "staged_depth", "carried_list", "active", "error",
+           "location", "unsupported"]
+_unused = numbers

@@ -1,0 +1,82 @@
+"""Placeholders for variables and return values that are not defined on every path, and the
+function scope every converted function runs in (converter/transforms/README.md)."""
+
+
+class Undefined:
+    """Stands for a variable that is first assigned inside a staged block (`x = Undefined('x')`
+    right before it), so get_state/set_state can pass it around; reading it is an error."""
+
+    __slots__ = ("symbol_name",)
+
+    def __init__(self, symbol_name):
+        self.symbol_name = symbol_name
+
+    def __repr__(self):
+        return f"<undefined {self.symbol_name}>"
+
+    def __eq__(self, other):
+        return isinstance(other, Undefined) and other.symbol_name == self.symbol_name
+
+    def __hash__(self):
+        return hash(("Undefined", self.symbol_name))
+
+
+class UndefinedReturnValue:
+    """The return value of a function before a `return` ran (`retval_` of the lowered returns).
+    Staging replaces it by zeros of the real return value's type where a path has not returned:
+    `do_return` guards it, so that value is never observed."""
+
+    __slots__ = ()
+
+    def __repr__(self):
+        return "<no return value>"
+
+    def __eq__(self, other):
+        return isinstance(other, UndefinedReturnValue)
+
+    def __hash__(self):
+        return hash("UndefinedReturnValue")
+
+
+def ld(value):
+    """A read of a variable that may be undefined: raises what the original code would."""
+    if isinstance(value, Undefined):
+        raise UnboundLocalError(
+            f"local variable '{value.symbol_name}' referenced before assignment")
+    return value
+
+
+class ConversionOptions:
+    """Options of a conversion (one default object, STD; the converter passes it along)."""
+
+    def __init__(self, recursive=True):
+        self.recursive = recursive
+
+    def __repr__(self):
+        return f"ConversionOptions(recursive={self.recursive})"
+
+
+STD = ConversionOptions()
+
+
+class FunctionScope:
+    """`with ag__.FunctionScope(name, scope_name, options) as fscope:` around a converted body."""
+
+    __slots__ = ("function_name", "scope_name", "options")
+
+    def __init__(self, function_name, scope_name, options):
+        self.function_name = function_name
+        self.scope_name = scope_name
+        self.options = options
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+    def ret(self, value, did_return):
+        """The function's single exit: None when no `return` ran."""
+        if isinstance(value, UndefinedReturnValue):
+            return None
+        return value
