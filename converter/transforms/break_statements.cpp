@@ -37,16 +37,16 @@ class BreakLowering : public Transformer {
   std::vector<NodeId> visit_stmt(NodeId s) override {
     NodeKind k = t_.kind(s);
     if (k != NodeKind::While && k != NodeKind::For) return Transformer::visit_stmt(s);
-    generic_visit(s);  // inner loops first: their breaks are theirs
     bool is_while = k == NodeKind::While;
     Field body = is_while ? Field::While_body : Field::For_body;
     Field orelse = is_while ? Field::While_orelse : Field::For_orelse;
+    // The flag is named before inner loops take theirs (names read top-down).
+    bool breaks = contains_jump(t_, analysis::copy_list(t_, s, body), NodeKind::Break, false);
+    std::string flag = breaks ? ctx_.namer.fresh("break_") : "";
+    generic_visit(s);  // inner loops first: their breaks are theirs
     std::vector<NodeId> else_stmts = analysis::copy_list(t_, s, orelse);
     t_.set_list(s, orelse, std::vector<NodeId>{});
-
-    if (!contains_jump(t_, analysis::copy_list(t_, s, body), NodeKind::Break, false))
-      return with_else(s, else_stmts);
-    std::string flag = ctx_.namer.fresh("break_");
+    if (!breaks) return with_else(s, else_stmts);
     JumpLowering lowering(t_, NodeKind::Break, flag);
     lowering.replace_jump = [&](NodeId brk) -> std::vector<NodeId> {
       Builder b(t_, brk);

@@ -24,10 +24,12 @@ class ContinueLowering : public Transformer {
   std::vector<NodeId> visit_stmt(NodeId s) override {
     NodeKind k = t_.kind(s);
     if (k != NodeKind::While && k != NodeKind::For) return Transformer::visit_stmt(s);
-    generic_visit(s);
     Field body = k == NodeKind::While ? Field::While_body : Field::For_body;
-    if (!contains_jump(t_, analysis::copy_list(t_, s, body), NodeKind::Continue, false)) return {s};
-    std::string flag = ctx_.namer.fresh("continue_");
+    // Named before inner loops take theirs (names read top-down).
+    bool continues = contains_jump(t_, analysis::copy_list(t_, s, body), NodeKind::Continue, false);
+    std::string flag = continues ? ctx_.namer.fresh("continue_") : "";
+    generic_visit(s);
+    if (!continues) return {s};
     JumpLowering lowering(t_, NodeKind::Continue, flag);
     lowering.replace_jump = [&](NodeId c) -> std::vector<NodeId> {
       Builder b(t_, c);

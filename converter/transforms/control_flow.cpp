@@ -110,16 +110,19 @@ class ControlFlow : public Transformer {
       case NodeKind::If: {
         NodeId unsupported = find_try(t_, analysis::copy_list(t_, s, Field::If_body));
         if (!unsupported) unsupported = find_try(t_, analysis::copy_list(t_, s, Field::If_orelse));
+        reserve_names(s);
         generic_visit(s);
         return convert_if(s, unsupported);
       }
       case NodeKind::While: {
         NodeId unsupported = find_try(t_, analysis::copy_list(t_, s, Field::While_body));
+        reserve_names(s);
         generic_visit(s);
         return convert_while(s, unsupported);
       }
       case NodeKind::For: {
         NodeId unsupported = find_try(t_, analysis::copy_list(t_, s, Field::For_body));
+        reserve_names(s);
         generic_visit(s);
         return convert_for(s, unsupported);
       }
@@ -129,6 +132,26 @@ class ControlFlow : public Transformer {
   }
 
  private:
+  // Generated names are taken when a statement is first reached, before its
+  // inner statements are converted, so that they read top-down: the outer
+  // loop's `loop_body`, the inner one's `loop_body_1`.
+  void reserve_names(NodeId s) {
+    std::vector<const char*> bases{"get_state", "set_state", "vars_"};
+    switch (t_.kind(s)) {
+      case NodeKind::If:
+        bases.insert(bases.end(), {"if_body", "else_body"});
+        break;
+      case NodeKind::While:
+        bases.insert(bases.end(), {"loop_body", "loop_test"});
+        break;
+      default:
+        bases.insert(bases.end(), {"loop_body", "itr"});
+        if (ctx_.extra_test.count(s.index)) bases.push_back("extra_test");
+    }
+    for (const char* b : bases) names_[s.index][b] = ctx_.namer.fresh(b);
+  }
+  const std::string& name(NodeId s, const char* base) { return names_.at(s.index).at(base); }
+
   // What the blocks of s modify, intersected with what is live around s.
   BlockVars block_vars(NodeId s, const NameSet& modified_all) {
     analysis::Cfg cfg = analysis::build_cfg(t_, fn_);
@@ -171,11 +194,11 @@ class ControlFlow : public Transformer {
   }
 
   // get_state/set_state for the state variables; returns their names.
-  std::pair<std::string, std::string> state_functions(Builder& b, const BlockVars& v,
+  std::pair<std::string, std::string> state_functions(NodeId s, Builder& b, const BlockVars& v,
                                                       std::vector<NodeId>& out) {
-    std::string get = ctx_.namer.fresh("get_state");
-    std::string set = ctx_.namer.fresh("set_state");
-    std::string vars = ctx_.namer.fresh("vars_");
+    std::string get = name(s, "get_state");
+    std::string set = name(s, "set_state");
+    std::string vars = name(s, "vars_");
     ctx_.state_getters.insert(get);
     Substitutions subs{{"get_state", Subst::name(get)},
                        {"set_state", Subst::name(set)},
@@ -245,9 +268,9 @@ class ControlFlow : public Transformer {
     Builder b(t_, s);
     std::vector<NodeId> out;
     undefined_inits(b, v, out);
-    auto [get, set] = state_functions(b, v, out);
-    std::string if_body = ctx_.namer.fresh("if_body");
-    std::string else_body = ctx_.namer.fresh("else_body");
+    auto [get, set] = state_functions(s, b, v, out);
+    std::string if_body = name(s, "if_body");
+    std::string else_body = name(s, "else_body");
     out.push_back(body_function(b, if_body, {}, v, {}, body));
     Builder eb(t_, orelse.empty() ? s : orelse[0]);
     out.push_back(body_function(eb, else_body, {}, v, {}, orelse));
@@ -274,9 +297,9 @@ class ControlFlow : public Transformer {
     Builder b(t_, s);
     std::vector<NodeId> out;
     undefined_inits(b, v, out);
-    auto [get, set] = state_functions(b, v, out);
-    std::string loop_body = ctx_.namer.fresh("loop_body");
-    std::string loop_test = ctx_.namer.fresh("loop_test");
+    auto [get, set] = state_functions(s, b, v, out);
+    std::string loop_body = name(s, "loop_body");
+    std::string loop_test = name(s, "loop_test");
     out.push_back(body_function(b, loop_body, {}, v, {}, body));
     for (NodeId x : replace(b, R"(
           def loop_test():
@@ -304,23 +327,24 @@ class ControlFlow : public Transformer {
     Builder b(t_, s);
     std::vector<NodeId> out;
     undefined_inits(b, v, out);
-    auto [get, set] = state_functions(b, v, out);
-    std::string loop_body = ctx_.namer.fresh("loop_body");
-    std::string itr = ctx_.namer.fresh("itr");
+    auto [get, set] = state_functions(s, b, v, out);
+    std::string loop_body = name(s, "loop_body");
+    std::string itr = name(s, "itr");
     std::string iterate_names = unparse::unparse(t_, target);
     std::vector<NodeId> prefix{b.assign(target, b.name(itr))};
     out.push_back(body_function(b, loop_body, {itr}, v, prefix, body));
     NodeId extra = b.none();
     auto it = ctx_.extra_test.find(s.index);
     if (it != ctx_.extra_test.end()) {
-      std::string name = ctx_.namer.fresh("extra_test");
-      for (NodeId x : replace(b, R"(
+      std::string extra_name = name(s, "extra_test");
+      for (NodeId x :
+           replace(b, R"(
             def extra_test():
                 return test
           )",
-                              {{"extra_test", Subst::name(name)}, {"test", Subst::of(it->second)}}))
+                   {{"extra_test", Subst::name(extra_name)}, {"test", Subst::of(it->second)}}))
         out.push_back(x);
-      extra = b.name(name);
+      extra = b.name(extra_name);
     }
     out.push_back(b.expr_stmt(b.call(
         b.op("for_stmt"),
@@ -330,6 +354,7 @@ class ControlFlow : public Transformer {
   }
 
   NodeId fn_;
+  std::unordered_map<uint32_t, std::unordered_map<std::string, std::string>> names_;
 };
 
 }  // namespace
