@@ -126,6 +126,13 @@ ConversionResult convert_function_source(std::string_view source, std::string_vi
     Diagnostic d;
     d.message = "no top-level function named '" + std::string(function_name) + "' to convert";
     d.pos = {1, 0, 1, 0};
+    for (NodeId s : t.list(t.root(), Field::Module_body))
+      if (t.kind(s) == NodeKind::AsyncFunctionDef &&
+          t.ident(s, Field::AsyncFunctionDef_name) == function_name) {
+        d.message = "async code cannot be converted: 'async def " + std::string(function_name) +
+                    "' at line " + std::to_string(t.pos(s).lineno);
+        d.pos = t.pos(s);
+      }
     return ConversionResult{"", {}, {d}};
   }
   std::vector<Diagnostic> errors;

@@ -129,3 +129,50 @@ TEST_CASE("unsupported constructs are reported with their line and column", "[tr
   CHECK(r.errors[0].message.find("'yield' at line 3, column 9") != std::string::npos);
   CHECK(r.code.empty());
 }
+
+TEST_CASE("async functions are refused by name", "[transform][errors]") {
+  auto r = xag::pipeline::convert_function_source("async def f(x):\n    return x\n", "f");
+  REQUIRE(r.errors.size() == 1);
+  CHECK(r.errors[0].message == "async code cannot be converted: 'async def f' at line 1");
+}
+
+TEST_CASE("each pass leaves its mark", "[transform][passes]") {
+  auto code = [](const char* src) {
+    auto r = xag::pipeline::convert_function_source(src, "f");
+    INFO(src);
+    REQUIRE(r.ok());
+    return r.code;
+  };
+  auto has = [](const std::string& code, const char* piece) {
+    INFO(code);
+    CHECK(code.find(piece) != std::string::npos);
+  };
+  has(code("def f(x):\n    assert x, 'm'\n"), "ag__.assert_stmt(x, lambda: 'm')");
+  has(code("def f(x):\n    assert x\n"), "ag__.assert_stmt(x, None)");
+  has(code("def f(l, v):\n    l.append(v)\n"), "l = ag__.list_append(l, v)");
+  has(code("def f(l):\n    v = l.pop(0)\n    return v\n"), "l, v = ag__.list_pop(l, 0)");
+  has(code("def f(a, b):\n    return a or not b\n"), "ag__.or_(lambda: a, lambda: ag__.not_(b))");
+  has(code("def f(a, b):\n    return a if b else -a\n"),
+      "ag__.if_exp(b, lambda: a, lambda: -a, 'b')");
+  has(code("def f(g, *a, **k):\n    return g(1, *a, x=2, **k)\n"),
+      "ag__.converted_call(g, (1, *a), {'x': 2, **k}, fscope)");
+  // super() and locals() need the caller's frame: called as written.
+  has(code("def f():\n    return super().f(locals())\n"),
+      "ag__.converted_call(super().f, (locals(),), None, fscope)");
+  has(code("def f(n):\n    while n:\n        n -= 1\n"),
+      "ag__.while_stmt(loop_test, loop_body, get_state, set_state, ('n',), {})");
+  has(code("def f(xs):\n    for i, x in xs:\n        pass\n"),
+      "ag__.for_stmt(xs, None, loop_body, get_state, set_state, (), {'iterate_names': 'i, x'})");
+  has(code("def f(xs):\n    for x in xs:\n        if x:\n            break\n"), "break_ = True");
+  has(code("def f(xs):\n    for x in xs:\n        if x:\n            break\n"),
+      "ag__.for_stmt(xs, extra_test, loop_body");
+  has(code("def f(x):\n    if x:\n        return 1\n    return 2\n"),
+      "return fscope.ret(retval_, do_return)");
+  has(code("def f(x):\n    \"\"\"Doc.\"\"\"\n    global g\n    g = x\n"),
+      "    \"\"\"Doc.\"\"\"\n    global g\n    with ag__.FunctionScope('f', 'fscope', ag__.STD) as "
+      "fscope:\n");
+  has(code("def f(n):\n    while n:\n        try:\n            n -= 1\n        except E:\n         "
+           "   pass\n"),
+      "{'unsupported': 'try statement at line 3'}");
+  has(code("def f(c):\n    if c:\n        y: int = 1\n    return y\n"), "y = 1");
+}
