@@ -52,11 +52,14 @@ std::vector<Tensor> Executable::run(const std::vector<Tensor>& args,
   f.last_check = f.last_poll = std::chrono::steady_clock::now();
   f.poll_interval = std::chrono::nanoseconds(static_cast<int64_t>(options.poll_interval_ms * 1e6));
 
-  exec::exec_block(f, p.blocks[0]);
+  f.loop_it.resize(static_cast<size_t>(p.num_loops));
+  f.loop_max.resize(static_cast<size_t>(p.num_loops));
+
+  exec::run_program(f);
 
   std::vector<Tensor> out;
-  out.reserve(p.blocks[0].outputs.size());
-  for (int32_t s : p.blocks[0].outputs) out.push_back(f.t[static_cast<size_t>(s)]);
+  out.reserve(p.results.size());
+  for (int32_t s : p.results) out.push_back(f.t[static_cast<size_t>(s)]);
   if (options.stats) *options.stats = f.stats;
   return out;
 }
@@ -66,26 +69,32 @@ std::string Executable::dump() const {
   const Program& p = *program_;
   std::ostringstream o;
   o << "slots: " << p.num_tensor_slots << " tensors, " << p.num_list_slots << " lists\n";
-  for (size_t b = 0; b < p.blocks.size(); ++b) {
-    o << "block " << b << ":\n";
-    for (const exec::Instr& in : p.blocks[b].code) {
-      static const char* kNames[] = {
-          "scalar",    "op",       "fused",      "cond",           "while",         "list_new",
-          "list_push", "list_get", "list_set",   "list_size",      "list_stack",    "print",
-          "assert",    "var_read", "var_assign", "var_assign_add", "var_assign_sub"};
-      o << "  " << kNames[static_cast<int>(in.code)];
-      if (in.code == exec::Code::Scalar || in.code == exec::Code::Op) o << " " << op_name(in.op);
+  static const char* kNames[] = {"scalar",        "scalar_copy", "jump",
+                                 "jump_if_false", "loop_start",  "loop_head",
+                                 "loop_back",     "transfer",    "op",
+                                 "fused",         "list_new",    "list_push",
+                                 "list_get",      "list_set",    "list_size",
+                                 "list_stack",    "print",       "assert",
+                                 "var_read",      "var_assign",  "var_assign_add",
+                                 "var_assign_sub"};
+  for (size_t pc = 0; pc < p.code.size(); ++pc) {
+    const exec::Instr& in = p.code[pc];
+    o << pc << ": " << kNames[static_cast<int>(in.code)];
+    if (in.code == exec::Code::Scalar || in.code == exec::Code::Op) o << " " << op_name(in.op);
+    if (in.code >= exec::Code::AddI32) o << " t" << in.a << ", t" << in.b;
+    if (in.code == exec::Code::ScalarCopy || in.code == exec::Code::JumpIfFalse) o << " t" << in.a;
+    if (!in.ins.empty() && in.code != exec::Code::JumpIfFalse) {
       o << " (";
       for (size_t i = 0; i < in.ins.size(); ++i) o << (i ? ", " : "") << "t" << in.ins[i];
       o << ")";
-      if (in.out >= 0) o << " -> " << in.out;
-      if (in.block0 >= 0) o << " blocks " << in.block0 << ", " << in.block1;
-      o << "\n";
     }
-    o << "  results:";
-    for (int32_t s : p.blocks[b].outputs) o << " " << s;
+    if (in.out >= 0) o << " -> t" << in.out;
+    if (in.x0 >= 0) o << " [" << in.x0 << (in.x1 >= 0 ? ", " + std::to_string(in.x1) : "") << "]";
     o << "\n";
   }
+  o << "results:";
+  for (int32_t s : p.results) o << " t" << s;
+  o << "\n";
   return o.str();
 }
 

@@ -1,6 +1,6 @@
-// The interpreter loop: runs a block's instructions in order. Scalar instructions are one
-// indirect call on inline bytes; Cond and While recurse into their blocks; While checks the
-// interrupt flag and the poll hook once per iteration.
+// The interpreter loop over the flat program. Scalar instructions are one indirect call on
+// inline bytes, control flow is jumps; each While iteration passes a cancellation point (the
+// interrupt flag and the poll hook).
 #include <cstring>
 
 #include "runtime/exec/fused_eval.h"
@@ -93,50 +93,35 @@ void run_op(Frame& f, const Instr& in) {
   }
 }
 
-void run_while(Frame& f, const Instr& in) {
-  const Program& p = *f.prog;
-  transfer(f, p.transfers[static_cast<size_t>(in.x0)]);
-  const int64_t max_iter = in.c >= 0 ? f.t[static_cast<size_t>(in.c)].item<int64_t>() : -1;
-  const Block& cb = p.blocks[static_cast<size_t>(in.block0)];
-  const Block& bb = p.blocks[static_cast<size_t>(in.block1)];
-  const Tensor& cond_value = f.t[static_cast<size_t>(cb.outputs[0])];
-  const TransferList& wb = p.transfers[static_cast<size_t>(in.x1)];
-  // in.b == 1: the condition is a bool scalar, read its inline byte directly.
-  const bool* cond_byte = in.b == 1 ? &scalar_at<bool>(f.scalar_base(), cb.outputs[0]) : nullptr;
-  for (int64_t it = 0;; ++it) {
-    tick(f);
-    if (max_iter >= 0 && it >= max_iter) break;
-    exec_block(f, cb);
-    if (!(cond_byte ? *cond_byte : truth(cond_value))) break;
-    exec_block(f, bb);
-    transfer(f, wb);
-    ++f.stats.loop_iterations;
-  }
-}
-
-void run_cond(Frame& f, const Instr& in) {
-  const Program& p = *f.prog;
-  const bool c =
-      in.b == 1 ? scalar_at<bool>(f.scalar_base(), in.a) : truth(f.t[static_cast<size_t>(in.a)]);
-  exec_block(f, p.blocks[static_cast<size_t>(c ? in.block0 : in.block1)]);
-  transfer(f, p.transfers[static_cast<size_t>(c ? in.x0 : in.x1)]);
-}
-
 void exec_slow(Frame& f, const Instr& in) {
   switch (in.code) {
-    case Code::Scalar:
-      in.sfn(f.scalar_base(), in);
-      break;
     case Code::Op:
     case Code::Fused:
       run_op(f, in);
       break;
-    case Code::Cond:
-      run_cond(f, in);
+    case Code::Transfer:
+      transfer(f, f.prog->transfers[static_cast<size_t>(in.x0)]);
       break;
-    case Code::While:
-      run_while(f, in);
-      break;
+    case Code::Scalar:
+    case Code::ScalarCopy:
+    case Code::Jump:
+    case Code::JumpIfFalse:
+    case Code::LoopStart:
+    case Code::LoopHead:
+    case Code::LoopBack:
+    case Code::Halt:
+    case Code::AddI32:
+    case Code::SubI32:
+    case Code::MulI32:
+    case Code::EqI32:
+    case Code::NeI32:
+    case Code::LtI32:
+    case Code::LeI32:
+    case Code::GtI32:
+    case Code::GeI32:
+    case Code::ModPow2I32:
+    case Code::FloorDivPow2I32:
+      throw InternalError("exec: control instruction reached the slow path");
     case Code::ListNew:
     case Code::ListPushBack:
     case Code::ListGet:
@@ -162,26 +147,117 @@ void exec_slow(Frame& f, const Instr& in) {
 
 }  // namespace
 
-void exec_block(Frame& f, const Block& b) {
-  char* base = f.scalar_base();
-  const Instr* cur = nullptr;
+// Direct-threaded dispatch (GCC/Clang computed goto): every handler ends with its own indirect
+// jump to the next one, which branch predictors learn per handler; one shared switch jump is
+// mispredicted most of the time in a tight scalar loop.
+void run_program(Frame& f) {
+  const Program& p = *f.prog;
+  const Instr* const code = p.code.data();
+  char* const base = f.scalar_base();
+  size_t pc = 0;
+  // One label per Code, in the enum's order.
+  static void* const kLabels[] = {&&scalar,       &&scalar_copy,
+                                  &&jump,         &&jump_if_false,
+                                  &&loop_start,   &&loop_head,
+                                  &&loop_back,    &&slow,
+                                  &&slow,         &&slow,
+                                  &&slow,         &&slow,
+                                  &&slow,         &&slow,
+                                  &&slow,         &&slow,
+                                  &&slow,         &&slow,
+                                  &&slow,         &&slow,
+                                  &&slow,         &&slow,
+                                  &&halt,         &&add_i32,
+                                  &&sub_i32,      &&mul_i32,
+                                  &&eq_i32,       &&ne_i32,
+                                  &&lt_i32,       &&le_i32,
+                                  &&gt_i32,       &&ge_i32,
+                                  &&mod_pow2_i32, &&floordiv_pow2_i32};
+  static_assert(
+      sizeof(kLabels) / sizeof(kLabels[0]) == static_cast<size_t>(Code::FloorDivPow2I32) + 1,
+      "one label per instruction code");
+#define XAG_DISPATCH() goto* kLabels[static_cast<size_t>(code[pc].code)]
   try {
-    for (const Instr& in : b.code) {
-      cur = &in;
-      if (in.code == Code::Scalar) {
-        in.sfn(base, in);
-      } else {
-        exec_slow(f, in);
-      }
-    }
+    XAG_DISPATCH();
+  scalar:
+    code[pc].sfn(base, code[pc]);
+    ++pc;
+    XAG_DISPATCH();
+  scalar_copy:
+    scalar_at<uint64_t>(base, code[pc].out) = scalar_at<uint64_t>(base, code[pc].a);
+    ++pc;
+    XAG_DISPATCH();
+  jump:
+    pc = static_cast<size_t>(code[pc].x0);
+    XAG_DISPATCH();
+  jump_if_false : {
+    const Instr& in = code[pc];
+    const bool c = in.b == 1 ? scalar_at<bool>(base, in.a) : truth(f.t[static_cast<size_t>(in.a)]);
+    pc = c ? pc + 1 : static_cast<size_t>(in.x0);
+    XAG_DISPATCH();
+  }
+  loop_start : {
+    const Instr& in = code[pc];
+    f.loop_it[static_cast<size_t>(in.x0)] = 0;
+    f.loop_max[static_cast<size_t>(in.x0)] =
+        in.c >= 0 ? f.t[static_cast<size_t>(in.c)].item<int64_t>() : -1;
+    ++pc;
+    XAG_DISPATCH();
+  }
+  loop_head : {
+    const Instr& in = code[pc];
+    tick(f);
+    const int64_t mx = f.loop_max[static_cast<size_t>(in.x0)];
+    const bool done = mx >= 0 && f.loop_it[static_cast<size_t>(in.x0)] >= mx;
+    pc = done ? static_cast<size_t>(in.x1) : pc + 1;
+    XAG_DISPATCH();
+  }
+  loop_back:
+    ++f.loop_it[static_cast<size_t>(code[pc].x0)];
+    ++f.stats.loop_iterations;
+    pc = static_cast<size_t>(code[pc].x1);
+    XAG_DISPATCH();
+  slow:
+    exec_slow(f, code[pc]);
+    ++pc;
+    XAG_DISPATCH();
+  halt:
+    return;
+
+// Inline int32 ops; ints wrap (unsigned arithmetic), as the kernels do.
+#define XAG_I32(label, expr)                          \
+  label : {                                           \
+    const Instr& in = code[pc];                       \
+    const int32_t a = scalar_at<int32_t>(base, in.a); \
+    const int32_t b = scalar_at<int32_t>(base, in.b); \
+    (void)b;                                          \
+    expr;                                             \
+    ++pc;                                             \
+    XAG_DISPATCH();                                   \
+  }
+#define XAG_I32_OUT(T) scalar_at<T>(base, in.out)
+    XAG_I32(add_i32, XAG_I32_OUT(int32_t) = static_cast<int32_t>(uint32_t(a) + uint32_t(b)))
+    XAG_I32(sub_i32, XAG_I32_OUT(int32_t) = static_cast<int32_t>(uint32_t(a) - uint32_t(b)))
+    XAG_I32(mul_i32, XAG_I32_OUT(int32_t) = static_cast<int32_t>(uint32_t(a) * uint32_t(b)))
+    XAG_I32(eq_i32, XAG_I32_OUT(bool) = a == b)
+    XAG_I32(ne_i32, XAG_I32_OUT(bool) = a != b)
+    XAG_I32(lt_i32, XAG_I32_OUT(bool) = a < b)
+    XAG_I32(le_i32, XAG_I32_OUT(bool) = a <= b)
+    XAG_I32(gt_i32, XAG_I32_OUT(bool) = a > b)
+    XAG_I32(ge_i32, XAG_I32_OUT(bool) = a >= b)
+    // Floor semantics for 2^c: arithmetic shift and mask (see scalar_kernels.cpp).
+    XAG_I32(mod_pow2_i32, XAG_I32_OUT(int32_t) = a & static_cast<int32_t>((1u << in.c) - 1u))
+    XAG_I32(floordiv_pow2_i32, XAG_I32_OUT(int32_t) = a >> in.c)
+#undef XAG_I32_OUT
+#undef XAG_I32
   } catch (const LocatedError&) {
     throw;
   } catch (const InvalidArgumentError& e) {
-    // Name the user's line: the failing node's location (or the enclosing Cond/While's).
-    if (cur && cur->loc >= 0)
-      throw LocatedError(e.what(), f.prog->locs[static_cast<size_t>(cur->loc)]);
+    // Name the user's line: the failing node's location (or its enclosing Cond/While's).
+    if (code[pc].loc >= 0) throw LocatedError(e.what(), p.locs[static_cast<size_t>(code[pc].loc)]);
     throw;
   }
+#undef XAG_DISPATCH
 }
 
 void Frame::slow_tick() {

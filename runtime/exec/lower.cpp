@@ -1,6 +1,7 @@
-// compile(): lowers a graph to blocks of instructions over preassigned slots. Every value gets
-// its own slot, except that subgraph params alias the slots of the values passed to them (no
-// copies on entry) and a While's results are its loop-carried slots.
+// compile(): lowers a graph to one flat instruction list over preassigned slots; Cond and While
+// become jumps, so the interpreter never recurses. Every value gets its own slot, except that
+// subgraph params alias the slots of the values passed to them (no copies on entry) and a
+// While's results are its loop-carried slots.
 #include <unordered_map>
 #include <unordered_set>
 
@@ -12,6 +13,37 @@ namespace {
 
 bool is_scalar_tensor(const Type& t) {
   return !t.is_list() && t.spec.shape.rank() == 0;
+}
+
+// The inline handler for an int32 scalar op, or Code::Scalar (call through sfn).
+Code inline_code(OpKind op, const std::vector<DType>& in, int shift) {
+  if (in.size() != 2 || in[0] != DType::Int32 || in[1] != DType::Int32) return Code::Scalar;
+  switch (op) {
+    case OpKind::Add:
+      return Code::AddI32;
+    case OpKind::Sub:
+      return Code::SubI32;
+    case OpKind::Mul:
+      return Code::MulI32;
+    case OpKind::Equal:
+      return Code::EqI32;
+    case OpKind::NotEqual:
+      return Code::NeI32;
+    case OpKind::Less:
+      return Code::LtI32;
+    case OpKind::LessEqual:
+      return Code::LeI32;
+    case OpKind::Greater:
+      return Code::GtI32;
+    case OpKind::GreaterEqual:
+      return Code::GeI32;
+    case OpKind::Mod:
+      return shift >= 0 ? Code::ModPow2I32 : Code::Scalar;
+    case OpKind::FloorDiv:
+      return shift >= 0 ? Code::FloorDivPow2I32 : Code::Scalar;
+    default:
+      return Code::Scalar;
+  }
 }
 
 class Lowerer {
@@ -43,11 +75,9 @@ class Lowerer {
     return it->second;
   }
 
-  // Lowers `g` (its params already mapped) into a new block; returns the block's index.
-  int32_t lower(const Graph& g, const std::unordered_set<Value, ValueHash>& stealable) {
-    const int32_t idx = static_cast<int32_t>(p_.blocks.size());
-    p_.blocks.emplace_back();
-    Block b;
+  // Emits `g`'s nodes (its params already mapped); returns the slots of its results.
+  std::vector<int32_t> lower(const Graph& g,
+                             const std::unordered_set<Value, ValueHash>& stealable) {
     std::unordered_map<Value, int, ValueHash> uses;
     for (const auto& n : g.nodes())
       for (const Value& v : n->inputs) ++uses[v];
@@ -56,16 +86,26 @@ class Lowerer {
       if (uses[v] != 1) return false;
       return v.node->kind != NodeKind::Placeholder || stealable.count(v) > 0;
     };
-    for (const auto& np : g.nodes()) lower_node(*np, b, can_steal);
-    for (const Value& v : g.outputs()) b.outputs.push_back(slot(v));
-    p_.blocks[static_cast<size_t>(idx)] = std::move(b);
-    return idx;
+    for (const auto& np : g.nodes()) lower_node(*np, can_steal);
+    std::vector<int32_t> results;
+    for (const Value& v : g.outputs()) results.push_back(slot(v));
+    return results;
   }
 
  private:
+  size_t emit(Instr in) {
+    p_.code.push_back(std::move(in));
+    return p_.code.size() - 1;
+  }
+  int32_t here() const { return static_cast<int32_t>(p_.code.size()); }
+
   int32_t loc_index(const Node& n) {
-    if (!n.loc.known()) return -1;
-    p_.locs.push_back(n.loc);
+    // Nodes without a location report the enclosing Cond/While's.
+    const SourceLoc* loc = n.loc.known()        ? &n.loc
+                           : enclosing_.empty() ? nullptr
+                                                : enclosing_.back();
+    if (!loc || !loc->known()) return -1;
+    p_.locs.push_back(*loc);
     p_.names.emplace_back(n.op_name());
     return static_cast<int32_t>(p_.locs.size() - 1);
   }
@@ -109,6 +149,30 @@ class Lowerer {
     return t;
   }
 
+  // Emits the transfers: plain 8-byte copies when they are all scalars, else one instruction.
+  void emit_transfers(std::vector<Transfer> ts) {
+    bool all_scalar = true;
+    for (const Transfer& t : ts) {
+      all_scalar = all_scalar && (t.mode == Transfer::Mode::Skip ||
+                                  (t.scalar && t.mode != Transfer::Mode::ViaTmp));
+    }
+    if (all_scalar) {
+      for (const Transfer& t : ts) {
+        if (t.mode == Transfer::Mode::Skip) continue;
+        Instr in;
+        in.code = Code::ScalarCopy;
+        in.a = t.src;
+        in.out = t.dst;
+        emit(std::move(in));
+      }
+      return;
+    }
+    Instr in;
+    in.code = Code::Transfer;
+    in.x0 = add_transfers(std::move(ts));
+    emit(std::move(in));
+  }
+
   int32_t add_transfers(std::vector<Transfer> ts) {
     TransferList l;
     l.all_scalar = true;
@@ -123,7 +187,7 @@ class Lowerer {
   }
 
   template <class CanSteal>
-  void lower_node(const Node& n, Block& b, CanSteal& can_steal) {
+  void lower_node(const Node& n, CanSteal& can_steal) {
     switch (n.kind) {
       case NodeKind::Placeholder:
         if (!slots_.count(Value{const_cast<Node*>(&n), 0})) {
@@ -160,11 +224,12 @@ class Lowerer {
           if (in.ins.size() > 2) in.c = in.ins[2];
           const int shift = scalar_shift_of(n.op, dts, n.outputs[0].spec.dtype, rhs);
           if (shift >= 0) in.c = shift;
+          in.code = inline_code(n.op, dts, shift);
         } else {
           p_.attrs.push_back(n.attrs);
           in.payload = static_cast<int32_t>(p_.attrs.size() - 1);
         }
-        b.code.push_back(std::move(in));
+        emit(std::move(in));
         return;
       }
       case NodeKind::FusedElementwise: {
@@ -172,14 +237,14 @@ class Lowerer {
         p_.fused.push_back(n.fused);
         in.payload = static_cast<int32_t>(p_.fused.size() - 1);
         in.out = define(n);
-        b.code.push_back(std::move(in));
+        emit(std::move(in));
         return;
       }
       case NodeKind::Cond:
-        lower_cond(n, b);
+        lower_cond(n);
         return;
       case NodeKind::While:
-        lower_while(n, b);
+        lower_while(n);
         return;
       case NodeKind::ListNew: {
         Instr in = base(n, Code::ListNew);
@@ -188,7 +253,7 @@ class Lowerer {
         p_.list_dynamic.push_back(n.dynamic_size);
         in.payload = static_cast<int32_t>(p_.list_elements.size() - 1);
         in.out = define(n);
-        b.code.push_back(std::move(in));
+        emit(std::move(in));
         return;
       }
       case NodeKind::ListPushBack:
@@ -200,7 +265,7 @@ class Lowerer {
         if (set) in.c = slot(n.inputs[2]);
         in.steal = can_steal(n.inputs[0]);
         in.out = define(n);
-        b.code.push_back(std::move(in));
+        emit(std::move(in));
         return;
       }
       case NodeKind::ListGet:
@@ -212,14 +277,14 @@ class Lowerer {
         in.a = slot(n.inputs[0]);
         if (n.kind == NodeKind::ListGet) in.b = slot(n.inputs[1]);
         in.out = define(n);
-        b.code.push_back(std::move(in));
+        emit(std::move(in));
         return;
       }
       case NodeKind::Print: {
         Instr in = base(n, Code::Print);
         p_.prints.push_back(PrintSpec{n.print_items, n.sep, n.end});
         in.payload = static_cast<int32_t>(p_.prints.size() - 1);
-        b.code.push_back(std::move(in));
+        emit(std::move(in));
         return;
       }
       case NodeKind::Assert: {
@@ -232,7 +297,7 @@ class Lowerer {
           p_.names.emplace_back(n.op_name());
           in.loc = static_cast<int32_t>(p_.locs.size() - 1);
         }
-        b.code.push_back(std::move(in));
+        emit(std::move(in));
         return;
       }
       case NodeKind::VarRead:
@@ -248,41 +313,45 @@ class Lowerer {
         p_.variables.push_back(n.variable);
         in.payload = static_cast<int32_t>(p_.variables.size() - 1);
         in.out = define(n);
-        b.code.push_back(std::move(in));
+        emit(std::move(in));
         return;
       }
     }
   }
 
-  void lower_cond(const Node& n, Block& b) {
-    Instr in = base(n, Code::Cond);
-    in.a = slot(n.inputs[0]);
-    if (n.inputs[0].spec().dtype == DType::Bool) in.b = 1;
-    for (size_t i = 0; i < n.outputs.size(); ++i) {
-      in.outs.push_back(define(n, static_cast<int>(i)));
-      in.out_is_list.push_back(n.outputs[i].is_list());
-    }
-    int32_t blocks[2], xs[2];
+  //   jump_if_false pred -> else; <then>; results; jump -> end; else: <else>; results; end:
+  void lower_cond(const Node& n) {
+    Instr jf = base(n, Code::JumpIfFalse);
+    jf.a = slot(n.inputs[0]);
+    if (n.inputs[0].spec().dtype == DType::Bool) jf.b = 1;
+    std::vector<int32_t> outs;
+    for (size_t i = 0; i < n.outputs.size(); ++i) outs.push_back(define(n, static_cast<int>(i)));
+    const size_t jf_at = emit(std::move(jf));
+    enclosing_.push_back(&n.loc);
+    size_t jump_at = 0;
     for (int k = 0; k < 2; ++k) {
       const Graph& g = *n.subgraphs[static_cast<size_t>(k)];
       for (size_t i = 0; i < g.params().size(); ++i) slots_[g.params()[i]] = slot(n.inputs[i + 1]);
-      blocks[k] = lower(g, {});
+      if (k == 1) p_.code[jf_at].x0 = here();
+      lower(g, {});
       std::vector<Transfer> ts;
       for (size_t i = 0; i < g.outputs().size(); ++i)
-        ts.push_back(make_transfer(g.outputs()[i], in.outs[i], g));
-      xs[k] = add_transfers(std::move(ts));
+        ts.push_back(make_transfer(g.outputs()[i], outs[i], g));
+      emit_transfers(std::move(ts));
+      if (k == 0) {
+        Instr j;
+        j.code = Code::Jump;
+        jump_at = emit(std::move(j));
+      }
     }
-    in.block0 = blocks[0];
-    in.block1 = blocks[1];
-    in.x0 = xs[0];
-    in.x1 = xs[1];
-    b.code.push_back(std::move(in));
+    p_.code[jump_at].x0 = here();
+    enclosing_.pop_back();
   }
 
-  void lower_while(const Node& n, Block& b) {
-    Instr in = base(n, Code::While);
+  //   init; loop_start; head: loop_head -> exit; <cond>; jump_if_false -> exit; <body>;
+  //   write-back; loop_back -> head; exit:
+  void lower_while(const Node& n) {
     const size_t k = static_cast<size_t>(n.num_loop_vars);
-    const size_t extra = n.has_max_iterations ? 1 : 0;
     std::vector<int32_t> carried;
     std::vector<Transfer> init;
     for (size_t i = 0; i < k; ++i) {
@@ -295,8 +364,17 @@ class Lowerer {
       t.mode = Transfer::Mode::Copy;
       init.push_back(t);
     }
-    in.x0 = add_transfers(std::move(init));
-    if (extra) in.c = slot(n.inputs.back());
+    emit_transfers(std::move(init));
+    const int32_t loop = p_.num_loops++;
+    Instr start = base(n, Code::LoopStart);
+    start.x0 = loop;
+    if (n.has_max_iterations) start.c = slot(n.inputs.back());
+    emit(std::move(start));
+    const int32_t head = here();
+    Instr h = base(n, Code::LoopHead);
+    h.x0 = loop;
+    const size_t head_at = emit(std::move(h));
+
     const Graph& cg = *n.subgraphs[0];
     const Graph& bg = *n.subgraphs[1];
     std::unordered_set<Value, ValueHash> stealable;
@@ -306,9 +384,14 @@ class Lowerer {
       }
     }
     for (size_t i = 0; i < k; ++i) stealable.insert(bg.params()[i]);
-    in.block0 = lower(cg, {});
-    in.block1 = lower(bg, stealable);
-    if (cg.outputs()[0].spec().dtype == DType::Bool) in.b = 1;
+    enclosing_.push_back(&n.loc);
+    const std::vector<int32_t> cond_out = lower(cg, {});
+    Instr jf = base(n, Code::JumpIfFalse);
+    jf.a = cond_out[0];
+    if (cg.outputs()[0].spec().dtype == DType::Bool) jf.b = 1;
+    const size_t jf_at = emit(std::move(jf));
+    lower(bg, stealable);
+    enclosing_.pop_back();
 
     // Write-back of the body's results into the carried slots.
     std::vector<Transfer> wb;
@@ -333,10 +416,17 @@ class Lowerer {
       }
       wb.push_back(t);
     }
-    in.x1 = add_transfers(std::move(wb));
-    b.code.push_back(std::move(in));
+    emit_transfers(std::move(wb));
+    Instr back;
+    back.code = Code::LoopBack;
+    back.x0 = loop;
+    back.x1 = head;
+    emit(std::move(back));
+    p_.code[head_at].x1 = here();
+    p_.code[jf_at].x0 = here();
   }
 
+  std::vector<const SourceLoc*> enclosing_;
   Program& p_;
   std::unordered_map<Value, int32_t, ValueHash> slots_;
 };
@@ -367,7 +457,10 @@ Executable compile(const Graph& graph) {
     p->output_types.push_back(graph.outputs()[i].type());
   }
   low.map_params(graph);
-  low.lower(graph, {});
+  p->results = low.lower(graph, {});
+  exec::Instr halt;
+  halt.code = exec::Code::Halt;
+  p->code.push_back(std::move(halt));
   Executable e;
   e.program_ = std::move(p);
   return e;

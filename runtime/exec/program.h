@@ -1,5 +1,6 @@
-// Executor internals: the lowered form of a graph (blocks of instructions over numbered slots)
-// and the per-run frame. Only runtime/exec/*.cpp include this.
+// Executor internals: the lowered form of a graph (one flat instruction list over numbered
+// slots; Cond and While become jumps) and the per-run frame. Only runtime/exec/*.cpp include
+// this.
 #pragma once
 
 #include <chrono>
@@ -42,12 +43,16 @@ inline T& scalar_at(char* base, int32_t slot) {
 }
 
 enum class Code : uint8_t {
-  Scalar,  // sfn(t, in): 0-d int/float/bool op without the dispatcher
-  Op,      // run_into(op, ins, attrs[payload], t[out])
-  Fused,   // fused program payload over ins
-  Cond,    // pred t[a] (b == 1: a bool scalar); then block0 / else block1; results via x0 / x1
-  While,   // init x0, cond block0 (b == 1: bool scalar result), body block1, write-back x1,
-           // maximum iterations t[c]
+  Scalar,       // sfn(base, in): 0-d int/float/bool op without the dispatcher
+  ScalarCopy,   // 0-d t[out] = t[a] (8 inline bytes)
+  Jump,         // pc = x0
+  JumpIfFalse,  // if !truth(t[a]) pc = x0 (b == 1: t[a] is a bool scalar)
+  LoopStart,    // loop x0: iteration 0, maximum from t[c] (c < 0: none)
+  LoopHead,     // loop x0: cancellation point; exit to x1 at the maximum
+  LoopBack,     // loop x0: count the iteration, pc = x1
+  Transfer,     // transfers[x0]
+  Op,           // run_into(op, ins, attrs[payload], t[out])
+  Fused,        // fused program payload over ins
   ListNew,
   ListPushBack,
   ListGet,
@@ -60,6 +65,20 @@ enum class Code : uint8_t {
   VarAssign,
   VarAssignAdd,
   VarAssignSub,
+  Halt,  // end of the program (lets the dispatch skip a bounds check)
+  // Inline int32 scalar ops (the Python int type): the hottest instructions of staged loops get
+  // their own handlers instead of an indirect call. Same semantics as their ScalarFn.
+  AddI32,
+  SubI32,
+  MulI32,
+  EqI32,
+  NeI32,
+  LtI32,
+  LeI32,
+  GtI32,
+  GeI32,
+  ModPow2I32,       // a % 2^c
+  FloorDivPow2I32,  // a // 2^c
 };
 
 struct Instr {
@@ -68,15 +87,12 @@ struct Instr {
   // Tensor slots of the first inputs (-1 = none) and the output; list ops use list slots for
   // list operands (a = list in, out = list out for push/set).
   int32_t a = -1, b = -1, c = -1, out = -1;
-  int32_t payload = -1;  // index into the Program table for this code
-  int32_t loc = -1;      // index into Program::locs
-  int32_t block0 = -1, block1 = -1;
-  int32_t x0 = -1, x1 = -1;  // transfer lists
+  int32_t payload = -1;      // index into the Program table for this code
+  int32_t loc = -1;          // index into Program::locs
+  int32_t x0 = -1, x1 = -1;  // jump targets, loop index, transfer list
   OpKind op = OpKind::Identity;
-  bool steal = false;         // list update may take its input list (the input is dead afterwards)
-  std::vector<int32_t> ins;   // all tensor input slots (generic path)
-  std::vector<int32_t> outs;  // Cond outputs
-  std::vector<bool> out_is_list;
+  bool steal = false;        // list update may take its input list (the input is dead afterwards)
+  std::vector<int32_t> ins;  // all tensor input slots (generic path)
 };
 
 // Moves one value between slots (Cond results, While init and write-back).
@@ -99,18 +115,15 @@ struct TransferList {
   bool all_scalar = false;  // every item is a 0-d Copy/Swap/Skip: plain 8-byte copies
 };
 
-struct Block {
-  std::vector<Instr> code;
-  std::vector<int32_t> outputs;  // result slots (tensor or list by the graph's output types)
-};
-
 struct PrintSpec {
   std::vector<PrintItem> items;
   std::string sep, end;
 };
 
 struct Program {
-  std::vector<Block> blocks;  // blocks[0] is the top-level graph
+  std::vector<Instr> code;
+  std::vector<int32_t> results;  // tensor slots of the graph's outputs
+  int32_t num_loops = 0;
   std::vector<TransferList> transfers;
   int32_t num_tensor_slots = 0;
   int32_t num_list_slots = 0;
@@ -146,7 +159,8 @@ struct Frame {
   const RunOptions* opts = nullptr;
   std::vector<Tensor> t;
   std::vector<ListPtr> l;
-  std::vector<Tensor> scratch;  // gathered inputs of a generic op
+  std::vector<Tensor> scratch;             // gathered inputs of a generic op
+  std::vector<int64_t> loop_it, loop_max;  // per While: iterations done, maximum (-1: none)
   RunStats stats;
   bool has_poll = false;
   // Poll hook pacing: a countdown of loop iterations between clock reads, adapted so the clock
@@ -172,7 +186,8 @@ ScalarFn pick_scalar_fn(OpKind op, const std::vector<DType>& in, DType out, cons
 // For floordiv/mod by a constant power of two 2^k picked above: k (stored in Instr::c), else -1.
 int scalar_shift_of(OpKind op, const std::vector<DType>& in, DType out, const Tensor* rhs);
 
-void exec_block(Frame& f, const Block& b);
+// Runs the whole program.
+void run_program(Frame& f);
 // Side effects and lists (effects.cpp, lists.cpp).
 void exec_print(Frame& f, const Instr& in);
 void exec_assert(Frame& f, const Instr& in);
