@@ -54,10 +54,12 @@ void range(const Tensor& start, const Tensor& limit, const Tensor& delta, Tensor
 void one_hot(const Tensor& indices, const OpAttrs& attrs, Tensor& out) {
   const int64_t depth = attrs.depth;
   const Shape& is = indices.shape();
-  const int64_t axis = attrs.has_axis && attrs.axis != -1 ? attrs.axis : is.rank();
+  // The new depth axis sits at `axis` of the output (-1 or absent: last), as in infer().
+  const int64_t ax = attrs.has_axis ? attrs.axis : -1;
+  const int axis = ax == -1 ? is.rank() : normalize_axis(ax, is.rank() + 1, "one_hot");
   int64_t outer = 1, inner = 1;
   for (int d = 0; d < axis; ++d) outer *= is[d];
-  for (int d = static_cast<int>(axis); d < is.rank(); ++d) inner *= is[d];
+  for (int d = axis; d < is.rank(); ++d) inner *= is[d];
   const Tensor idx = indices.cast(DType::Int64);
   const int64_t* ip = idx.data<int64_t>();
   dispatch_dtype(out.dtype(), [&](auto tag) {

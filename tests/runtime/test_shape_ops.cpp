@@ -200,3 +200,19 @@ TEST_CASE("getitem of leading indices is a zero-copy view", "[getitem]") {
   CHECK(error_of(OpKind::GetItem, {x, Tensor::scalar(1.0f)}, a)
             .find("getitem: a tensor index must be an integer scalar") == 0);
 }
+
+TEST_CASE("one_hot with an axis and on/off values", "[gather]") {
+  OpAttrs oh;
+  oh.depth = 3;
+  oh.has_axis = true;
+  oh.axis = 0;
+  oh.value_a = -1;  // off
+  oh.value_b = 5;   // on
+  oh.has_dtype = true;
+  oh.dtype = DType::Int32;
+  Tensor o = run(OpKind::OneHot, {vec<int64_t>({2, 0})}, oh);
+  CHECK(o.shape() == Shape({3, 2}));
+  CHECK(values<int32_t>(o) == std::vector<int32_t>{-1, 5, -1, -1, 5, -1});
+  oh.axis = -2;  // same as 0 for 1-D indices
+  CHECK(run(OpKind::OneHot, {vec<int64_t>({2, 0})}, oh).equals(o));
+}
