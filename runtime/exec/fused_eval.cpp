@@ -13,68 +13,75 @@ namespace xag::rt::exec {
 
 namespace {
 
-constexpr int kMaxSteps = 64;  // the fusion pass never builds longer programs
+constexpr int kMaxSteps = 32;  // the fusion pass never builds longer programs
+
+// One binary op over a block; `sa`/`sb` say the operand is a broadcast scalar (read once, so the
+// loop streams one array and vectorizes without a splat buffer).
+template <class T, class F>
+inline void binary(const T* __restrict a, bool sa, const T* __restrict b, bool sb, T* __restrict o,
+                   int n, F f) {
+  if (sa) {
+    const T x = a[0];
+    for (int j = 0; j < n; ++j) o[j] = f(x, b[j]);
+  } else if (sb) {
+    const T y = b[0];
+    for (int j = 0; j < n; ++j) o[j] = f(a[j], y);
+  } else {
+    for (int j = 0; j < n; ++j) o[j] = f(a[j], b[j]);
+  }
+}
+
+template <class T, class F>
+inline void unary(const T* __restrict a, bool sa, T* __restrict o, int n, F f) {
+  if (sa) {
+    const T v = f(a[0]);
+    for (int j = 0; j < n; ++j) o[j] = v;
+  } else {
+    for (int j = 0; j < n; ++j) o[j] = f(a[j]);
+  }
+}
 
 template <class T>
-void step(OpKind op, const T* a, const T* b, T* o, int n) {
+void step(OpKind op, const T* a, bool sa, const T* b, bool sb, T* o, int n) {
   switch (op) {
     case OpKind::Add:
-      for (int j = 0; j < n; ++j) o[j] = a[j] + b[j];
-      return;
+      return binary(a, sa, b, sb, o, n, [](T x, T y) { return x + y; });
     case OpKind::Sub:
-      for (int j = 0; j < n; ++j) o[j] = a[j] - b[j];
-      return;
+      return binary(a, sa, b, sb, o, n, [](T x, T y) { return x - y; });
     case OpKind::Mul:
-      for (int j = 0; j < n; ++j) o[j] = a[j] * b[j];
-      return;
+      return binary(a, sa, b, sb, o, n, [](T x, T y) { return x * y; });
     case OpKind::TrueDiv:
-      for (int j = 0; j < n; ++j) o[j] = a[j] / b[j];
-      return;
-    case OpKind::Maximum:
-      for (int j = 0; j < n; ++j) o[j] = (a[j] != a[j] || a[j] > b[j]) ? a[j] : b[j];
-      return;
+      return binary(a, sa, b, sb, o, n, [](T x, T y) { return x / y; });
+    case OpKind::Maximum:  // NaN propagates
+      return binary(a, sa, b, sb, o, n, [](T x, T y) { return (x != x || x > y) ? x : y; });
     case OpKind::Minimum:
-      for (int j = 0; j < n; ++j) o[j] = (a[j] != a[j] || a[j] < b[j]) ? a[j] : b[j];
-      return;
+      return binary(a, sa, b, sb, o, n, [](T x, T y) { return (x != x || x < y) ? x : y; });
     case OpKind::Neg:
-      for (int j = 0; j < n; ++j) o[j] = -a[j];
-      return;
+      return unary(a, sa, o, n, [](T x) { return -x; });
     case OpKind::Abs:
-      for (int j = 0; j < n; ++j) o[j] = std::fabs(a[j]);
-      return;
+      return unary(a, sa, o, n, [](T x) { return std::fabs(x); });
     case OpKind::Square:
-      for (int j = 0; j < n; ++j) o[j] = a[j] * a[j];
-      return;
-    case OpKind::Relu:
-      for (int j = 0; j < n; ++j) o[j] = a[j] < T(0) ? T(0) : a[j];  // NaN stays NaN
-      return;
+      return unary(a, sa, o, n, [](T x) { return x * x; });
+    case OpKind::Relu:  // NaN stays NaN
+      return unary(a, sa, o, n, [](T x) { return x < T(0) ? T(0) : x; });
     case OpKind::Exp:
-      for (int j = 0; j < n; ++j) o[j] = std::exp(a[j]);
-      return;
+      return unary(a, sa, o, n, [](T x) { return std::exp(x); });
     case OpKind::Log:
-      for (int j = 0; j < n; ++j) o[j] = std::log(a[j]);
-      return;
+      return unary(a, sa, o, n, [](T x) { return std::log(x); });
     case OpKind::Sqrt:
-      for (int j = 0; j < n; ++j) o[j] = std::sqrt(a[j]);
-      return;
+      return unary(a, sa, o, n, [](T x) { return std::sqrt(x); });
     case OpKind::Sin:
-      for (int j = 0; j < n; ++j) o[j] = std::sin(a[j]);
-      return;
+      return unary(a, sa, o, n, [](T x) { return std::sin(x); });
     case OpKind::Cos:
-      for (int j = 0; j < n; ++j) o[j] = std::cos(a[j]);
-      return;
+      return unary(a, sa, o, n, [](T x) { return std::cos(x); });
     case OpKind::Tanh:
-      for (int j = 0; j < n; ++j) o[j] = std::tanh(a[j]);
-      return;
+      return unary(a, sa, o, n, [](T x) { return std::tanh(x); });
     case OpKind::Sigmoid:
-      for (int j = 0; j < n; ++j) o[j] = T(1) / (T(1) + std::exp(-a[j]));
-      return;
+      return unary(a, sa, o, n, [](T x) { return T(1) / (T(1) + std::exp(-x)); });
     case OpKind::Floor:
-      for (int j = 0; j < n; ++j) o[j] = std::floor(a[j]);
-      return;
+      return unary(a, sa, o, n, [](T x) { return std::floor(x); });
     case OpKind::Ceil:
-      for (int j = 0; j < n; ++j) o[j] = std::ceil(a[j]);
-      return;
+      return unary(a, sa, o, n, [](T x) { return std::ceil(x); });
     default:
       return;  // the fusion pass only emits the ops above
   }
@@ -85,36 +92,29 @@ void run_typed(const FusedProgram& prog, const Tensor* inputs, size_t n, Tensor&
   const int64_t numel = out.num_elements();
   const int ni = prog.num_inputs;
   const int ns = static_cast<int>(prog.steps.size());
-  // Scalar inputs are broadcast from a block-sized buffer filled once.
-  std::vector<T> splat(static_cast<size_t>(ni) * kFusedBlock);
-  std::vector<const T*> base(static_cast<size_t>(ni));
-  std::vector<bool> full(static_cast<size_t>(ni));
+  const T* base[64];
+  bool scalar_in[64];
   for (int i = 0; i < ni; ++i) {
     const Tensor& x = inputs[i];
-    full[static_cast<size_t>(i)] = x.num_elements() == numel && x.rank() > 0;
-    if (full[static_cast<size_t>(i)]) {
-      base[static_cast<size_t>(i)] = x.data<T>();
-    } else {
-      const T v = x.data<T>()[0];
-      T* s = splat.data() + static_cast<size_t>(i) * kFusedBlock;
-      for (int j = 0; j < kFusedBlock; ++j) s[j] = v;
-      base[static_cast<size_t>(i)] = s;
-    }
+    scalar_in[i] = !(x.num_elements() == numel && x.rank() > 0);
+    base[i] = x.data<T>();
   }
   T* dst = out.data<T>();
   parallel_for(numel, int64_t{1} << 15, [&](int64_t begin, int64_t end) {
     alignas(64) T buf[kMaxSteps][kFusedBlock];
     const T* reg[kMaxSteps + 64];
+    bool sreg[kMaxSteps + 64];
+    for (int i = 0; i < ni; ++i) sreg[i] = scalar_in[i];
+    for (int s = 0; s < ns; ++s) sreg[ni + s] = false;
     for (int64_t i0 = begin; i0 < end; i0 += kFusedBlock) {
       const int len = static_cast<int>(std::min<int64_t>(kFusedBlock, end - i0));
-      for (int i = 0; i < ni; ++i) {
-        reg[i] = full[static_cast<size_t>(i)] ? base[static_cast<size_t>(i)] + i0
-                                              : base[static_cast<size_t>(i)];
-      }
+      for (int i = 0; i < ni; ++i) reg[i] = scalar_in[i] ? base[i] : base[i] + i0;
       for (int s = 0; s < ns; ++s) {
         const FusedStep& st = prog.steps[static_cast<size_t>(s)];
         T* o = s + 1 == ns ? dst + i0 : buf[s];
-        step<T>(st.op, reg[st.a], st.b >= 0 ? reg[st.b] : nullptr, o, len);
+        const bool has_b = st.b >= 0;
+        step<T>(st.op, reg[st.a], sreg[st.a], has_b ? reg[st.b] : nullptr, has_b && sreg[st.b], o,
+                len);
         reg[ni + s] = o;
       }
     }
