@@ -246,8 +246,9 @@ def one_hot(indices, depth, on_value=None, off_value=None, axis=None, dtype=None
                 dtype = v.dtype
     attrs = {
         "depth": int(depth),
-        "value_a": 1.0 if on_value is None else float(on_value),
-        "value_b": 0.0 if off_value is None else float(off_value),
+        # The runtime reads the on value from value_b and the off value from value_a.
+        "value_a": 0.0 if off_value is None else float(off_value),
+        "value_b": 1.0 if on_value is None else float(on_value),
         "axis": -1 if axis is None else axis,
         "dtype": _dtypes.as_dtype(dtype)._code,
     }

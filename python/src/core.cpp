@@ -234,14 +234,14 @@ PyTensor to_tensor(py::handle h, std::optional<rt::DType> dtype) {
   PyTensor out;
   if (PyBool_Check(o)) {
     out.value = scalar_tensor(h, dtype.value_or(rt::DType::Bool));
-  } else if (PyLong_Check(o)) {
+  } else if (PyLong_CheckExact(o)) {
     if (!dtype) {
       int overflow = 0;
       const long long v = PyLong_AsLongLongAndOverflow(o, &overflow);
       dtype = !overflow && fits_int32(v) ? rt::DType::Int32 : rt::DType::Int64;
     }
     out.value = scalar_tensor(h, *dtype);
-  } else if (PyFloat_Check(o)) {
+  } else if (PyFloat_CheckExact(o)) {
     out.value = scalar_tensor(h, dtype.value_or(rt::DType::Float32));
   } else if (py::isinstance<py::array>(h)) {
     out.value = from_array(py::reinterpret_borrow<py::array>(h), dtype);

@@ -1,0 +1,173 @@
+"""ag.cond / ag.while_loop / ag.TensorArray, eagerly and staged (explicit control flow)."""
+import numpy as np
+import pytest
+
+import autograph as ag
+
+
+def staged(f):
+    return ag.function(f, autograph=False)
+
+
+def collatz_steps(x):
+    def body(x, steps):
+        x = ag.cond(x % 2 == 0, lambda: x // 2, lambda: 3 * x + 1)
+        return x, steps + 1
+
+    _, steps = ag.while_loop(lambda x, steps: x != 1, body, [x, 0])
+    return steps
+
+
+def collatz_total(n):
+    def outer_body(i, total):
+        return i + 1, total + collatz_steps(i)
+
+    _, total = ag.while_loop(lambda i, total: i <= n, outer_body, (1, 0))
+    return total
+
+
+def collatz_python(n):
+    total = 0
+    for i in range(1, n + 1):
+        x = i
+        while x != 1:
+            x = x // 2 if x % 2 == 0 else 3 * x + 1
+            total += 1
+    return total
+
+
+def test_collatz_eager_and_staged():
+    assert int(collatz_total(ag.constant(30))) == collatz_python(30)
+    f = staged(collatz_total)
+    assert int(f(ag.constant(300))) == collatz_python(300)
+    assert f.graph(ag.constant(300)).ops.count("while") == 2
+
+
+def test_cond_eager_runs_one_branch():
+    calls = []
+    r = ag.cond(ag.constant(True), lambda: calls.append("t") or 1, lambda: calls.append("f") or 2)
+    assert r == 1 and calls == ["t"]
+
+
+def test_cond_staged_structures():
+    @staged
+    def f(x):
+        return ag.cond(x > 0, lambda: {"a": x, "b": (x * 2, 1)},
+                       lambda: {"a": -x, "b": (x * 3, 2)})
+
+    out = f(ag.constant(5))
+    assert int(out["a"]) == 5 and int(out["b"][0]) == 10 and int(out["b"][1]) == 1
+    out = f(ag.constant(-5))
+    assert int(out["a"]) == 5 and int(out["b"][0]) == -15 and int(out["b"][1]) == 2
+
+
+def test_cond_branch_structure_mismatch_is_staging_error():
+    @staged
+    def f(x):
+        return ag.cond(x > 0, lambda: (x, x), lambda: x)
+
+    with pytest.raises(ag.StagingError, match="different structures"):
+        f(ag.constant(1))
+
+
+def test_nested_while_in_cond_and_back():
+    # cond -> while -> cond: results flow back out through every level.
+    def f(x, n):
+        def loop():
+            def body(i, acc):
+                acc = ag.cond(i % 3 == 0, lambda: acc + i * 10, lambda: acc + i)
+                return i + 1, acc
+
+            return ag.while_loop(lambda i, acc: i < n, body, [0, x])[1]
+
+        return ag.cond(x >= 0, loop, lambda: x - 1)
+
+    def ref(x, n):
+        if x < 0:
+            return x - 1
+        return x + sum(i * 10 if i % 3 == 0 else i for i in range(n))
+
+    g = staged(f)
+    for x, n in [(0, 7), (5, 0), (-2, 4), (3, 10)]:
+        assert int(g(ag.constant(x), ag.constant(n))) == ref(x, n)
+        assert int(f(ag.constant(x), ag.constant(n))) == ref(x, n)
+
+
+def test_while_captures_outer_values():
+    @staged
+    def f(x, k):
+        scale = x * 2  # defined outside the loop, used inside (captured)
+        return ag.while_loop(lambda i, s: i < k, lambda i, s: (i + 1, s + scale), [0, 0.0 * x])[1]
+
+    assert float(f(ag.constant(1.5), ag.constant(4))) == 12.0
+
+
+def test_while_maximum_iterations():
+    def f(n):
+        return ag.while_loop(lambda i: i < 100, lambda i: i + 1, [n], maximum_iterations=5)[0]
+
+    assert int(f(ag.constant(0))) == 5
+    assert int(staged(f)(ag.constant(0))) == 5
+    assert int(staged(f)(ag.constant(98))) == 100
+
+
+def test_while_single_var_body_may_return_bare_value():
+    def f(n):
+        return ag.while_loop(lambda i: i < n, lambda i: i + 2, [0])
+
+    assert int(f(ag.constant(7))[0]) == 8
+    r = staged(f)(ag.constant(7))
+    assert isinstance(r, list) and int(r[0]) == 8
+
+
+def test_while_dtype_change_is_an_error():
+    @staged
+    def f(n):
+        return ag.while_loop(lambda i: i < n, lambda i: i + 0.5, [0])
+
+    with pytest.raises((ag.InvalidArgumentError, ag.StagingError), match="while"):
+        f(ag.constant(3))
+
+
+def test_loop_carried_tensor_array():
+    def f(n):
+        ta = ag.TensorArray(ag.int32, size=0, dynamic_size=True)
+
+        def body(i, ta):
+            return i + 1, ta.write(i, i * i)
+
+        _, ta = ag.while_loop(lambda i, ta: i < n, body, [0, ta])
+        return ta.stack(), ta.size()
+
+    for fn in (f, staged(f)):
+        stacked, size = fn(ag.constant(6))
+        np.testing.assert_array_equal(stacked.numpy(), np.arange(6) ** 2)
+        assert int(size) == 6
+
+
+def test_tensor_array_of_vectors_with_element_shape():
+    @staged
+    def f(x):
+        ta = ag.TensorArray(ag.float32, size=3, element_shape=(2,))
+
+        def body(i, ta):
+            return i + 1, ta.write(i, x * ag.cast(i, ag.float32))
+
+        return ag.while_loop(lambda i, ta: i < 3, body, [0, ta])[1].stack()
+
+    out = f(ag.constant([1.0, 2.0]))
+    np.testing.assert_array_equal(out.numpy(), [[0, 0], [1, 2], [2, 4]])
+
+
+def test_tensor_array_eager_read_write():
+    ta = ag.TensorArray(ag.float32, size=2)
+    ta = ta.write(0, 1.5).write(1, 2.5)
+    assert float(ta.read(1)) == 2.5
+    with pytest.raises(ag.InvalidArgumentError):
+        ta.write(2, 1.0)
+
+
+def test_stack_python_list():
+    lst = ag.set_element_type([], ag.float32)
+    assert ag.stack(lst).shape == (0,)
+    assert ag.stack([ag.constant(1), ag.constant(2)]).numpy().tolist() == [1, 2]

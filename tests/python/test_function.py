@@ -1,0 +1,243 @@
+"""ag.function with explicit ops: tracing, the cache, outputs, side effects, errors."""
+import io
+import os
+import sys
+import warnings
+
+import numpy as np
+import pytest
+
+import autograph as ag
+
+
+def test_trace_cache_and_trace_count():
+    @ag.function(autograph=False)
+    def f(x, k):
+        return x * k
+
+    f(ag.constant(1), 2)
+    f(ag.constant(5), 2)
+    assert f.trace_count == 1
+    f(ag.constant(1.0), 2)  # new dtype
+    f(ag.constant([1, 2]), 2)  # new shape
+    f(ag.constant(1), 3)  # new Python value
+    assert f.trace_count == 4
+    assert int(f(ag.constant(4), k=3)) == 12
+    assert f.trace_count == 4
+    assert f.python_function.__name__ == "f"
+
+
+def test_retrace_warning():
+    f = ag.function(lambda x, k: x + k, autograph=False)
+    with warnings.catch_warnings(record=True) as w:
+        warnings.simplefilter("always")
+        for k in range(7):
+            f(ag.constant(1), k)
+    assert any("traced" in str(x.message) for x in w)
+    assert f.trace_count == 7
+
+
+def test_numpy_arguments_are_placeholders():
+    f = ag.function(lambda x: x + 1, autograph=False)
+    assert f(np.arange(3)).numpy().tolist() == [1, 2, 3]
+    assert f(np.arange(3) * 2).numpy().tolist() == [1, 3, 5]
+    assert f.trace_count == 1
+
+
+def test_output_structures():
+    @ag.function(autograph=False)
+    def f(x):
+        return {"sum": x + 1, "info": ("label", None, 3), "list": [x, x * 2]}
+
+    out = f(ag.constant(2))
+    assert int(out["sum"]) == 3 and out["info"] == ("label", None, 3)
+    assert [int(v) for v in out["list"]] == [2, 4]
+    assert ag.function(lambda: None, autograph=False)() is None
+
+
+def test_graph_and_code():
+    def add_one(x):
+        return x + 1
+
+    f = ag.function(add_one, autograph=False)
+    g = f.graph(ag.constant(1))
+    assert isinstance(g, ag.Graph)
+    assert "add" in g.ops
+    assert "digraph" in g.to_dot()
+    assert g._repr_svg_().lstrip().startswith("<?xml") or "<svg" in g._repr_svg_()
+    assert "def add_one" in f.code
+    assert "add" in repr(g)
+
+
+def test_tensor_as_python_bool_is_staging_error():
+    @ag.function(autograph=False)
+    def f(x):
+        if x > 0:  # symbolic tensor used as a Python bool
+            return x
+        return -x
+
+    with pytest.raises(ag.StagingError) as info:
+        f(ag.constant(1))
+    msg = str(info.value)
+    assert "Python bool" in msg and "ag.cond" in msg
+    assert os.path.basename(__file__) in msg
+    assert info.value.lineno is not None and "if x > 0" in info.value.source_line
+
+
+def test_assert_failure_names_users_line():
+    @ag.function(autograph=False)
+    def f(x):
+        ag._assert(x > 0, "x must be positive")  # ASSERT-LINE
+        return x
+
+    assert int(f(ag.constant(3))) == 3
+    with pytest.raises(ag.InvalidArgumentError) as info:
+        f(ag.constant(-3))
+    msg = str(info.value)
+    line = next(i for i, l in enumerate(open(__file__), 1) if "# ASSERT-LINE" in l)
+    assert "x must be positive" in msg
+    assert f"{os.path.basename(__file__)}:{line}" in msg
+    assert info.value.lineno == line
+
+
+def test_runtime_shape_error_names_users_line():
+    @ag.function(autograph=False)
+    def f(x, n):
+        return ag.reshape(x, ag.stack([n, 2]))  # RESHAPE-LINE
+
+    with pytest.raises(ag.InvalidArgumentError) as info:
+        f(ag.constant(np.zeros(6, np.float32)), ag.constant(5))
+    line = next(i for i, l in enumerate(open(__file__), 1) if "# RESHAPE-LINE" in l)
+    assert f":{line}" in str(info.value)
+
+
+def test_print_order(capsys):
+    @ag.function(autograph=False)
+    def f(n):
+        ag.print("start", n)
+
+        def body(i):
+            ag.print("i =", i, sep=" ")
+            return [i + 1]
+
+        ag.while_loop(lambda i: i < n, body, [0])
+        ag.print("end", end="!\n")
+        return n
+
+    f(ag.constant(3))
+    assert capsys.readouterr().out == "start 3\ni = 0\ni = 1\ni = 2\nend!\n"
+    ag.print("eager", ag.constant([1, 2]))
+    assert capsys.readouterr().out == "eager [1 2]\n"
+
+
+def test_prints_go_to_current_sys_stdout():
+    f = ag.function(lambda x: ag.print("value:", x), autograph=False)
+    buf, old = io.StringIO(), sys.stdout
+    sys.stdout = buf
+    try:
+        f(ag.constant(7))
+    finally:
+        sys.stdout = old
+    assert buf.getvalue() == "value: 7\n"
+
+
+def test_variables_in_program_order():
+    v = ag.Variable(1)
+
+    @ag.function(autograph=False)
+    def f(x):
+        a = v.read_value()
+        v.assign(x)
+        b = v.read_value()
+        v.assign_add(10)
+        c = v + 0
+        v.assign_sub(1)
+        return a, b, c
+
+    a, b, c = f(ag.constant(5))
+    assert (int(a), int(b), int(c)) == (1, 5, 15)
+    assert int(v.numpy()) == 14
+    a, _, _ = f(ag.constant(0))  # the graph reads the variable's current value
+    assert int(a) == 14 and int(v.read_value()) == 9
+
+
+def test_variable_in_loop():
+    total = ag.Variable(0)
+
+    @ag.function(autograph=False)
+    def f(n):
+        def body(i):
+            total.assign_add(i)
+            return [i + 1]
+
+        ag.while_loop(lambda i: i < n, body, [0])
+        return total.read_value()
+
+    assert int(f(ag.constant(5))) == 10
+    assert int(total.numpy()) == 10
+
+
+def test_variable_eager_api():
+    v = ag.Variable([1.0, 2.0])
+    assert v.dtype == ag.float32 and v.shape == (2,)
+    v.assign([3, 4])
+    np.testing.assert_array_equal((v * 2).numpy(), [6, 8])
+    with pytest.raises(ag.InvalidArgumentError):
+        v.assign([1.0, 2.0, 3.0])
+
+
+def test_nested_function_is_inlined():
+    inner = ag.function(lambda x: x * 2, autograph=False)
+    outer = ag.function(lambda x: inner(x) + 1, autograph=False)
+    assert int(outer(ag.constant(3))) == 7
+    assert inner.trace_count == 0
+
+
+def test_symbolic_tensor_leaked_out_of_trace():
+    leaked = []
+
+    @ag.function(autograph=False)
+    def f(x):
+        leaked.append(x + 1)
+        return x
+
+    f(ag.constant(1))
+    with pytest.raises(ag.StagingError):
+        leaked[0] + 1
+
+
+def test_devices():
+    assert ag.list_devices() == ["cpu"]
+    with ag.device("cpu"):
+        assert int(ag.constant(1) + 1) == 2
+    with pytest.raises(ag.InvalidArgumentError, match="no GPU backend"):
+        ag.function(lambda x: x, device="gpu")
+    with pytest.raises(ag.InvalidArgumentError, match="no GPU backend"):
+        with ag.device("gpu"):
+            pass
+
+
+def test_decorator_forms_and_helpers():
+    @ag.function
+    def f(x):
+        return x + 1
+
+    assert int(f(ag.constant(1))) == 2
+    assert ag.convert() is ag.function
+    assert int(ag.to_graph(lambda x: x * 3)(ag.constant(2))) == 6
+    g = ag.do_not_convert(lambda x: x)
+    assert g.__ag_do_not_convert__
+    assert "lambda" in ag.to_code(lambda x: x * 3)
+
+
+def test_method_staging():
+    class Model:
+        def __init__(self, w):
+            self.w = w
+
+        @ag.function(autograph=False)
+        def __call__(self, x):
+            return x * self.w
+
+    m = Model(ag.constant(3))
+    assert int(m(ag.constant(2))) == 6
