@@ -94,15 +94,19 @@ bool decode_source(std::string_view in, std::string& out, std::string& error, in
     cookie = coding_cookie(in.substr(nl + 1, nl2 == std::string_view::npos ? nl2 : nl2 - nl));
   }
   if (!cookie.empty()) encoding = lower_name(cookie);
+  // The tokenizer's own names for utf-8 and latin-1 (get_normal_name), then
+  // the single-byte codecs Python knows.
   bool latin1 = false;
-  if (encoding == "utf-8" || encoding.rfind("utf-8-", 0) == 0 || encoding == "utf8") {
+  const uint16_t* table = nullptr;
+  auto starts = [&](const char* p) { return encoding.rfind(p, 0) == 0; };
+  if (encoding == "utf-8" || starts("utf-8-") || encoding == "utf8") {
   } else if (encoding == "latin-1" || encoding == "iso-8859-1" || encoding == "iso-latin-1" ||
-             encoding.rfind("latin-1-", 0) == 0 || encoding.rfind("iso-8859-1-", 0) == 0 ||
-             encoding.rfind("iso-latin-1-", 0) == 0 || encoding == "latin1" || encoding == "l1" ||
-             encoding == "iso8859-1" || encoding == "cp819") {
+             starts("latin-1-") || starts("iso-8859-1-") || starts("iso-latin-1-") ||
+             encoding == "latin1" || encoding == "l1" || encoding == "iso8859-1" ||
+             encoding == "cp819" || encoding == "8859" || encoding == "iso-ir-100" ||
+             encoding == "latin") {
     latin1 = true;
-  } else if (encoding == "ascii" || encoding == "us-ascii") {
-  } else {
+  } else if ((table = unicode::single_byte_codec(cookie)) == nullptr) {
     error = "unknown encoding: " + std::string(cookie);
     error_line = 1;
     return false;
@@ -124,6 +128,20 @@ bool decode_source(std::string_view in, std::string& out, std::string& error, in
       ++i;
     } else if (latin1) {
       append_utf8(out, c);
+      ++i;
+    } else if (table) {
+      uint16_t cp = table[c - 0x80];
+      if (cp == 0xFFFF) {
+        char buf[160];
+        std::snprintf(buf, sizeof buf,
+                      "(unicode error) '%s' codec can't decode byte 0x%02x in position %zu: "
+                      "character maps to <undefined>",
+                      std::string(cookie).c_str(), c, i);
+        error = buf;
+        error_line = line;
+        return false;
+      }
+      append_utf8(out, cp);
       ++i;
     } else {
       size_t n = utf8_len(in, i);

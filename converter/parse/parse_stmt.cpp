@@ -1,22 +1,19 @@
 // Statements: simple statements, blocks and compound statements.
-// A compound statement ends where the last statement of its last block ends.
+// A compound statement ends at the last token of its last block that is not
+// NEWLINE/INDENT/DEDENT (so a trailing ';' counts, as in CPython).
 #include <cstring>
 
 #include "converter/parse/parser_impl.h"
 
 namespace xag::parse {
-namespace {
 
-// The end of a statement list: its last statement's end.
-Pos end_of(const ast::Tree& t, ast::Span<NodeId> body) {
-  return t.pos(body[body.size() - 1]);
+Pos Parser::block_span(const Token& start) const {
+  size_t i = pos_ - 1;
+  while (i > 0 && (toks_[i].kind == TokenKind::Newline || toks_[i].kind == TokenKind::Indent ||
+                   toks_[i].kind == TokenKind::Dedent))
+    --i;
+  return span(start, toks_[i]);
 }
-
-Pos join(const Token& start, const Pos& end) {
-  return Pos{start.lineno, start.col_offset, end.end_lineno, end.end_col_offset};
-}
-
-}  // namespace
 
 // statements until `end` (ENDMARKER or DEDENT), each pushed on the stack.
 void Parser::statements(TokenKind end) {
@@ -484,13 +481,13 @@ NodeId Parser::function_def(const Token& start, size_t decorators_base, bool is_
     tree_.set_node(n, Field::AsyncFunctionDef_args, args);
     tree_.set_list(n, Field::AsyncFunctionDef_decorator_list, decorators);
     tree_.set_node(n, Field::AsyncFunctionDef_returns, returns);
-    tree_.set_pos(n, join(start, end_of(tree_, tree_.list(n, Field::AsyncFunctionDef_body))));
+    tree_.set_pos(n, block_span(start));
   } else {
     tree_.set_ident(n, Field::FunctionDef_name, name_str(name));
     tree_.set_node(n, Field::FunctionDef_args, args);
     tree_.set_list(n, Field::FunctionDef_decorator_list, decorators);
     tree_.set_node(n, Field::FunctionDef_returns, returns);
-    tree_.set_pos(n, join(start, end_of(tree_, tree_.list(n, Field::FunctionDef_body))));
+    tree_.set_pos(n, block_span(start));
   }
   return n;
 }
@@ -511,7 +508,7 @@ NodeId Parser::class_def(const Token& start, size_t decorators_base) {
   block(n, Field::ClassDef_body, start, "class definition");
   tree_.set_ident(n, Field::ClassDef_name, name_str(name));
   tree_.set_list(n, Field::ClassDef_decorator_list, decorators);
-  tree_.set_pos(n, join(start, end_of(tree_, tree_.list(n, Field::ClassDef_body))));
+  tree_.set_pos(n, block_span(start));
   return n;
 }
 
@@ -523,17 +520,14 @@ NodeId Parser::if_stmt(bool elif) {
   NodeId n = make(NodeKind::If, Pos{});
   tree_.set_node(n, Field::If_test, test);
   block(n, Field::If_body, start, elif ? "'elif' statement" : "'if' statement");
-  Pos end = end_of(tree_, tree_.list(n, Field::If_body));
   if (at(TokenKind::KwElif)) {
     NodeId e = if_stmt(true);
     tree_.set_list(n, Field::If_orelse, {e});
-    end = tree_.pos(e);
   } else if (at(TokenKind::KwElse)) {
     const Token& else_tok = advance();
     block(n, Field::If_orelse, else_tok, "'else' statement");
-    end = end_of(tree_, tree_.list(n, Field::If_orelse));
   }
-  tree_.set_pos(n, join(start, end));
+  tree_.set_pos(n, block_span(start));
   return n;
 }
 
@@ -543,13 +537,11 @@ NodeId Parser::while_stmt() {
   NodeId n = make(NodeKind::While, Pos{});
   tree_.set_node(n, Field::While_test, test);
   block(n, Field::While_body, start, "'while' statement");
-  Pos end = end_of(tree_, tree_.list(n, Field::While_body));
   if (at(TokenKind::KwElse)) {
     const Token& else_tok = advance();
     block(n, Field::While_orelse, else_tok, "'else' statement");
-    end = end_of(tree_, tree_.list(n, Field::While_orelse));
   }
-  tree_.set_pos(n, join(start, end));
+  tree_.set_pos(n, block_span(start));
   return n;
 }
 
@@ -570,13 +562,11 @@ NodeId Parser::for_stmt(const Token* async_tok) {
   Field body = a ? Field::AsyncFor_body : Field::For_body;
   Field orelse = a ? Field::AsyncFor_orelse : Field::For_orelse;
   block(n, body, for_tok, "'for' statement");
-  Pos end = end_of(tree_, tree_.list(n, body));
   if (at(TokenKind::KwElse)) {
     const Token& else_tok = advance();
     block(n, orelse, else_tok, "'else' statement");
-    end = end_of(tree_, tree_.list(n, orelse));
   }
-  tree_.set_pos(n, join(start, end));
+  tree_.set_pos(n, block_span(start));
   return n;
 }
 
@@ -637,7 +627,7 @@ NodeId Parser::with_stmt(const Token* async_tok) {
   set_list_from(n, a ? Field::AsyncWith_items : Field::With_items, base);
   Field body = a ? Field::AsyncWith_body : Field::With_body;
   block(n, body, with_tok, "'with' statement");
-  tree_.set_pos(n, join(start, end_of(tree_, tree_.list(n, body))));
+  tree_.set_pos(n, block_span(start));
   return n;
 }
 
@@ -646,14 +636,12 @@ NodeId Parser::try_stmt() {
   const Token& start = advance();
   NodeId n = make(NodeKind::Try, Pos{});
   block(n, Field::Try_body, start, "'try' statement");
-  Pos end = end_of(tree_, tree_.list(n, Field::Try_body));
   size_t base = mark_stack();
   bool star = false, first = true;
   while (at(TokenKind::KwExcept)) {
     NodeId h = except_block(star, first);
     first = false;
     stack_.push_back(h);
-    end = tree_.pos(h);
   }
   bool has_handlers = mark_stack() > base;
   NodeKind k = star ? NodeKind::TryStar : NodeKind::Try;
@@ -668,17 +656,15 @@ NodeId Parser::try_stmt() {
     const Token& else_tok = advance();
     Field f = k == NodeKind::Try ? Field::Try_orelse : Field::TryStar_orelse;
     block(n, f, else_tok, "'else' statement");
-    end = end_of(tree_, tree_.list(n, f));
   }
   if (at(TokenKind::KwFinally)) {
     const Token& fin = advance();
     Field f = k == NodeKind::Try ? Field::Try_finalbody : Field::TryStar_finalbody;
     block(n, f, fin, "'finally' statement");
-    end = end_of(tree_, tree_.list(n, f));
   } else if (!has_handlers) {
     fail_at(tok(), "expected 'except' or 'finally' block");
   }
-  tree_.set_pos(n, join(start, end));
+  tree_.set_pos(n, block_span(start));
   return n;
 }
 
@@ -713,7 +699,7 @@ NodeId Parser::except_block(bool& star, bool first) {
   tree_.set_ident(h, Field::ExceptHandler_name, name);
   block(h, Field::ExceptHandler_body, start,
         this_star ? "'except*' statement" : "'except' statement");
-  tree_.set_pos(h, join(start, end_of(tree_, tree_.list(h, Field::ExceptHandler_body))));
+  tree_.set_pos(h, block_span(start));
   return h;
 }
 
@@ -838,9 +824,7 @@ NodeId Parser::match_stmt() {
   }
   advance();
   set_list_from(n, Field::Match_cases, base);
-  auto cases = tree_.list(n, Field::Match_cases);
-  NodeId last_case = cases[cases.size() - 1];
-  tree_.set_pos(n, join(start, end_of(tree_, tree_.list(last_case, Field::match_case_body))));
+  tree_.set_pos(n, block_span(start));
   return n;
 }
 
@@ -854,7 +838,7 @@ NodeId Parser::case_block() {
   tree_.set_node(c, Field::match_case_pattern, pat);
   tree_.set_node(c, Field::match_case_guard, guard);
   block(c, Field::match_case_body, start, "'case' statement");
-  tree_.set_pos(c, join(start, end_of(tree_, tree_.list(c, Field::match_case_body))));
+  tree_.set_pos(c, block_span(start));
   return c;
 }
 

@@ -77,7 +77,7 @@ class StringParser {
                  std::vector<NodeId>& values);
 
  private:
-  uint32_t literal(const Token& t, uint32_t i, uint32_t end, bool raw, int level);
+  uint32_t literal(const Token& t, uint32_t i, uint32_t end, bool raw, int level, bool& doubled);
   uint32_t replacement_field(const Token& t, uint32_t i, uint32_t end, bool raw, int level,
                              std::vector<NodeId>& values);
   NodeId compile(const Token& t, uint32_t brace, uint32_t expr_end);
@@ -90,7 +90,9 @@ class StringParser {
 };
 
 // Literal text up to the next '{' or '}' (CPython's fstring_find_literal).
-uint32_t StringParser::literal(const Token& t, uint32_t i, uint32_t end, bool raw, int level) {
+uint32_t StringParser::literal(const Token& t, uint32_t i, uint32_t end, bool raw, int level,
+                               bool& doubled) {
+  doubled = false;
   std::string_view src = p_.tree_.source();
   uint32_t start = i;
   uint32_t stop = end, resume = end;
@@ -111,6 +113,7 @@ uint32_t StringParser::literal(const Token& t, uint32_t i, uint32_t end, bool ra
         if (i < end && src[i] == ch) {  // doubled brace: keep one, skip the other
           stop = i;
           resume = i + 1;
+          doubled = true;
           break;
         }
         if (ch == '}') {
@@ -137,14 +140,11 @@ uint32_t StringParser::parse(const Token& t, uint32_t i, uint32_t end, bool raw,
                              std::vector<NodeId>& values) {
   std::string_view src = p_.tree_.source();
   while (i < end) {
-    i = literal(t, i, end, raw, level);
+    bool doubled;
+    i = literal(t, i, end, raw, level, doubled);
+    if (doubled) continue;  // "{{" or "}}": the literal goes on after it
     if (i >= end) break;
-    if (src[i] == '}') {
-      if (level > 0) return i;
-      continue;  // a doubled '}}' was consumed by literal()
-    }
-    // A doubled '{{' at level 0 leaves i after it; a single one starts a field.
-    if (src[i] != '{') continue;
+    if (src[i] == '}') return i;  // the end of a format spec (level 1 only)
     i = replacement_field(t, i, end, raw, level, values);
   }
   return i;

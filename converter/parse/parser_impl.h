@@ -100,6 +100,8 @@ class Parser {
     return Pos{a.lineno, a.col_offset, b.end_lineno, b.end_col_offset};
   }
   Pos span_from(const Token& a) const { return span(a, last()); }
+  // From `start` to the last token consumed that is not NEWLINE/INDENT/DEDENT.
+  Pos block_span(const Token& start) const;
   Pos span_nodes(NodeId a, NodeId b) const {
     const Pos &pa = tree_.pos(a), &pb = tree_.pos(b);
     return Pos{pa.lineno, pa.col_offset, pb.end_lineno, pb.end_col_offset};

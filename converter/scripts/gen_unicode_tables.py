@@ -93,3 +93,72 @@ for cp in range(0x80, 0x110000):
             print(f'    {{0x{cp:X}, "{enc}"}},')
 print("};")
 print("// clang-format on")
+
+# ---- single-byte source encodings (PEP 263 cookies other than utf-8) ----
+import codecs
+import encodings
+import encodings.aliases
+import pkgutil
+
+single = {}
+for mod in sorted(m.name for m in pkgutil.iter_modules(encodings.__path__)):
+    try:
+        info = codecs.lookup(mod)
+    except LookupError:
+        continue
+    name = info.name.replace("-", "_")
+    if name in single or name in ("latin_1", "iso8859_1") or name.startswith("utf"):
+        continue
+    module = __import__("encodings." + mod, fromlist=["x"])
+    if name != "ascii" and not (hasattr(module, "decoding_table") or hasattr(module, "decoding_map")):
+        continue  # multi-byte or special codecs: not supported
+    table = []
+    ok = True
+    for b in range(256):
+        try:
+            s = bytes([b]).decode(mod)
+        except UnicodeDecodeError:
+            s = None
+        except Exception:
+            ok = False
+            break
+        if s is not None and len(s) != 1:
+            ok = False
+            break
+        if b < 0x80 and s != chr(b):
+            ok = False  # not ASCII-compatible (EBCDIC, UTF-16...)
+            break
+        table.append(0xFFFF if s is None else ord(s))
+    if ok:
+        single[name] = table[128:]
+
+alias_map = {}
+for alias, target in encodings.aliases.aliases.items():
+    try:
+        t = codecs.lookup(target).name.replace("-", "_")
+    except LookupError:
+        continue
+    if t in single:
+        alias_map[alias] = t
+for name in single:
+    alias_map[name] = name
+
+sys.stdout.close()
+sys.stdout = open(os.path.join(OUT, "codecs.inc"), "w")
+print(HEADER)
+print("// Upper halves (bytes 0x80-0xFF) of ASCII-compatible single-byte codecs;")
+print("// 0xFFFF marks a byte the codec cannot decode.")
+print("struct SingleByteCodec { const char* name; uint16_t upper[128]; };")
+print("constexpr SingleByteCodec kCodecs[] = {")
+index = {}
+for i, (name, table) in enumerate(sorted(single.items())):
+    index[name] = i
+    print('    {"%s", {%s}},' % (name, ", ".join("0x%X" % v for v in table)))
+print("};")
+print("// Normalized names (lowercase, punctuation as '_') and their codec.")
+print("struct CodecAlias { const char* alias; int codec; };")
+print("constexpr CodecAlias kCodecAliases[] = {")
+for alias in sorted(alias_map):
+    print('    {"%s", %d},' % (alias, index[alias_map[alias]]))
+print("};")
+print("// clang-format on")

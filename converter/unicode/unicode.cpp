@@ -2,6 +2,8 @@
 #include "converter/unicode/unicode.h"
 
 #include <algorithm>
+#include <cctype>
+#include <string>
 
 namespace xag::unicode {
 namespace {
@@ -9,6 +11,7 @@ namespace {
 struct CodeRange {
   uint32_t first, last;
 };
+#include "converter/unicode/codecs.inc"
 #include "converter/unicode/unicode_props.inc"
 
 template <size_t N>
@@ -35,6 +38,25 @@ const char* nfkc(uint32_t cp) {
   const NfkcEntry* it =
       std::lower_bound(kNfkc, end, cp, [](const NfkcEntry& e, uint32_t v) { return e.cp < v; });
   return it != end && it->cp == cp ? it->utf8 : nullptr;
+}
+
+const uint16_t* single_byte_codec(std::string_view name) {
+  // encodings.normalize_encoding: lowercase, runs of punctuation become '_'.
+  std::string key;
+  bool pending = false;
+  for (char c : name) {
+    unsigned char u = static_cast<unsigned char>(c);
+    if (std::isalnum(u) || c == '.') {
+      if (pending && !key.empty()) key += '_';
+      pending = false;
+      key += static_cast<char>(std::tolower(u));
+    } else {
+      pending = true;
+    }
+  }
+  for (const CodecAlias& a : kCodecAliases)
+    if (key == a.alias) return kCodecs[a.codec].upper;
+  return nullptr;
 }
 
 uint32_t decode_utf8(std::string_view s, size_t i, size_t& len) {

@@ -17,6 +17,11 @@ const char* nfkc(uint32_t cp);
 // The code point named `name` (case-insensitive), as "\N{name}" resolves it.
 bool lookup_name(std::string_view name, uint32_t& cp);
 
+// The byte-to-code-point table (bytes 0x80..0xFF; 0xFFFF: undecodable) of a
+// single-byte source encoding named like Python's codecs.lookup accepts
+// ("iso-8859-5", "cp1252", "koi8_r", "cyrillic"), or nullptr.
+const uint16_t* single_byte_codec(std::string_view name);
+
 // Decodes the UTF-8 (or WTF-8) sequence at s[i]; sets len to its byte count.
 uint32_t decode_utf8(std::string_view s, size_t i, size_t& len);
 
