@@ -50,9 +50,15 @@ def is_library_function(f):
     return filename.startswith(_LIBRARY_DIRS) and not filename.startswith("/tmp")
 
 
+def is_converted(f):
+    """True for functions made by conversion (and the functions defined inside them)."""
+    return "ag__" in f.__code__.co_freevars or hasattr(f, "__ag_original__")
+
+
 def is_convertible(f):
     """A plain user function (not a lambda, builtin, generator or library code)."""
     return (isinstance(f, types.FunctionType) and f.__name__ != "<lambda>"
+            and not is_converted(f)
             and not getattr(f, "__ag_do_not_convert__", False)
             and not is_library_function(f))
 
@@ -63,7 +69,8 @@ def convert(f):
         return types.MethodType(convert(f.__func__), f.__self__)
     if isinstance(f, functools.partial):
         return functools.partial(convert(f.func), *f.args, **f.keywords)
-    if not isinstance(f, types.FunctionType) or getattr(f, "__ag_do_not_convert__", False):
+    if (not isinstance(f, types.FunctionType) or getattr(f, "__ag_do_not_convert__", False)
+            or is_converted(f)):
         return f
     try:
         return _cache[f]

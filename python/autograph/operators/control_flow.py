@@ -8,12 +8,13 @@ as the graph values in and out. A Python loop whose condition becomes symbolic p
 """
 from .. import _core
 from .. import control_flow as _cf
+from .. import nest
 from .. import ops
 from ..tensor import Tensor
 from ..tensor_array import TensorArray
 from ..variables import Variable
 from . import staging
-from .staging import Retry, is_symbolic
+from .staging import Retry, is_list_tensor, is_symbolic
 
 _MAX_RETRIES = 16
 
@@ -38,27 +39,29 @@ def _stage_if(cond, body, orelse, get_state, set_state, names, nouts, loc):
     cond = staging.as_bool(cond, "if", loc)
     init = get_state()
     owner = object()
-    hints, lists = {}, {}
+    hints, lists, structs = {}, {}, {}
     for _ in range(_MAX_RETRIES):
         entry, list_ids = staging.convert_lists(init, lists)
         record = {}
         try:
             values = _core.cond(cond, _branch(body, "then", entry, list_ids, record, get_state,
-                                              set_state, names, nouts, loc, owner, hints),
+                                              set_state, names, nouts, loc, owner, hints,
+                                              structs),
                                 _branch(orelse, "else", entry, list_ids, record, get_state,
-                                        set_state, names, nouts, loc, owner, hints))
+                                        set_state, names, nouts, loc, owner, hints, structs))
         except Retry as r:
             set_state(init)
             if r.owner is owner:
                 hints.update(r.hints)
                 lists.update(r.lists)
+                structs.update(r.structs)
                 continue
-            mine = {k: v for k, v in r.lists.items() if k in list_ids}
+            mine = staging.claim_lists(r, list_ids)
             if r.owner is None and mine:
                 lists.update(mine)
                 continue
             raise
-        infos, trees = record["then"]
+        infos, _, trees = record["then"]
         out = staging.pack(infos, trees, values)
         set_state(tuple(out) + tuple(entry[nouts:]))
         return
@@ -66,15 +69,27 @@ def _stage_if(cond, body, orelse, get_state, set_state, names, nouts, loc):
 
 
 def _branch(fn, key, entry, list_ids, record, get_state, set_state, names, nouts, loc, owner,
-            hints):
+            hints, structs):
     what = ("in the true branch", "in the false branch", "if")
 
     def trace():
         set_state(entry)
         with staging.active(list_ids):
             fn()
-        out = get_state()[:nouts]
+        out = list(get_state()[:nouts])
         staging.list_retry(owner, entry[:nouts], out)
+        for i in structs:
+            if isinstance(out[i], staging.UndefinedReturnValue):
+                out[i] = structs[i]()
+        if key == "else":
+            then_infos, then_owners, then_trees = record["then"]
+            for i, v in enumerate(out):
+                if isinstance(v, staging.UndefinedReturnValue) and then_trees[i] != nest._LEAF:
+                    out[i] = staging.zeros_for(then_infos, then_owners, then_trees[i], i)
+                elif then_trees[i] == nest._LEAF and i not in structs and any(
+                        info.kind == "ret" for info, o in zip(then_infos, then_owners) if o == i
+                ) and not isinstance(v, staging.UndefinedReturnValue):
+                    raise Retry(owner, structs={i: staging.template(v)})
         leaves, owners, trees = staging.flatten(out)
         if key == "then":
             infos, values = [], []
@@ -83,9 +98,9 @@ def _branch(fn, key, entry, list_ids, record, get_state, set_state, names, nouts
                 infos.append(info)
                 if value is not None:
                     values.append(value)
-            record["then"] = (infos, trees)
+            record["then"] = (infos, owners, trees)
             return values
-        infos, then_trees = record["then"]
+        infos, _, then_trees = record["then"]
         if trees != then_trees:
             for i, (a, b) in enumerate(zip(then_trees, trees)):
                 if a != b:
@@ -126,13 +141,13 @@ def _stage_loop(test, body, hidden_init, get_state, set_state, names, what_name,
     user does not see, like a for loop's counter) and the user's state rides along."""
     init = get_state()
     owner = object()
-    hints, lists = {}, {}
+    hints, lists, structs = {}, {}, {}
     what = ("before the loop", "after one iteration", what_name)
-    n_hidden = len(hidden_init)
     for _ in range(_MAX_RETRIES):
         entry, list_ids = staging.convert_lists(init, lists)
-        if entry is not init:
-            set_state(entry)
+        if structs:
+            entry = tuple(structs[i]() if i in structs else v for i, v in enumerate(entry))
+        set_state(entry)
         leaves, owners, trees = staging.flatten(entry)
         infos, values = [], []
         for j, leaf in enumerate(leaves):
@@ -149,7 +164,9 @@ def _stage_loop(test, body, hidden_init, get_state, set_state, names, what_name,
         state_count = len(values)
 
         def unpack(params):
-            set_state(staging.pack(infos, trees, params[:state_count]))
+            state = staging.pack(infos, trees, params[:state_count])
+            staging.alias_lists(list_ids, entry, state)
+            set_state(state)
             return params[state_count:]
 
         def cond_fn(params):
@@ -167,6 +184,8 @@ def _stage_loop(test, body, hidden_init, get_state, set_state, names, what_name,
             out_leaves, out_owners, out_trees = staging.flatten(out)
             if out_trees != trees:
                 for i, (a, b) in enumerate(zip(trees, out_trees)):
+                    if a != b and isinstance(entry[i], staging.UndefinedReturnValue):
+                        raise Retry(owner, structs={i: staging.template(out[i])})
                     if a != b:
                         raise staging.error(
                             f"'{names[i]}' changes structure in the staged {what_name}"
@@ -186,8 +205,9 @@ def _stage_loop(test, body, hidden_init, get_state, set_state, names, what_name,
             if r.owner is owner:
                 hints.update(r.hints)
                 lists.update(r.lists)
+                structs.update(r.structs)
                 continue
-            mine = {k: v for k, v in r.lists.items() if k in list_ids}
+            mine = staging.claim_lists(r, list_ids)
             if r.owner is None and mine:
                 lists.update(mine)
                 continue

@@ -19,8 +19,6 @@ variable and line:
 Retrying means tracing a statement again: the runtime's builder discards a subgraph whose
 tracing raised, so a failed attempt leaves nothing behind but dead constants.
 """
-import numbers
-
 import numpy as np
 
 from .. import _core
@@ -51,11 +49,12 @@ class Retry(Exception):
     statement carries the list); `hints` maps a leaf index of the owner's state to the
     (dtype, shape) it must have; `lists` maps id(python list) to its element (dtype, shape)."""
 
-    def __init__(self, owner=None, hints=None, lists=None):
+    def __init__(self, owner=None, hints=None, lists=None, structs=None):
         super().__init__("retry")
         self.owner = owner
         self.hints = hints or {}
         self.lists = lists or {}
+        self.structs = structs or {}  # variable index -> template() (a return value's type)
 
 
 # One entry per staged statement being traced: ids of the Python lists its state carries (an
@@ -229,16 +228,28 @@ def cast(value, dtype):
 def convert_lists(values, requested):
     """`values` with the Python lists to stage replaced by tensor lists; the ids of the
     remaining Python lists (an append to one asks for a retry)."""
-    out, ids = [], set()
+    out, ids = [], {}
     for v in values:
         if type(v) is list:
             spec = list_spec(v, requested)
             if spec is not None:
                 v = to_tensor_list(v, spec)
             else:
-                ids.add(id(v))
+                ids[id(v)] = id(v)
         out.append(v)
     return tuple(out), ids
+
+
+def alias_lists(list_ids, entry, state):
+    """Python lists rebuilt from the entry's (loop variables are re-packed) answer for them."""
+    for a, b in zip(entry, state):
+        if type(a) is list and type(b) is list and id(a) in list_ids:
+            list_ids[id(b)] = id(a)
+
+
+def claim_lists(r, list_ids):
+    """The list requests of Retry `r` that concern this statement, keyed by its entry lists."""
+    return {list_ids[k]: v for k, v in r.lists.items() if k in list_ids}
 
 
 def list_retry(owner, entry_values, exit_values):
@@ -415,10 +426,31 @@ def as_bool(value, what, loc):
     return _core.constant(bool(value))
 
 
-def number_leaves(infos, names, owners):
-    return [names[o] for o in owners]
+def template(value):
+    """A function making zeros with the structure, dtypes and shapes of `value` (stands for a
+    return value on paths that have not returned)."""
+    leaves, tree = nest.flatten(value, _is_leaf)
+    specs = []
+    for leaf in leaves:
+        if isinstance(leaf, Tensor):
+            specs.append((leaf.dtype, tuple(leaf.shape)))
+        elif isinstance(leaf, _PY_SCALARS):
+            specs.append((_default_dtype(leaf), ()))
+        else:
+            specs.append(None)
+
+    def make():
+        return nest.pack(tree, [zeros(*spec) if spec else None for spec in specs])
+
+    return make
+
+
+def zeros_for(infos, owners, tree, i):
+    """Zeros shaped like variable `i` of a recorded state (its leaves' infos)."""
+    leaves = [zeros(info.dtype, info.shape) if info.kind == "tensor" else None
+              for info, o in zip(infos, owners) if o == i]
+    return nest.pack(tree, leaves)
 
 
 __all__ = ["is_symbolic", "Retry", "staged_depth", "carried_list", "active", "error",
            "location", "unsupported"]
-_unused = numbers
