@@ -1,7 +1,6 @@
 #include "runtime/core/tensor.h"
 
 #include <cmath>
-#include <cstdio>
 #include <cstdlib>
 #include <limits>
 
@@ -169,71 +168,6 @@ void Tensor::check_single_element() const {
         "this one has shape " +
         shape_.to_string());
   }
-}
-
-namespace {
-
-// Python/NumPy-like rendering of one element.
-std::string format_element(DType dt, const void* p) {
-  char buf[64];
-  switch (dt) {
-    case DType::Bool:
-      return *static_cast<const bool*>(p) ? "True" : "False";
-    case DType::Int32:
-      return std::to_string(*static_cast<const int32_t*>(p));
-    case DType::Int64:
-      return std::to_string(*static_cast<const int64_t*>(p));
-    case DType::Float32:
-    case DType::Float64: {
-      const double v =
-          dt == DType::Float32 ? *static_cast<const float*>(p) : *static_cast<const double*>(p);
-      if (std::isnan(v)) return "nan";
-      if (std::isinf(v)) return v > 0 ? "inf" : "-inf";
-      // Shortest text that reads back to the same value, like Python's repr.
-      const int max_digits = dt == DType::Float32 ? 9 : 17;
-      for (int prec = 1; prec <= max_digits; ++prec) {
-        std::snprintf(buf, sizeof buf, "%.*g", prec, v);
-        const double back = std::strtod(buf, nullptr);
-        if (dt == DType::Float32 ? static_cast<float>(back) == static_cast<float>(v) : back == v)
-          break;
-      }
-      std::string s = buf;
-      if (s.find_first_of(".eEn") == std::string::npos) s += ".";
-      return s;
-    }
-  }
-  return "?";
-}
-
-void format_rec(const Tensor& t, int dim, int64_t offset, int64_t stride_elems, std::string& out) {
-  const Shape& s = t.shape();
-  const size_t es = dtype_size(t.dtype());
-  const char* base = static_cast<const char*>(t.raw_data());
-  out += "[";
-  const int64_t n = s[dim];
-  const int64_t inner = stride_elems / (n ? n : 1);
-  for (int64_t i = 0; i < n; ++i) {
-    if (i) {
-      out += dim + 1 == s.rank() ? " " : "\n" + std::string(dim + 1, ' ');
-      if (dim + 1 < s.rank() && dim + 2 < s.rank()) out.insert(out.size() - dim - 1, "\n");
-    }
-    if (dim + 1 == s.rank()) {
-      out += format_element(t.dtype(), base + (offset + i) * es);
-    } else {
-      format_rec(t, dim + 1, offset + i * inner, inner, out);
-    }
-  }
-  out += "]";
-}
-
-}  // namespace
-
-std::string Tensor::to_string() const {
-  if (!defined_) return "<undefined tensor>";
-  if (is_scalar()) return format_element(dtype_, raw_data());
-  std::string out;
-  format_rec(*this, 0, 0, numel_, out);
-  return out;
 }
 
 }  // namespace xag::rt

@@ -55,7 +55,9 @@ TEST_CASE("tensor basics", "[tensor]") {
   CHECK(r.shares_buffer_with(t));
   CHECK_FALSE(t.is_exclusively_owned());
   CHECK(Tensor::scalar(true).to_string() == "True");
-  CHECK(Tensor::scalar(2.0).to_string() == "2.");
+  CHECK(Tensor::scalar(2.0).to_string() == "2.0");  // like print(np.float64(2))
+  CHECK(Tensor::from_values<float>({1, 2.5f, -0.1f}, {3}).to_string() == "[ 1.   2.5 -0.1]");
+  CHECK(Tensor::from_values<bool>({true, false}, {2}).to_string() == "[ True False]");
   CHECK(Tensor::scalar(0.1f).to_string() == "0.1");
 
   auto keep = std::make_shared<std::vector<double>>(std::vector<double>{1, 2});
