@@ -24,7 +24,10 @@ int default_threads() {
 std::atomic<int> g_threads{0};
 
 // Workers sleep on a condition variable between jobs. One job at a time: parallel_for calls from
-// several threads serialize on job_mu (nested calls from inside a job run inline instead).
+// several threads serialize on job_mu_ (nested calls from inside a job run inline instead).
+// Chunks are claimed from one atomic word holding (job generation << 32 | next chunk), so a
+// worker that is late from a previous job can never claim a chunk of the next one; job
+// parameters are copied under mu_ when a worker wakes up.
 class Pool {
  public:
   static Pool& get() {
@@ -41,38 +44,46 @@ class Pool {
     std::lock_guard<std::mutex> job_lock(job_mu_);
     ensure_workers(threads - 1);
     const int64_t max_chunks = std::max<int64_t>(1, n / min_chunk);
-    const int64_t chunks = std::min<int64_t>(threads, max_chunks);
+    Job job{call, ctx, n, std::min<int64_t>(threads, max_chunks), 0};
     {
       std::lock_guard<std::mutex> lk(mu_);
-      call_ = call;
-      ctx_ = ctx;
-      n_ = n;
-      chunks_ = chunks;
-      next_.store(1, std::memory_order_release);  // chunk 0 is the caller's; publishes call_
-      pending_ = chunks - 1;
-      ++generation_;
+      job.gen = ++generation_ & 0xffffffffu;
+      job_ = job;
+      pending_ = job.chunks;
+      next_.store(job.gen << 32, std::memory_order_release);
     }
     cv_.notify_all();
     tls_in_job = true;
-    run_chunk(0);
-    // Help with chunks no worker picked up yet, then wait for the rest.
-    for (int64_t c; (c = next_.fetch_add(1)) < chunks_;) {
-      run_chunk(c);
-      finish_one();
-    }
+    work(job);
     tls_in_job = false;
     std::unique_lock<std::mutex> lk(mu_);
     done_cv_.wait(lk, [&] { return pending_ == 0; });
   }
 
  private:
-  void run_chunk(int64_t c) {
-    const int64_t b = n_ * c / chunks_, e = n_ * (c + 1) / chunks_;
-    call_(ctx_, b, e);
-  }
-  void finish_one() {
-    std::lock_guard<std::mutex> lk(mu_);
-    if (--pending_ == 0) done_cv_.notify_one();
+  struct Job {
+    void (*call)(void*, int64_t, int64_t);
+    void* ctx;
+    int64_t n, chunks;
+    uint64_t gen;
+  };
+
+  // Claims and runs chunks of `job` until none is left.
+  void work(const Job& job) {
+    for (;;) {
+      uint64_t v = next_.load(std::memory_order_acquire);
+      uint64_t c;
+      do {
+        if ((v >> 32) != job.gen) return;
+        c = v & 0xffffffffu;
+        if (static_cast<int64_t>(c) >= job.chunks) return;
+      } while (!next_.compare_exchange_weak(v, v + 1, std::memory_order_acq_rel));
+      const int64_t b = job.n * static_cast<int64_t>(c) / job.chunks;
+      const int64_t e = job.n * static_cast<int64_t>(c + 1) / job.chunks;
+      job.call(job.ctx, b, e);
+      std::lock_guard<std::mutex> lk(mu_);
+      if (--pending_ == 0) done_cv_.notify_all();
+    }
   }
   void ensure_workers(int n) {
     while (static_cast<int>(workers_.size()) < n) {
@@ -84,15 +95,14 @@ class Pool {
     tls_in_job = true;
     uint64_t seen = 0;
     for (;;) {
+      Job job;
       {
         std::unique_lock<std::mutex> lk(mu_);
         cv_.wait(lk, [&] { return generation_ != seen; });
         seen = generation_;
+        job = job_;
       }
-      for (int64_t c; (c = next_.fetch_add(1)) < chunks_;) {
-        run_chunk(c);
-        finish_one();
-      }
+      work(job);
     }
   }
 
@@ -101,10 +111,9 @@ class Pool {
   std::mutex mu_;
   std::condition_variable cv_, done_cv_;
   std::vector<std::thread> workers_;
-  void (*call_)(void*, int64_t, int64_t) = nullptr;
-  void* ctx_ = nullptr;
-  int64_t n_ = 0, chunks_ = 0, pending_ = 0;
-  std::atomic<int64_t> next_{0};
+  Job job_{};
+  int64_t pending_ = 0;
+  std::atomic<uint64_t> next_{0};
   uint64_t generation_ = 0;
 };
 

@@ -45,3 +45,22 @@ TEST_CASE("long kernels stop on interrupt", "[interrupt]") {
   clear_interrupt();
   CHECK(run(OpKind::MatMul, {a, a}).data<float>()[0] == 64.0f);
 }
+
+TEST_CASE("back-to-back parallel jobs from two threads", "[parallel]") {
+  std::atomic<int64_t> wrong{0};
+  auto hammer = [&] {
+    for (int rep = 0; rep < 2000; ++rep) {
+      std::atomic<int64_t> sum{0};
+      parallel_for(64, 1, [&](int64_t b, int64_t e) {
+        int64_t s = 0;
+        for (int64_t i = b; i < e; ++i) s += i;
+        sum.fetch_add(s);
+      });
+      if (sum.load() != 64 * 63 / 2) wrong.fetch_add(1);
+    }
+  };
+  std::thread t1(hammer), t2(hammer);
+  t1.join();
+  t2.join();
+  CHECK(wrong.load() == 0);
+}
