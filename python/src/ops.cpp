@@ -253,6 +253,101 @@ py::object getitem(py::handle self, py::handle key) {
   return apply_op(rt::OpKind::GetItem, inputs.data(), inputs.size(), attrs);
 }
 
+// ---- CPython number slots ----
+// Operators are also installed straight into the type's number slots: `a + b` then calls
+// slot_binary without pybind11's generic dispatcher (overload resolution, argument vectors),
+// which is most of the cost of an eager scalar op. The pybind11-defined methods stay for
+// introspection and explicit calls (t.__add__(x)).
+
+// Sets the Python error for the C++ exception being handled, with the module's translators.
+void set_python_error() {
+  try {
+    throw;
+  } catch (py::error_already_set& e) {
+    e.restore();
+  } catch (...) {
+    if (py::detail::apply_exception_translators(
+            py::detail::get_local_internals().registered_exception_translators)) {
+      return;
+    }
+    if (py::detail::apply_exception_translators(
+            py::detail::get_internals().registered_exception_translators)) {
+      return;
+    }
+    PyErr_SetString(PyExc_RuntimeError, "unknown C++ exception in an ag.Tensor operator");
+  }
+}
+
+template <rt::OpKind op>
+PyObject* slot_binary(PyObject* a, PyObject* b) {
+  try {
+    if (!operand_ok(a) || !operand_ok(b)) Py_RETURN_NOTIMPLEMENTED;
+    return binary(op, a, b).release().ptr();
+  } catch (...) {
+    set_python_error();
+    return nullptr;
+  }
+}
+
+PyObject* slot_power(PyObject* a, PyObject* b, PyObject* mod) {
+  if (mod != Py_None) {
+    PyErr_SetString(PyExc_TypeError, "pow() with a modulus is not supported for ag.Tensor");
+    return nullptr;
+  }
+  return slot_binary<rt::OpKind::Pow>(a, b);
+}
+
+template <rt::OpKind op>
+PyObject* slot_unary(PyObject* x) {
+  try {
+    return unary(op, x).release().ptr();
+  } catch (...) {
+    set_python_error();
+    return nullptr;
+  }
+}
+
+PyObject* slot_richcompare(PyObject* a, PyObject* b, int cmp) {
+  using K = rt::OpKind;
+  switch (cmp) {
+    case Py_LT:
+      return slot_binary<K::Less>(a, b);
+    case Py_LE:
+      return slot_binary<K::LessEqual>(a, b);
+    case Py_EQ:
+      return slot_binary<K::Equal>(a, b);
+    case Py_NE:
+      return slot_binary<K::NotEqual>(a, b);
+    case Py_GT:
+      return slot_binary<K::Greater>(a, b);
+    case Py_GE:
+      return slot_binary<K::GreaterEqual>(a, b);
+  }
+  Py_RETURN_NOTIMPLEMENTED;
+}
+
+void install_number_slots(py::handle cls) {
+  using K = rt::OpKind;
+  auto* type = reinterpret_cast<PyTypeObject*>(cls.ptr());
+  PyNumberMethods* nb = type->tp_as_number;
+  nb->nb_add = &slot_binary<K::Add>;
+  nb->nb_subtract = &slot_binary<K::Sub>;
+  nb->nb_multiply = &slot_binary<K::Mul>;
+  nb->nb_true_divide = &slot_binary<K::TrueDiv>;
+  nb->nb_floor_divide = &slot_binary<K::FloorDiv>;
+  nb->nb_remainder = &slot_binary<K::Mod>;
+  nb->nb_power = &slot_power;
+  nb->nb_matrix_multiply = &slot_binary<K::MatMul>;
+  nb->nb_and = &slot_binary<K::BitwiseAnd>;
+  nb->nb_or = &slot_binary<K::BitwiseOr>;
+  nb->nb_xor = &slot_binary<K::BitwiseXor>;
+  nb->nb_negative = &slot_unary<K::Neg>;
+  nb->nb_absolute = &slot_unary<K::Abs>;
+  nb->nb_invert = &slot_unary<K::BitwiseNot>;
+  type->tp_richcompare = &slot_richcompare;
+  PyType_Modified(type);
+}
+
 }  // namespace
 
 py::object apply_op(rt::OpKind op, PyTensor* inputs, size_t n, const rt::OpAttrs& attrs) {
@@ -362,6 +457,7 @@ void pybind_ops(py::module_& m) {
   cls.def("__abs__", [](py::handle x) { return unary(K::Abs, x); });
   cls.def("__invert__", [](py::handle x) { return unary(K::BitwiseNot, x); });
   cls.def("__getitem__", &getitem);
+  install_number_slots(cls);
 }
 
 }  // namespace xag::py
