@@ -121,6 +121,12 @@ void exec_slow(Frame& f, const Instr& in) {
     case Code::GeI32:
     case Code::ModPow2I32:
     case Code::FloorDivPow2I32:
+    case Code::EqI32Br:
+    case Code::NeI32Br:
+    case Code::LtI32Br:
+    case Code::LeI32Br:
+    case Code::GtI32Br:
+    case Code::GeI32Br:
       throw InternalError("exec: control instruction reached the slow path");
     case Code::ListNew:
     case Code::ListPushBack:
@@ -172,10 +178,12 @@ void run_program(Frame& f) {
                                   &&eq_i32,       &&ne_i32,
                                   &&lt_i32,       &&le_i32,
                                   &&gt_i32,       &&ge_i32,
-                                  &&mod_pow2_i32, &&floordiv_pow2_i32};
-  static_assert(
-      sizeof(kLabels) / sizeof(kLabels[0]) == static_cast<size_t>(Code::FloorDivPow2I32) + 1,
-      "one label per instruction code");
+                                  &&mod_pow2_i32, &&floordiv_pow2_i32,
+                                  &&eq_i32_br,    &&ne_i32_br,
+                                  &&lt_i32_br,    &&le_i32_br,
+                                  &&gt_i32_br,    &&ge_i32_br};
+  static_assert(sizeof(kLabels) / sizeof(kLabels[0]) == static_cast<size_t>(Code::GeI32Br) + 1,
+                "one label per instruction code");
 #define XAG_DISPATCH() goto* kLabels[static_cast<size_t>(code[pc].code)]
   try {
     XAG_DISPATCH();
@@ -248,6 +256,23 @@ void run_program(Frame& f) {
     // Floor semantics for 2^c: arithmetic shift and mask (see scalar_kernels.cpp).
     XAG_I32(mod_pow2_i32, XAG_I32_OUT(int32_t) = a & static_cast<int32_t>((1u << in.c) - 1u))
     XAG_I32(floordiv_pow2_i32, XAG_I32_OUT(int32_t) = a >> in.c)
+
+// Compare, store the bool (other instructions may read it), branch when false.
+#define XAG_I32_BR(label, op)                                                        \
+  label : {                                                                          \
+    const Instr& in = code[pc];                                                      \
+    const bool r = scalar_at<int32_t>(base, in.a) op scalar_at<int32_t>(base, in.b); \
+    scalar_at<bool>(base, in.out) = r;                                               \
+    pc = r ? pc + 1 : static_cast<size_t>(in.x0);                                    \
+    XAG_DISPATCH();                                                                  \
+  }
+    XAG_I32_BR(eq_i32_br, ==)
+    XAG_I32_BR(ne_i32_br, !=)
+    XAG_I32_BR(lt_i32_br, <)
+    XAG_I32_BR(le_i32_br, <=)
+    XAG_I32_BR(gt_i32_br, >)
+    XAG_I32_BR(ge_i32_br, >=)
+#undef XAG_I32_BR
 #undef XAG_I32_OUT
 #undef XAG_I32
   } catch (const LocatedError&) {

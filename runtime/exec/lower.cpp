@@ -98,6 +98,26 @@ class Lowerer {
     return p_.code.size() - 1;
   }
   int32_t here() const { return static_cast<int32_t>(p_.code.size()); }
+  // The current position as a jump target (no peephole may merge across it).
+  int32_t label() {
+    labels_.insert(here());
+    return here();
+  }
+
+  // Emits a JumpIfFalse, fused into the int32 comparison right before it when that comparison
+  // produced the tested value and no jump lands between them. Returns the index to patch.
+  size_t emit_branch(Instr jf) {
+    if (!p_.code.empty() && !labels_.count(here())) {
+      Instr& last = p_.code.back();
+      if (last.out == jf.a && last.code >= Code::EqI32 && last.code <= Code::GeI32) {
+        last.code =
+            static_cast<Code>(static_cast<int>(Code::EqI32Br) +
+                              (static_cast<int>(last.code) - static_cast<int>(Code::EqI32)));
+        return p_.code.size() - 1;
+      }
+    }
+    return emit(std::move(jf));
+  }
 
   int32_t loc_index(const Node& n) {
     // Nodes without a location report the enclosing Cond/While's.
@@ -122,6 +142,11 @@ class Lowerer {
 
   int32_t define(const Node& n, int i = 0) {
     const Value v{const_cast<Node*>(&n), i};
+    auto pre = preassigned_.find(v);
+    if (pre != preassigned_.end()) {
+      slots_[v] = pre->second;
+      return pre->second;
+    }
     const int32_t s = new_slot(v.type());
     slots_[v] = s;
     return s;
@@ -326,13 +351,17 @@ class Lowerer {
     if (n.inputs[0].spec().dtype == DType::Bool) jf.b = 1;
     std::vector<int32_t> outs;
     for (size_t i = 0; i < n.outputs.size(); ++i) outs.push_back(define(n, static_cast<int>(i)));
-    const size_t jf_at = emit(std::move(jf));
+    const size_t jf_at = emit_branch(std::move(jf));
     enclosing_.push_back(&n.loc);
     size_t jump_at = 0;
     for (int k = 0; k < 2; ++k) {
       const Graph& g = *n.subgraphs[static_cast<size_t>(k)];
       for (size_t i = 0; i < g.params().size(); ++i) slots_[g.params()[i]] = slot(n.inputs[i + 1]);
-      if (k == 1) p_.code[jf_at].x0 = here();
+      // A result computed inside the branch is written straight into the Cond's result slot
+      // (nothing reads that slot before the Cond completes), saving the copy.
+      for (size_t i = 0; i < g.outputs().size(); ++i)
+        if (block_local(g.outputs()[i], g)) preassigned_[g.outputs()[i]] = outs[i];
+      if (k == 1) p_.code[jf_at].x0 = label();
       lower(g, {});
       std::vector<Transfer> ts;
       for (size_t i = 0; i < g.outputs().size(); ++i)
@@ -344,8 +373,48 @@ class Lowerer {
         jump_at = emit(std::move(j));
       }
     }
-    p_.code[jump_at].x0 = here();
+    p_.code[jump_at].x0 = label();
     enclosing_.pop_back();
+  }
+
+  // Whether scalar loop variable i's new value may be computed straight into its carried slot
+  // (saving the write-back copy): the old value must be dead once the new one is written. True
+  // when the new value is made by a plain op (or a Cond of plain ops) in the body, no later body
+  // node reads the old value, and no result of the body is the old value.
+  static bool can_write_in_place(const Graph& body, size_t i) {
+    const Value& v = body.outputs()[i];
+    const Value& old = body.params()[i];
+    if (!is_scalar_tensor(v.type()) || !block_local(v, body)) return false;
+    for (const Value& o : body.outputs())
+      if (o == old) return false;
+    if (!reads_after(body, v.node, {old})) return false;
+    if (v.node->kind == NodeKind::Op || v.node->kind == NodeKind::FusedElementwise) return true;
+    if (v.node->kind != NodeKind::Cond) return false;
+    // Each branch: its result for this output is a plain op after which the branch's aliases
+    // of the old value are not read (or a param/constant, copied at the branch's end).
+    for (const auto& g : v.node->subgraphs) {
+      std::vector<Value> aliases;
+      for (size_t k = 1; k < v.node->inputs.size(); ++k)
+        if (v.node->inputs[k] == old) aliases.push_back(g->params()[k - 1]);
+      const Value& u = g->outputs()[static_cast<size_t>(v.index)];
+      if (!block_local(u, *g)) continue;
+      if (u.node->kind != NodeKind::Op || !reads_after(*g, u.node, aliases)) return false;
+    }
+    return true;
+  }
+
+  // True when no node of `g` after `after` reads any of `values`.
+  static bool reads_after(const Graph& g, const Node* after, const std::vector<Value>& values) {
+    bool seen = false;
+    for (const auto& n : g.nodes()) {
+      if (seen) {
+        for (const Value& in : n->inputs)
+          for (const Value& x : values)
+            if (in == x) return false;
+      }
+      seen = seen || n.get() == after;
+    }
+    return true;
   }
 
   //   init; loop_start; head: loop_head -> exit; <cond>; jump_if_false -> exit; <body>;
@@ -370,7 +439,7 @@ class Lowerer {
     start.x0 = loop;
     if (n.has_max_iterations) start.c = slot(n.inputs.back());
     emit(std::move(start));
-    const int32_t head = here();
+    const int32_t head = label();
     Instr h = base(n, Code::LoopHead);
     h.x0 = loop;
     const size_t head_at = emit(std::move(h));
@@ -384,12 +453,15 @@ class Lowerer {
       }
     }
     for (size_t i = 0; i < k; ++i) stealable.insert(bg.params()[i]);
+    for (size_t i = 0; i < k; ++i) {
+      if (can_write_in_place(bg, i)) preassigned_[bg.outputs()[i]] = carried[i];
+    }
     enclosing_.push_back(&n.loc);
     const std::vector<int32_t> cond_out = lower(cg, {});
     Instr jf = base(n, Code::JumpIfFalse);
     jf.a = cond_out[0];
     if (cg.outputs()[0].spec().dtype == DType::Bool) jf.b = 1;
-    const size_t jf_at = emit(std::move(jf));
+    const size_t jf_at = emit_branch(std::move(jf));
     lower(bg, stealable);
     enclosing_.pop_back();
 
@@ -422,11 +494,13 @@ class Lowerer {
     back.x0 = loop;
     back.x1 = head;
     emit(std::move(back));
-    p_.code[head_at].x1 = here();
+    p_.code[head_at].x1 = label();
     p_.code[jf_at].x0 = here();
   }
 
   std::vector<const SourceLoc*> enclosing_;
+  std::unordered_set<int32_t> labels_;
+  std::unordered_map<Value, int32_t, ValueHash> preassigned_;
   Program& p_;
   std::unordered_map<Value, int32_t, ValueHash> slots_;
 };

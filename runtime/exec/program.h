@@ -79,6 +79,14 @@ enum class Code : uint8_t {
   GeI32,
   ModPow2I32,       // a % 2^c
   FloorDivPow2I32,  // a // 2^c
+  // Compare-and-branch: an int32 comparison stored to t[out] followed by a JumpIfFalse on it,
+  // fused into one dispatch (pc = x0 when false).
+  EqI32Br,
+  NeI32Br,
+  LtI32Br,
+  LeI32Br,
+  GtI32Br,
+  GeI32Br,
 };
 
 struct Instr {

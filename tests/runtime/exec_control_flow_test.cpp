@@ -229,3 +229,54 @@ TEST_CASE("arguments are checked against the graph's params", "[exec]") {
                     Catch::Contains("argument 0: expected float32(3,)"));
   CHECK_THROWS_WITH(exe.run({}), Catch::Contains("expects 1 arguments"));
 }
+
+TEST_CASE("loop variables updated in place never clobber values still needed", "[exec]") {
+  // a, b = a + 1, a * 2: b reads the old a after the new a is computed.
+  {
+    Graph g;
+    GraphBuilder b(g);
+    const auto r = b.while_loop(
+        {i32(b, 1), i32(b, 0), i32(b, 0)},
+        [&](const std::vector<Value>& v) {
+          return b.op(OpKind::Less, {v[2], i32(b, 3)});
+        },
+        [&](const std::vector<Value>& v) {
+          const Value a = b.op(OpKind::Add, {v[0], i32(b, 1)});
+          return std::vector<Value>{a, b.op(OpKind::Mul, {v[0], i32(b, 2)}),
+                                    b.op(OpKind::Add, {v[2], i32(b, 1)})};
+        });
+    b.set_outputs({r[0], r[1]});
+    const auto out = run_graph(g);
+    CHECK(as_int(out[0]) == 4);
+    CHECK(as_int(out[1]) == 6);
+  }
+  // n, m = (n + 10, n * 2) if n even else (n + 1, n * 3): each branch reads n after making n.
+  {
+    Graph g;
+    GraphBuilder b(g);
+    const auto r = b.while_loop(
+        {i32(b, 1), i32(b, 0), i32(b, 0)},
+        [&](const std::vector<Value>& v) {
+          return b.op(OpKind::Less, {v[2], i32(b, 3)});
+        },
+        [&](const std::vector<Value>& v) {
+          const Value n = v[0];
+          const Value even = b.op(OpKind::Equal, {b.op(OpKind::Mod, {n, i32(b, 2)}), i32(b, 0)});
+          const auto nm = b.cond(
+              even, {},
+              [&](const std::vector<Value>&) {
+                const Value n2 = b.op(OpKind::Add, {n, i32(b, 10)});
+                return std::vector<Value>{n2, b.op(OpKind::Mul, {n, i32(b, 2)})};
+              },
+              [&](const std::vector<Value>&) {
+                const Value n2 = b.op(OpKind::Add, {n, i32(b, 1)});
+                return std::vector<Value>{n2, b.op(OpKind::Mul, {n, i32(b, 3)})};
+              });
+          return std::vector<Value>{nm[0], nm[1], b.op(OpKind::Add, {v[2], i32(b, 1)})};
+        });
+    b.set_outputs({r[0], r[1]});
+    const auto out = run_graph(g);
+    CHECK(as_int(out[0]) == 22);
+    CHECK(as_int(out[1]) == 24);
+  }
+}
