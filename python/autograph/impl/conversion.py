@@ -131,7 +131,9 @@ def _operators():
 def _convert_code(f):
     source, filename, first_line, indent = _source_of(f)
     name = f.__name__
-    code, source_map = _core.convert(source, name, filename, first_line)
+    # Blank lines in front keep the converter's positions (and the line numbers it writes into
+    # messages, like "try statement at line 12") those of the user's file.
+    code, source_map = _core.convert("\n" * (first_line - 1) + source, name, filename, 1)
     freevars = list(f.__code__.co_freevars)
 
     def wrap(tree):
@@ -169,4 +171,20 @@ def convert_entry(f):
         return f
     if f.__name__ == "<lambda>" or getattr(f, "__ag_do_not_convert__", False):
         return f
-    return convert(f)
+    return _with_user_traceback(convert(f))
+
+
+def _with_user_traceback(g):
+    """`g` raising its errors with the package's own frames taken out of the traceback."""
+
+    @functools.wraps(g)
+    def staged_entry(*args, **kwargs):
+        try:
+            return g(*args, **kwargs)
+        except Exception as e:  # noqa: BLE001 - re-raised as is, only the traceback changes
+            tb = error_mapping.filter_traceback(e.__traceback__.tb_next)
+            raise e.with_traceback(tb) from e.__cause__
+
+    staged_entry.__ag_source__ = g.__ag_source__
+    staged_entry.__ag_converted__ = g
+    return staged_entry

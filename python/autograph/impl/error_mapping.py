@@ -69,3 +69,26 @@ def compile_converted(code, source_map, filename, col_shift=0, wrap=None):
         tree = wrap(tree)
     remap(tree, code, source_map, filename, col_shift)
     return compile(tree, filename, "exec", dont_inherit=True)
+
+
+def _is_internal(filename):
+    import os
+
+    package = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep
+    return filename.startswith(package)
+
+
+def filter_traceback(tb):
+    """`tb` without the frames of the autograph package (operators, conversion glue): what is
+    left is the user's code, at the user's lines."""
+    kept = []
+    while tb is not None:
+        if not _is_internal(tb.tb_frame.f_code.co_filename):
+            kept.append(tb)
+        tb = tb.tb_next
+    if not kept:
+        return None
+    for a, b in zip(kept, kept[1:]):
+        a.tb_next = b
+    kept[-1].tb_next = None
+    return kept[0]

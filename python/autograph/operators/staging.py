@@ -172,7 +172,7 @@ def describe(x):
     if isinstance(x, Tensor):
         if is_list_tensor(x):
             return "a tensor list"
-        return f"a {x.dtype.name} tensor of shape {x.shape}"
+        return f"{_a(x.dtype.name)} tensor of shape {x.shape}"
     if isinstance(x, Undefined):
         return "undefined"
     if isinstance(x, UndefinedReturnValue):
@@ -389,7 +389,11 @@ def follow(ref, value, name, what, loc, owner, j, relax_shape):
 
 
 def _ref_text(ref):
-    return f"a {ref.dtype.name} tensor of shape {ref.shape}"
+    return f"{_a(ref.dtype.name)} tensor of shape {ref.shape}"
+
+
+def _a(word):
+    return ("an " if word[0] in "aeiou" else "a ") + word
 
 
 def pack(leaf_infos, trees, values):
