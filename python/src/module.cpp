@@ -4,6 +4,7 @@
 
 #include "pybind_common.h"
 
+namespace xag::py { void pybind_converter(py::module_& m); }  // converter.cpp
 
 PYBIND11_MODULE(_core, m) {
   m.doc() = "xautograph runtime bindings (tensors, ops, graphs, executor)";
@@ -11,4 +12,5 @@ PYBIND11_MODULE(_core, m) {
   xag::py::pybind_ops(m);
   xag::py::pybind_graph(m);
   xag::py::pybind_exec(m);
+  xag::py::pybind_converter(m);  // AutoGraph source transform (converter.cpp)
 }
