@@ -195,8 +195,9 @@ def numba_functions():
     @numba.njit(cache=False)
     def newton_nb(v, tol):
         x = v
+        half = np.float32(0.5)
         while np.max(np.abs(x * x - v)) > tol:
-            x = 0.5 * (x + v / x)
+            x = half * (x + v / x)
         return x
 
     return dict(collatz=collatz_nb, primes=primes_nb, huber=huber_nb, list=list_nb,

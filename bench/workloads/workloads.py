@@ -54,9 +54,9 @@ def huber(x, n):
 
 
 def squares_list(n):
-    """i*i for i < n appended to a list, then stacked."""
+    """i*i for i < n appended to a list, then stacked (int64: 200000**2 overflows int32)."""
     out = []
-    ag.set_element_type(out, ag.int32)
+    ag.set_element_type(out, ag.int64)
     for i in range(n):
         out.append(i * i)
     return ag.stack(out)
