@@ -153,6 +153,7 @@ def _convert_code(f):
                         if isinstance(c, types.CodeType) and c.co_name == _FACTORY)
     new_code = next(c for c in factory_code.co_consts
                     if isinstance(c, types.CodeType) and c.co_name == name)
+    new_code = error_mapping.rename_generated(new_code, name)
     readable = code if code.endswith("\n") else code + "\n"
     # The converted text is also in linecache under its own name, for displays that want it.
     linecache.cache[f"<autograph {f.__qualname__}>"] = (

@@ -8,56 +8,50 @@ package) name the user's line without any lookup table.
 """
 import ast
 import linecache
+import re
+import types
 
 
 def _line_text(filename, line):
     return linecache.getline(filename, line).rstrip("\r\n")
 
 
-class _Positions:
-    """Maps generated (line, col) to the user's (line, col)."""
-
-    def __init__(self, code, source_map, filename, col_shift):
-        self.gen_lines = code.split("\n")
-        self.map = {}
-        for gen_line, _gen_col, orig_line, orig_col in source_map:
-            self.map[gen_line] = (orig_line, orig_col + col_shift)
-        self.filename = filename
-        self._text = {}
-
-    def text(self, line):
-        t = self._text.get(line)
-        if t is None:
-            t = self._text[line] = _line_text(self.filename, line)
-        return t
-
-    def start(self, line, col):
-        orig_line, orig_col = self.map.get(line, (1, 0))
-        gen = self.gen_lines[line - 1] if 0 < line <= len(self.gen_lines) else ""
-        indent = len(gen) - len(gen.lstrip())
-        text = self.text(orig_line)
-        # The generated line is the user's line re-indented: columns shift by the indentation.
-        if gen.strip() and text[orig_col:].rstrip() == gen.strip():
-            return orig_line, orig_col + (col - indent), True
-        return orig_line, orig_col, False
+def _line_table(code, source_map, filename, col_shift):
+    """Per generated line: (user line, column shift or None, user column, user line length).
+    The shift is known when the generated line is the user's line re-indented (most lines);
+    otherwise nodes of that line cover the user's line from the mapped column."""
+    gen_lines = code.split("\n")
+    table = {}
+    for gen_line, _gen_col, orig_line, orig_col in source_map:
+        orig_col += col_shift
+        gen = gen_lines[gen_line - 1] if 0 < gen_line <= len(gen_lines) else ""
+        stripped = gen.strip()
+        text = _line_text(filename, orig_line)
+        shift = None
+        if stripped and text[orig_col:].rstrip() == stripped:
+            shift = orig_col - (len(gen) - len(gen.lstrip()))
+        table[gen_line] = (orig_line, shift, orig_col, max(len(text), orig_col))
+    return table
 
 
 def remap(tree, code, source_map, filename, col_shift=0):
     """Sets every node's position in `tree` (parsed from `code`) to the user's source."""
-    pos = _Positions(code, source_map, filename, col_shift)
+    table = _line_table(code, source_map, filename, col_shift)
+    default = (1, None, 0, 0)
     for node in ast.walk(tree):
-        if not hasattr(node, "lineno") or getattr(node, "lineno", None) is None:
+        lineno = getattr(node, "lineno", None)
+        if lineno is None:
             continue
-        line, col, exact = pos.start(node.lineno, node.col_offset)
-        end_line = getattr(node, "end_lineno", None)
+        line, shift, col, length = table.get(lineno, default)
         end_col = getattr(node, "end_col_offset", None)
-        if exact and end_line == node.lineno and end_col is not None:
-            end_line, end_col = line, col + (end_col - node.col_offset)
+        if shift is not None and getattr(node, "end_lineno", None) == lineno \
+                and end_col is not None:
+            node.col_offset += shift
+            node.end_col_offset = end_col + shift
         else:
             # Generated code spanning several lines, or not the user's text: the whole line.
-            end_line, end_col = line, max(len(pos.text(line)), col)
-        node.lineno, node.col_offset = line, col
-        node.end_lineno, node.end_col_offset = end_line, end_col
+            node.col_offset, node.end_col_offset = col, length
+        node.lineno = node.end_lineno = line
     return tree
 
 
@@ -92,3 +86,18 @@ def filter_traceback(tb):
         a.tb_next = b
     kept[-1].tb_next = None
     return kept[0]
+
+
+# Names of the functions the converter generates around blocks of the user's function.
+_GENERATED = re.compile(r"^(if_body|else_body|loop_body|loop_test|extra_test|get_state|"
+                        r"set_state)(_\d+)?$")
+
+
+def rename_generated(code, name):
+    """`code` with the converter's helper functions named after the user's function `name`,
+    so traceback frames read `in <name>` rather than `in if_body`."""
+    consts = tuple(rename_generated(c, name if _GENERATED.match(c.co_name) else c.co_name)
+                   if isinstance(c, types.CodeType) else c for c in code.co_consts)
+    if _GENERATED.match(code.co_name):
+        return code.replace(co_consts=consts, co_name=name, co_qualname=name)
+    return code.replace(co_consts=consts)

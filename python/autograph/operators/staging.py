@@ -19,6 +19,8 @@ variable and line:
 Retrying means tracing a statement again: the runtime's builder discards a subgraph whose
 tracing raised, so a failed attempt leaves nothing behind but dead constants.
 """
+import threading
+
 import numpy as np
 
 from .. import _core
@@ -57,20 +59,25 @@ class Retry(Exception):
         self.structs = structs or {}  # variable index -> template() (a return value's type)
 
 
-# One entry per staged statement being traced: ids of the Python lists its state carries (an
-# append to one of them must make it a tensor list).
-_active = []
+class _Tracing(threading.local):
+    def __init__(self):
+        # One entry per staged statement being traced: ids of the Python lists its state
+        # carries (an append to one of them must make it a tensor list).
+        self.active = []
+
+
+_tls = _Tracing()
 
 
 def staged_depth():
     """How many staged statements are being traced around the current code."""
-    return len(_active)
+    return len(_tls.active)
 
 
 def carried_list(lst):
     """True when `lst` is a Python list carried by a staged statement being traced."""
     i = id(lst)
-    return any(i in ids for ids in _active)
+    return any(i in ids for ids in _tls.active)
 
 
 class active:
@@ -82,10 +89,10 @@ class active:
         self.ids = list_ids
 
     def __enter__(self):
-        _active.append(self.ids)
+        _tls.active.append(self.ids)
 
     def __exit__(self, *exc):
-        _active.pop()
+        _tls.active.pop()
         return False
 
 
