@@ -69,6 +69,7 @@ def _leaf_key(x):
 
 
 _TENSOR = object()  # marks a tensor slot of an output structure
+_FAST_TYPES = frozenset([Tensor, bool, int, float, str, type(None)])
 
 
 class ConcreteFunction:
@@ -100,6 +101,10 @@ class Function:
         self._device = devices.canonical(device) if device is not None else None
         self._name = name or getattr(python_function, "__name__", "function")
         self._cache = {}
+        # Calls with positional tensors/scalars only skip signature binding: their key is made
+        # from the arguments directly; the value also holds the tensor leaves that binding adds
+        # (tensor default values), which are the same objects on every such call.
+        self._fast_cache = {}
         self._trace_count = 0
         self._converted = None
         try:
@@ -143,6 +148,16 @@ class Function:
         if _core.tracing():
             # Called from a function being staged: inline into that trace.
             return self._callable()(*args, **kwargs)
+        if not kwargs and all(type(a) in _FAST_TYPES for a in args):
+            key = (tuple(_leaf_key(a) for a in args), devices.current())
+            hit = self._fast_cache.get(key)
+            if hit is not None:
+                concrete, extra = hit
+                return concrete.run([a for a in args if type(a) is Tensor] + extra)
+            concrete, tensor_args = self._concrete(args, kwargs)
+            n = sum(1 for a in args if type(a) is Tensor)
+            self._fast_cache[key] = (concrete, tensor_args[n:])
+            return concrete.run(tensor_args)
         concrete, tensor_args = self._concrete(args, kwargs)
         return concrete.run(tensor_args)
 
