@@ -396,6 +396,11 @@ class Lowerer {
       std::vector<Value> aliases;
       for (size_t k = 1; k < v.node->inputs.size(); ++k)
         if (v.node->inputs[k] == old) aliases.push_back(g->params()[k - 1]);
+      // A branch passing the old value through as a result would copy it at the branch's end,
+      // after the new value overwrote it.
+      for (const Value& o : g->outputs())
+        for (const Value& a : aliases)
+          if (o == a) return false;
       const Value& u = g->outputs()[static_cast<size_t>(v.index)];
       if (!block_local(u, *g)) continue;
       if (u.node->kind != NodeKind::Op || !reads_after(*g, u.node, aliases)) return false;

@@ -279,4 +279,32 @@ TEST_CASE("loop variables updated in place never clobber values still needed", "
     CHECK(as_int(out[0]) == 22);
     CHECK(as_int(out[1]) == 24);
   }
+  // n, m = (n + 1, n) if n odd else (n // 2, n + 100): the old n passes through a branch.
+  {
+    Graph g;
+    GraphBuilder b(g);
+    const auto r = b.while_loop(
+        {i32(b, 7), i32(b, 0), i32(b, 0)},
+        [&](const std::vector<Value>& v) {
+          return b.op(OpKind::Less, {v[2], i32(b, 1)});
+        },
+        [&](const std::vector<Value>& v) {
+          const Value n = v[0];
+          const Value odd = b.op(OpKind::Equal, {b.op(OpKind::Mod, {n, i32(b, 2)}), i32(b, 1)});
+          const auto nm = b.cond(
+              odd, {n},
+              [&](const std::vector<Value>& p) {
+                return std::vector<Value>{b.op(OpKind::Add, {p[0], i32(b, 1)}), p[0]};
+              },
+              [&](const std::vector<Value>& p) {
+                const Value m = b.op(OpKind::Add, {p[0], i32(b, 100)});
+                return std::vector<Value>{b.op(OpKind::FloorDiv, {p[0], i32(b, 2)}), m};
+              });
+          return std::vector<Value>{nm[0], nm[1], b.op(OpKind::Add, {v[2], i32(b, 1)})};
+        });
+    b.set_outputs({r[0], r[1]});
+    const auto out = run_graph(g);
+    CHECK(as_int(out[0]) == 8);  // 7 is odd: 7 + 1
+    CHECK(as_int(out[1]) == 7);  // the old n, not the new one
+  }
 }
