@@ -35,7 +35,6 @@ const FieldTables& tables() {
   static const FieldTables t = [] {
     FieldTables r{};
     int i = 0;
-    (void)i;
 #define XAG_FIELD(Node, Name, Type) \
   r.infos[i] = FieldInfo{#Name, FieldType::Type, NodeKind::Node, 0}, ++i;
 #include "converter/ast/node_kinds.def"

@@ -466,7 +466,6 @@ void Lexer::scan_number(std::vector<Token>& out) {
     err(std::string("invalid ") + kind + " literal", start);
     return false;
   };
-  (void)col;
 
   char c = src_[pos_];
   if (c == '0' && pos_ + 1 < end_) {
