@@ -152,6 +152,27 @@ class Lowerer {
     return s;
   }
 
+  // x[i] on a vector with one integer index (constant or a scalar input): the scalar path.
+  void pick_getitem(const Node& n, Instr& in) {
+    if (n.op != OpKind::GetItem || n.attrs.slices.size() != 1) return;
+    const SliceItem& it = n.attrs.slices[0];
+    const Type& x = n.inputs[0].type();
+    if (it.kind != SliceItem::Kind::Index || x.spec.shape.rank() != 1 ||
+        !is_scalar_tensor(n.outputs[0])) {
+      return;
+    }
+    in.a = slot(n.inputs[0]);
+    if (it.start_input == 1 && n.inputs.size() == 2 && is_scalar_tensor(n.inputs[1].type())) {
+      in.b = slot(n.inputs[1]);
+      in.sfn = pick_getitem_fn(x.spec.dtype, n.inputs[1].spec().dtype, false);
+    } else if (it.start_input < 0 && it.has_start && n.inputs.size() == 1 &&
+               it.start >= INT32_MIN && it.start <= INT32_MAX) {
+      in.b = -1;
+      in.c = static_cast<int32_t>(it.start);
+      in.sfn = pick_getitem_fn(x.spec.dtype, DType::Int32, true);
+    }
+  }
+
   // Is `v` computed inside `g` and returned once, so its slot may be swapped out at the end?
   static bool block_local(const Value& v, const Graph& g) {
     if (v.graph() != &g || v.node->kind == NodeKind::Placeholder ||
@@ -242,7 +263,10 @@ class Lowerer {
         if (all_scalar && n.inputs.size() <= 3) {
           in.sfn = pick_scalar_fn(n.op, dts, n.outputs[0].spec.dtype, rhs);
         }
-        if (in.sfn) {
+        if (!in.sfn) pick_getitem(n, in);
+        if (in.sfn && n.op == OpKind::GetItem) {
+          in.code = Code::Scalar;
+        } else if (in.sfn) {
           in.code = Code::Scalar;
           if (in.ins.size() > 0) in.a = in.ins[0];
           if (in.ins.size() > 1) in.b = in.ins[1];

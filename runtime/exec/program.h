@@ -191,6 +191,9 @@ inline void tick(Frame& f) {
 // The scalar fast-path kernel for `op` on 0-d operands of the given dtypes, or null.
 // `rhs` is the second input's value when it is a constant (strength reduction), else null.
 ScalarFn pick_scalar_fn(OpKind op, const std::vector<DType>& in, DType out, const Tensor* rhs);
+// x[i] for a rank-1 x of dtype `x` and an integer scalar index (slot Instr::b, or the constant
+// in Instr::c when `constant_index`).
+ScalarFn pick_getitem_fn(DType x, DType index, bool constant_index);
 // For floordiv/mod by a constant power of two 2^k picked above: k (stored in Instr::c), else -1.
 int scalar_shift_of(OpKind op, const std::vector<DType>& in, DType out, const Tensor* rhs);
 

@@ -197,6 +197,21 @@ void where(char* t, const Instr& in) {
   R<T>(t, in.out) = R<bool>(t, in.a) ? R<T>(t, in.b) : R<T>(t, in.c);
 }
 
+// x[i] for a vector x and an int scalar i (b >= 0: slot of i; else the constant in c): the hot
+// op of loops that walk a tensor one element per iteration.
+template <class T, class I>
+void getitem_vec(char* t, const Instr& in) {
+  const Tensor& x = reinterpret_cast<const Tensor*>(t - kInlineOffset)[in.a];
+  const int64_t n = x.num_elements();
+  const int64_t i0 = in.b >= 0 ? static_cast<int64_t>(R<I>(t, in.b)) : in.c;
+  const int64_t i = i0 < 0 ? i0 + n : i0;
+  if (i < 0 || i >= n) {
+    throw InvalidArgumentError("getitem: index " + std::to_string(i0) +
+                               " is out of bounds for axis 0 with size " + std::to_string(n));
+  }
+  R<T>(t, in.out) = static_cast<const T*>(x.raw_data())[i];
+}
+
 template <class T>
 ScalarFn pick_binary(OpKind op) {
   switch (op) {
@@ -277,6 +292,15 @@ int scalar_shift_of(OpKind op, const std::vector<DType>& in, DType out, const Te
     return -1;
   }
   return pow2_shift(rhs);
+}
+
+ScalarFn pick_getitem_fn(DType x, DType index, bool constant_index) {
+  return dispatch_dtype(x, [&](auto tag) -> ScalarFn {
+    using T = decltype(tag);
+    if (constant_index || index == DType::Int32) return getitem_vec<T, int32_t>;
+    if (index == DType::Int64) return getitem_vec<T, int64_t>;
+    return nullptr;
+  });
 }
 
 ScalarFn pick_scalar_fn(OpKind op, const std::vector<DType>& in, DType out, const Tensor* rhs) {

@@ -308,3 +308,45 @@ TEST_CASE("loop variables updated in place never clobber values still needed", "
     CHECK(as_int(out[1]) == 7);  // the old n, not the new one
   }
 }
+
+TEST_CASE("x[i] on a vector in a loop (one element per iteration)", "[exec]") {
+  // s = 0.0; i = 0; while i < len(x): s += x[i]; i += 1
+  Graph g;
+  GraphBuilder b(g);
+  const Value x = b.placeholder(TensorSpec{DType::Float32, Shape{kUnknownDim}}, "x");
+  const Value n = b.op(OpKind::Size, {x});
+  OpAttrs at;
+  at.slices = {SliceItem::index_input(1)};
+  const auto r = b.while_loop(
+      {f32(b, 0), i32(b, 0)},
+      [&](const std::vector<Value>& v) {
+        return b.op(OpKind::Less, {v[1], n});
+      },
+      [&](const std::vector<Value>& v) {
+        const Value xi = b.op(OpKind::GetItem, {x, v[1]}, at);
+        return std::vector<Value>{b.op(OpKind::Add, {v[0], xi}),
+                                  b.op(OpKind::Add, {v[1], i32(b, 1)})};
+      });
+  OpAttrs last;
+  last.slices = {SliceItem::index(-1)};
+  b.set_outputs({r[0], b.op(OpKind::GetItem, {x}, last)});
+  const Executable exe = compile(g);
+  RunStats stats;
+  RunOptions opts;
+  opts.stats = &stats;
+  const auto out = exe.run({Tensor::from_vector<float>({1, 2, 3.5f}, Shape{3})}, opts);
+  CHECK(stats.instructions == 1);  // only size(x) takes the generic path
+  CHECK(out[0].item<double>() == 6.5);
+  CHECK(out[1].item<double>() == 3.5);
+
+  Graph g2;
+  GraphBuilder b2(g2);
+  const Value y = b2.placeholder(TensorSpec{DType::Int32, Shape{3}}, "y");
+  b2.set_location(SourceLoc{"idx.py", 4, 0, ""});
+  b2.set_outputs({b2.op(OpKind::GetItem, {y, b2.placeholder(scalar_spec(DType::Int32))}, at)});
+  const Executable e2 = compile(g2);
+  const Tensor v = Tensor::from_vector<int32_t>({10, 20, 30}, Shape{3});
+  CHECK(as_int(e2.run({v, Tensor::scalar<int32_t>(-3)})[0]) == 10);
+  CHECK_THROWS_WITH(e2.run({v, Tensor::scalar<int32_t>(3)}),
+                    "getitem: index 3 is out of bounds for axis 0 with size 3 (idx.py:4)");
+}
