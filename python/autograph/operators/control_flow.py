@@ -14,6 +14,7 @@ from ..tensor import Tensor
 from ..tensor_array import TensorArray
 from ..variables import Variable
 from . import staging
+from .purity import is_pure
 from .staging import Retry, is_list_tensor, is_symbolic
 
 _MAX_RETRIES = 16
@@ -32,7 +33,58 @@ def if_stmt(cond, body, orelse, get_state, set_state, symbol_names, nouts, opts=
         return
     loc = staging.location()
     staging.unsupported(opts, "this if statement", loc)
+    if is_pure(body) and is_pure(orelse) and _select_if(cond, body, orelse, get_state,
+                                                        set_state, nouts, loc):
+        return
     _stage_if(cond, body, orelse, get_state, set_state, symbol_names, nouts, loc)
+
+
+def _select_if(cond, body, orelse, get_state, set_state, nouts, loc):
+    """A staged if with pure branches as `where(cond, then, else)` per variable (both sides
+    computed, no Cond subgraph). False (state restored) when a variable does not fit: not a
+    tensor or number, or a dtype/shape that differs between the branches."""
+    init = get_state()
+    body()
+    then = get_state()[:nouts]
+    set_state(init)
+    orelse()
+    other = get_state()[:nouts]
+    set_state(init)
+    pred = None
+    out = []
+    for a, b in zip(then, other):
+        if a is b:
+            out.append(a)
+            continue
+        a, b = _select_operands(a, b)
+        if a is None:
+            return False
+        if pred is None:
+            pred = staging.as_bool(cond, "if", loc)
+        out.append(ops.where(pred, a, b))
+    set_state(tuple(out) + tuple(init[nouts:]))
+    return True
+
+
+def _select_operands(a, b):
+    """(a, b) as tensors of one dtype and shape, or (None, None)."""
+    if isinstance(a, staging._PY_SCALARS) and isinstance(b, Tensor):
+        a = staging.constant(a, b.dtype) if staging._py_kind(a) <= staging._kind(b.dtype) \
+            else None
+    elif isinstance(b, staging._PY_SCALARS) and isinstance(a, Tensor):
+        b = staging.constant(b, a.dtype) if staging._py_kind(b) <= staging._kind(a.dtype) \
+            else None
+    elif isinstance(a, staging._PY_SCALARS) and isinstance(b, staging._PY_SCALARS):
+        if staging._py_kind(a) != staging._py_kind(b):
+            return None, None
+        dtype = staging._default_dtype(a)
+        a, b = staging.constant(a, dtype), staging.constant(b, dtype)
+    if not (isinstance(a, Tensor) and isinstance(b, Tensor)) or is_list_tensor(a) \
+            or is_list_tensor(b):
+        return None, None
+    if a.dtype != b.dtype or tuple(a.shape) != tuple(b.shape) or None in tuple(a.shape):
+        return None, None
+    return a, b
 
 
 def _stage_if(cond, body, orelse, get_state, set_state, names, nouts, loc):
@@ -416,5 +468,9 @@ def if_exp(cond, if_true, if_false, expr_repr):
     if not is_symbolic(cond):
         return if_true() if cond else if_false()
     loc = staging.location()
-    return _cf.cond(staging.as_bool(cond, f"conditional expression ({expr_repr})", loc),
-                    if_true, if_false)
+    pred = staging.as_bool(cond, f"conditional expression ({expr_repr})", loc)
+    if is_pure(if_true) and is_pure(if_false):
+        a, b = _select_operands(if_true(), if_false())
+        if a is not None:
+            return ops.where(pred, a, b)
+    return _cf.cond(pred, if_true, if_false)

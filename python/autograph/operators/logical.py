@@ -8,6 +8,7 @@ from .. import ops
 from ..tensor import Tensor
 from ..variables import Variable
 from . import staging
+from .purity import is_pure
 from .staging import is_symbolic
 
 
@@ -24,6 +25,9 @@ def and_(a, b):
         return x and b()
     loc = staging.location()
     x = staging.as_bool(x, "and", loc)
+    if is_pure(b):
+        # Nothing to skip: both sides in the graph, no Cond.
+        return ops.logical_and(x, _as_bool(b(), loc))
     return _cf.cond(x, lambda: _as_bool(b(), loc), lambda: False)
 
 
@@ -34,6 +38,8 @@ def or_(a, b):
         return x or b()
     loc = staging.location()
     x = staging.as_bool(x, "or", loc)
+    if is_pure(b):
+        return ops.logical_or(x, _as_bool(b(), loc))
     return _cf.cond(x, lambda: True, lambda: _as_bool(b(), loc))
 
 
