@@ -220,11 +220,20 @@ void run_program(Frame& f) {
     pc = done ? static_cast<size_t>(in.x1) : pc + 1;
     XAG_DISPATCH();
   }
-  loop_back:
-    ++f.loop_it[static_cast<size_t>(code[pc].x0)];
+  loop_back : {
+    // Counts the iteration and does the loop head's work itself (one dispatch less per
+    // iteration): the cancellation point, then the maximum check, then straight into the body
+    // of the next iteration's condition.
+    const Instr& in = code[pc];
+    const size_t loop = static_cast<size_t>(in.x0);
+    const int64_t it = ++f.loop_it[loop];
     ++f.stats.loop_iterations;
-    pc = static_cast<size_t>(code[pc].x1);
+    tick(f);
+    const int64_t mx = f.loop_max[loop];
+    const size_t head = static_cast<size_t>(in.x1);
+    pc = (mx >= 0 && it >= mx) ? static_cast<size_t>(code[head].x1) : head + 1;
     XAG_DISPATCH();
+  }
   slow:
     exec_slow(f, code[pc]);
     ++pc;

@@ -49,7 +49,7 @@ enum class Code : uint8_t {
   JumpIfFalse,  // if !truth(t[a]) pc = x0 (b == 1: t[a] is a bool scalar)
   LoopStart,    // loop x0: iteration 0, maximum from t[c] (c < 0: none)
   LoopHead,     // loop x0: cancellation point; exit to x1 at the maximum
-  LoopBack,     // loop x0: count the iteration, pc = x1
+  LoopBack,     // loop x0: count the iteration, then the work of the LoopHead at x1
   Transfer,     // transfers[x0]
   Op,           // run_into(op, ins, attrs[payload], t[out])
   Fused,        // fused program payload over ins
