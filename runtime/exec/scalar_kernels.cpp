@@ -212,6 +212,64 @@ void getitem_vec(char* t, const Instr& in) {
   R<T>(t, in.out) = static_cast<const T*>(x.raw_data())[i];
 }
 
+// Operands of different dtypes: both converted to the promoted dtype T first (NumPy rules, as
+// the kernels do), then the same-dtype functor.
+template <class A, class B, class T, class F>
+void bin_mixed(char* t, const Instr& in) {
+  R<T>(t, in.out) = F::template ap<T>(static_cast<T>(R<A>(t, in.a)), static_cast<T>(R<B>(t, in.b)));
+}
+template <class A, class B, class T, OpKind K>
+void cmp_mixed(char* t, const Instr& in) {
+  const T a = static_cast<T>(R<A>(t, in.a)), b = static_cast<T>(R<B>(t, in.b));
+  bool r;
+  if constexpr (K == OpKind::Equal)
+    r = a == b;
+  else if constexpr (K == OpKind::NotEqual)
+    r = a != b;
+  else if constexpr (K == OpKind::Less)
+    r = a < b;
+  else if constexpr (K == OpKind::LessEqual)
+    r = a <= b;
+  else if constexpr (K == OpKind::Greater)
+    r = a > b;
+  else
+    r = a >= b;
+  R<bool>(t, in.out) = r;
+}
+
+template <class A, class B, class T>
+ScalarFn pick_mixed(OpKind op) {
+  switch (op) {
+    case OpKind::Add:
+      return bin_mixed<A, B, T, AddF>;
+    case OpKind::Sub:
+      return bin_mixed<A, B, T, SubF>;
+    case OpKind::Mul:
+      return bin_mixed<A, B, T, MulF>;
+    case OpKind::Maximum:
+      return bin_mixed<A, B, T, MaxF>;
+    case OpKind::Minimum:
+      return bin_mixed<A, B, T, MinF>;
+    case OpKind::TrueDiv:
+      if constexpr (!kInt<T>) return bin_mixed<A, B, T, TrueDivF>;
+      return nullptr;
+    case OpKind::Equal:
+      return cmp_mixed<A, B, T, OpKind::Equal>;
+    case OpKind::NotEqual:
+      return cmp_mixed<A, B, T, OpKind::NotEqual>;
+    case OpKind::Less:
+      return cmp_mixed<A, B, T, OpKind::Less>;
+    case OpKind::LessEqual:
+      return cmp_mixed<A, B, T, OpKind::LessEqual>;
+    case OpKind::Greater:
+      return cmp_mixed<A, B, T, OpKind::Greater>;
+    case OpKind::GreaterEqual:
+      return cmp_mixed<A, B, T, OpKind::GreaterEqual>;
+    default:
+      return nullptr;  // floordiv/mod/pow of mixed dtypes: generic path
+  }
+}
+
 template <class T>
 ScalarFn pick_binary(OpKind op) {
   switch (op) {
@@ -347,6 +405,30 @@ ScalarFn pick_scalar_fn(OpKind op, const std::vector<DType>& in, DType out, cons
         return nullptr;
       else
         return pick_unary<T>(op);
+    });
+  }
+  if (in.size() == 2 && in[0] != in[1]) {
+    const DType pt = promote(in[0], in[1]);
+    const OpCategory cat = op_category(op);
+    if (!((cat == OpCategory::Compare && out == DType::Bool) ||
+          (cat == OpCategory::Binary && out == pt)) ||
+        in[1] == DType::Bool) {
+      return nullptr;
+    }
+    return dispatch_dtype(in[0], [&](auto ta) -> ScalarFn {
+      using A = decltype(ta);
+      return dispatch_dtype(in[1], [&](auto tb) -> ScalarFn {
+        using B = decltype(tb);
+        return dispatch_dtype(pt, [&](auto tt) -> ScalarFn {
+          using T = decltype(tt);
+          if constexpr (std::is_same_v<A, bool> || std::is_same_v<B, bool> ||
+                        std::is_same_v<T, bool>) {
+            return nullptr;
+          } else {
+            return pick_mixed<A, B, T>(op);
+          }
+        });
+      });
     });
   }
   if (in.size() == 2 && in[0] == in[1]) {

@@ -350,3 +350,24 @@ TEST_CASE("x[i] on a vector in a loop (one element per iteration)", "[exec]") {
   CHECK_THROWS_WITH(e2.run({v, Tensor::scalar<int32_t>(3)}),
                     "getitem: index 3 is out of bounds for axis 0 with size 3 (idx.py:4)");
 }
+
+TEST_CASE("scalar fast path with mixed dtypes matches the kernels", "[exec]") {
+  const DType types[] = {DType::Int32, DType::Int64, DType::Float32, DType::Float64};
+  const OpKind ops[] = {OpKind::Add,  OpKind::Sub,   OpKind::Mul,     OpKind::Maximum,
+                        OpKind::Less, OpKind::Equal, OpKind::TrueDiv, OpKind::GreaterEqual};
+  for (DType da : types) {
+    for (DType db : types) {
+      for (OpKind op : ops) {
+        const Tensor a = Tensor::scalar(da, -7.0), b = Tensor::scalar(db, 2.0);
+        Graph g;
+        GraphBuilder gb(g);
+        gb.set_outputs(
+            {gb.op(op, {gb.placeholder(scalar_spec(da)), gb.placeholder(scalar_spec(db))})});
+        const Tensor got = run_graph(g, {a, b})[0];
+        const Tensor want = run(op, {a, b});
+        INFO(op_name(op) << " " << dtype_name(da) << " " << dtype_name(db));
+        CHECK(got.equals(want));
+      }
+    }
+  }
+}
