@@ -165,13 +165,22 @@ PyTensor* tensor_ptr(py::handle h) {
   return static_cast<PyTensor*>(inst->get_value_and_holder().value_ptr());
 }
 
+// Every eager op ends here, so this skips py::cast's generic steps (type lookup by typeid, the
+// search for an existing Python object owning the pointer): the result is always a new object.
 py::object wrap(PyTensor t) {
-  return py::cast(std::move(t));
+  static const py::detail::type_info* tinfo = py::detail::get_type_info(typeid(PyTensor));
+  PyObject* self = py::detail::make_new_instance(tinfo->type);
+  if (!self) throw py::error_already_set();
+  auto* inst = reinterpret_cast<py::detail::instance*>(self);
+  inst->owned = true;
+  py::detail::values_and_holders(inst).begin()->value_ptr() = new PyTensor(std::move(t));
+  tinfo->init_instance(inst, nullptr);
+  return py::reinterpret_steal<py::object>(self);
 }
 py::object wrap(rt::Tensor t) {
   PyTensor p;
   p.value = std::move(t);
-  return py::cast(std::move(p));
+  return wrap(std::move(p));
 }
 
 std::optional<rt::DType> weak_scalar_dtype(py::handle h, rt::DType other) {
