@@ -37,7 +37,8 @@ def range_(*args):
 
 
 def len_(x):
-    """`len(x)`: the static first dimension when known, else a scalar tensor."""
+    """`len(x)`: for a symbolic tensor a scalar tensor (a constant when the dimension is
+    static), so `for i in range(len(x))` stays one staged loop instead of unrolling."""
     if isinstance(x, Variable):
         x = x.read_value()
     if isinstance(x, TensorArray):
@@ -50,8 +51,10 @@ def len_(x):
         if not x.shape:
             raise TypeError("len() of a scalar tensor")
         n = x.shape[0]
-        if n is not None and n >= 0:
+        if not x.is_symbolic:
             return n
+        if n is not None and n >= 0:
+            return _core.constant(n)
         return ops.shape(x)[0]
     return builtins.len(x)
 

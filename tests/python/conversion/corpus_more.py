@@ -177,3 +177,49 @@ def power_by_squaring(base, exp):
         base *= base
         exp //= 2
     return result
+
+
+@case(5)
+def for_over_ag_range(n):
+    s = 0
+    for i in ag.range(n):
+        s += i * i
+    return s
+
+
+@case(4)
+def for_over_tensor_array(n):
+    ta = ag.TensorArray(ag.int32, size=0, dynamic_size=True)
+    for i in range(n):
+        ta = ta.write(i, i + 1)
+    s = 0
+    for v in ta.stack():
+        s += v
+    return s
+
+
+@case(Py([4, 5, 6]), 2)
+def python_list_pop(items, x):
+    items = list(items)
+    while len(items) > 1:
+        x = x + items.pop()
+    return x
+
+
+@case(3)
+def list_pop_in_tensor_branch(x):
+    stack_ = [1, 2, 3]
+    top = stack_.pop()
+    if x > top:
+        x = x - top
+    return x, len(stack_)
+
+
+@case(np.array([[1.0, 2.0], [3.0, 4.0]], np.float32))
+def nested_for_over_matrix(m):
+    s = 0.0
+    for row in m:
+        for v in row:
+            if v > 1.5:
+                s += v
+    return s
