@@ -387,6 +387,12 @@ def follow(ref, value, name, what, loc, owner, j, relax_shape):
     if ref.weak and _kind(value.dtype) >= _kind(ref.dtype):
         raise Retry(owner, hints={j: (value.dtype, shape)})
     change = "dtype" if value.dtype != ref.dtype else "shape"
+    if what[2] == "if":
+        raise error(
+            f"'{name}' has a different {change} in the two branches of the staged if"
+            f"{where(loc)}: {_ref_text(ref)} {what[0]} but {describe(value)} {what[1]}; "
+            f"give it the same {change} in both branches"
+            + (" (e.g. with ag.cast)" if change == "dtype" else ""), loc)
     raise error(
         f"'{name}' changes {change} in the staged {what[2]}{where(loc)}: it is "
         f"{_ref_text(ref)} {what[0]} but {describe(value)} {what[1]}; "

@@ -89,3 +89,20 @@ def library_like(x):
 
 def calls_unconverted(x):
     return library_like(x) + 1
+
+
+def shape_changes_in_loop(n):
+    x = ag.zeros((2,), ag.float32)
+    i = 0
+    while i < n:
+        x = ag.concat([x, x], 0)
+        i += 1
+    return x
+
+
+def branches_disagree_on_dtype(x):
+    if x > 0:
+        y = ag.cast(x, ag.float32)
+    else:
+        y = x
+    return y

@@ -52,6 +52,8 @@ ERROR_CASES = [
     ("try_in_staged_loop", (ag.constant(3),), ag.ConversionError, "try statement"),
     ("failing_assert", (ag.constant(7),), ag.InvalidArgumentError, "y must stay below 5"),
     ("calls_unconverted", (ag.constant(7),), ag.StagingError, "bool"),
+    ("shape_changes_in_loop", (ag.constant(3),), ag.StagingError, "'x'"),
+    ("branches_disagree_on_dtype", (ag.constant(3),), ag.StagingError, "'y'"),
 ]
 
 
