@@ -4,6 +4,7 @@ User functions are converted (recursively, on first call) and called converted; 
 tensor overloads go to operators/py_builtins.py; everything else (library code, autograph's own
 API, classes, C functions, lambdas, `ag.do_not_convert` functions) is called as it is."""
 import types
+import warnings
 
 from .. import _core
 from . import conversion
@@ -23,7 +24,14 @@ def converted_call(f, args, kwargs, fscope):
     if not _core.tracing() or (fscope is not None and fscope.options is not None
                                and not getattr(fscope.options, "recursive", True)):
         return f(*args, **kwargs)
-    target = _target(f)
+    try:
+        target = _target(f)
+    except conversion.SourceUnavailable as e:
+        # A helper whose source cannot be read still runs, as written (its Python control
+        # flow then cannot depend on tensors).
+        warnings.warn(f"autograph: calling {getattr(f, '__qualname__', f)!r} unconverted: {e}",
+                      stacklevel=2)
+        target = f
     return target(*args, **kwargs)
 
 

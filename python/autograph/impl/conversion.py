@@ -13,6 +13,7 @@ import os
 import sys
 import textwrap
 import types
+import warnings
 import weakref
 
 from .. import _core
@@ -32,6 +33,10 @@ _LIBRARY_DIRS = tuple(
                          os.path.dirname(os.__file__)} if d)
 _LIBRARY_MODULES = ("autograph", "numpy", "torch", "numba", "scipy", "pandas", "IPython",
                     "ipykernel", "xeus", "pytest", "_pytest", "functools", "typing")
+
+
+class SourceUnavailable(ConversionError):
+    """The source of a function cannot be found (built in a string, a .pyc without .py)."""
 
 
 def is_library_function(f):
@@ -88,7 +93,7 @@ def _source_of(f):
     try:
         lines, first_line = inspect.getsourcelines(f)
     except (OSError, TypeError) as e:
-        raise ConversionError(
+        raise SourceUnavailable(
             f"cannot convert '{f.__qualname__}': its source is not available ({e}); define it "
             "in a file or notebook cell, or mark it with ag.do_not_convert") from None
     source = "".join(lines)
@@ -172,7 +177,12 @@ def convert_entry(f):
         return f
     if f.__name__ == "<lambda>" or getattr(f, "__ag_do_not_convert__", False):
         return f
-    return _with_user_traceback(convert(f))
+    try:
+        return _with_user_traceback(convert(f))
+    except SourceUnavailable as e:
+        # Like an interactive `python -c`: stage what can be traced, say what was not done.
+        warnings.warn(f"autograph: tracing {f.__qualname__!r} unconverted: {e}", stacklevel=4)
+        return f
 
 
 def _with_user_traceback(g):
