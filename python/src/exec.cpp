@@ -16,9 +16,44 @@
 #include "runtime/exec/executor.h"
 #include "runtime/graph/graph.h"
 
+#if __has_include(<xautograph/interrupt_api.h>)
+#include <xautograph/interrupt_api.h>
+#define XAG_HAVE_KERNEL_INTERRUPT_API 1
+#endif
+
 namespace xag::py {
 
 namespace {
+
+#ifdef XAG_HAVE_KERNEL_INTERRUPT_API
+// Inside the xautograph kernel, its SIGINT handler calls back into us: the callback sets the
+// runtime's stop flag (async-signal-safe: one atomic store), so a graph stops at its next check
+// without waiting for the poll hook. Elsewhere (plain python, ipykernel) the capsule is absent
+// and the poll hook's PyErr_CheckSignals() does the job alone.
+const xag_interrupt_api* kernel_interrupt_api() {
+  static const xag_interrupt_api* api = [] {
+    auto* p = static_cast<const xag_interrupt_api*>(PyCapsule_Import(XAG_INTERRUPT_API_CAPSULE, 0));
+    if (!p) PyErr_Clear();
+    return p && p->version >= 1 ? p : nullptr;
+  }();
+  return api;
+}
+
+void on_kernel_interrupt(void*) {
+  rt::request_interrupt();
+}
+
+// Registers on_kernel_interrupt for the lifetime of one run.
+struct KernelInterruptScope {
+  const xag_interrupt_api* api = kernel_interrupt_api();
+  int id = api ? api->add_callback(&on_kernel_interrupt, nullptr) : -1;
+  ~KernelInterruptScope() {
+    if (api && id >= 0) api->remove_callback(id);
+  }
+};
+#else
+struct KernelInterruptScope {};
+#endif
 
 struct PyExecutable {
   rt::Executable exe;
@@ -101,11 +136,16 @@ py::list run(const PyExecutable& e, py::sequence args, py::object stats_out) {
 
   std::vector<rt::Tensor> results;
   std::exception_ptr failure;
+  bool cancelled = false;
   rt::clear_interrupt();
+  KernelInterruptScope kernel_interrupts;
   {
     py::gil_scoped_release release;
     try {
       results = e.exe.run(inputs, opts);
+    } catch (const rt::CancelledError&) {
+      cancelled = true;
+      failure = std::current_exception();
     } catch (...) {
       failure = std::current_exception();
     }
@@ -124,6 +164,9 @@ py::list run(const PyExecutable& e, py::sequence args, py::object stats_out) {
       pending.restore();
       throw py::error_already_set();
     }
+    // Stopped through the kernel's callback: Python's handler has recorded the signal, so this
+    // raises the real KeyboardInterrupt (or whatever a user's SIGINT handler raises).
+    if (cancelled && PyErr_CheckSignals() != 0) throw py::error_already_set();
     std::rethrow_exception(failure);
   }
   if (pending.set()) {
