@@ -26,6 +26,16 @@ xeus::xmessage fix_stdin_message(xeus::xmessage&& msg) {
   return with_content(std::move(msg), std::move(fixed));
 }
 
+// shutdown_reply: xeus sends only `restart`; the spec (and ipykernel) also have `status`.
+xeus::xmessage fix_reply(xeus::xmessage&& msg) {
+  if (msg.header().value("msg_type", "") != "shutdown_reply") return std::move(msg);
+  const nl::json& content = msg.content();
+  if (content.contains("status")) return std::move(msg);
+  nl::json fixed = content;
+  fixed["status"] = "ok";
+  return with_content(std::move(msg), std::move(fixed));
+}
+
 // Forwards everything to the wrapped server; listeners registered on this object receive what
 // the wrapped server receives.
 class protocol_server final : public xeus::xserver {
@@ -45,8 +55,12 @@ class protocol_server final : public xeus::xserver {
   xeus::xcontrol_messenger& get_control_messenger_impl() override {
     return p_inner->get_control_messenger();
   }
-  void send_shell_impl(xeus::xmessage msg) override { p_inner->send_shell(std::move(msg)); }
-  void send_control_impl(xeus::xmessage msg) override { p_inner->send_control(std::move(msg)); }
+  void send_shell_impl(xeus::xmessage msg) override {
+    p_inner->send_shell(fix_reply(std::move(msg)));
+  }
+  void send_control_impl(xeus::xmessage msg) override {
+    p_inner->send_control(fix_reply(std::move(msg)));
+  }
   void send_stdin_impl(xeus::xmessage msg) override {
     p_inner->send_stdin(fix_stdin_message(std::move(msg)));
   }

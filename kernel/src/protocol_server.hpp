@@ -15,6 +15,7 @@ namespace xag {
 /// Server builder for xeus::xkernel: xeus::make_xserver_shell_main plus the fixes below.
 ///  - input_request: xeus names the password flag "pwd"; the spec (and jupyter_client's
 ///    validators) want "password". Both are sent, so old xeus frontends keep working.
+///  - shutdown_reply: xeus omits `status`; it is added ("ok").
 std::unique_ptr<xeus::xserver> make_protocol_server(xeus::xcontext& context,
                                                     const xeus::xconfiguration& config,
                                                     nl::json::error_handler_t eh);

@@ -1,0 +1,324 @@
+"""Kernel lifecycle through jupyter_client: interrupts, comms, shutdown, restart.
+
+Latencies are asserted loosely (a loaded CI machine is slow); each test prints what it measured
+(run pytest with -s to see it).
+"""
+import json
+import os
+import queue
+import secrets
+import signal
+import subprocess
+import time
+
+import pytest
+from jupyter_client import BlockingKernelClient, KernelManager
+from jupyter_client.connect import write_connection_file
+
+from kernel_under_test import KERNEL_NAME, check_kernelspec
+
+TIMEOUT = 30
+INTERRUPT_LIMIT_S = 2.0  # the kernel answers in ~0.01 s on an idle machine
+
+
+@pytest.fixture(scope="module", autouse=True)
+def kernelspec():
+    return check_kernelspec()
+
+
+@pytest.fixture
+def kernel():
+    km = KernelManager(kernel_name=KERNEL_NAME)
+    km.start_kernel()
+    kc = km.client()
+    kc.start_channels()
+    kc.wait_for_ready(timeout=TIMEOUT)
+    yield km, kc
+    kc.stop_channels()
+    if km.is_alive():
+        km.shutdown_kernel(now=True)
+
+
+def drain_iopub(kc, msg_id, timeout=TIMEOUT):
+    """Outputs of one request until its idle status."""
+    outputs = []
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        msg = kc.get_iopub_msg(timeout=timeout)
+        if msg["parent_header"].get("msg_id") != msg_id:
+            continue
+        if msg["msg_type"] == "status" and msg["content"]["execution_state"] == "idle":
+            return outputs
+        outputs.append(msg)
+    raise AssertionError("no idle status for %s" % msg_id)
+
+
+def shell_reply(kc, msg_id, timeout=TIMEOUT):
+    while True:
+        reply = kc.get_shell_msg(timeout=timeout)
+        if reply["parent_header"].get("msg_id") == msg_id:
+            return reply
+
+
+def execute(kc, code, timeout=TIMEOUT):
+    msg_id = kc.execute(code)
+    reply = shell_reply(kc, msg_id, timeout)
+    outputs = drain_iopub(kc, msg_id, timeout)
+    return reply["content"], outputs
+
+
+def result_text(outputs):
+    results = [m for m in outputs if m["msg_type"] == "execute_result"]
+    assert results, "no execute_result in %r" % [m["msg_type"] for m in outputs]
+    return results[-1]["content"]["data"]["text/plain"]
+
+
+def wait_until_busy(kc, msg_id):
+    """Returns once the cell `msg_id` is running (its execute_input was published)."""
+    while True:
+        msg = kc.get_iopub_msg(timeout=TIMEOUT)
+        if msg["parent_header"].get("msg_id") == msg_id and msg["msg_type"] == "execute_input":
+            return
+
+
+def interrupt_running_cell(km, kc, code):
+    """Starts `code`, interrupts it once it runs, returns (reply content, seconds to reply)."""
+    msg_id = kc.execute(code)
+    wait_until_busy(kc, msg_id)
+    time.sleep(0.3)  # let the cell get into its loop or sleep
+    start = time.monotonic()
+    km.interrupt_kernel()
+    reply = shell_reply(kc, msg_id, timeout=TIMEOUT)
+    elapsed = time.monotonic() - start
+    outputs = drain_iopub(kc, msg_id)
+    errors = [m for m in outputs if m["msg_type"] == "error"]
+    assert errors and errors[0]["content"]["ename"] == "KeyboardInterrupt"
+    return reply["content"], elapsed
+
+
+@pytest.mark.parametrize("code", ["while True: pass", "import time; time.sleep(100)",
+                                  "while True:\n    sum(range(1000))"])
+def test_interrupt_running_cell(kernel, code):
+    km, kc = kernel
+    content, _ = execute(kc, "state = 41")
+    assert content["status"] == "ok"
+    content, elapsed = interrupt_running_cell(km, kc, code)
+    print("\ninterrupt of %r answered in %.3f s" % (code, elapsed))
+    assert content["status"] == "error"
+    assert content["ename"] == "KeyboardInterrupt"
+    assert elapsed < INTERRUPT_LIMIT_S
+    assert km.is_alive()
+    content, outputs = execute(kc, "state + 1")
+    assert content["status"] == "ok"
+    assert result_text(outputs) == "42"
+
+
+@pytest.mark.parametrize("wait", ["while True: sum(range(10))", "time.sleep(100)"])
+def test_interrupt_latency_inside_kernel(kernel, wait):
+    """Time from SIGINT to KeyboardInterrupt in the cell, measured by the kernel's own clock.
+
+    (A bare `while True: pass` cannot catch it in CPython 3.11, even outside any kernel, so the
+    loop calls something.)
+    """
+    km, kc = kernel
+    execute(kc, "import time\n"
+                "def spin():\n"
+                "    try:\n"
+                "        %s\n"
+                "    except KeyboardInterrupt:\n"
+                "        return time.time()\n" % wait)
+    msg_id = kc.execute("caught_at = spin()")
+    wait_until_busy(kc, msg_id)
+    time.sleep(0.3)
+    sent_at = time.time()
+    km.interrupt_kernel()
+    assert shell_reply(kc, msg_id)["content"]["status"] == "ok"
+    drain_iopub(kc, msg_id)
+    content, outputs = execute(kc, "caught_at")
+    latency = float(result_text(outputs)) - sent_at
+    print("\nSIGINT to KeyboardInterrupt in %r: %.4f s" % (wait, latency))
+    assert latency < 1.0
+
+
+def test_interrupt_pending_input(kernel):
+    km, kc = kernel
+    msg_id = kc.execute("answer = input('? ')", allow_stdin=True)
+    kc.get_stdin_msg(timeout=TIMEOUT)
+    start = time.monotonic()
+    km.interrupt_kernel()
+    reply = shell_reply(kc, msg_id)
+    print("\ninterrupt of input() answered in %.3f s" % (time.monotonic() - start))
+    assert reply["content"]["status"] == "error"
+    assert reply["content"]["ename"] == "KeyboardInterrupt"
+    drain_iopub(kc, msg_id)
+    content, outputs = execute(kc, "1 + 1")
+    assert result_text(outputs) == "2"
+
+
+def test_interrupts_while_idle_are_dropped(kernel):
+    km, kc = kernel
+    execute(kc, "kept = 'intact'")
+    for _ in range(3):
+        km.interrupt_kernel()
+        time.sleep(0.2)
+    assert km.is_alive()
+    # A SIGINT that arrived while idle must not surface as KeyboardInterrupt in the next cell.
+    content, outputs = execute(kc, "import time; time.sleep(0.3); kept")
+    assert content["status"] == "ok"
+    assert result_text(outputs) == "'intact'"
+    msg_id = kc.complete("ke", 2)
+    assert shell_reply(kc, msg_id)["content"]["status"] == "ok"
+
+
+def test_native_interrupt_hook_counts_signals(kernel):
+    """The capsule and counter the staged runtime uses (kernel/include/xautograph/interrupt_api.h)."""
+    km, kc = kernel
+    content, outputs = execute(
+        kc, "import xautograph_kernel as xk\n"
+            "before = xk.interrupt_count()\n"
+            "type(xk._interrupt_api).__name__")
+    assert result_text(outputs) == "'PyCapsule'"
+    interrupt_running_cell(km, kc, "while True: pass")
+    content, outputs = execute(kc, "xk.interrupt_count() - before")
+    assert int(result_text(outputs)) >= 1
+    # The chain survives user code installing its own Python-level handler.
+    execute(kc, "import signal\n"
+                "seen = []\n"
+                "def handler(sig, frame):\n"
+                "    seen.append(sig)\n"
+                "    raise KeyboardInterrupt\n"
+                "signal.signal(signal.SIGINT, handler)\n"
+                "before = xk.interrupt_count()")
+    interrupt_running_cell(km, kc, "while True: pass")
+    content, outputs = execute(kc, "(xk.interrupt_count() - before, len(seen))")
+    assert result_text(outputs) == "(1, 1)"
+
+
+def test_comm_open_with_unknown_target(kernel):
+    km, kc = kernel
+    # From the frontend: answered with comm_close, kernel stays up.
+    msg = kc.session.msg("comm_open", {"comm_id": "c0ffee", "target_name": "no.such.target",
+                                       "data": {}})
+    kc.shell_channel.send(msg)
+    closed = False
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline and not closed:
+        try:
+            m = kc.get_iopub_msg(timeout=0.5)
+        except queue.Empty:
+            continue
+        closed = m["msg_type"] == "comm_close" and m["content"]["comm_id"] == "c0ffee"
+    assert closed
+    assert km.is_alive()
+    # Malformed comm messages are survived too.
+    for msg_type, content in [("comm_open", {}), ("comm_msg", {}), ("comm_close", {})]:
+        kc.shell_channel.send(kc.session.msg(msg_type, content))
+    # From the kernel: a Comm to a target the kernel never registered (crashes xeus-python).
+    content, outputs = execute(
+        kc, "from ipykernel.comm import Comm\n"
+            "c = Comm(target_name='frontend.only')\n"
+            "c.send({'x': 1})\n"
+            "c.close()\n"
+            "'sent'")
+    assert content["status"] == "ok"
+    assert [m["msg_type"] for m in outputs if m["msg_type"].startswith("comm_")] == [
+        "comm_open", "comm_msg", "comm_close"]
+    assert result_text(outputs) == "'sent'"
+    assert km.is_alive()
+
+
+def children_of(pid):
+    try:
+        with open("/proc/%d/task/%d/children" % (pid, pid)) as f:
+            return [int(p) for p in f.read().split()]
+    except OSError:
+        return []
+
+
+def processes_mentioning(text):
+    found = []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open("/proc/%s/cmdline" % entry, "rb") as f:
+                if text.encode() in f.read():
+                    found.append(int(entry))
+        except OSError:
+            pass
+    return found
+
+
+def wait_for_kernel_info(kc, proc):
+    """wait_for_ready without a manager trusts heartbeats too early; ask until it answers."""
+    deadline = time.monotonic() + TIMEOUT
+    while time.monotonic() < deadline:
+        assert proc.poll() is None, "kernel exited with %s" % proc.returncode
+        kc.kernel_info()
+        try:
+            reply = kc.get_shell_msg(timeout=1)
+        except queue.Empty:
+            continue
+        if reply["msg_type"] == "kernel_info_reply":
+            # Make sure iopub is subscribed before the first cell.
+            time.sleep(0.5)
+            return
+    raise AssertionError("kernel did not answer kernel_info")
+
+
+def test_shutdown_is_clean(kernelspec, tmp_path):
+    connection_file = str(tmp_path / "kernel-connection.json")
+    # A real key: xeus 2.4.1 rejects every message when the key is empty.
+    write_connection_file(connection_file, key=secrets.token_hex(16).encode())
+    argv = [a.format(connection_file=connection_file) for a in kernelspec.argv]
+    env = dict(os.environ, **kernelspec.env)
+    proc = subprocess.Popen(argv, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        kc = BlockingKernelClient(connection_file=connection_file)
+        kc.load_connection_file()
+        kc.start_channels(hb=False)
+        wait_for_kernel_info(kc, proc)
+        content, _ = execute(kc, "import threading, time\nx = [i for i in range(10)]")
+        assert content["status"] == "ok"
+        msg_id = kc.shutdown()
+        reply = kc.get_control_msg(timeout=TIMEOUT)
+        assert reply["parent_header"]["msg_id"] == msg_id
+        assert reply["content"]["status"] == "ok"
+        start = time.monotonic()
+        returncode = proc.wait(timeout=TIMEOUT)
+        print("\nkernel exited %.3f s after shutdown_reply" % (time.monotonic() - start))
+        kc.stop_channels()
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    stderr = proc.stderr.read().decode(errors="replace")
+    proc.stdout.close()
+    proc.stderr.close()
+    assert returncode == 0, stderr
+    for bad in ("terminate called", "Traceback", "Segmentation", "Fatal Python error"):
+        assert bad not in stderr, stderr
+    assert processes_mentioning(connection_file) == []
+
+
+def test_restart(kernel):
+    km, kc = kernel
+    execute(kc, "before_restart = 1")
+    old_pid = km.provisioner.process.pid
+    km.restart_kernel(now=False)
+    kc.wait_for_ready(timeout=TIMEOUT)
+    new_pid = km.provisioner.process.pid
+    assert new_pid != old_pid
+    # The old process is gone (not a zombie left running, not an orphan).
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and os.path.exists("/proc/%d" % old_pid):
+        with open("/proc/%d/stat" % old_pid) as f:
+            if f.read().split(") ")[1].startswith("Z"):
+                break
+        time.sleep(0.1)
+    assert not processes_mentioning(km.connection_file) or \
+        processes_mentioning(km.connection_file) == [new_pid]
+    content, outputs = execute(kc, "'before_restart' in dir()")
+    assert result_text(outputs) == "False"
+    content, outputs = execute(kc, "6 * 7")
+    assert result_text(outputs) == "42"
