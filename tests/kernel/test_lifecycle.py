@@ -322,3 +322,51 @@ def test_restart(kernel):
     assert result_text(outputs) == "False"
     content, outputs = execute(kc, "6 * 7")
     assert result_text(outputs) == "42"
+
+
+HOOKS_MODULE = '''
+from IPython import get_ipython
+
+LOADED_WITH = []
+
+
+def load_ipython_extension(ipython):
+    assert ipython is get_ipython()
+    LOADED_WITH.append(type(ipython).__name__)
+
+    def probe(line, cell=None):
+        return "probe:" + line.strip() + ":" + str(cell is not None)
+
+    ipython.register_magic_function(probe, "line_cell", "xag_hook_probe")
+'''
+
+
+def test_autograph_kernel_hooks_are_loaded(kernelspec, tmp_path):
+    """`autograph._kernel_hooks`, when importable, is imported at start-up and may add magics."""
+    package = tmp_path / "site" / "autograph"
+    package.mkdir(parents=True)
+    (package / "__init__.py").write_text("")
+    (package / "_kernel_hooks.py").write_text(HOOKS_MODULE)
+    spec_dir = tmp_path / "kernels" / "xautograph-hooks"
+    spec_dir.mkdir(parents=True)
+    spec = {"argv": kernelspec.argv, "display_name": "hooks", "language": "python",
+            "interrupt_mode": "signal", "env": {"PYTHONPATH": str(tmp_path / "site")}}
+    (spec_dir / "kernel.json").write_text(json.dumps(spec))
+
+    from jupyter_client.kernelspec import KernelSpecManager
+    km = KernelManager(kernel_name="xautograph-hooks",
+                       kernel_spec_manager=KernelSpecManager(kernel_dirs=[str(spec_dir.parent)]))
+    km.start_kernel()
+    kc = km.client()
+    kc.start_channels()
+    try:
+        kc.wait_for_ready(timeout=TIMEOUT)
+        content, outputs = execute(kc, "import autograph._kernel_hooks as h; h.LOADED_WITH")
+        assert result_text(outputs) == "['XPythonShell']"
+        content, outputs = execute(kc, "%xag_hook_probe abc")
+        assert result_text(outputs) == "'probe:abc:False'"
+        content, outputs = execute(kc, "%%xag_hook_probe x\nbody")
+        assert result_text(outputs) == "'probe:x:True'"
+    finally:
+        kc.stop_channels()
+        km.shutdown_kernel(now=True)
