@@ -370,3 +370,22 @@ def test_autograph_kernel_hooks_are_loaded(kernelspec, tmp_path):
     finally:
         kc.stop_channels()
         km.shutdown_kernel(now=True)
+
+
+def test_debugger_starts_with_debians_python(kernel):
+    """debug_request works (xeus-python's default `/usr/bin/python` would kill the kernel)."""
+    km, kc = kernel
+    for seq, command in enumerate(["initialize", "attach"], start=1):
+        arguments = {"clientID": "test", "adapterID": "xautograph", "pathFormat": "path",
+                     "linesStartAt1": True, "columnsStartAt1": True} if seq == 1 else {}
+        msg = kc.session.msg("debug_request", {"type": "request", "seq": seq,
+                                               "command": command, "arguments": arguments})
+        kc.control_channel.send(msg)
+        while True:
+            reply = kc.get_control_msg(timeout=TIMEOUT)
+            if reply["parent_header"].get("msg_id") == msg["header"]["msg_id"]:
+                break
+        assert reply["content"]["success"], reply["content"]
+    assert km.is_alive()
+    content, outputs = execute(kc, "40 + 2")
+    assert result_text(outputs) == "42"
