@@ -1,5 +1,23 @@
 // The two entry points of the runtime's op library: static inference (graph building) and eager
 // execution on the CPU kernels (eager mode and the executor).
+//
+// Semantics are NumPy 1.24's unless noted; where NumPy has no answer for our dtypes, or where it
+// warns and carries on, we chose:
+//   - integer floordiv/mod by zero raise InvalidArgumentError (NumPy: 0 and a RuntimeWarning);
+//     int ** negative int raises (as NumPy). Float division by zero is IEEE (inf/nan).
+//   - 0-d tensors promote like arrays (NEP 50 / NumPy 2), not by value: int32[] * f32 0-d is f64.
+//   - where NumPy returns float16 (exp/sqrt/... of bool) we return float32; where it returns int8
+//     (square/floordiv/mod/pow of bools) we return int32.
+//   - reduce_sum/prod of bool/int32 give int64, reduce_mean of ints gives float64 (NumPy).
+//   - size and shape give int32 (TensorFlow); range promotes its three arguments (NumPy's arange
+//     would give int64 for int32 arguments).
+//   - float -> int casts truncate; NaN and out-of-range give INT_MIN (what NumPy does on x86).
+//   - gather accepts negative indices and raises for out-of-range ones; one_hot gives an all-off
+//     row for out-of-range indices (TensorFlow).
+//   - random ops are counter-based: the same seed gives the same values on every call and thread
+//     count; without a seed each call draws fresh values.
+// NumPy interop: Tensor::from_external wraps a C-contiguous array without copying (the binding
+// copies non-contiguous ones first); raw_data()/shape()/dtype()/owner() expose results.
 #pragma once
 
 #include <cstddef>
