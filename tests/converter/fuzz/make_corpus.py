@@ -32,10 +32,14 @@ def snippets(root):
                     tree = ast.parse(source)
             except (SyntaxError, ValueError, UnicodeDecodeError):
                 continue
+            # Whole lines of each top-level statement (get_source_segment
+            # re-splits the file on every call: far too slow here).
+            lines = source.splitlines(keepends=True)
             for stmt in tree.body:
-                text = ast.get_source_segment(source, stmt)
-                if text and 20 <= len(text) <= 1500:
-                    found.append(text + "\n")
+                first = min([stmt.lineno] + [d.lineno for d in getattr(stmt, "decorator_list", [])])
+                text = "".join(lines[first - 1:stmt.end_lineno])
+                if 20 <= len(text) <= 1500:
+                    found.append(text if text.endswith("\n") else text + "\n")
     return found
 
 
