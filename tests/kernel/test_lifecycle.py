@@ -97,7 +97,8 @@ def interrupt_running_cell(km, kc, code):
 
 
 @pytest.mark.parametrize("code", ["while True: pass", "import time; time.sleep(100)",
-                                  "while True:\n    sum(range(1000))"])
+                                  "while True:\n    sum(range(1000))",
+                                  "n = 0\nwhile True:\n    n += 1\n    print(n)"])
 def test_interrupt_running_cell(kernel, code):
     km, kc = kernel
     content, _ = execute(kc, "state = 41")
