@@ -139,6 +139,31 @@ struct PyTrace {
   std::shared_ptr<TraceState> state;
 };
 
+// Raises `cls` for a located runtime error, with the location as attributes.
+[[noreturn]] void raise_located(py::handle cls, const rt::LocatedError& e) {
+  py::object exc = cls(e.what());
+  exc.attr("message") = e.message();
+  exc.attr("filename") = e.loc().file;
+  exc.attr("lineno") = e.loc().line;
+  exc.attr("source_line") = e.loc().source_line;
+  PyErr_SetObject(cls.ptr(), exc.ptr());
+  throw py::error_already_set();
+}
+
+// The builder's own checks of cond/while (branches disagree, a loop variable changes dtype or
+// shape) are tracing-rule violations: SPEC §3 reports them as ag.StagingError. Errors of ops
+// inside the branches reach here as Python exceptions and pass through unchanged.
+template <class F>
+auto staging_errors(F&& f) -> decltype(f()) {
+  try {
+    return f();
+  } catch (const rt::LocatedError& e) {
+    raise_located(staging_error_class(), e);
+  } catch (const rt::InvalidArgumentError& e) {
+    raise_staging(e.what());
+  }
+}
+
 std::shared_ptr<TraceState> top_or_null() {
   return t_traces.empty() ? nullptr : t_traces.back();
 }
@@ -238,7 +263,10 @@ void pybind_graph(py::module_& m) {
             return values_of(*tr, results);
           };
         };
-        return wrap_values(tr->builder->cond(p, {}, branch(then_fn), branch(else_fn)), tr);
+        return wrap_values(staging_errors([&] {
+                             return tr->builder->cond(p, {}, branch(then_fn), branch(else_fn));
+                           }),
+                           tr);
       },
       py::arg("pred"), py::arg("then_fn"), py::arg("else_fn"),
       "Functional if: each branch is a callable returning a flat list of tensors.");
@@ -262,7 +290,8 @@ void pybind_graph(py::module_& m) {
           update_location(*tr);
           return values_of(*tr, r);
         };
-        return wrap_values(tr->builder->while_loop(vars, c, b, max_it), tr);
+        return wrap_values(
+            staging_errors([&] { return tr->builder->while_loop(vars, c, b, max_it); }), tr);
       },
       py::arg("loop_vars"), py::arg("cond_fn"), py::arg("body_fn"),
       py::arg("maximum_iterations") = py::none(),
@@ -399,12 +428,11 @@ void pybind_graph(py::module_& m) {
     try {
       if (p) std::rethrow_exception(p);
     } catch (const rt::LocatedError& e) {
-      py::object exc = invalid_argument_error_class()(e.what());
-      exc.attr("message") = e.message();
-      exc.attr("filename") = e.loc().file;
-      exc.attr("lineno") = e.loc().line;
-      exc.attr("source_line") = e.loc().source_line;
-      PyErr_SetObject(invalid_argument_error_class().ptr(), exc.ptr());
+      try {
+        raise_located(invalid_argument_error_class(), e);
+      } catch (py::error_already_set& err) {
+        err.restore();
+      }
     }
   });
 

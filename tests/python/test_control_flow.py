@@ -125,8 +125,26 @@ def test_while_dtype_change_is_an_error():
     def f(n):
         return ag.while_loop(lambda i: i < n, lambda i: i + 0.5, [0])
 
-    with pytest.raises((ag.InvalidArgumentError, ag.StagingError), match="while"):
+    with pytest.raises(ag.StagingError, match="loop variable 0") as info:
         f(ag.constant(3))
+    assert info.value.lineno is not None
+
+
+def test_while_shape_change_and_cond_dtype_mismatch_are_staging_errors():
+    @staged
+    def grow(n):
+        return ag.while_loop(lambda i, x: i < n,
+                             lambda i, x: (i + 1, ag.concat([x, x], 0)), [0, ag.zeros((1,))])
+
+    with pytest.raises(ag.StagingError, match=r"\(1,\).*\(2,\)"):
+        grow(ag.constant(3))
+
+    @staged
+    def mixed(x):
+        return ag.cond(x > 0, lambda: x, lambda: ag.cast(x, ag.float32))
+
+    with pytest.raises(ag.StagingError, match="int32.*float32"):
+        mixed(ag.constant(1))
 
 
 def test_loop_carried_tensor_array():
