@@ -390,3 +390,37 @@ def test_debugger_starts_with_debians_python(kernel):
     assert km.is_alive()
     content, outputs = execute(kc, "40 + 2")
     assert result_text(outputs) == "42"
+
+
+CAPSULE_CLIENT = '''
+import ctypes
+import xautograph_kernel as xk
+
+class InterruptApi(ctypes.Structure):  # mirrors kernel/include/xautograph/interrupt_api.h
+    _fields_ = [("version", ctypes.c_int),
+                ("interrupt_count", ctypes.CFUNCTYPE(ctypes.c_ulonglong)),
+                ("add_callback", ctypes.CFUNCTYPE(ctypes.c_int, ctypes.c_void_p, ctypes.c_void_p)),
+                ("remove_callback", ctypes.CFUNCTYPE(None, ctypes.c_int))]
+
+get_pointer = ctypes.pythonapi.PyCapsule_GetPointer
+get_pointer.restype = ctypes.c_void_p
+get_pointer.argtypes = [ctypes.py_object, ctypes.c_char_p]
+api = ctypes.cast(get_pointer(xk._interrupt_api, b"xautograph_kernel._interrupt_api"),
+                  ctypes.POINTER(InterruptApi)).contents
+# getpid is async-signal-safe and ignores its argument: a harmless callback to run in the handler.
+getpid = ctypes.cast(ctypes.CDLL(None).getpid, ctypes.c_void_p)
+slots = [api.add_callback(getpid, None) for _ in range(3)]
+(api.version, api.interrupt_count() == xk.interrupt_count(), slots)
+'''
+
+
+def test_native_interrupt_api_table(kernel):
+    """The C table behind the capsule: version, counter, callback slots run in the handler."""
+    km, kc = kernel
+    content, outputs = execute(kc, CAPSULE_CLIENT)
+    assert result_text(outputs) == "(1, True, [0, 1, 2])"
+    interrupt_running_cell(km, kc, "while True: sum(range(10))")
+    content, outputs = execute(kc, "for s in slots: api.remove_callback(s)\n"
+                                   "api.add_callback(getpid, None)")
+    assert result_text(outputs) == "0"
+    assert km.is_alive()
