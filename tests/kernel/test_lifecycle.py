@@ -424,3 +424,27 @@ def test_native_interrupt_api_table(kernel):
                                    "api.add_callback(getpid, None)")
     assert result_text(outputs) == "0"
     assert km.is_alive()
+
+
+def test_interrupt_stops_a_staged_loop(kernel):
+    """SPEC §4: an interrupt stops a running graph (an endless staged `while`) and the kernel
+    stays usable. Skipped until the autograph package and its runtime are built into
+    ${build}/python; fails if the runtime ignores interrupts (see kernel/README.md)."""
+    km, kc = kernel
+    content, _ = execute(
+        kc, "import autograph as ag\n"
+            "@ag.function\n"
+            "def endless(n):\n"
+            "    while n > 0:\n"
+            "        n = n * 1\n"
+            "    return n\n"
+            "endless(ag.constant(0))")
+    if content["status"] != "ok":
+        pytest.skip("autograph not usable in the kernel yet: %s: %s"
+                    % (content.get("ename"), content.get("evalue")))
+    content, elapsed = interrupt_running_cell(km, kc, "endless(ag.constant(1))")
+    print("\ninterrupt of a staged endless while answered in %.3f s" % elapsed)
+    assert content["ename"] == "KeyboardInterrupt"
+    assert elapsed < INTERRUPT_LIMIT_S
+    content, outputs = execute(kc, "int(endless(ag.constant(0)))")
+    assert result_text(outputs) == "0"
