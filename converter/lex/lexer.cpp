@@ -7,6 +7,8 @@
 #include <cstring>
 #include <string>
 
+#include "converter/unicode/unicode.h"
+
 namespace xag::lex {
 namespace {
 
@@ -268,7 +270,7 @@ void Lexer::scan_token(std::vector<Token>& out) {
         pos_ += 2;
         new_line(pos_);
         if (pos_ >= end_) {
-          fail(out, "SyntaxError", "unexpected EOF while parsing", lineno_, 0);
+          fail(out, "SyntaxError", "unexpected EOF while parsing", lineno_ - 1, 0);
           return;
         }
       } else if (pos_ + 1 >= end_) {
@@ -348,14 +350,53 @@ void Lexer::scan_token(std::vector<Token>& out) {
     return;
   }
   if (scan_operator(out)) return;
+  if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) {
+    invalid_character(out, static_cast<unsigned char>(c));
+    return;
+  }
   // A character no token starts with: the parser reports "invalid syntax" here.
   emit(out, TokenKind::BadChar, pos_, pos_ + 1, lineno_);
   ++pos_;
 }
 
+// A character that cannot appear here, in CPython's words.
+void Lexer::invalid_character(std::vector<Token>& out, uint32_t cp) {
+  char buf[64];
+  if (unicode::is_printable(cp)) {
+    size_t n;
+    unicode::decode_utf8(src_, pos_, n);
+    std::snprintf(buf, sizeof buf, "invalid character '%s' (U+%04X)",
+                  std::string(src_.substr(pos_, n)).c_str(), cp);
+  } else {
+    std::snprintf(buf, sizeof buf, "invalid non-printable character U+%04X", cp);
+  }
+  fail(out, "SyntaxError", buf, lineno_, column(pos_, lineno_, line_start_));
+}
+
 void Lexer::scan_name_or_string(std::vector<Token>& out) {
   uint32_t start = pos_;
-  while (pos_ < end_ && is_ident_char(static_cast<unsigned char>(src_[pos_]))) ++pos_;
+  // Identifiers: ASCII fast path; other characters must be XID_Start (first)
+  // or XID_Continue (then), else the identifier ends and the character is an
+  // error of its own.
+  while (pos_ < end_) {
+    unsigned char c = static_cast<unsigned char>(src_[pos_]);
+    if (c < 0x80) {
+      if (!is_ident_char(c)) break;
+      ++pos_;
+      continue;
+    }
+    size_t len;
+    uint32_t cp = unicode::decode_utf8(src_, pos_, len);
+    bool ok = pos_ == start ? unicode::is_xid_start(cp) : unicode::is_xid_continue(cp);
+    if (!ok) {
+      if (pos_ == start) {
+        invalid_character(out, cp);
+        return;
+      }
+      break;
+    }
+    pos_ += static_cast<uint32_t>(len);
+  }
   std::string_view text = src_.substr(start, pos_ - start);
   if (pos_ < end_ && (src_[pos_] == '"' || src_[pos_] == '\'') && is_string_prefix(text)) {
     scan_string(out, start);
@@ -530,7 +571,9 @@ void Lexer::scan_number(std::vector<Token>& out) {
   }
   if (pos_ < end_ && (src_[pos_] | 0x20) == 'j') {
     ++pos_;
-    is_float = true;
+    if (!end_ok("imaginary")) return;
+    emit(out, TokenKind::Number, start, pos_, lineno_);
+    return;
   }
   if (!is_float && c == '0') {
     // "0_0" and "000" are fine; any other digit after a leading zero is not.

@@ -56,6 +56,7 @@ class Lexer {
   bool at_line_start_indentation(std::vector<Token>& out);
   void scan_token(std::vector<Token>& out);
   void scan_name_or_string(std::vector<Token>& out);
+  void invalid_character(std::vector<Token>& out, uint32_t cp);
   void scan_string(std::vector<Token>& out, uint32_t start);
   void scan_number(std::vector<Token>& out);
   bool scan_operator(std::vector<Token>& out);

@@ -278,7 +278,7 @@ NodeId Parser::del_stmt() {
   size_t base = mark_stack();
   do {
     if (at(TokenKind::Semi) || at(TokenKind::Newline)) break;
-    NodeId t = primary();
+    NodeId t = at(TokenKind::Star) ? star_target() : primary();
     check_target(t, TargetUse::Del);
     set_ctx(t, Op::Del);
     stack_.push_back(t);
