@@ -176,7 +176,6 @@ void apply(const Tensor& a, const Tensor& b, Tensor& out, F f) {
 // The per-op switch sits outside the element loop: each op gets its own loop instantiation.
 template <class T>
 void arith(OpKind op, const Tensor& a, const Tensor& b, Tensor& out, std::atomic<int>* fault) {
-  auto run_op = [&](OpKind k) { apply<T, T>(a, b, out, Arith<T>{k, fault}); };
   // Constant op in each lambda instance lets the compiler fold the switch in Arith.
   switch (op) {
 #define XAG_CASE(K)                                                                         \
@@ -194,7 +193,7 @@ void arith(OpKind op, const Tensor& a, const Tensor& b, Tensor& out, std::atomic
     XAG_CASE(Minimum)
 #undef XAG_CASE
     default:
-      run_op(op);
+      throw InternalError(std::string("binary: not an arithmetic op: ") + op_name(op));
   }
 }
 
