@@ -326,6 +326,46 @@ PyObject* slot_richcompare(PyObject* a, PyObject* b, int cmp) {
   Py_RETURN_NOTIMPLEMENTED;
 }
 
+// ag.exp(x), ag.maximum(x, y), ...: plain METH_FASTCALL functions (positional arguments only),
+// for the same reason as the number slots: no pybind11 dispatcher on the eager path.
+template <rt::OpKind op>
+PyObject* fast_unary(PyObject*, PyObject* const* args, Py_ssize_t nargs) {
+  if (nargs != 1) {
+    PyErr_Format(PyExc_TypeError, "%s() takes 1 positional argument (%zd given)", rt::op_name(op),
+                 nargs);
+    return nullptr;
+  }
+  return slot_unary<op>(args[0]);
+}
+
+template <rt::OpKind op>
+PyObject* fast_binary(PyObject*, PyObject* const* args, Py_ssize_t nargs) {
+  if (nargs != 2) {
+    PyErr_Format(PyExc_TypeError, "%s() takes 2 positional arguments (%zd given)", rt::op_name(op),
+                 nargs);
+    return nullptr;
+  }
+  try {
+    return binary(op, args[0], args[1]).release().ptr();
+  } catch (...) {
+    set_python_error();
+    return nullptr;
+  }
+}
+
+void add_fast_function(py::module_& m, const char* name, _PyCFunctionFast fn, int arity) {
+  // PyCFunction keeps a pointer to its PyMethodDef: these live as long as the process.
+  auto* def = new PyMethodDef{name, reinterpret_cast<PyCFunction>(reinterpret_cast<void (*)()>(fn)),
+                              METH_FASTCALL,
+                              arity == 1 ? "Element-wise op on one tensor (eager or staged)."
+                                         : "Element-wise op on two tensors, with NumPy "
+                                           "broadcasting and weak Python scalars."};
+  py::object f =
+      py::reinterpret_steal<py::object>(PyCFunction_NewEx(def, nullptr, m.attr("__name__").ptr()));
+  if (!f) throw py::error_already_set();
+  m.attr(name) = f;
+}
+
 void install_number_slots(py::handle cls) {
   using K = rt::OpKind;
   auto* type = reinterpret_cast<PyTypeObject*>(cls.ptr());
@@ -376,20 +416,17 @@ py::object apply_op(rt::OpKind op, PyTensor* inputs, size_t n, const rt::OpAttrs
 void pybind_ops(py::module_& m) {
   py::dict kinds;
   py::module_ ops = m.def_submodule("ops", "Raw runtime ops (one function per op kind).");
-#define XAG_OP(name, py_name, arity, category)                                              \
-  kinds[py_name] = static_cast<int>(rt::OpKind::name);                                      \
-  if (rt::OpCategory::category == rt::OpCategory::Unary ||                                  \
-      (rt::OpCategory::category == rt::OpCategory::Logical && (arity) == 1)) {              \
-    ops.def(                                                                                \
-        py_name, [](py::handle x) { return unary(rt::OpKind::name, x); }, py::arg("x"));    \
-  } else if ((rt::OpCategory::category == rt::OpCategory::Binary ||                         \
-              rt::OpCategory::category == rt::OpCategory::Compare ||                        \
-              rt::OpCategory::category == rt::OpCategory::Logical ||                        \
-              rt::OpCategory::category == rt::OpCategory::Linalg) &&                        \
-             (arity) == 2) {                                                                \
-    ops.def(                                                                                \
-        py_name, [](py::handle a, py::handle b) { return binary(rt::OpKind::name, a, b); }, \
-        py::arg("x"), py::arg("y"));                                                        \
+#define XAG_OP(name, py_name, arity, category)                                 \
+  kinds[py_name] = static_cast<int>(rt::OpKind::name);                         \
+  if (rt::OpCategory::category == rt::OpCategory::Unary ||                     \
+      (rt::OpCategory::category == rt::OpCategory::Logical && (arity) == 1)) { \
+    add_fast_function(ops, py_name, &fast_unary<rt::OpKind::name>, 1);         \
+  } else if ((rt::OpCategory::category == rt::OpCategory::Binary ||            \
+              rt::OpCategory::category == rt::OpCategory::Compare ||           \
+              rt::OpCategory::category == rt::OpCategory::Logical ||           \
+              rt::OpCategory::category == rt::OpCategory::Linalg) &&           \
+             (arity) == 2) {                                                   \
+    add_fast_function(ops, py_name, &fast_binary<rt::OpKind::name>, 2);        \
   }
 #include "runtime/ops/op_kinds.def"
 #undef XAG_OP
