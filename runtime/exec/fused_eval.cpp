@@ -3,6 +3,7 @@
 // buffers; simple loops over a block vectorize. Blocks are split across the thread pool.
 #include "runtime/exec/fused_eval.h"
 
+#include <Eigen/Core>
 #include <cmath>
 #include <string>
 
@@ -41,8 +42,44 @@ inline void unary(const T* __restrict a, bool sa, T* __restrict o, int n, F f) {
   }
 }
 
+// Transcendentals over a block through Eigen's vectorized array functions: the same functions
+// the unfused kernels use (runtime/cpu/unary.cpp), so fused and unfused results agree, and far
+// faster than scalar libm calls (glibc's tanhf alone is slower than the whole fused chain).
+template <class T>
+bool transcendental(OpKind op, const T* a, T* o, int n) {
+  using Arr = Eigen::Array<T, Eigen::Dynamic, 1>;
+  Eigen::Map<const Arr> x(a, n);
+  Eigen::Map<Arr> y(o, n);
+  switch (op) {
+    case OpKind::Exp:
+      y = x.exp();
+      return true;
+    case OpKind::Log:
+      y = x.log();
+      return true;
+    case OpKind::Sqrt:
+      y = x.sqrt();
+      return true;
+    case OpKind::Sin:
+      y = x.sin();
+      return true;
+    case OpKind::Cos:
+      y = x.cos();
+      return true;
+    case OpKind::Tanh:
+      y = x.tanh();
+      return true;
+    case OpKind::Sigmoid:
+      y = T(1) / (T(1) + (-x).exp());
+      return true;
+    default:
+      return false;
+  }
+}
+
 template <class T>
 void step(OpKind op, const T* a, bool sa, const T* b, bool sb, T* o, int n) {
+  if (!sa && transcendental(op, a, o, n)) return;
   switch (op) {
     case OpKind::Add:
       return binary(a, sa, b, sb, o, n, [](T x, T y) { return x + y; });
