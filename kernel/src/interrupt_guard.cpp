@@ -134,9 +134,16 @@ const xag_interrupt_api& interrupt_api() {
   return g_api;
 }
 
-interrupt_scope::interrupt_scope() {
+void drop_idle_interrupts() {
   drop_pending_sigint();
-  clear_python_pending_signals();
+  if (Py_IsInitialized()) {
+    PyGILState_STATE state = PyGILState_Ensure();
+    clear_python_pending_signals();
+    PyGILState_Release(state);
+  }
+}
+
+interrupt_scope::interrupt_scope() {
   ensure_chain();
   set_sigint_mask(SIG_UNBLOCK);
 }

@@ -7,8 +7,11 @@
 //      (xeus, zmq, IPython's history saver) inherits the blocked mask.
 //   2. Python installs its own SIGINT handler at start-up; install_sigint_chain() then puts ours
 //      in front of it (counts, runs the runtime's callbacks, chains to Python's).
-//   3. interrupt_scope wraps each execute_request on the main thread: it drops any SIGINT that
-//      arrived while idle, unblocks SIGINT on this thread only, and blocks it again on exit.
+//   3. drop_idle_interrupts() runs when an execute_request arrives, before the kernel publishes
+//      "busy": SIGINTs that are pending then arrived while the kernel was idle. interrupt_scope
+//      then wraps the cell on the main thread: it unblocks SIGINT on this thread only (a SIGINT
+//      sent after "busy" is delivered at once, even if the cell has not started yet) and blocks
+//      it again on exit.
 #ifndef XAG_KERNEL_INTERRUPT_GUARD_HPP
 #define XAG_KERNEL_INTERRUPT_GUARD_HPP
 
@@ -22,11 +25,15 @@ void block_sigint();
 /// Puts the kernel's SIGINT handler in front of whatever handler is installed now.
 void install_sigint_chain();
 
+/// Discards SIGINTs that arrived while no cell ran. Call on the main thread, without the GIL
+/// (it takes the GIL itself to clear interrupts Python noted in other threads).
+void drop_idle_interrupts();
+
 /// The C table handed to native code through the `xautograph_kernel._interrupt_api` capsule.
 const xag_interrupt_api& interrupt_api();
 
 /// RAII: SIGINT is deliverable to the main thread only while an instance is alive.
-/// Construct and destroy it with the GIL held: it clears interrupts Python noted while idle.
+/// Destroy it with the GIL held: it clears an interrupt that came as the cell ended.
 class interrupt_scope {
  public:
   interrupt_scope();

@@ -2,6 +2,7 @@
 
 #include <utility>
 
+#include "interrupt_guard.hpp"
 #include "xeus/xserver_shell_main.hpp"
 
 namespace xag {
@@ -41,8 +42,7 @@ xeus::xmessage fix_reply(xeus::xmessage&& msg) {
 class protocol_server final : public xeus::xserver {
  public:
   explicit protocol_server(std::unique_ptr<xeus::xserver> inner) : p_inner(std::move(inner)) {
-    p_inner->register_shell_listener(
-        [this](xeus::xmessage msg) { notify_shell_listener(std::move(msg)); });
+    p_inner->register_shell_listener([this](xeus::xmessage msg) { on_shell(std::move(msg)); });
     p_inner->register_control_listener(
         [this](xeus::xmessage msg) { notify_control_listener(std::move(msg)); });
     p_inner->register_stdin_listener(
@@ -52,6 +52,12 @@ class protocol_server final : public xeus::xserver {
   }
 
  private:
+  // Runs on the main thread, before the kernel core publishes "busy" for the request.
+  void on_shell(xeus::xmessage msg) {
+    if (msg.header().value("msg_type", "") == "execute_request") drop_idle_interrupts();
+    notify_shell_listener(std::move(msg));
+  }
+
   xeus::xcontrol_messenger& get_control_messenger_impl() override {
     return p_inner->get_control_messenger();
   }

@@ -16,6 +16,8 @@ namespace xag {
 ///  - input_request: xeus names the password flag "pwd"; the spec (and jupyter_client's
 ///    validators) want "password". Both are sent, so old xeus frontends keep working.
 ///  - shutdown_reply: xeus omits `status`; it is added ("ok").
+/// It also marks where "idle" ends for interrupts: SIGINTs pending when an execute_request
+/// arrives are dropped (see interrupt_guard.hpp).
 std::unique_ptr<xeus::xserver> make_protocol_server(xeus::xcontext& context,
                                                     const xeus::xconfiguration& config,
                                                     nl::json::error_handler_t eh);

@@ -125,12 +125,17 @@ def test_interrupt_latency_inside_kernel(kernel, wait):
     execute(kc, "import time\n"
                 "def spin():\n"
                 "    try:\n"
+                "        print('spinning', flush=True)\n"
                 "        %s\n"
                 "    except KeyboardInterrupt:\n"
                 "        return time.time()\n" % wait)
     msg_id = kc.execute("caught_at = spin()")
-    wait_until_busy(kc, msg_id)
-    time.sleep(0.3)
+    # Interrupt only once the cell is inside its try block (a loaded machine can be slow).
+    while True:
+        msg = kc.get_iopub_msg(timeout=TIMEOUT)
+        if msg["parent_header"].get("msg_id") == msg_id and msg["msg_type"] == "stream":
+            break
+    time.sleep(0.1)
     sent_at = time.time()
     km.interrupt_kernel()
     assert shell_reply(kc, msg_id)["content"]["status"] == "ok"
@@ -139,6 +144,22 @@ def test_interrupt_latency_inside_kernel(kernel, wait):
     latency = float(result_text(outputs)) - sent_at
     print("\nSIGINT to KeyboardInterrupt in %r: %.4f s" % (wait, latency))
     assert latency < 1.0
+
+
+def test_interrupt_right_after_busy_is_not_dropped(kernel):
+    """A SIGINT sent once the kernel said "busy" belongs to the cell, even before it starts."""
+    km, kc = kernel
+    msg_id = kc.execute("import time; time.sleep(20); 'finished'")
+    while True:
+        msg = kc.get_iopub_msg(timeout=TIMEOUT)
+        if (msg["parent_header"].get("msg_id") == msg_id and msg["msg_type"] == "status"
+                and msg["content"]["execution_state"] == "busy"):
+            break
+    km.interrupt_kernel()
+    reply = shell_reply(kc, msg_id, timeout=15)
+    assert reply["content"]["status"] == "error"
+    assert reply["content"]["ename"] == "KeyboardInterrupt"
+    drain_iopub(kc, msg_id)
 
 
 def test_interrupt_pending_input(kernel):
