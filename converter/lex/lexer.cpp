@@ -385,7 +385,16 @@ void Lexer::scan_name_or_string(std::vector<Token>& out) {
       ++pos_;
       continue;
     }
-    size_t len;
+    size_t len = unicode::utf8_sequence_length(src_, pos_);
+    if (len == 0) {
+      char buf[128];
+      std::snprintf(buf, sizeof buf,
+                    "(unicode error) 'utf-8' codec can't decode byte 0x%02x in position %u: "
+                    "invalid start byte",
+                    c, static_cast<unsigned>(pos_ - start));
+      fail(out, "SyntaxError", buf, lineno_, column(pos_, lineno_, line_start_));
+      return;
+    }
     uint32_t cp = unicode::decode_utf8(src_, pos_, len);
     bool ok = pos_ == start ? unicode::is_xid_start(cp) : unicode::is_xid_continue(cp);
     if (!ok) {

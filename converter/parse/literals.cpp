@@ -46,32 +46,6 @@ bool is_blank_or_comment(std::string_view line) {
   return true;
 }
 
-// Length of a valid UTF-8 sequence at s[i], or 0 when invalid.
-size_t utf8_len(std::string_view s, size_t i) {
-  unsigned char c = static_cast<unsigned char>(s[i]);
-  if (c < 0x80) return 1;
-  size_t n;
-  uint32_t min;
-  if ((c & 0xE0) == 0xC0) {
-    n = 2, min = 0x80;
-  } else if ((c & 0xF0) == 0xE0) {
-    n = 3, min = 0x800;
-  } else if ((c & 0xF8) == 0xF0) {
-    n = 4, min = 0x10000;
-  } else {
-    return 0;
-  }
-  if (i + n > s.size()) return 0;
-  uint32_t cp = c & (0xFF >> (n + 1));
-  for (size_t k = 1; k < n; ++k) {
-    unsigned char d = static_cast<unsigned char>(s[i + k]);
-    if ((d & 0xC0) != 0x80) return 0;
-    cp = (cp << 6) | (d & 0x3F);
-  }
-  if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return 0;
-  return n;
-}
-
 int hexval(char c) {
   if (c >= '0' && c <= '9') return c - '0';
   if (c >= 'a' && c <= 'f') return c - 'a' + 10;
@@ -144,19 +118,10 @@ bool decode_source(std::string_view in, std::string& out, std::string& error, in
       append_utf8(out, cp);
       ++i;
     } else {
-      size_t n = utf8_len(in, i);
-      if (n == 0) {
-        char buf[128];
-        std::snprintf(buf, sizeof buf,
-                      "(unicode error) 'utf-8' codec can't decode byte 0x%02x in position %zu: "
-                      "invalid start byte",
-                      c, i);
-        error = buf;
-        error_line = line;
-        return false;
-      }
-      out.append(in.data() + i, n);
-      i += n;
+      // UTF-8 is checked lazily, where CPython checks it: in identifiers and
+      // string literals (comments may hold any bytes).
+      out += static_cast<char>(c);
+      ++i;
     }
   }
   return true;
@@ -387,6 +352,16 @@ bool decode_bytes_escapes(std::string_view s, std::string& out, std::string& err
     }
   }
   return true;
+}
+
+std::string utf8_error(std::string_view text, size_t offset) {
+  char buf[160];
+  unsigned char c = static_cast<unsigned char>(text[offset]);
+  bool start = (c & 0xC0) != 0x80 && c < 0xF8;
+  std::snprintf(buf, sizeof buf,
+                "(unicode error) 'utf-8' codec can't decode byte 0x%02x in position %zu: %s", c,
+                offset, start ? "invalid continuation byte" : "invalid start byte");
+  return buf;
 }
 
 bool lookup_unicode_name(std::string_view name, uint32_t& cp) {

@@ -26,6 +26,9 @@ bool decode_str_escapes(std::string_view body, std::string& out, std::string& er
 // Same for bytes literals; non-ASCII characters are an error.
 bool decode_bytes_escapes(std::string_view body, std::string& out, std::string& error);
 
+// CPython's message for bytes that are not UTF-8 at `offset` of a literal.
+std::string utf8_error(std::string_view text, size_t offset);
+
 // Looks up a character by its Unicode name, as "\N{...}" does (case-insensitive).
 bool lookup_unicode_name(std::string_view name, uint32_t& cp);
 

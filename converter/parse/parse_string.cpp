@@ -6,6 +6,7 @@
 
 #include "converter/parse/literals.h"
 #include "converter/parse/parser_impl.h"
+#include "converter/unicode/unicode.h"
 
 namespace xag::parse {
 namespace {
@@ -81,7 +82,8 @@ class StringParser {
   uint32_t replacement_field(const Token& t, uint32_t i, uint32_t end, bool raw, int level,
                              std::vector<NodeId>& values);
   NodeId compile(const Token& t, uint32_t brace, uint32_t expr_end);
-  [[noreturn]] void fail(const std::string& msg) { p_.fail_range(pos_, msg); }
+  // CPython reports these at the last token read (the one after the strings).
+  [[noreturn]] void fail(const std::string& msg) { p_.fail_at(p_.furthest(), msg); }
 
   Parser& p_;
   Pos pos_;
@@ -331,6 +333,13 @@ NodeId Parser::strings() {
     (s.bytes ? any_bytes : any_str) = true;
   }
   if (any_bytes && any_str) fail_range(p, "cannot mix bytes and nonbytes literals");
+  for (size_t k = first_index; k < pos_; ++k) {
+    StrToken s = split_string_token(src, toks_[k]);
+    if (s.bytes) continue;
+    std::string_view body = src.substr(s.body_begin, s.body_end - s.body_begin);
+    size_t bad = unicode::find_invalid_utf8(body);
+    if (bad != std::string_view::npos) fail_at(furthest(), utf8_error(body, bad));
+  }
   bool u_kind = src[first.begin] == 'u';
 
   if (!any_f) {
@@ -351,17 +360,16 @@ NodeId Parser::strings() {
       for (size_t k = first_index; k < pos_; ++k) {
         StrToken s = split_string_token(src, toks_[k]);
         std::string_view body = src.substr(s.body_begin, s.body_end - s.body_begin);
-        const Token& tk = toks_[k];
         if (s.bytes) {
           for (char ch : body)
             if (static_cast<unsigned char>(ch) >= 0x80)
-              fail_at(tk, "bytes can only contain ASCII literal characters");
+              fail_at(furthest(), "bytes can only contain ASCII literal characters");
         }
         if (s.raw) {
           buf += body;
         } else if (!(s.bytes ? decode_bytes_escapes(body, buf, err)
                              : decode_str_escapes(body, buf, err))) {
-          fail_at(tk, err);
+          fail_at(furthest(), err);
         }
       }
       c.text = tree_.keep(buf);
@@ -386,7 +394,7 @@ NodeId Parser::strings() {
         sp.add_literal(body);
       } else {
         std::string buf, err;
-        if (!decode_str_escapes(body, buf, err)) fail_at(tk, err);
+        if (!decode_str_escapes(body, buf, err)) fail_at(furthest(), err);
         sp.add_literal(buf);
       }
     }

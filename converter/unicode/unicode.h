@@ -22,6 +22,11 @@ bool lookup_name(std::string_view name, uint32_t& cp);
 // ("iso-8859-5", "cp1252", "koi8_r", "cyrillic"), or nullptr.
 const uint16_t* single_byte_codec(std::string_view name);
 
+// Length of the valid UTF-8 sequence at s[i] (1 to 4), or 0 when invalid.
+size_t utf8_sequence_length(std::string_view s, size_t i);
+// The first byte of s that is not valid UTF-8, or npos.
+size_t find_invalid_utf8(std::string_view s);
+
 // Decodes the UTF-8 (or WTF-8) sequence at s[i]; sets len to its byte count.
 uint32_t decode_utf8(std::string_view s, size_t i, size_t& len);
 
