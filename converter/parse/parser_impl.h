@@ -102,19 +102,10 @@ class Parser {
   Pos span_from(const Token& a) const { return span(a, last()); }
   // From `start` to the last token consumed that is not NEWLINE/INDENT/DEDENT.
   Pos block_span(const Token& start) const;
-  Pos span_nodes(NodeId a, NodeId b) const {
-    const Pos &pa = tree_.pos(a), &pb = tree_.pos(b);
-    return Pos{pa.lineno, pa.col_offset, pb.end_lineno, pb.end_col_offset};
-  }
-  Pos span_node_last(NodeId a) const {
-    const Pos& pa = tree_.pos(a);
-    const Token& b = last();
-    return Pos{pa.lineno, pa.col_offset, b.end_lineno, b.end_col_offset};
-  }
   NodeId make(NodeKind k, const Pos& p) { return tree_.make(k, p); }
   ast::StrId name_str(const Token& t);  // an identifier (NFKC-normalized if needed)
   NodeId make_name(const Token& t, Op ctx);
-  // Scratch stack for list children: push, then pop_list(base) into the tree.
+  // Scratch stack for list children: push, then set_list_from(node, field, base).
   size_t mark_stack() const { return stack_.size(); }
   void set_list_from(NodeId n, Field f, size_t base);
 
@@ -127,7 +118,7 @@ class Parser {
   NodeId assignment_or_expr();
   NodeId import_name();
   NodeId import_from();
-  NodeId dotted_name_alias(bool allow_dots);
+  NodeId dotted_name_alias(bool dotted);
   NodeId function_def(const Token& start, size_t decorators_base, bool is_async);
   NodeId class_def(const Token& start, size_t decorators_base);
   NodeId decorated();
@@ -153,7 +144,6 @@ class Parser {
   // ---- expressions (parse_expr.cpp) ----
   NodeId star_expressions();
   NodeId star_expression();
-  NodeId star_named_expressions_tuple(const Token& start, TokenKind close);
   NodeId star_named_expression();
   NodeId named_expression();
   NodeId expressions();
@@ -187,8 +177,6 @@ class Parser {
   NodeId comprehension_tail(NodeKind k, NodeId elt, const Token& start, TokenKind close);
   NodeId star_targets();
   NodeId star_target();
-  NodeId target_atom();
-  NodeId del_targets_list(size_t base);
   bool at_comprehension_for() {
     return at(TokenKind::KwFor) || (at(TokenKind::KwAsync) && kind(1) == TokenKind::KwFor);
   }
