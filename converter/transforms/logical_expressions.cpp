@@ -2,7 +2,8 @@
 //   a and b and c  ->  ag__.and_(lambda: a, lambda: ag__.and_(lambda: b, lambda: c))
 //   a or b         ->  ag__.or_(lambda: a, lambda: b)
 //   not a          ->  ag__.not_(a)
-// Comparisons are left to the operands' own overloads.
+//   a < b < c      ->  ag__.and_(lambda: a < b, lambda: b < c)
+// Single comparisons are left to the operands' own overloads.
 #include "converter/transforms/passes.h"
 #include "converter/transforms/transformer.h"
 
@@ -20,6 +21,8 @@ class Logical : public Transformer {
     Builder b(t_, e);
     if (t_.kind(e) == NodeKind::UnaryOp && t_.op(e, Field::UnaryOp_op) == Op::Not)
       return b.call(b.op("not_"), {t_.node(e, Field::UnaryOp_operand)});
+    if (t_.kind(e) == NodeKind::Compare && t_.ops(e, Field::Compare_ops).size() > 1)
+      return chained_compare(e, b);
     if (t_.kind(e) != NodeKind::BoolOp) return e;
     const char* fn = t_.op(e, Field::BoolOp_op) == Op::And ? "and_" : "or_";
     auto values = t_.list(e, Field::BoolOp_values);
@@ -28,6 +31,31 @@ class Logical : public Transformer {
     NodeId acc = vs.back();
     for (size_t i = vs.size() - 1; i-- > 0;)
       acc = b.call(b.op(fn), {b.lambda(vs[i]), b.lambda(acc)});
+    return acc;
+  }
+
+ private:
+  // Python tests each link of a chain as a bool, which a tensor cannot be: the links become
+  // an and_ chain. A middle operand is evaluated again in the next link (as TensorFlow's
+  // AutoGraph does); it is almost always a name or a constant.
+  NodeId chained_compare(NodeId e, Builder& b) {
+    // Copies: making nodes may move the tree's storage under the spans.
+    auto ops_span = t_.ops(e, Field::Compare_ops);
+    auto comps_span = t_.list(e, Field::Compare_comparators);
+    const std::vector<Op> ops(ops_span.begin(), ops_span.end());
+    const std::vector<NodeId> comps(comps_span.begin(), comps_span.end());
+    std::vector<NodeId> links;
+    for (size_t i = 0; i < ops.size(); ++i) {
+      NodeId left = i == 0 ? t_.node(e, Field::Compare_left) : deep_copy(t_, comps[i - 1]);
+      NodeId c = b.make(NodeKind::Compare);
+      t_.set_node(c, Field::Compare_left, left);
+      t_.set_ops(c, Field::Compare_ops, ast::Span<Op>{&ops[i], 1});
+      t_.set_list(c, Field::Compare_comparators, {comps[i]});
+      links.push_back(c);
+    }
+    NodeId acc = links.back();
+    for (size_t i = links.size() - 1; i-- > 0;)
+      acc = b.call(b.op("and_"), {b.lambda(links[i]), b.lambda(acc)});
     return acc;
   }
 };
