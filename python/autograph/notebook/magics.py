@@ -1,0 +1,167 @@
+"""`%%autograph` and `%autograph_graph`: staging from notebook cells (SPEC §4).
+
+`%%autograph` runs the cell as ordinary Python in the user's namespace; afterwards every function
+the cell defines at top level is replaced by `ag.function(f)` under the same name, converted at
+once (so conversion errors point at the cell now, not at the first call) and shown per `--show`.
+"""
+import argparse
+import ast
+import shlex
+import types
+
+from IPython.core.error import UsageError
+from IPython.core.magic import Magics, cell_magic, line_magic, magics_class
+from IPython.display import display
+
+from ..function import Function
+from . import cells, graph_display, side_by_side, tracebacks
+
+SHOW_CHOICES = ("side-by-side", "code", "graph", "none")
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that reports bad options as IPython usage errors instead of exiting."""
+
+    def error(self, message):
+        raise UsageError(f"{self.prog}: {message}\n{self.format_usage()}")
+
+
+def _autograph_parser():
+    p = _Parser(prog="%%autograph", add_help=False,
+                description="Stage every top-level function of the cell with ag.function: the "
+                            "cell runs as normal Python, then each function it defines is "
+                            "converted by AutoGraph and traced into a graph when called.")
+    p.add_argument("-h", "--help", action="store_true", help="show this help and do nothing")
+    p.add_argument("--device", choices=("cpu", "gpu"), default=None,
+                   help="device the staged functions run on (default: the current one)")
+    p.add_argument("--show", choices=SHOW_CHOICES, default="side-by-side",
+                   help="what to display per function: the original and converted code side "
+                        "by side (default), only the converted code, its graph, or nothing")
+    return p
+
+
+def _graph_parser():
+    p = _Parser(prog="%autograph_graph", add_help=False,
+                description="Trace a staged function for the given call and show its graph "
+                            "(SVG drawn by Graphviz). The call is not run.")
+    p.add_argument("-h", "--help", action="store_true", help="show this help and do nothing")
+    p.add_argument("expr", nargs=argparse.REMAINDER,
+                   help="a call f(args) of a function staged with %%%%autograph or ag.function")
+    return p
+
+
+def _top_level_functions(tree):
+    """Names of the functions a cell defines at its top level, in order."""
+    return [node.name for node in tree.body if isinstance(node, ast.FunctionDef)]
+
+
+@magics_class
+class AutographMagics(Magics):
+    """The autograph magics (registered by autograph._kernel_hooks)."""
+
+    @cell_magic
+    def autograph(self, line, cell):
+        """%%autograph [--device cpu|gpu] [--show side-by-side|code|graph|none]
+
+        Stages every top-level function of the cell (ag.function) and shows, per function,
+        the original and converted code side by side. `%%autograph --help` for the options."""
+        parser = _autograph_parser()
+        opts = parser.parse_args(shlex.split(line))
+        if opts.help:
+            print(parser.format_help())
+            return
+        import autograph as ag
+
+        shell = self.shell
+        cell_info = cells.current_cell(shell, line, cell)
+        tracebacks.register_cell_file(cell_info.filename)
+        if opts.device is not None:
+            # Checked before the cell runs: a GPU request on a CPU-only build is a clear error.
+            ag.devices.canonical(opts.device)
+        # One blank line for the %%autograph line: line numbers are the editor's.
+        source = "\n" + cell
+        tree = ast.parse(source, filename=cell_info.filename)
+        code = compile(tree, cell_info.filename, "exec", dont_inherit=True)
+        tracebacks.register_cell_body(code)
+        exec(code, shell.user_ns)  # noqa: S102 - running the user's cell is the point
+
+        staged = []
+        for name in _top_level_functions(tree):
+            fn = shell.user_ns.get(name)
+            if isinstance(fn, types.FunctionType) \
+                    and fn.__code__.co_filename == cell_info.filename:
+                fn = ag.function(fn, device=opts.device)
+                shell.user_ns[name] = fn
+            if isinstance(fn, Function):
+                staged.append(fn)
+        for fn in staged:
+            fn.code  # converts now: a ConversionError points at the cell at once
+        for fn in staged:
+            self._show(fn, opts.show, cell_info)
+
+    def _show(self, fn, show, cell_info):
+        if show == "none":
+            return
+        name = fn.python_function.__name__
+        where = f"Cell In[{cell_info.number}]"
+        if show == "side-by-side":
+            view = side_by_side.for_function(fn, where)
+            display({"text/html": view.to_html(f"ag-sbs-{cell_info.number}-{name}"),
+                      "text/plain": view.to_text()}, raw=True)
+        elif show == "code":
+            code = fn.code
+            lines = side_by_side.highlight_lines(code.rstrip("\n"))
+            body = "\n".join(lines)
+            display({"text/html": f'<div class="ag-code" data-function="{name}"><style>'
+                                  f"{side_by_side.stylesheet()}</style><div class=\"ag-sbs\">"
+                                  f"<pre>{body}</pre></div></div>",
+                     "text/plain": code}, raw=True)
+        elif show == "graph":
+            display(graph_display.note_bundle(
+                f"{name}: a graph is traced per input signature; call "
+                f"%autograph_graph {name}(args) to draw the graph of a call"), raw=True)
+
+    @line_magic("autograph")
+    def autograph_line(self, line):
+        """%autograph [--help]: help for the %%autograph cell magic (which needs a body)."""
+        print(_autograph_parser().format_help())
+
+    @line_magic
+    def autograph_graph(self, line):
+        """%autograph_graph f(args)
+
+        Traces the staged function f for these arguments (without running it) and shows its
+        graph as SVG (Graphviz). `%autograph_graph --help` for details."""
+        parser = _graph_parser()
+        stripped = line.strip()
+        if stripped in ("-h", "--help") or not stripped:
+            if not stripped:
+                raise UsageError("%autograph_graph: give a call, e.g. %autograph_graph f(x)\n"
+                                 + parser.format_usage())
+            print(parser.format_help())
+            return
+        try:
+            call = ast.parse(stripped, mode="eval").body
+        except SyntaxError as e:
+            raise UsageError(f"%autograph_graph: not a Python expression: {e.msg}") from None
+        if not isinstance(call, ast.Call):
+            raise UsageError("%autograph_graph: expected a call such as f(x, y), got "
+                             f"{stripped!r}")
+        import autograph as ag
+
+        ns = self.shell.user_ns
+        fn = eval(compile(ast.Expression(call.func), "<autograph_graph>", "eval"), ns)  # noqa
+        if not hasattr(fn, "graph"):
+            if callable(fn):
+                fn = ag.function(fn)
+            else:
+                raise UsageError(f"%autograph_graph: {ast.unparse(call.func)} is not callable")
+        # f(args) -> (lambda *a, **k: (a, k))(args): evaluates the arguments as written.
+        packer = ast.Call(func=ast.Name("__ag_args", ast.Load()), args=call.args,
+                          keywords=call.keywords)
+        expr = ast.fix_missing_locations(ast.Expression(packer))
+        scope = dict(ns)
+        scope["__ag_args"] = lambda *a, **k: (a, k)
+        args, kwargs = eval(compile(expr, "<autograph_graph>", "eval"), scope)  # noqa: S307
+        graph = fn.graph(*args, **kwargs)
+        display(graph_display.graph_bundle(graph), raw=True)
