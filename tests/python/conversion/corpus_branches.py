@@ -363,12 +363,20 @@ def inner_staged(v):
     return v
 
 
-@case(3, xfail="converter: chained comparisons (0 < x < 10) are not lowered to ag__.and_")
-@case(30, xfail="converter: chained comparisons (0 < x < 10) are not lowered to ag__.and_")
+@case(3)
+@case(30)
+@case(-3)
 def chained_comparison(x):
     if 0 < x < 10:
         return 1
     return 0
+
+
+@case(2, 5)
+@case(7, 5)
+def chained_comparison_three(x, y):
+    # Each link of the chain is staged; the middle operands are evaluated per link.
+    return 0 <= x < y <= 10
 
 
 @case(2)
