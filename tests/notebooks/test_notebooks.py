@@ -1,0 +1,141 @@
+"""Each notebook runs top to bottom on the xautograph kernel (nbclient) and shows what it
+teaches. Cells tagged `raises-exception` must fail, with the error their prose explains; every
+other cell must succeed. The executed copies are written to $XAG_NOTEBOOK_OUT for inspection.
+"""
+import os
+import re
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbclient import NotebookClient
+
+HERE = Path(__file__).resolve().parent
+NOTEBOOKS = Path(os.environ.get("XAG_NOTEBOOK_DIR", HERE.parent.parent / "notebooks"))
+ANSI = re.compile(r"\x1b\[[0-9;]*m")
+
+
+def execute(name):
+    nb = nbformat.read(NOTEBOOKS / name, as_version=4)
+    assert nb.metadata.kernelspec.name == "xautograph"
+    for cell in nb.cells:
+        assert not cell.get("outputs"), f"{name} is stored with outputs"
+    client = NotebookClient(nb, kernel_name="xautograph", timeout=300,
+                            resources={"metadata": {"path": str(NOTEBOOKS)}})
+    client.execute()
+    out = os.environ.get("XAG_NOTEBOOK_OUT")
+    if out:
+        Path(out).mkdir(parents=True, exist_ok=True)
+        nbformat.write(nb, Path(out) / name)
+    return [c for c in nb.cells if c.cell_type == "code"]
+
+
+def text(cell):
+    """stdout, results and displays of a cell as plain text; errors as their traceback."""
+    parts = []
+    for o in cell.outputs:
+        if o.output_type == "stream":
+            parts.append(o.text)
+        elif o.output_type == "error":
+            parts.append(ANSI.sub("", "\n".join(o.traceback)) + "\n")
+        else:
+            parts.append(o.data.get("text/plain", "") + "\n")
+    # Streams arrive in pieces (one message per write): joined as they were printed.
+    return "".join(parts).rstrip("\n")
+
+
+def cell_with(cells, source_start):
+    matches = [c for c in cells if c.source.startswith(source_start)]
+    assert matches, f"no cell starts with {source_start!r}"
+    return matches[0]
+
+
+def errors(cells):
+    """(ename, traceback text) of every failing cell, each tagged raises-exception."""
+    found = []
+    for c in cells:
+        errs = [o for o in c.outputs if o.output_type == "error"]
+        tagged = "raises-exception" in c.metadata.get("tags", [])
+        assert bool(errs) == tagged, f"cell {c.source[:60]!r}: error={bool(errs)} tag={tagged}"
+        if errs:
+            found.append((errs[0].ename, ANSI.sub("", "\n".join(errs[0].traceback))))
+    return found
+
+
+def assert_user_lines_only(traceback):
+    for marker in ("ag__", "if_body", "autograph/", "run_cell_magic", "fscope"):
+        assert marker not in traceback, traceback
+
+
+def test_01_tour():
+    cells = execute("01_tour.ipynb")
+    huber_cell = cell_with(cells, "%%autograph\ndef huber_loss")
+    html = huber_cell.outputs[0].data["text/html"]
+    assert 'class="ag-sbs"' in html and "if_stmt" in html
+    assert text(cell_with(cells, "print(huber_loss")).split() == ["0.125", "2.5"]
+    assert text(cell_with(cells, "type(huber_loss)")) == "('Function', 1)"
+    assert text(cell_with(cells, "int(collatz_steps")) == "3142"
+    assert text(cell_with(cells, "int(first_divisor")) == "(7, 97)"
+    assert "[ 0,  1,  4,  9, 16, 25]" in text(cell_with(cells, "squares(ag.constant(6))"))
+    assert text(cell_with(cells, "countdown(ag.constant(3))")).startswith(
+        "n = 3\nn = 2\nn = 1\nlift-off\n<ag.Tensor")
+    assert "array(7" in text(cell_with(cells, "tick(ag.constant(3))"))
+    [(ename, tb)] = errors(cells)
+    assert ename == "InvalidArgumentError"
+    assert re.search(r"Cell In\[\d+\], line 3, in countdown", tb)
+    assert 'assert n >= 0, "n must not be negative"' in tb
+    assert_user_lines_only(tb)
+
+
+def test_02_staging_rules():
+    cells = execute("02_staging_rules.ipynb")
+    python_if, tensor_if = text(cell_with(cells, "print(apply.graph")).splitlines()
+    assert python_if == "['placeholder', 'const', 'multiply']"
+    assert "where" in tensor_if or "cond" in tensor_if
+    unrolled, looped = text(cell_with(cells, "print(unrolled.graph")).splitlines()
+    assert "while" not in unrolled and unrolled.count("'add'") == 2
+    assert "while" in looped
+    assert text(cell_with(cells, "power(ag.constant(2.0), 2)")) == "3"
+    found = errors(cells)
+    assert [e for e, _ in found] == ["StagingError", "InvalidArgumentError",
+                                     "InvalidArgumentError", "ConversionError", "SyntaxError"]
+    staging, assertion, shape, conversion, syntax = [tb for _, tb in found]
+    assert re.search(r"Cell In\[\d+\], line 3, in one_branch", staging) and "'y'" in staging
+    assert re.search(r"Cell In\[\d+\], line 3, in safe_sqrt", assertion)
+    assert "return ag.reshape(x, [5])" in shape
+    assert re.search(r"Cell In\[\d+\], line 4", conversion) and "yield i" in conversion
+    assert re.search(r"Cell In\[\d+\], line 3\n\s+return x \+", syntax)
+    for tb in (staging, assertion, shape, conversion, syntax):
+        assert_user_lines_only(tb)
+    assert text(cells[-1]) == "4.0"
+
+
+def test_03_graph():
+    cells = execute("03_graph.ipynb")
+    svgs = [o for c in cells for o in c.outputs if "image/svg+xml" in o.get("data", {})]
+    assert len(svgs) >= 4  # three %autograph_graph pictures and the Graph's own _repr_svg_
+    assert all("<svg" in o.data["image/svg+xml"] for o in svgs)
+    assert "'while'" in text(cell_with(cells, "g = count_halvings.graph"))
+    assert "%autograph_graph scaled_sum(" in text(cell_with(cells, "%%autograph --show graph"))
+    assert errors(cells) == []
+
+
+def test_04_performance():
+    cells = execute("04_performance.ipynb")
+    checks = text(cell_with(cells, 'print(int(runs["collatz"]')).splitlines()
+    assert checks[0] == "134100 134100" and checks[1] == "303 303"
+    a, b = checks[2].split()
+    assert a == b and checks[3] == "True"
+    table = text(cell_with(cells, "table = ")).splitlines()
+    assert table[0].split() == ["workload", "staged", "s", "CPython", "s", "speed-up"]
+    assert [row.split()[0] for row in table[1:]] == ["collatz", "primes", "huber", "list",
+                                                     "rnn", "newton"]
+    plot = cells[-1].outputs[0]
+    assert "<svg" in plot.data["image/svg+xml"]
+    assert errors(cells) == []
+
+
+def test_every_notebook_is_tested():
+    names = sorted(p.stem for p in NOTEBOOKS.glob("*.ipynb"))
+    tested = sorted(n[len("test_"):] for n in globals() if re.match(r"test_\d\d_", n))
+    assert names == tested
