@@ -6,7 +6,7 @@ packages=(
   build-essential cmake clang libclang-rt-14-dev clang-format
   python3 python3-dev python3-numpy python3-pytest python3-pygments
   pybind11-dev libeigen3-dev catch2
-  xeus-python-dev python3-xeus-python-shell
+  xeus-python-dev python3-xeus-python-shell pybind11-json-dev python3-debugpy
   jupyter-notebook jupyter-client python3-nbclient python3-jupyter-kernel-test
   graphviz
 )
