@@ -63,7 +63,7 @@ class SideBySide:
                f"<style>{stylesheet()}</style>",
                f'<div class="ag-sbs-title"><code>{html.escape(self.name)}</code>'
                f'<span class="ag-sbs-where">{html.escape(self.where)}</span></div>',
-               '<table class="ag-sbs-table"><thead><tr>'
+               '<div class="ag-sbs-scroll"><table class="ag-sbs-table"><thead><tr>'
                '<th colspan="2" class="ag-sbs-head ag-sbs-head-orig">original</th>'
                '<th colspan="2" class="ag-sbs-head ag-sbs-head-conv">converted</th>'
                "</tr></thead><tbody>"]
@@ -82,7 +82,7 @@ class SideBySide:
                          f'<td class="ag-sbs-code ag-sbs-conv"><pre>{gen_html[r.gen_no - 1]}'
                          "</pre></td>")
             out.append(f'<tr class="ag-sbs-row">{left}{right}</tr>')
-        out.append("</tbody></table></div>")
+        out.append("</tbody></table></div></div>")
         return "\n".join(out)
 
 
@@ -170,21 +170,33 @@ def stylesheet():
     global _STYLESHEET
     if _STYLESHEET is None:
         pygments_css = HtmlFormatter(style="default").get_style_defs(CSS_SCOPE)
+        # Notebook front ends style output tables (centred, right-aligned cells, striped rows,
+        # padding): the layout rules are specific and !important so the code reads the same in
+        # classic Notebook, JupyterLab and plain HTML.
         _STYLESHEET = pygments_css + """
-.ag-sbs { font-size: 12px; margin: 4px 0 10px 0; color: #1f1f1f; background: #ffffff; }
-.ag-sbs-title { font-weight: bold; padding: 3px 6px; background: #eef2f7;
+.ag-sbs { font-size: 12px; margin: 4px 0 10px 0; color: #1f1f1f; background: #ffffff;
+  text-align: left; }
+.ag-sbs .ag-sbs-title { font-weight: bold; padding: 3px 6px; background: #eef2f7;
   border: 1px solid #c9d3df; border-bottom: none; }
-.ag-sbs-where { font-weight: normal; color: #5a6570; margin-left: 1em; }
-.ag-sbs-table { border-collapse: collapse; border: 1px solid #c9d3df; width: 100%; }
-.ag-sbs-table td, .ag-sbs-table th { padding: 0 6px; vertical-align: top; text-align: left;
-  border: none; }
-.ag-sbs-head { background: #f6f8fa; color: #333; border-bottom: 1px solid #c9d3df; }
-.ag-sbs-head-conv, .ag-sbs-row td:nth-child(3) { border-left: 1px solid #c9d3df; }
-.ag-sbs-ln { color: #8a949e; text-align: right; user-select: none; width: 2.5em; }
-.ag-sbs-code pre { margin: 0; padding: 0; background: transparent; font-size: 12px;
-  line-height: 1.35; white-space: pre; }
-.ag-sbs-orig { width: 40%; }
-.ag-sbs-repeat { opacity: 0.45; }
-.ag-sbs-row:hover { background: #fff8dc; }
+.ag-sbs .ag-sbs-where { font-weight: normal; color: #5a6570; margin-left: 1em; }
+.ag-sbs .ag-sbs-scroll { overflow-x: auto; border: 1px solid #c9d3df; }
+.ag-sbs table.ag-sbs-table { border-collapse: collapse !important; border: none !important;
+  margin: 0 !important; width: 100%; table-layout: auto !important; }
+.ag-sbs table.ag-sbs-table td, .ag-sbs table.ag-sbs-table th { padding: 0 6px !important;
+  vertical-align: top !important; text-align: left !important; border: none !important;
+  line-height: 1.35 !important; }
+.ag-sbs table.ag-sbs-table tr { background: #ffffff !important; }
+.ag-sbs table.ag-sbs-table tr.ag-sbs-row:hover { background: #fff8dc !important; }
+.ag-sbs table.ag-sbs-table th.ag-sbs-head { background: #f6f8fa !important; color: #333;
+  border-bottom: 1px solid #c9d3df !important; font-weight: bold; }
+.ag-sbs table.ag-sbs-table .ag-sbs-head-conv,
+.ag-sbs table.ag-sbs-table tr.ag-sbs-row td:nth-child(3) { border-left: 1px solid #c9d3df !important; }
+.ag-sbs table.ag-sbs-table td.ag-sbs-ln { color: #8a949e; text-align: right !important;
+  user-select: none; width: 1%; white-space: nowrap; }
+.ag-sbs td.ag-sbs-code pre { margin: 0 !important; padding: 0 !important; border: none !important;
+  background: transparent !important; font-size: 12px !important; line-height: 1.35 !important;
+  white-space: pre !important; text-align: left !important; overflow: visible !important; }
+.ag-sbs td.ag-sbs-repeat { opacity: 0.45; }
+.ag-sbs td.ag-sbs-orig { width: 45%; }
 """
     return _STYLESHEET
