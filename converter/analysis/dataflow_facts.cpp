@@ -32,6 +32,7 @@ NodeFacts node_facts(const Tree& t, NodeId fn, const Cfg& cfg, int node) {
     if (!is_simple(m)) f.use.insert(std::string(base_name(m)));
   f.gen = a.bound;
   f.kill = set_union(a.bound, a.deleted);
+  f.may_gen = set_difference(simple_names(a.modified), f.kill);
   return f;
 }
 

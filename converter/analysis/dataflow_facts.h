@@ -11,6 +11,10 @@ struct NodeFacts {
   NameSet use;   // simple names read (bases of qualified reads included)
   NameSet kill;  // simple names rebound or deleted
   NameSet gen;   // simple names bound (kill minus deletions)
+  // Simple names a nested def may assign when it is called (nonlocal): a
+  // possible definition that kills nothing. Converted code keeps its
+  // assignments there (if_body, loop_body), so "maybe defined" must see them.
+  NameSet may_gen;
 };
 
 // The entry node binds the parameters; the exit node does nothing.

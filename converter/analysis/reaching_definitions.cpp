@@ -25,6 +25,19 @@ const NameSet& ReachingDefinitions::defined_in(NodeId stmt) const {
   return it == defined_in_.end() ? empty_ : it->second;
 }
 
+NameSet ReachingDefinitions::maybe_defined_entering(NodeId stmt) const {
+  NameSet r;
+  int h = cfg_->index_of(stmt);
+  if (h < 0 || reach_out_.empty()) return r;
+  std::vector<int> inside = cfg_->nodes_within(*tree_, stmt);
+  for (int p : cfg_->node(h).pred) {
+    if (std::find(inside.begin(), inside.end(), p) != inside.end()) continue;
+    for (size_t d = 0; d < defs_.size(); ++d)
+      if (reach_out_[p][d]) r.insert(defs_[d].name);
+  }
+  return r;
+}
+
 NameSet ReachingDefinitions::maybe_defined_in(NodeId stmt) const {
   NameSet r;
   auto it = reach_in_.find(stmt.index);
@@ -45,7 +58,7 @@ ReachingDefinitions analyze_reaching_definitions(const Tree& t, NodeId fn, const
   std::vector<std::vector<size_t>> gen_defs(n);
   for (int i = 0; i < n; ++i) {
     facts[i] = node_facts(t, fn, cfg, i);
-    for (const auto& name : facts[i].gen) {
+    for (const auto& name : set_union(facts[i].gen, facts[i].may_gen)) {
       gen_defs[i].push_back(r.defs_.size());
       r.defs_.push_back({i, name});
     }
@@ -102,9 +115,30 @@ ReachingDefinitions analyze_reaching_definitions(const Tree& t, NodeId fn, const
     }
   }
 
+  // Unreachable code (after a return) kept the vacuous "everything": there,
+  // nothing is defined, as far as anyone could observe.
+  std::vector<bool> reachable(n, false);
+  std::vector<int> work{cfg.entry()};
+  reachable[cfg.entry()] = true;
+  while (!work.empty()) {
+    int i = work.back();
+    work.pop_back();
+    for (int s : cfg.node(i).succ)
+      if (!reachable[s]) {
+        reachable[s] = true;
+        work.push_back(s);
+      }
+  }
+  for (int i = 0; i < n; ++i)
+    if (!reachable[i]) din[i].clear();
+
   for (int i = 2; i < n; ++i) {
     NodeId s = cfg.node(i).stmt;
     if (!only_defined_in) r.reach_in_[s.index] = in[i];
+  }
+  if (!only_defined_in) r.reach_out_ = std::move(out);
+  for (int i = 2; i < n; ++i) {
+    NodeId s = cfg.node(i).stmt;
     r.defined_in_[s.index] = din[i];
   }
   return r;

@@ -5,7 +5,9 @@
 //
 // A definition is a CFG node that binds a simple name: an assignment, a def,
 // an import, a for target, a with/except target, or the function's entry
-// (its parameters). `del x` kills x and defines nothing.
+// (its parameters); a nested def that assigns x as nonlocal may define x (it
+// reaches, but kills nothing and does not count for defined_in). `del x`
+// kills x and defines nothing.
 #pragma once
 
 #include <unordered_map>
@@ -25,6 +27,9 @@ class ReachingDefinitions {
   const NameSet& defined_in(NodeId stmt) const;
   // Names bound on some path to the start of stmt.
   NameSet maybe_defined_in(NodeId stmt) const;
+  // Names bound on some path that enters stmt from outside it: for a loop,
+  // what its own back edge brings is left out.
+  NameSet maybe_defined_entering(NodeId stmt) const;
 
   struct Def {
     int node;  // CFG node; the entry node for parameters
@@ -35,6 +40,7 @@ class ReachingDefinitions {
   const Cfg* cfg_ = nullptr;
   std::vector<Def> defs_;
   std::unordered_map<uint32_t, std::vector<bool>> reach_in_;  // stmt index -> bit per def
+  std::vector<std::vector<bool>> reach_out_;                  // CFG node -> bit per def
   std::unordered_map<uint32_t, NameSet> defined_in_;
   NameSet empty_;
 };

@@ -56,6 +56,16 @@ std::unordered_set<uint32_t> maybe_undefined_reads(const Tree& t, NodeId fn) {
       case NodeKind::Try:
       case NodeKind::TryStar:
         break;
+      case NodeKind::AugAssign: {
+        // x += 1 reads x first: its target counts as a read.
+        NodeId target = t.node(s, Field::AugAssign_target);
+        if (t.kind(target) == NodeKind::Name) {
+          std::string name(t.ident(target, Field::Name_id));
+          if (locals.count(name) && !defined.count(name)) out.insert(target.index);
+        }
+        loads(t, s, locals, defined, out);
+        break;
+      }
       default:
         // Simple statements and the headers of if/while/with (their blocks
         // are statements, skipped by loads()).

@@ -92,7 +92,9 @@ std::vector<NodeId> strip_annotations(Tree& t, const std::vector<NodeId>& stmts)
 
 class ControlFlow : public Transformer {
  public:
-  ControlFlow(Tree& t, Context& ctx, NodeId fn) : Transformer(t, ctx), fn_(fn) {}
+  ControlFlow(Tree& t, Context& ctx, NodeId fn) : Transformer(t, ctx), fn_(fn) {
+    incremental_blocks_ = true;  // the analyses must see earlier statements converted
+  }
 
  protected:
   std::vector<NodeId> visit_stmt(NodeId s) override {
@@ -153,16 +155,17 @@ class ControlFlow : public Transformer {
   const std::string& name(NodeId s, const char* base) { return names_.at(s.index).at(base); }
 
   // What the blocks of s modify, intersected with what is live around s.
-  BlockVars block_vars(NodeId s, const NameSet& modified_all) {
+  // header_reads: what the statement reads on every iteration that the CFG
+  // does not show (a for loop's extra test, kept aside until now).
+  BlockVars block_vars(NodeId s, const NameSet& modified_all, const NameSet& header_reads = {}) {
     analysis::Cfg cfg = analysis::build_cfg(t_, fn_);
     analysis::Liveness live = analysis::analyze_liveness(t_, fn_, cfg);
-    analysis::ReachingDefinitions defs =
-        analysis::analyze_reaching_definitions(t_, fn_, cfg, /*only_defined_in=*/true);
+    analysis::ReachingDefinitions defs = analysis::analyze_reaching_definitions(t_, fn_, cfg);
     analysis::ScopeTable scopes = analysis::analyze_scopes(t_, fn_);
     const analysis::ScopeInfo& scope = scopes.at(fn_);
 
     NameSet modified = analysis::simple_names(modified_all);
-    const NameSet& live_in = live.live_in(s);
+    NameSet live_in = analysis::set_union(live.live_in(s), header_reads);
     const NameSet& live_out = live.live_out(s);
     BlockVars v;
     NameSet outputs, inputs;
@@ -179,9 +182,18 @@ class ControlFlow : public Transformer {
     v.state.assign(outputs.begin(), outputs.end());
     v.state.insert(v.state.end(), inputs.begin(), inputs.end());
     v.nouts = static_cast<int>(outputs.size());
+    // A placeholder is needed where a variable may be unbound on entry. It
+    // must not clobber a value that reaches the statement and is read there
+    // (an `if` inside a loop, whose variable the previous iteration set):
+    // such a variable is bound elsewhere in the function, and it is live at
+    // the loop around, which gives it its placeholder before the loop.
     const NameSet& defined = defs.defined_in(s);
-    for (const auto& n : v.state)
-      if (!defined.count(n) && !scope.nonlocals.count(n)) v.undefined.push_back(n);
+    NameSet entering = defs.maybe_defined_entering(s);
+    for (const auto& n : v.state) {
+      if (defined.count(n) || scope.nonlocals.count(n)) continue;
+      if (entering.count(n) && live_in.count(n)) continue;
+      v.undefined.push_back(n);
+    }
     return v;
   }
 
@@ -322,7 +334,10 @@ class ControlFlow : public Transformer {
     analysis::Activity act = analysis::block_activity(t_, t_.list(s, Field::For_body));
     // The target is assigned inside the loop body function.
     act.merge(analysis::expr_activity(t_, target));
-    BlockVars v = block_vars(s, act.modified);
+    NameSet extra_reads;
+    if (auto it = ctx_.extra_test.find(s.index); it != ctx_.extra_test.end())
+      extra_reads = analysis::simple_names(analysis::expr_activity(t_, it->second).read, true);
+    BlockVars v = block_vars(s, act.modified, extra_reads);
 
     Builder b(t_, s);
     std::vector<NodeId> out;

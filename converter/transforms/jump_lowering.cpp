@@ -74,7 +74,14 @@ bool contains_jump(const Tree& t, const std::vector<NodeId>& stmts, NodeKind jum
   for (NodeId s : stmts) {
     NodeKind k = t.kind(s);
     if (k == jump) return true;
-    if (!into_loops && analysis::is_loop(k)) continue;
+    if (!into_loops && analysis::is_loop(k)) {
+      // A loop's else clause runs outside that loop: its jumps are ours.
+      Field orelse = k == NodeKind::While ? Field::While_orelse
+                     : k == NodeKind::For ? Field::For_orelse
+                                          : Field::AsyncFor_orelse;
+      if (contains_jump(t, analysis::copy_list(t, s, orelse), jump, into_loops)) return true;
+      continue;
+    }
     for (Field f : analysis::stmt_blocks(k))
       if (contains_jump(t, analysis::copy_list(t, s, f), jump, into_loops)) return true;
     if (k == NodeKind::Try)

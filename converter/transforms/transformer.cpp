@@ -32,7 +32,14 @@ std::vector<NodeId> Transformer::visit_block(const std::vector<NodeId>& stmts) {
 void Transformer::visit_block_field(NodeId n, Field f) {
   auto items = t_.list(n, f);
   std::vector<NodeId> copy(items.begin(), items.end());
-  t_.set_list(n, f, visit_block(copy));
+  if (!incremental_blocks_) return t_.set_list(n, f, visit_block(copy));
+  std::vector<NodeId> out;
+  for (size_t i = 0; i < copy.size(); ++i) {
+    for (NodeId x : stmt(copy[i])) out.push_back(x);
+    std::vector<NodeId> now = out;
+    now.insert(now.end(), copy.begin() + i + 1, copy.end());
+    t_.set_list(n, f, now);
+  }
 }
 
 void Transformer::visit_child(NodeId n, Field f) {
@@ -49,9 +56,15 @@ void Transformer::generic_visit(NodeId n) {
       case FieldType::Nodes: {
         auto items = t_.list(n, f);
         std::vector<NodeId> copy(items.begin(), items.end()), out;
-        for (NodeId c : copy) {
+        for (size_t i = 0; i < copy.size(); ++i) {
+          NodeId c = copy[i];
           if (c && ast::kind_category(t_.kind(c)) == ast::Category::Stmt) {
             for (NodeId x : stmt(c)) out.push_back(x);
+            if (incremental_blocks_) {
+              std::vector<NodeId> now = out;
+              now.insert(now.end(), copy.begin() + i + 1, copy.end());
+              t_.set_list(n, f, now);
+            }
           } else {
             out.push_back(c ? expr(c) : c);
           }

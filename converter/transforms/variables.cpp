@@ -22,6 +22,7 @@ class Variables : public Transformer {
 
  protected:
   std::vector<NodeId> visit_stmt(NodeId s) override {
+    if (t_.kind(s) == NodeKind::AugAssign) return aug_assign(s);
     if (t_.kind(s) != NodeKind::FunctionDef) return Transformer::visit_stmt(s);
     std::string name(t_.ident(s, Field::FunctionDef_name));
     if (ctx_.state_getters.count(name)) return {s};
@@ -32,6 +33,20 @@ class Variables : public Transformer {
     generic_visit(s);
     vars_ = saved;
     return {s};
+  }
+
+  // `x += v` on a placeholder would fail with a TypeError; the check
+  // `ag__.ld(x)` before it fails like the original.
+  std::vector<NodeId> aug_assign(NodeId s) {
+    generic_visit(s);
+    NodeId target = t_.node(s, Field::AugAssign_target);
+    if (!vars_ || t_.kind(target) != NodeKind::Name ||
+        !ctx_.maybe_undefined_reads.count(target.index) ||
+        !vars_->count(std::string(t_.ident(target, Field::Name_id))))
+      return {s};
+    Builder b(t_, s);
+    NodeId check = b.expr_stmt(b.call(b.op("ld"), {b.name(t_.ident(target, Field::Name_id))}));
+    return {check, s};
   }
 
   NodeId visit_expr(NodeId e) override {

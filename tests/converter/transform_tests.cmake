@@ -35,3 +35,10 @@ add_test(NAME converter_transform_stdlib
          COMMAND ${Python_EXECUTABLE} ${CMAKE_CURRENT_LIST_DIR}/transform_stdlib_check.py
                  $<TARGET_FILE:ag-convert> --every 3)
 set_tests_properties(converter_transform_stdlib PROPERTIES TIMEOUT 600)
+
+# Random programs (loops, branches, jumps, undefined variables) run as
+# written and converted under the reference operators must agree.
+add_test(NAME converter_transform_fuzz
+         COMMAND ${Python_EXECUTABLE} ${CMAKE_CURRENT_LIST_DIR}/transform_fuzz.py
+                 $<TARGET_FILE:ag-convert> --count 300 --seed 1)
+set_tests_properties(converter_transform_fuzz PROPERTIES TIMEOUT 300)
