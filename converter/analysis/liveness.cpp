@@ -14,10 +14,18 @@ const NameSet& Liveness::live_out(NodeId stmt) const {
   return it == out_.end() ? empty_ : it->second;
 }
 
-Liveness analyze_liveness(const Tree& t, NodeId fn, const Cfg& cfg) {
+Liveness analyze_liveness(const Tree& t, NodeId fn, const Cfg& cfg,
+                          const std::unordered_map<uint32_t, NameSet>* extra_uses) {
   const int n = static_cast<int>(cfg.nodes().size());
   std::vector<NodeFacts> facts(n);
-  for (int i = 0; i < n; ++i) facts[i] = node_facts(t, fn, cfg, i);
+  for (int i = 0; i < n; ++i) {
+    facts[i] = node_facts(t, fn, cfg, i);
+    NodeId s = cfg.node(i).stmt;
+    if (extra_uses && s.valid()) {
+      auto it = extra_uses->find(s.index);
+      if (it != extra_uses->end()) add_all(facts[i].use, it->second);
+    }
+  }
   std::vector<NameSet> in(n), out(n);
   // Iterate to a fixed point; reverse node order converges fast since nodes
   // are numbered roughly in source order.

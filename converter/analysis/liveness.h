@@ -22,6 +22,9 @@ class Liveness {
   NameSet empty_;
 };
 
-Liveness analyze_liveness(const Tree& t, NodeId fn, const Cfg& cfg);
+// extra_uses: names a statement's node reads beyond what the tree shows
+// (keyed by NodeId index; a for loop's extra test kept in a side table).
+Liveness analyze_liveness(const Tree& t, NodeId fn, const Cfg& cfg,
+                          const std::unordered_map<uint32_t, NameSet>* extra_uses = nullptr);
 
 }  // namespace xag::analysis

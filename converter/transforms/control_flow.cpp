@@ -159,7 +159,12 @@ class ControlFlow : public Transformer {
   // does not show (a for loop's extra test, kept aside until now).
   BlockVars block_vars(NodeId s, const NameSet& modified_all, const NameSet& header_reads = {}) {
     analysis::Cfg cfg = analysis::build_cfg(t_, fn_);
-    analysis::Liveness live = analysis::analyze_liveness(t_, fn_, cfg);
+    // For loops still waiting for conversion read their extra test (break
+    // and return flags) on every iteration; liveness must know.
+    std::unordered_map<uint32_t, NameSet> extra_uses;
+    for (const auto& [loop, test] : ctx_.extra_test)
+      extra_uses[loop] = analysis::simple_names(analysis::expr_activity(t_, test).read, true);
+    analysis::Liveness live = analysis::analyze_liveness(t_, fn_, cfg, &extra_uses);
     analysis::ReachingDefinitions defs = analysis::analyze_reaching_definitions(t_, fn_, cfg);
     analysis::ScopeTable scopes = analysis::analyze_scopes(t_, fn_);
     const analysis::ScopeInfo& scope = scopes.at(fn_);
