@@ -270,6 +270,11 @@ def _stage_loop(test, body, hidden_init, get_state, set_state, names, what_name,
 
 
 # ---- for -----------------------------------------------------------------------------------
+# An unrolled (Python) for loop in a function being traced stops with a StagingError after this
+# many iterations.
+MAX_UNROLLED_ITERATIONS = 100_000
+
+
 def for_stmt(iter_, extra_test, body, get_state, set_state, symbol_names, opts):
     """`for target in iter_: body(target)`; staged over tensors, staged ranges, TensorArrays
     and tensor lists; Python iterables are unrolled."""
@@ -279,7 +284,15 @@ def for_stmt(iter_, extra_test, body, get_state, set_state, symbol_names, opts):
         staging.unsupported(opts, "this for loop", loc)
         _stage_for(seq, extra_test, body, get_state, set_state, symbol_names, loc)
         return
-    for itr in iter_:
+    tracing = _core.tracing()
+    for count, itr in enumerate(iter_):
+        if tracing and count == MAX_UNROLLED_ITERATIONS:
+            # Every unrolled iteration adds its ops to the graph: a loop like range(10**7)
+            # would trace for hours and fill memory; stop with advice instead.
+            raise staging.error(
+                f"this for loop over a Python iterable was unrolled {count} times while tracing "
+                "(each iteration adds its ops to the graph); loop over ag.range(n) or a tensor "
+                "so it becomes one staged loop", staging.location())
         if extra_test is not None:
             go = extra_test()
             if isinstance(go, Variable):
