@@ -122,6 +122,16 @@ def test_show_options(kernel):
     assert reply["status"] == "ok" and not outputs
 
 
+def test_same_cell_calls_are_staged(kernel):
+    _, kc = kernel
+    reply, outputs = execute(kc, "%%autograph --show none\ndef cube(x):\n    return x * x * x\n"
+                                 "y = cube(ag.constant(2))\n(type(cube).__name__, int(y))\n")
+    assert reply["status"] == "ok", outputs
+    results = [m["content"]["data"]["text/plain"] for m in outputs
+               if m["msg_type"] == "execute_result"]
+    assert results == ["('Function', 8)"]
+
+
 def test_autograph_graph_svg(kernel):
     _, kc = kernel
     execute(kc, "%%autograph --show none\ndef count(n):\n    i = 0\n    while i < n:\n"
@@ -245,6 +255,21 @@ def test_interrupt_endless_staged_loop(kernel):
     assert km.is_alive()
     assert result(kc, "kept + 1") == "42"
     assert result(kc, "int(huber(ag.constant(0.5), ag.constant(1.0)) * 8)") == "1"
+
+
+def test_huge_unrolled_loop_is_a_clear_error(kernel):
+    km, kc = kernel
+    start = time.monotonic()
+    reply, outputs = execute(kc, "%%autograph --show none\ndef huge(x):\n"
+                                 "    for i in range(10**7):\n        x = x + 1\n    return x\n"
+                                 "huge(ag.constant(0))\n")
+    assert time.monotonic() - start < 60
+    assert reply["status"] == "error" and reply["ename"] == "StagingError", outputs
+    text = error_text(outputs)
+    assert re.search(r"Cell In\[\d+\], line 3, in huge", text), text
+    assert "ag.range" in text
+    assert_clean(text)
+    assert km.is_alive() and result(kc, "6 * 7") == "42"
 
 
 BAD_CELLS = [

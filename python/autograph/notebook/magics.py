@@ -1,8 +1,9 @@
 """`%%autograph` and `%autograph_graph`: staging from notebook cells (SPEC §4).
 
-`%%autograph` runs the cell as ordinary Python in the user's namespace; afterwards every function
-the cell defines at top level is replaced by `ag.function(f)` under the same name, converted at
-once (so conversion errors point at the cell now, not at the first call) and shown per `--show`.
+`%%autograph` runs the cell as ordinary Python in the user's namespace, one top-level statement
+at a time; right after a top-level `def` runs, the function is replaced by `ag.function(f)` under
+the same name, converted at once (so conversion errors point at the cell now, not at the first
+call) and shown per `--show`. The value of a final expression is the cell's result.
 """
 import argparse
 import ast
@@ -50,11 +51,6 @@ def _graph_parser():
     return p
 
 
-def _top_level_functions(tree):
-    """Names of the functions a cell defines at its top level, in order."""
-    return [node.name for node in tree.body if isinstance(node, ast.FunctionDef)]
-
-
 @magics_class
 class AutographMagics(Magics):
     """The autograph magics (registered by autograph._kernel_hooks)."""
@@ -79,25 +75,42 @@ class AutographMagics(Magics):
             # Checked before the cell runs: a GPU request on a CPU-only build is a clear error.
             ag.devices.canonical(opts.device)
         # One blank line for the %%autograph line: line numbers are the editor's.
-        source = "\n" + cell
-        tree = ast.parse(source, filename=cell_info.filename)
-        code = compile(tree, cell_info.filename, "exec", dont_inherit=True)
-        tracebacks.register_cell_body(code)
-        exec(code, shell.user_ns)  # noqa: S102 - running the user's cell is the point
+        tree = ast.parse("\n" + cell, filename=cell_info.filename)
+        # Statement by statement, so a function is staged (and converted, which reports
+        # conversion errors) as soon as it is defined: later statements of the same cell
+        # already call the staged version. A final expression's value is the cell's result.
+        result = None
+        for index, node in enumerate(tree.body):
+            last_expr = index == len(tree.body) - 1 and isinstance(node, ast.Expr)
+            if last_expr:
+                code = compile(ast.Expression(node.value), cell_info.filename, "eval",
+                               dont_inherit=True)
+            else:
+                code = compile(ast.Module([node], type_ignores=[]), cell_info.filename,
+                               "exec", dont_inherit=True)
+            tracebacks.register_cell_body(code)
+            result = eval(code, shell.user_ns)  # noqa: S307 - running the user's cell
+            if isinstance(node, ast.FunctionDef):
+                fn = self._stage(node.name, cell_info, opts)
+                if fn is not None:
+                    self._show(fn, opts.show, cell_info)
+        return result
 
-        staged = []
-        for name in _top_level_functions(tree):
-            fn = shell.user_ns.get(name)
-            if isinstance(fn, types.FunctionType) \
-                    and fn.__code__.co_filename == cell_info.filename:
-                fn = ag.function(fn, device=opts.device)
-                shell.user_ns[name] = fn
-            if isinstance(fn, Function):
-                staged.append(fn)
-        for fn in staged:
-            fn.code  # converts now: a ConversionError points at the cell at once
-        for fn in staged:
-            self._show(fn, opts.show, cell_info)
+    def _stage(self, name, cell_info, opts):
+        """Re-binds the function `name` just defined by the cell as ag.function; returns the
+        staged function (None when the name is bound to something else, e.g. by a
+        decorator returning a non-function)."""
+        import autograph as ag
+
+        ns = self.shell.user_ns
+        fn = ns.get(name)
+        if isinstance(fn, types.FunctionType) and fn.__code__.co_filename == cell_info.filename:
+            fn = ag.function(fn, device=opts.device)
+            ns[name] = fn
+        if not isinstance(fn, Function):
+            return None
+        fn.code  # converts now: a ConversionError points at the cell at once
+        return fn
 
     def _show(self, fn, show, cell_info):
         if show == "none":
