@@ -108,8 +108,30 @@ std::string Executable::dump() const {
                                  "lt_i32_br",
                                  "le_i32_br",
                                  "gt_i32_br",
-                                 "ge_i32_br"};
-  static_assert(sizeof(kNames) / sizeof(kNames[0]) == static_cast<size_t>(exec::Code::GeI32Br) + 1,
+                                 "ge_i32_br",
+                                 "add_i64",
+                                 "sub_i64",
+                                 "mul_i64",
+                                 "eq_i64",
+                                 "ne_i64",
+                                 "lt_i64",
+                                 "le_i64",
+                                 "gt_i64",
+                                 "ge_i64",
+                                 "eq_i64_br",
+                                 "ne_i64_br",
+                                 "lt_i64_br",
+                                 "le_i64_br",
+                                 "gt_i64_br",
+                                 "ge_i64_br",
+                                 "not_b",
+                                 "and_b",
+                                 "or_b",
+                                 "select",
+                                 "mod_i32",
+                                 "and_b_br",
+                                 "or_b_br"};
+  static_assert(sizeof(kNames) / sizeof(kNames[0]) == static_cast<size_t>(exec::Code::OrBBr) + 1,
                 "one name per instruction code");
   for (size_t pc = 0; pc < p.code.size(); ++pc) {
     const exec::Instr& in = p.code[pc];

@@ -5,6 +5,8 @@
 
 #include <Eigen/Core>
 #include <cmath>
+#include <limits>
+#include <mutex>
 #include <string>
 
 #include "runtime/core/interrupt.h"
@@ -16,11 +18,22 @@ namespace {
 
 constexpr int kMaxSteps = 32;  // the fusion pass never builds longer programs
 
+// The block loops below are compiled twice: for the portable baseline ISA and, where the CPU has
+// it, AVX2 (see run_chunk). Forcing them inline puts a copy in each of the two callers, compiled
+// for that caller's ISA. No FMA: a contracted a*b+c would round differently from the unfused ops.
+#if defined(__GNUC__) && (defined(__x86_64__) || defined(_M_X64))
+#define XAG_FUSED_INLINE inline __attribute__((always_inline))
+#define XAG_FUSED_AVX2 1
+#else
+#define XAG_FUSED_INLINE inline
+#define XAG_FUSED_AVX2 0
+#endif
+
 // One binary op over a block; `sa`/`sb` say the operand is a broadcast scalar (read once, so the
 // loop streams one array and vectorizes without a splat buffer).
 template <class T, class F>
-inline void binary(const T* __restrict a, bool sa, const T* __restrict b, bool sb, T* __restrict o,
-                   int n, F f) {
+XAG_FUSED_INLINE void binary(const T* __restrict a, bool sa, const T* __restrict b, bool sb,
+                             T* __restrict o, int n, F f) {
   if (sa) {
     const T x = a[0];
     for (int j = 0; j < n; ++j) o[j] = f(x, b[j]);
@@ -33,7 +46,7 @@ inline void binary(const T* __restrict a, bool sa, const T* __restrict b, bool s
 }
 
 template <class T, class F>
-inline void unary(const T* __restrict a, bool sa, T* __restrict o, int n, F f) {
+XAG_FUSED_INLINE void unary(const T* __restrict a, bool sa, T* __restrict o, int n, F f) {
   if (sa) {
     const T v = f(a[0]);
     for (int j = 0; j < n; ++j) o[j] = v;
@@ -46,6 +59,9 @@ inline void unary(const T* __restrict a, bool sa, T* __restrict o, int n, F f) {
 // the unfused kernels use (runtime/cpu/unary.cpp), so fused and unfused results agree, and far
 // faster than scalar libm calls (glibc's tanhf alone is slower than the whole fused chain).
 template <class T>
+#if defined(__GNUC__)
+__attribute__((noinline))  // Eigen's own vector code; one copy is enough
+#endif
 bool transcendental(OpKind op, const T* a, T* o, int n) {
   using Arr = Eigen::Array<T, Eigen::Dynamic, 1>;
   Eigen::Map<const Arr> x(a, n);
@@ -78,7 +94,7 @@ bool transcendental(OpKind op, const T* a, T* o, int n) {
 }
 
 template <class T>
-void step(OpKind op, const T* a, bool sa, const T* b, bool sb, T* o, int n) {
+XAG_FUSED_INLINE void step(OpKind op, const T* a, bool sa, const T* b, bool sb, T* o, int n) {
   if (!sa && transcendental(op, a, o, n)) return;
   switch (op) {
     case OpKind::Add:
@@ -124,9 +140,115 @@ void step(OpKind op, const T* a, bool sa, const T* b, bool sb, T* o, int n) {
   }
 }
 
+// Max/min of a block, NaN-propagating like the unfused reduction (runtime/cpu/reduce.cpp): plain
+// comparisons over independent lanes (they vectorize) with NaN tracked on the side.
 template <class T>
-void run_typed(const FusedProgram& prog, const Tensor* inputs, size_t n, Tensor& out) {
-  const int64_t numel = out.num_elements();
+XAG_FUSED_INLINE T block_extreme(const T* p, int n, bool is_max, T acc) {
+  constexpr int kLanes = 16;
+  T lane[kLanes];
+  T nan[kLanes];  // x - x per lane: stays 0 unless a NaN (or inf) went through; checked once
+  for (int j = 0; j < kLanes; ++j) lane[j] = acc, nan[j] = T(0);
+  int i = 0;
+  if (is_max) {
+    for (; i + kLanes <= n; i += kLanes)
+      for (int j = 0; j < kLanes; ++j) {
+        const T x = p[i + j];
+        nan[j] += x - x;
+        lane[j] = x > lane[j] ? x : lane[j];
+      }
+  } else {
+    for (; i + kLanes <= n; i += kLanes)
+      for (int j = 0; j < kLanes; ++j) {
+        const T x = p[i + j];
+        nan[j] += x - x;
+        lane[j] = x < lane[j] ? x : lane[j];
+      }
+  }
+  bool any_nan = acc != acc;
+  for (int j = 0; j < kLanes; ++j) any_nan |= nan[j] != nan[j];
+  for (; i < n; ++i) {
+    any_nan |= p[i] != p[i];
+    lane[0] = is_max ? (p[i] > lane[0] ? p[i] : lane[0]) : (p[i] < lane[0] ? p[i] : lane[0]);
+  }
+  // x - x is NaN for inf too: look again before calling it NaN (rare: only with infinities).
+  if (any_nan) {
+    for (int k = 0; k < n; ++k)
+      if (p[k] != p[k]) return std::numeric_limits<T>::quiet_NaN();
+    if (acc != acc) return acc;
+  }
+  T r = lane[0];
+  for (int j = 1; j < kLanes; ++j)
+    r = is_max ? (lane[j] > r ? lane[j] : r) : (lane[j] < r ? lane[j] : r);
+  return r;
+}
+
+// What every chunk of one fused evaluation reads.
+template <class T>
+struct Chunk {
+  const FusedProgram* prog;
+  int ni, ns;
+  const T* const* base;
+  const bool* scalar_in;
+  T* dst;  // null when reducing
+  bool reduce, is_max;
+  T start;  // the reduction's identity
+};
+
+// Elements [begin, end) block by block; returns the chunk's max/min when reducing.
+template <class T>
+XAG_FUSED_INLINE T chunk_body(const Chunk<T>& c, int64_t begin, int64_t end) {
+  const int ni = c.ni, ns = c.ns;
+  T acc = c.start;
+  alignas(64) T buf[kMaxSteps][kFusedBlock];
+  const T* reg[kMaxSteps + 64];
+  bool sreg[kMaxSteps + 64];
+  for (int i = 0; i < ni; ++i) sreg[i] = c.scalar_in[i];
+  for (int s = 0; s < ns; ++s) sreg[ni + s] = false;
+  for (int64_t i0 = begin; i0 < end; i0 += kFusedBlock) {
+    const int len = static_cast<int>(std::min<int64_t>(kFusedBlock, end - i0));
+    for (int i = 0; i < ni; ++i) reg[i] = c.scalar_in[i] ? c.base[i] : c.base[i] + i0;
+    for (int s = 0; s < ns; ++s) {
+      const FusedStep& st = c.prog->steps[static_cast<size_t>(s)];
+      T* o = s + 1 == ns && !c.reduce ? c.dst + i0 : buf[s];
+      const bool has_b = st.b >= 0;
+      step<T>(st.op, reg[st.a], sreg[st.a], has_b ? reg[st.b] : nullptr, has_b && sreg[st.b], o,
+              len);
+      reg[ni + s] = o;
+    }
+    if (c.reduce) acc = block_extreme<T>(buf[ns - 1], len, c.is_max, acc);
+  }
+  return acc;
+}
+
+template <class T>
+T chunk_baseline(const Chunk<T>& c, int64_t begin, int64_t end) {
+  return chunk_body(c, begin, end);
+}
+
+#if XAG_FUSED_AVX2
+template <class T>
+__attribute__((target("avx2"))) T chunk_avx2(const Chunk<T>& c, int64_t begin, int64_t end) {
+  return chunk_body(c, begin, end);
+}
+#endif
+
+template <class T>
+T run_chunk(const Chunk<T>& c, int64_t begin, int64_t end) {
+#if XAG_FUSED_AVX2
+  static const bool avx2 = __builtin_cpu_supports("avx2");
+  if (avx2) return chunk_avx2(c, begin, end);
+#endif
+  return chunk_baseline(c, begin, end);
+}
+
+template <class T>
+void run_typed(const FusedProgram& prog, const Tensor* inputs, size_t n, Tensor& out,
+               int64_t numel) {
+  const bool reduce = prog.reduce != OpKind::Identity;
+  const bool is_max = prog.reduce == OpKind::ReduceMax;
+  const T start = is_max ? -std::numeric_limits<T>::infinity() : std::numeric_limits<T>::infinity();
+  T total = start;
+  std::mutex mu;
   const int ni = prog.num_inputs;
   const int ns = static_cast<int>(prog.steps.size());
   const T* base[64];
@@ -136,26 +258,21 @@ void run_typed(const FusedProgram& prog, const Tensor* inputs, size_t n, Tensor&
     scalar_in[i] = !(x.num_elements() == numel && x.rank() > 0);
     base[i] = x.data<T>();
   }
-  T* dst = out.data<T>();
+  const Chunk<T> c{&prog,  ni,     ns,   base, scalar_in, reduce ? nullptr : out.data<T>(),
+                   reduce, is_max, start};
   parallel_for(numel, int64_t{1} << 15, [&](int64_t begin, int64_t end) {
-    alignas(64) T buf[kMaxSteps][kFusedBlock];
-    const T* reg[kMaxSteps + 64];
-    bool sreg[kMaxSteps + 64];
-    for (int i = 0; i < ni; ++i) sreg[i] = scalar_in[i];
-    for (int s = 0; s < ns; ++s) sreg[ni + s] = false;
-    for (int64_t i0 = begin; i0 < end; i0 += kFusedBlock) {
-      const int len = static_cast<int>(std::min<int64_t>(kFusedBlock, end - i0));
-      for (int i = 0; i < ni; ++i) reg[i] = scalar_in[i] ? base[i] : base[i] + i0;
-      for (int s = 0; s < ns; ++s) {
-        const FusedStep& st = prog.steps[static_cast<size_t>(s)];
-        T* o = s + 1 == ns ? dst + i0 : buf[s];
-        const bool has_b = st.b >= 0;
-        step<T>(st.op, reg[st.a], sreg[st.a], has_b ? reg[st.b] : nullptr, has_b && sreg[st.b], o,
-                len);
-        reg[ni + s] = o;
+    const T acc = run_chunk(c, begin, end);
+    if (reduce) {
+      std::lock_guard<std::mutex> lk(mu);
+      // NaN sticks, as in the unfused reduction.
+      if (acc != acc || total != total) {
+        total = std::numeric_limits<T>::quiet_NaN();
+      } else {
+        total = is_max ? (acc > total ? acc : total) : (acc < total ? acc : total);
       }
     }
   });
+  if (reduce) *out.data<T>() = total;
 }
 
 }  // namespace
@@ -182,15 +299,22 @@ void run_fused(const FusedProgram& prog, const Tensor* inputs, size_t n, Tensor&
                                  " and " + x.shape().to_string() + " differ");
     }
   }
-  bool reuse = out.defined() && out.dtype() == prog.dtype && out.shape() == shape &&
+  const int64_t numel = shape.num_elements();
+  // A reduction's output is a 0-d scalar (inline: never shares an input's buffer).
+  const Shape out_shape = prog.reduce != OpKind::Identity ? Shape{} : shape;
+  if (prog.reduce != OpKind::Identity && numel == 0) {
+    throw InvalidArgumentError(std::string(op_name(prog.reduce)) +
+                               ": zero-size array has no identity for max/min");
+  }
+  bool reuse = out.defined() && out.dtype() == prog.dtype && out.shape() == out_shape &&
                out.is_exclusively_owned();
   for (size_t i = 0; i < n && reuse; ++i) reuse = !out.shares_buffer_with(inputs[i]);
-  if (!reuse) out = Tensor::empty(prog.dtype, shape);
+  if (!reuse) out = Tensor::empty(prog.dtype, out_shape);
   check_interrupt();
   if (prog.dtype == DType::Float32) {
-    run_typed<float>(prog, inputs, n, out);
+    run_typed<float>(prog, inputs, n, out, numel);
   } else if (prog.dtype == DType::Float64) {
-    run_typed<double>(prog, inputs, n, out);
+    run_typed<double>(prog, inputs, n, out, numel);
   } else {
     throw InternalError(std::string("fused_elementwise: unsupported dtype ") +
                         dtype_name(prog.dtype));

@@ -127,6 +127,28 @@ void exec_slow(Frame& f, const Instr& in) {
     case Code::LeI32Br:
     case Code::GtI32Br:
     case Code::GeI32Br:
+    case Code::AddI64:
+    case Code::SubI64:
+    case Code::MulI64:
+    case Code::EqI64:
+    case Code::NeI64:
+    case Code::LtI64:
+    case Code::LeI64:
+    case Code::GtI64:
+    case Code::GeI64:
+    case Code::EqI64Br:
+    case Code::NeI64Br:
+    case Code::LtI64Br:
+    case Code::LeI64Br:
+    case Code::GtI64Br:
+    case Code::GeI64Br:
+    case Code::NotB:
+    case Code::AndB:
+    case Code::OrB:
+    case Code::Select:
+    case Code::ModI32:
+    case Code::AndBBr:
+    case Code::OrBBr:
       throw InternalError("exec: control instruction reached the slow path");
     case Code::ListNew:
     case Code::ListPushBack:
@@ -167,7 +189,7 @@ void run_program(Frame& f) {
                                   &&loop_start,   &&loop_head,
                                   &&loop_back,    &&slow,
                                   &&slow,         &&slow,
-                                  &&slow,         &&slow,
+                                  &&slow,         &&list_push,
                                   &&slow,         &&slow,
                                   &&slow,         &&slow,
                                   &&slow,         &&slow,
@@ -181,8 +203,19 @@ void run_program(Frame& f) {
                                   &&mod_pow2_i32, &&floordiv_pow2_i32,
                                   &&eq_i32_br,    &&ne_i32_br,
                                   &&lt_i32_br,    &&le_i32_br,
-                                  &&gt_i32_br,    &&ge_i32_br};
-  static_assert(sizeof(kLabels) / sizeof(kLabels[0]) == static_cast<size_t>(Code::GeI32Br) + 1,
+                                  &&gt_i32_br,    &&ge_i32_br,
+                                  &&add_i64,      &&sub_i64,
+                                  &&mul_i64,      &&eq_i64,
+                                  &&ne_i64,       &&lt_i64,
+                                  &&le_i64,       &&gt_i64,
+                                  &&ge_i64,       &&eq_i64_br,
+                                  &&ne_i64_br,    &&lt_i64_br,
+                                  &&le_i64_br,    &&gt_i64_br,
+                                  &&ge_i64_br,    &&not_b,
+                                  &&and_b,        &&or_b,
+                                  &&select,       &&mod_i32,
+                                  &&and_b_br,     &&or_b_br};
+  static_assert(sizeof(kLabels) / sizeof(kLabels[0]) == static_cast<size_t>(Code::OrBBr) + 1,
                 "one label per instruction code");
 #define XAG_DISPATCH() goto* kLabels[static_cast<size_t>(code[pc].code)]
   try {
@@ -234,6 +267,26 @@ void run_program(Frame& f) {
     pc = (mx >= 0 && it >= mx) ? static_cast<size_t>(code[head].x1) : head + 1;
     XAG_DISPATCH();
   }
+  list_push : {
+    // Appending a 0-d element to a packed list this instruction may take over, within its
+    // capacity: the common `out.append(scalar)` of a staged loop, without the generic path.
+    const Instr& in = code[pc];
+    ListPtr& src = f.l[static_cast<size_t>(in.a)];
+    ListData* l = src.get();
+    if (in.steal && l && l->packed && l->element.shape.rank() == 0 && src.use_count() == 1 &&
+        (l->count + 1) * l->elem_bytes <= l->bytes.size() &&
+        f.t[static_cast<size_t>(in.b)].dtype() == l->element.dtype) {
+      std::memcpy(l->bytes.data() + l->count * l->elem_bytes,
+                  f.t[static_cast<size_t>(in.b)].raw_data(), l->elem_bytes);
+      ++l->count;
+      if (in.out != in.a) f.l[static_cast<size_t>(in.out)] = std::move(src);
+      ++pc;
+      XAG_DISPATCH();
+    }
+    exec_list(f, in);
+    ++pc;
+    XAG_DISPATCH();
+  }
   slow:
     exec_slow(f, code[pc]);
     ++pc;
@@ -281,6 +334,90 @@ void run_program(Frame& f) {
     XAG_I32_BR(le_i32_br, <=)
     XAG_I32_BR(gt_i32_br, >)
     XAG_I32_BR(ge_i32_br, >=)
+#define XAG_I64(label, expr)                          \
+  label : {                                           \
+    const Instr& in = code[pc];                       \
+    const int64_t a = scalar_at<int64_t>(base, in.a); \
+    const int64_t b = scalar_at<int64_t>(base, in.b); \
+    expr;                                             \
+    ++pc;                                             \
+    XAG_DISPATCH();                                   \
+  }
+    XAG_I64(add_i64, XAG_I32_OUT(int64_t) = static_cast<int64_t>(uint64_t(a) + uint64_t(b)))
+    XAG_I64(sub_i64, XAG_I32_OUT(int64_t) = static_cast<int64_t>(uint64_t(a) - uint64_t(b)))
+    XAG_I64(mul_i64, XAG_I32_OUT(int64_t) = static_cast<int64_t>(uint64_t(a) * uint64_t(b)))
+    XAG_I64(eq_i64, XAG_I32_OUT(bool) = a == b)
+    XAG_I64(ne_i64, XAG_I32_OUT(bool) = a != b)
+    XAG_I64(lt_i64, XAG_I32_OUT(bool) = a < b)
+    XAG_I64(le_i64, XAG_I32_OUT(bool) = a <= b)
+    XAG_I64(gt_i64, XAG_I32_OUT(bool) = a > b)
+    XAG_I64(ge_i64, XAG_I32_OUT(bool) = a >= b)
+#define XAG_I64_BR(label, op)                                                        \
+  label : {                                                                          \
+    const Instr& in = code[pc];                                                      \
+    const bool r = scalar_at<int64_t>(base, in.a) op scalar_at<int64_t>(base, in.b); \
+    scalar_at<bool>(base, in.out) = r;                                               \
+    pc = r ? pc + 1 : static_cast<size_t>(in.x0);                                    \
+    XAG_DISPATCH();                                                                  \
+  }
+    XAG_I64_BR(eq_i64_br, ==)
+    XAG_I64_BR(ne_i64_br, !=)
+    XAG_I64_BR(lt_i64_br, <)
+    XAG_I64_BR(le_i64_br, <=)
+    XAG_I64_BR(gt_i64_br, >)
+    XAG_I64_BR(ge_i64_br, >=)
+#undef XAG_I64_BR
+#undef XAG_I64
+  not_b:
+    scalar_at<bool>(base, code[pc].out) = !scalar_at<bool>(base, code[pc].a);
+    ++pc;
+    XAG_DISPATCH();
+  and_b:
+    scalar_at<bool>(base, code[pc].out) =
+        scalar_at<bool>(base, code[pc].a) && scalar_at<bool>(base, code[pc].b);
+    ++pc;
+    XAG_DISPATCH();
+  or_b:
+    scalar_at<bool>(base, code[pc].out) =
+        scalar_at<bool>(base, code[pc].a) || scalar_at<bool>(base, code[pc].b);
+    ++pc;
+    XAG_DISPATCH();
+  select : {
+    // Same dtype in b, c and out: the 8 inline bytes are the value whatever the dtype.
+    const Instr& in = code[pc];
+    scalar_at<uint64_t>(base, in.out) =
+        scalar_at<uint64_t>(base, scalar_at<bool>(base, in.a) ? in.b : in.c);
+    ++pc;
+    XAG_DISPATCH();
+  }
+  mod_i32 : {
+    const Instr& in = code[pc];
+    const int32_t a = scalar_at<int32_t>(base, in.a);
+    const int32_t b = scalar_at<int32_t>(base, in.b);
+    if (b == 0 || b == -1) {
+      in.sfn(base, in);  // raises for 0; INT_MIN % -1 must not trap
+    } else {
+      int32_t r = a % b;
+      if (r != 0 && ((r < 0) != (b < 0))) r += b;  // floor modulo, as Python
+      scalar_at<int32_t>(base, in.out) = r;
+    }
+    ++pc;
+    XAG_DISPATCH();
+  }
+  and_b_br : {
+    const Instr& in = code[pc];
+    const bool r = scalar_at<bool>(base, in.a) && scalar_at<bool>(base, in.b);
+    scalar_at<bool>(base, in.out) = r;
+    pc = r ? pc + 1 : static_cast<size_t>(in.x0);
+    XAG_DISPATCH();
+  }
+  or_b_br : {
+    const Instr& in = code[pc];
+    const bool r = scalar_at<bool>(base, in.a) || scalar_at<bool>(base, in.b);
+    scalar_at<bool>(base, in.out) = r;
+    pc = r ? pc + 1 : static_cast<size_t>(in.x0);
+    XAG_DISPATCH();
+  }
 #undef XAG_I32_BR
 #undef XAG_I32_OUT
 #undef XAG_I32

@@ -1,5 +1,8 @@
 // Tensor-list instructions. Lists are shared copy-on-write between slots; an update whose input
 // list is dead afterwards (Instr::steal) takes it over, so appending in a loop is O(1).
+#include <algorithm>
+#include <cstring>
+
 #include "runtime/exec/program.h"
 
 namespace xag::rt::exec {
@@ -19,6 +22,8 @@ int64_t list_index(const Tensor& idx, size_t size, bool allow_end, const char* w
 }
 
 void check_item(const ListData& l, const Tensor& item, const char* what) {
+  // Packed lists know the full element shape: equality is the whole check (and cheap).
+  if (l.packed && item.dtype() == l.element.dtype && item.shape() == l.element.shape) return;
   if (item.dtype() != l.element.dtype || !item.shape().compatible_with(l.element.shape)) {
     throw InvalidArgumentError(std::string(what) + ": cannot store a " + dtype_name(item.dtype()) +
                                " tensor of shape " + item.shape().to_string() + " in a list of " +
@@ -45,6 +50,38 @@ const Tensor& element(const ListData& l, size_t i, const char* what, Tensor& zer
   return zeros;
 }
 
+// Copies element i of a packed list into `out`, in place when `out` already is an exclusively
+// owned tensor of the element's dtype and shape (a loop reading a list reuses its buffer; a
+// scalar is 8 inline bytes).
+void packed_get(const ListData& l, size_t i, Tensor& out) {
+  const unsigned char* src = l.bytes.data() + i * l.elem_bytes;
+  if (!(out.defined() && out.dtype() == l.element.dtype && out.shape() == l.element.shape &&
+        out.is_exclusively_owned())) {
+    out = Tensor::empty(l.element.dtype, l.element.shape);
+  }
+  if (l.elem_bytes > 0) std::memcpy(out.raw_data(), src, l.elem_bytes);
+}
+
+void packed_store(ListData& l, size_t i, const Tensor& item) {
+  unsigned char* dst = l.bytes.data() + i * l.elem_bytes;
+  if (l.elem_bytes == 8) {  // int64/float64 scalars: one 8-byte move, no memcpy call
+    uint64_t v;
+    std::memcpy(&v, item.raw_data(), 8);
+    std::memcpy(dst, &v, 8);
+  } else if (l.elem_bytes > 0) {
+    std::memcpy(dst, item.raw_data(), l.elem_bytes);
+  }
+}
+
+// Grows a packed list to n >= count elements (new ones zero). `bytes` is the capacity: it
+// doubles when full, so pushing n elements one at a time costs O(n) copying in total, and a
+// push within the capacity touches nothing but the element's bytes (spare capacity is zero).
+void packed_resize(ListData& l, size_t n) {
+  const size_t need = n * l.elem_bytes;
+  if (need > l.bytes.size()) l.bytes.resize(std::max(need, 2 * l.bytes.size()));
+  l.count = n;
+}
+
 }  // namespace
 
 void exec_list(Frame& f, const Instr& in) {
@@ -54,13 +91,22 @@ void exec_list(Frame& f, const Instr& in) {
       auto l = std::make_shared<ListData>();
       l->element = f.prog->list_elements[static_cast<size_t>(in.payload)];
       l->dynamic = f.prog->list_dynamic[static_cast<size_t>(in.payload)];
+      if (l->element.shape.is_fully_defined()) {
+        l->packed = true;
+        l->elem_bytes =
+            static_cast<size_t>(l->element.shape.num_elements()) * dtype_size(l->element.dtype);
+      }
       if (in.a >= 0) {
         const int64_t n = T(in.a).item<int64_t>();
         if (n < 0) {
           throw InvalidArgumentError("tensor_list_new: size must be non-negative, got " +
                                      std::to_string(n));
         }
-        l->items.resize(static_cast<size_t>(n));
+        if (l->packed) {
+          packed_resize(*l, static_cast<size_t>(n));
+        } else {
+          l->items.resize(static_cast<size_t>(n));
+        }
       }
       f.l[static_cast<size_t>(in.out)] = std::move(l);
       return;
@@ -68,22 +114,37 @@ void exec_list(Frame& f, const Instr& in) {
     case Code::ListPushBack: {
       ListPtr l = writable(f, in);
       check_item(*l, T(in.b), "tensor_list_push_back");
-      l->items.push_back(T(in.b));
+      if (l->packed) {
+        packed_resize(*l, l->count + 1);
+        packed_store(*l, l->count - 1, T(in.b));
+      } else {
+        l->items.push_back(T(in.b));
+      }
       f.l[static_cast<size_t>(in.out)] = std::move(l);
       return;
     }
     case Code::ListSet: {
       ListPtr l = writable(f, in);
       check_item(*l, T(in.c), "tensor_list_set");
-      const int64_t i = list_index(T(in.b), l->items.size(), l->dynamic, "tensor_list_set");
-      if (static_cast<size_t>(i) >= l->items.size()) l->items.resize(static_cast<size_t>(i) + 1);
-      l->items[static_cast<size_t>(i)] = T(in.c);
+      const int64_t i = list_index(T(in.b), l->size(), l->dynamic, "tensor_list_set");
+      const size_t k = static_cast<size_t>(i);
+      if (l->packed) {
+        if (k >= l->count) packed_resize(*l, k + 1);
+        packed_store(*l, k, T(in.c));
+      } else {
+        if (k >= l->items.size()) l->items.resize(k + 1);
+        l->items[k] = T(in.c);
+      }
       f.l[static_cast<size_t>(in.out)] = std::move(l);
       return;
     }
     case Code::ListGet: {
       const ListData& l = *f.l[static_cast<size_t>(in.a)];
-      const int64_t i = list_index(T(in.b), l.items.size(), false, "tensor_list_get");
+      const int64_t i = list_index(T(in.b), l.size(), false, "tensor_list_get");
+      if (l.packed) {
+        packed_get(l, static_cast<size_t>(i), T(in.out));
+        return;
+      }
       Tensor zeros;
       T(in.out) = element(l, static_cast<size_t>(i), "tensor_list_get", zeros);
       make_inline(T(in.out));
@@ -91,12 +152,12 @@ void exec_list(Frame& f, const Instr& in) {
     }
     case Code::ListSize: {
       const ListData& l = *f.l[static_cast<size_t>(in.a)];
-      *static_cast<int32_t*>(T(in.out).raw_data()) = static_cast<int32_t>(l.items.size());
+      *static_cast<int32_t*>(T(in.out).raw_data()) = static_cast<int32_t>(l.size());
       return;
     }
     case Code::ListStack: {
       const ListData& l = *f.l[static_cast<size_t>(in.a)];
-      if (l.items.empty()) {
+      if (l.size() == 0) {
         if (!l.element.shape.is_fully_defined()) {
           throw InvalidArgumentError(
               "tensor_list_stack: cannot stack an empty list whose element shape " +
@@ -105,6 +166,14 @@ void exec_list(Frame& f, const Instr& in) {
         Shape s = l.element.shape;
         s.insert(0, 0);
         T(in.out) = Tensor::zeros(l.element.dtype, s);
+        return;
+      }
+      if (l.packed) {
+        // One copy of the packed bytes: they already are the stacked tensor's row-major data.
+        Shape s = l.element.shape;
+        s.insert(0, static_cast<int64_t>(l.count));
+        T(in.out) = Tensor::from_raw(l.element.dtype, s, l.bytes.data(),
+                                     l.count * static_cast<size_t>(l.element.shape.num_elements()));
         return;
       }
       std::vector<Tensor> items;

@@ -15,8 +15,42 @@ bool is_scalar_tensor(const Type& t) {
   return !t.is_list() && t.spec.shape.rank() == 0;
 }
 
-// The inline handler for an int32 scalar op, or Code::Scalar (call through sfn).
+// The inline handler for an int32/int64 scalar op, or Code::Scalar (call through sfn).
 Code inline_code(OpKind op, const std::vector<DType>& in, int shift) {
+  // Only called for ops that got a scalar kernel, so the dtypes already fit the op.
+  if (op == OpKind::Where && in.size() == 3 && in[0] == DType::Bool && in[1] == in[2]) {
+    return Code::Select;
+  }
+  if (op == OpKind::LogicalNot && in.size() == 1 && in[0] == DType::Bool) return Code::NotB;
+  if (in.size() == 2 && in[0] == DType::Bool && in[1] == DType::Bool) {
+    if (op == OpKind::LogicalAnd || op == OpKind::BitwiseAnd) return Code::AndB;
+    if (op == OpKind::LogicalOr || op == OpKind::BitwiseOr) return Code::OrB;
+    return Code::Scalar;
+  }
+  if (in.size() == 2 && in[0] == DType::Int64 && in[1] == DType::Int64) {
+    switch (op) {
+      case OpKind::Add:
+        return Code::AddI64;
+      case OpKind::Sub:
+        return Code::SubI64;
+      case OpKind::Mul:
+        return Code::MulI64;
+      case OpKind::Equal:
+        return Code::EqI64;
+      case OpKind::NotEqual:
+        return Code::NeI64;
+      case OpKind::Less:
+        return Code::LtI64;
+      case OpKind::LessEqual:
+        return Code::LeI64;
+      case OpKind::Greater:
+        return Code::GtI64;
+      case OpKind::GreaterEqual:
+        return Code::GeI64;
+      default:
+        return Code::Scalar;
+    }
+  }
   if (in.size() != 2 || in[0] != DType::Int32 || in[1] != DType::Int32) return Code::Scalar;
   switch (op) {
     case OpKind::Add:
@@ -38,7 +72,7 @@ Code inline_code(OpKind op, const std::vector<DType>& in, int shift) {
     case OpKind::GreaterEqual:
       return Code::GeI32;
     case OpKind::Mod:
-      return shift >= 0 ? Code::ModPow2I32 : Code::Scalar;
+      return shift >= 0 ? Code::ModPow2I32 : Code::ModI32;
     case OpKind::FloorDiv:
       return shift >= 0 ? Code::FloorDivPow2I32 : Code::Scalar;
     default:
@@ -113,6 +147,16 @@ class Lowerer {
         last.code =
             static_cast<Code>(static_cast<int>(Code::EqI32Br) +
                               (static_cast<int>(last.code) - static_cast<int>(Code::EqI32)));
+        return p_.code.size() - 1;
+      }
+      if (last.out == jf.a && (last.code == Code::AndB || last.code == Code::OrB)) {
+        last.code = last.code == Code::AndB ? Code::AndBBr : Code::OrBBr;
+        return p_.code.size() - 1;
+      }
+      if (last.out == jf.a && last.code >= Code::EqI64 && last.code <= Code::GeI64) {
+        last.code =
+            static_cast<Code>(static_cast<int>(Code::EqI64Br) +
+                              (static_cast<int>(last.code) - static_cast<int>(Code::EqI64)));
         return p_.code.size() - 1;
       }
     }

@@ -87,6 +87,31 @@ enum class Code : uint8_t {
   LeI32Br,
   GtI32Br,
   GeI32Br,
+  // The same for int64 scalars (int64 loop counters, e.g. a range over an int64 bound).
+  AddI64,
+  SubI64,
+  MulI64,
+  EqI64,
+  NeI64,
+  LtI64,
+  LeI64,
+  GtI64,
+  GeI64,
+  EqI64Br,
+  NeI64Br,
+  LtI64Br,
+  LeI64Br,
+  GtI64Br,
+  GeI64Br,
+  // Bool logic and scalar selects: what a staged `break`/`continue` turns into (flags and
+  // where(flag, new, old) on every loop variable).
+  NotB,
+  AndB,
+  OrB,
+  Select,  // t[out] = t[a] ? t[b] : t[c], all 0-d of one dtype: 8 inline bytes
+  ModI32,  // Python's floor modulo; b == 0 or -1 goes through sfn
+  AndBBr,  // AndB + JumpIfFalse
+  OrBBr,   // OrB + JumpIfFalse
 };
 
 struct Instr {
@@ -155,10 +180,23 @@ struct Program {
 
 // A tensor list at run time. Shared between slots copy-on-write; updates take it over when the
 // compiler proved the input dead (Instr::steal) and nobody else holds it.
+//
+// Lists whose element shape is fully known keep their elements packed: the bytes of element i
+// at bytes[i * elem_bytes], in one growable buffer. A push is then a memcpy into amortized
+// doubling storage (no handle, no heap block per element) and stacking is one copy. Unwritten
+// elements are zero bytes, which is what reading them must give (TensorArray semantics). Other
+// lists hold one Tensor per element in `items`.
 struct ListData {
-  std::vector<Tensor> items;  // undefined entries were never written
+  std::vector<Tensor> items;  // unpacked: undefined entries were never written
   TensorSpec element;
   bool dynamic = true;
+  bool packed = false;
+  size_t elem_bytes = 0;  // packed: bytes per element
+  size_t count = 0;       // packed: number of elements
+  // packed: the elements, then zero bytes (spare capacity, doubling when full)
+  std::vector<unsigned char> bytes;
+
+  size_t size() const { return packed ? count : items.size(); }
 };
 using ListPtr = std::shared_ptr<ListData>;
 

@@ -25,6 +25,11 @@ struct FusedProgram {
   DType dtype = DType::Float32;
   int num_inputs = 0;
   std::vector<FusedStep> steps;
+  // ReduceMax or ReduceMin: the node's output is the 0-d max/min over every element of the last
+  // step's result, accumulated block by block (no temporary array). Identity: no reduction, the
+  // output is the last step's array. Only max/min are fused: their result does not depend on
+  // the order of accumulation, so it equals the unfused reduction exactly (a sum would not).
+  OpKind reduce = OpKind::Identity;
 
   // "r2 = mul(r0, r1); r3 = add(r2, r1)".
   std::string to_string() const;

@@ -223,6 +223,10 @@ std::string FusedProgram::to_string() const {
     }
     s += ")";
   }
+  if (reduce != OpKind::Identity) {
+    s += "; " + std::string(rt::op_name(reduce)) + "(r" +
+         std::to_string(num_inputs + static_cast<int>(steps.size()) - 1) + ")";
+  }
   return s;
 }
 

@@ -55,6 +55,21 @@ bool fusable(const Node& n) {
   return true;
 }
 
+// A max/min over every element of one float array into a 0-d result: the fusion pass folds it
+// into the fused program producing that array (see FusedProgram::reduce).
+bool fusable_reduction(const Node& n) {
+  if (n.kind != NodeKind::Op || (n.op != OpKind::ReduceMax && n.op != OpKind::ReduceMin)) {
+    return false;
+  }
+  if (n.inputs.size() != 1 || n.outputs.size() != 1 || n.inputs[0].is_list()) return false;
+  const TensorSpec& o = n.outputs[0].spec;
+  const TensorSpec& x = n.inputs[0].spec();
+  if (o.shape.rank() != 0 || o.dtype != x.dtype || x.shape.rank() == 0) return false;
+  if (!x.shape.is_fully_defined() || x.shape.num_elements() == 0) return false;  // empty: error
+  if (n.attrs.has_axes && static_cast<int>(n.attrs.axes.size()) != x.shape.rank()) return false;
+  return true;
+}
+
 bool fuse_graph(Graph& g) {
   auto uses = passes::count_uses(g);
   std::unordered_set<const Node*> absorbed;
@@ -64,7 +79,18 @@ bool fuse_graph(Graph& g) {
   // Roots are visited last to first so each takes the longest chain feeding it.
   for (size_t i = nodes.size(); i-- > 0;) {
     Node* root = nodes[i].get();
-    if (absorbed.count(root) || !fusable(*root)) continue;
+    if (absorbed.count(root)) continue;
+    // A reduction roots the group at the array it reduces, when nothing else reads that array.
+    Node* red = nullptr;
+    if (fusable_reduction(*root)) {
+      Node* p = root->inputs[0].node;
+      if (p->graph != &g || absorbed.count(p) || !fusable(*p) || uses[root->inputs[0]] != 1) {
+        continue;
+      }
+      red = root;
+      root = p;
+    }
+    if (!fusable(*root)) continue;
     // Collect producers feeding only this group.
     std::vector<Node*> members = {root};
     std::vector<Node*> work = {root};
@@ -81,8 +107,10 @@ bool fuse_graph(Graph& g) {
         work.push_back(p);
       }
     }
-    if (members.size() < 2) continue;
+    // One op alone gains nothing from fusion, unless it also absorbs a reduction.
+    if (members.size() < 2 && !red) continue;
     for (Node* m : members) absorbed.insert(m);
+    if (red) absorbed.insert(red);
     // Steps in node order (producers first).
     std::unordered_map<const Node*, size_t> pos;
     for (size_t k = 0; k < nodes.size(); ++k) pos[nodes[k].get()] = k;
@@ -121,17 +149,20 @@ bool fuse_graph(Graph& g) {
     }
     prog->num_inputs = ni;
     prog->steps = std::move(steps);
+    Node* last = red ? red : root;  // the node whose value the fused node replaces
+    if (red) prog->reduce = red->op;
     auto f = std::make_unique<Node>();
     f->kind = NodeKind::FusedElementwise;
     f->inputs = inputs;
-    f->outputs = root->outputs;
-    f->loc = root->loc;
+    f->outputs = last->outputs;
+    f->loc = last->loc;
     f->fused = std::move(prog);
-    // Right after the root: every input is defined before it.
-    const size_t at = pos[root] + 1;
+    // Right after the last replaced node: every input is defined before it.
+    const size_t at = pos[last] + 1;
     Node* fn = g.insert_node(std::move(f), at);
-    g.replace_all_uses(root->out(0), fn->out(0));
+    g.replace_all_uses(last->out(0), fn->out(0));
     for (Node* m : members) dead.insert(m);
+    if (red) dead.insert(red);
     changed = true;
   }
   if (!dead.empty()) g.remove_nodes_if([&](const Node& n) { return dead.count(&n) > 0; });

@@ -281,6 +281,12 @@ class Verifier {
           }
         }
         if (n->outputs[0].spec.dtype != p.dtype) fail(n, "fused output dtype mismatch");
+        if (p.reduce != OpKind::Identity) {
+          if (p.reduce != OpKind::ReduceMax && p.reduce != OpKind::ReduceMin) {
+            fail(n, "fused reduction is not max/min");
+          }
+          if (n->outputs[0].spec.shape.rank() != 0) fail(n, "fused reduction output is not 0-d");
+        }
         break;
       }
     }

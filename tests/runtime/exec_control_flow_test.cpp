@@ -371,3 +371,84 @@ TEST_CASE("scalar fast path with mixed dtypes matches the kernels", "[exec]") {
     }
   }
 }
+
+// Lists with a fully known element shape keep their elements packed in one growing buffer;
+// others keep one tensor per element. Both must agree on push/get/set/size/stack.
+TEST_CASE("tensor list: packed and per-element lists agree through buffer growth", "[exec]") {
+  for (const bool known_shape : {true, false}) {
+    CAPTURE(known_shape);
+    const TensorSpec elem{DType::Float32, known_shape ? Shape{2} : Shape{kUnknownDim}};
+    Graph g;
+    GraphBuilder b(g);
+    const Value n = b.placeholder(scalar_spec(DType::Int32), "n");
+    // for i in range(n): l.append([i, -i])  (3000 pushes: many capacity doublings)
+    const auto r = b.while_loop(
+        {i32(b, 0), b.list_new(elem)},
+        [&](const std::vector<Value>& v) {
+          return b.op(OpKind::Less, {v[0], n});
+        },
+        [&](const std::vector<Value>& v) {
+          const Value f = b.op(OpKind::Cast, {v[0]}, OpAttrs::with_dtype(DType::Float32));
+          const Value item =
+              b.op(OpKind::Stack, {f, b.op(OpKind::Neg, {f})}, OpAttrs::with_axis(0));
+          return std::vector<Value>{b.op(OpKind::Add, {v[0], i32(b, 1)}),
+                                    b.list_push_back(v[1], item)};
+        });
+    Value l = b.list_set(r[1], i32(b, 5), b.constant(Tensor::from_vector<float>({7, 8}, Shape{2})));
+    // Sum of l[k][0] over k read back in a loop (ListGet reuses its output slot).
+    const auto s = b.while_loop(
+        {i32(b, 0), f32(b, 0)},
+        [&](const std::vector<Value>& v) {
+          return b.op(OpKind::Less, {v[0], n});
+        },
+        [&](const std::vector<Value>& v) {
+          const Value row = b.list_get(l, v[0]);
+          const Value first = b.op(OpKind::ReduceMax, {row});
+          return std::vector<Value>{b.op(OpKind::Add, {v[0], i32(b, 1)}),
+                                    b.op(OpKind::Add, {v[1], first})};
+        });
+    b.set_outputs({b.list_stack(l), b.list_size(l), b.list_get(l, i32(b, -1)),
+                   b.list_get(r[1], i32(b, 5)), s[1]});
+    const auto out = compile(g).run({Tensor::scalar<int32_t>(3000)});
+    REQUIRE(out[0].shape() == (Shape{3000, 2}));
+    const float* st = out[0].data<float>();
+    for (int k = 0; k < 3000; ++k) {
+      const float a = k == 5 ? 7.0f : static_cast<float>(k), c = k == 5 ? 8.0f : -a;
+      REQUIRE(st[2 * k] == a);
+      REQUIRE(st[2 * k + 1] == c);
+    }
+    CHECK(as_int(out[1]) == 3000);
+    CHECK(out[2].equals(Tensor::from_vector<float>({2999, -2999}, Shape{2})));
+    // The set made a new list: the pushed one still has the old element (copy-on-write).
+    CHECK(out[3].equals(Tensor::from_vector<float>({5, -5}, Shape{2})));
+    // max(k, -k) = k for k >= 0; element 5 is (7, 8).
+    CHECK(out[4].item<double>() == Approx(2999.0 * 3000 / 2 - 5 + 8));
+  }
+}
+
+TEST_CASE("tensor list: packed scalar lists of every dtype, unwritten elements are zeros",
+          "[exec]") {
+  Graph g;
+  GraphBuilder b(g);
+  Value li = b.list_new(scalar_spec(DType::Int64), i32(b, 2), /*dynamic_size=*/true);
+  li = b.list_set(li, i32(b, 4), b.constant(Tensor::scalar<int64_t>(int64_t{1} << 40)));
+  li = b.list_push_back(li, b.constant(Tensor::scalar<int64_t>(-3)));
+  Value lb = b.list_push_back(b.list_new(scalar_spec(DType::Bool)), boolean(b, true));
+  lb = b.list_push_back(lb, boolean(b, false));
+  Value ld = b.list_push_back(b.list_new(scalar_spec(DType::Float64)),
+                              b.constant(Tensor::scalar<double>(0.25)));
+  b.set_outputs(
+      {b.list_stack(li), b.list_stack(lb), b.list_get(ld, i32(b, 0)), b.list_get(li, i32(b, 3))});
+  const auto out = run_graph(g);
+  CHECK(out[0].equals(Tensor::from_vector<int64_t>({0, 0, 0, 0, int64_t{1} << 40, -3}, Shape{6})));
+  CHECK(out[1].equals(Tensor::from_vector<bool>({true, false}, Shape{2})));
+  CHECK(out[2].equals(Tensor::scalar<double>(0.25)));
+  CHECK(out[3].equals(Tensor::scalar<int64_t>(0)));
+
+  Graph g2;
+  GraphBuilder b2(g2);
+  b2.set_location(SourceLoc{"pk.py", 9, 0, ""});
+  const Value l2 = b2.list_push_back(b2.list_new(scalar_spec(DType::Int32)), i32(b2, 1));
+  b2.set_outputs({b2.list_get(l2, i32(b2, 1))});
+  CHECK_THROWS_WITH(run_graph(g2), Catch::Contains("out of range") && Catch::Contains("pk.py:9"));
+}
