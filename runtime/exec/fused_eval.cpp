@@ -144,41 +144,46 @@ XAG_FUSED_INLINE void step(OpKind op, const T* a, bool sa, const T* b, bool sb, 
 // comparisons over independent lanes (they vectorize) with NaN tracked on the side.
 template <class T>
 XAG_FUSED_INLINE T block_extreme(const T* p, int n, bool is_max, T acc) {
-  constexpr int kLanes = 16;
-  T lane[kLanes];
-  T nan[kLanes];  // x - x per lane: stays 0 unless a NaN (or inf) went through; checked once
-  for (int j = 0; j < kLanes; ++j) lane[j] = acc, nan[j] = T(0);
   int i = 0;
-  if (is_max) {
-    for (; i + kLanes <= n; i += kLanes)
-      for (int j = 0; j < kLanes; ++j) {
-        const T x = p[i + j];
-        nan[j] += x - x;
-        lane[j] = x > lane[j] ? x : lane[j];
-      }
-  } else {
-    for (; i + kLanes <= n; i += kLanes)
-      for (int j = 0; j < kLanes; ++j) {
-        const T x = p[i + j];
-        nan[j] += x - x;
-        lane[j] = x < lane[j] ? x : lane[j];
-      }
-  }
   bool any_nan = acc != acc;
-  for (int j = 0; j < kLanes; ++j) any_nan |= nan[j] != nan[j];
+  T r = acc;
+#if defined(__GNUC__) && !defined(__clang__)
+  // Explicit vectors (GCC's vector extension): the auto-vectorizer leaves a compare-select
+  // reduction scalar. 32 bytes: one AVX register in the AVX2 clone, two SSE ones otherwise.
+  typedef T V __attribute__((vector_size(32)));
+  constexpr int kL = static_cast<int>(sizeof(V) / sizeof(T));
+  V lane, bad = {};  // bad accumulates x - x: 0 unless a NaN or an infinity went through
+  for (int j = 0; j < kL; ++j) lane[j] = acc;
+  if (is_max) {
+    for (; i + kL <= n; i += kL) {
+      V x;
+      std::memcpy(&x, p + i, sizeof(V));
+      bad += x - x;
+      lane = x > lane ? x : lane;
+    }
+  } else {
+    for (; i + kL <= n; i += kL) {
+      V x;
+      std::memcpy(&x, p + i, sizeof(V));
+      bad += x - x;
+      lane = x < lane ? x : lane;
+    }
+  }
+  for (int j = 0; j < kL; ++j) {
+    any_nan |= bad[j] != bad[j];
+    r = is_max ? (lane[j] > r ? lane[j] : r) : (lane[j] < r ? lane[j] : r);
+  }
+#endif
   for (; i < n; ++i) {
     any_nan |= p[i] != p[i];
-    lane[0] = is_max ? (p[i] > lane[0] ? p[i] : lane[0]) : (p[i] < lane[0] ? p[i] : lane[0]);
+    r = is_max ? (p[i] > r ? p[i] : r) : (p[i] < r ? p[i] : r);
   }
-  // x - x is NaN for inf too: look again before calling it NaN (rare: only with infinities).
+  // x - x is NaN for infinities too: look again before calling it NaN (rare).
   if (any_nan) {
+    if (acc != acc) return acc;
     for (int k = 0; k < n; ++k)
       if (p[k] != p[k]) return std::numeric_limits<T>::quiet_NaN();
-    if (acc != acc) return acc;
   }
-  T r = lane[0];
-  for (int j = 1; j < kLanes; ++j)
-    r = is_max ? (lane[j] > r ? lane[j] : r) : (lane[j] < r ? lane[j] : r);
   return r;
 }
 
