@@ -452,3 +452,87 @@ TEST_CASE("tensor list: packed scalar lists of every dtype, unwritten elements a
   b2.set_outputs({b2.list_get(l2, i32(b2, 1))});
   CHECK_THROWS_WITH(run_graph(g2), Catch::Contains("out of range") && Catch::Contains("pk.py:9"));
 }
+
+// int64 arithmetic/compares, bool logic, where on scalars and int32 modulo get inline
+// instructions; each must keep the generic kernels' semantics.
+TEST_CASE("inline scalar instructions: int64, bool logic, select, floor modulo", "[exec]") {
+  Graph g;
+  GraphBuilder b(g);
+  b.set_location(SourceLoc{"inl.py", 3, 0, ""});
+  const Value a = b.placeholder(scalar_spec(DType::Int32), "a");
+  const Value d = b.placeholder(scalar_spec(DType::Int32), "d");
+  const Value c = b.placeholder(scalar_spec(DType::Bool), "c");
+  const Value x = b.placeholder(scalar_spec(DType::Int64), "x");
+  const Value y = b.placeholder(scalar_spec(DType::Int64), "y");
+  const Value nc = b.op(OpKind::LogicalNot, {c});
+  b.set_outputs({b.op(OpKind::Mod, {a, d}), b.op(OpKind::Where, {c, a, d}),
+                 b.op(OpKind::Where, {nc, x, y}), b.op(OpKind::LogicalAnd, {c, nc}),
+                 b.op(OpKind::LogicalOr, {c, nc}), b.op(OpKind::Add, {x, y}),
+                 b.op(OpKind::Mul, {x, y}), b.op(OpKind::Less, {x, y}),
+                 b.op(OpKind::GreaterEqual, {x, y})});
+  const Executable exe = compile(g);
+  const std::string dump = exe.dump();
+  for (const char* code :
+       {"mod_i32", "select", "not_b", "and_b", "or_b", "add_i64", "mul_i64", "lt_i64", "ge_i64"}) {
+    CAPTURE(code);
+    CHECK(dump.find(code) != std::string::npos);
+  }
+  const int64_t big = int64_t{1} << 40;
+  struct Case {
+    int32_t a, d;
+    bool c;
+    int64_t x, y;
+  };
+  for (const Case& k : {Case{7, 3, true, big, 3}, Case{-7, 3, false, -5, big},
+                        Case{7, -3, true, 2, 2}, Case{-7, -3, false, big, -big},
+                        Case{INT32_MIN, -1, true, -1, 1}, Case{6, 3, false, 0, 0}}) {
+    CAPTURE(k.a, k.d, k.c, k.x, k.y);
+    const auto out = exe.run({Tensor::scalar<int32_t>(k.a), Tensor::scalar<int32_t>(k.d),
+                              Tensor::scalar<bool>(k.c), Tensor::scalar<int64_t>(k.x),
+                              Tensor::scalar<int64_t>(k.y)});
+    int32_t m = k.d == -1 ? 0 : k.a % k.d;
+    if (m != 0 && ((m < 0) != (k.d < 0))) m += k.d;  // Python's floor modulo
+    CHECK(as_int(out[0]) == m);
+    CHECK(as_int(out[1]) == (k.c ? k.a : k.d));
+    CHECK(as_int(out[2]) == (k.c ? k.y : k.x));
+    CHECK(out[3].item<bool>() == false);
+    CHECK(out[4].item<bool>() == true);
+    CHECK(as_int(out[5]) == k.x + k.y);
+    CHECK(as_int(out[6]) ==
+          static_cast<int64_t>(static_cast<uint64_t>(k.x) * static_cast<uint64_t>(k.y)));
+    CHECK(out[7].item<bool>() == (k.x < k.y));
+    CHECK(out[8].item<bool>() == (k.x >= k.y));
+  }
+  CHECK_THROWS_WITH(
+      exe.run({Tensor::scalar<int32_t>(1), Tensor::scalar<int32_t>(0), Tensor::scalar<bool>(true),
+               Tensor::scalar<int64_t>(1), Tensor::scalar<int64_t>(1)}),
+      Catch::Contains("inl.py:3"));
+}
+
+TEST_CASE("a while loop with a break flag (and_b_br, select) counts primes", "[exec]") {
+  // k, d, flag: while not flag and d * d <= k: if k % d == 0: flag = True; d = where(flag, d, d+1)
+  Graph g;
+  GraphBuilder b(g);
+  const Value k = b.placeholder(scalar_spec(DType::Int32), "k");
+  const auto r = b.while_loop(
+      {i32(b, 2), boolean(b, false)},
+      [&](const std::vector<Value>& v) {
+        return b.op(OpKind::LogicalAnd,
+                    {b.op(OpKind::LogicalNot, {v[1]}),
+                     b.op(OpKind::LessEqual, {b.op(OpKind::Mul, {v[0], v[0]}), k})});
+      },
+      [&](const std::vector<Value>& v) {
+        const Value hit = b.op(OpKind::Equal, {b.op(OpKind::Mod, {k, v[0]}), i32(b, 0)});
+        const Value flag = b.op(OpKind::Where, {hit, boolean(b, true), v[1]});
+        const Value next = b.op(OpKind::Where, {b.op(OpKind::LogicalNot, {flag}),
+                                                b.op(OpKind::Add, {v[0], i32(b, 1)}), v[0]});
+        return std::vector<Value>{next, flag};
+      });
+  b.set_outputs({b.op(OpKind::LogicalNot, {r[1]})});
+  const Executable exe = compile(g);
+  CHECK(exe.dump().find("and_b_br") != std::string::npos);
+  int primes = 0;
+  for (int32_t n = 2; n <= 2000; ++n)
+    primes += exe.run({Tensor::scalar<int32_t>(n)})[0].item<bool>();
+  CHECK(primes == 303);
+}
