@@ -9,7 +9,10 @@ packages=(
   xeus-python-dev python3-xeus-python-shell pybind11-json-dev python3-debugpy
   jupyter-notebook jupyter-client python3-nbclient python3-jupyter-kernel-test
   graphviz
+  python3-matplotlib chromium nodejs
 )
+# npm for the browser test's playwright-core; nodesource's nodejs already bundles it.
+command -v npm >/dev/null 2>&1 || packages+=(npm)
 if [[ "${1:-}" == "--bench" ]]; then
   packages+=(python3-torch python3-numba)
 fi
