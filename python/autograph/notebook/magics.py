@@ -163,7 +163,10 @@ class AutographMagics(Magics):
         import autograph as ag
 
         ns = self.shell.user_ns
-        fn = eval(compile(ast.Expression(call.func), "<autograph_graph>", "eval"), ns)  # noqa
+        try:
+            fn = eval(compile(ast.Expression(call.func), "<autograph_graph>", "eval"), ns)  # noqa
+        except Exception as e:  # noqa: BLE001 - a typo in the magic's line: say so, briefly
+            raise UsageError(f"%autograph_graph: {type(e).__name__}: {e}") from None
         if not hasattr(fn, "graph"):
             if callable(fn):
                 fn = ag.function(fn)
@@ -175,6 +178,10 @@ class AutographMagics(Magics):
         expr = ast.fix_missing_locations(ast.Expression(packer))
         scope = dict(ns)
         scope["__ag_args"] = lambda *a, **k: (a, k)
-        args, kwargs = eval(compile(expr, "<autograph_graph>", "eval"), scope)  # noqa: S307
+        try:
+            args, kwargs = eval(compile(expr, "<autograph_graph>", "eval"), scope)  # noqa: S307
+        except Exception as e:  # noqa: BLE001
+            raise UsageError(f"%autograph_graph: the arguments failed: {type(e).__name__}: "
+                             f"{e}") from None
         graph = fn.graph(*args, **kwargs)
         display(graph_display.graph_bundle(graph), raw=True)
