@@ -2,14 +2,17 @@
 
 Installed on the shell's traceback formatter (`shell.InteractiveTB.structured_traceback`, the
 path XPythonShell.showtraceback and ipykernel both take), it rewrites tracebacks that involve
-autograph before IPython formats them:
+autograph:
 - frames of the autograph package (operators, conversion glue, ag.function) are dropped, like
   frames marked `__tracebackhide__`, at every level of the exception chain;
 - for a `%%autograph` cell, the frames between the cell's `%%autograph` line and its body (IPython's
   magic machinery, our magic) are dropped, so the first frame is the user's line in the cell;
 - an autograph error that knows the user's line (`filename`, `lineno`: a failed staged assert,
   a bad shape found while the graph runs) gets a last frame at that line when no frame shows it.
-Tracebacks that do not involve autograph are formatted exactly as before.
+The result is formatted here in IPython's layout (`Cell In[n], line L` and the source lines):
+IPython's own formatter analyses each frame's bytecode against the source text (stack_data), which
+fails on converted code compiled at the user's positions. Syntax errors in a %%autograph cell
+show the cell line only. Tracebacks that do not involve autograph are formatted exactly as before.
 """
 import os
 import re
@@ -20,8 +23,9 @@ from ..errors import AutographError
 _PACKAGE_DIRS = tuple({os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep,
                        os.path.dirname(os.path.dirname(os.path.realpath(__file__))) + os.sep})
 
-# Code objects of %%autograph cell bodies (compiled by magics.py).
+# Code objects of %%autograph cell bodies and the cells' file names (registered by magics.py).
 _cell_bodies = weakref.WeakSet()
+_cell_files = set()
 
 
 def register_cell_body(code):
@@ -128,9 +132,6 @@ def _clean_chain(value, seen):
             if tb is not None and _involves_autograph(_frames(tb), linked):
                 linked.__traceback__ = clean(tb, linked)
             _clean_chain(linked, seen)
-
-
-_cell_files = set()
 
 
 def register_cell_file(filename):
