@@ -118,6 +118,9 @@ def test_show_options(kernel):
     _, outputs = execute(kc, "%%autograph --show graph\ndef sq2(x):\n    return x * x\n")
     data = [m for m in outputs if m["msg_type"] == "display_data"][0]["content"]["data"]
     assert "%autograph_graph sq2(" in data["text/plain"]
+    _, outputs = execute(kc, "%%autograph --show graph\ndef seven():\n    return ag.constant(3) + 4\n")
+    data = [m for m in outputs if m["msg_type"] == "display_data"][0]["content"]["data"]
+    assert "<svg" in data["image/svg+xml"]  # no arguments needed: drawn at once
     reply, outputs = execute(kc, "%%autograph --show none\ndef sq3(x):\n    return x * x\n")
     assert reply["status"] == "ok" and not outputs
 

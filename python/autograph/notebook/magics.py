@@ -7,6 +7,7 @@ call) and shown per `--show`. The value of a final expression is the cell's resu
 """
 import argparse
 import ast
+import inspect
 import shlex
 import types
 
@@ -49,6 +50,15 @@ def _graph_parser():
     p.add_argument("expr", nargs=argparse.REMAINDER,
                    help="a call f(args) of a function staged with %%%%autograph or ag.function")
     return p
+
+
+def _takes_no_arguments(f):
+    """True when `f()` is a valid call (its graph can be drawn without arguments)."""
+    try:
+        inspect.signature(f).bind()
+    except (TypeError, ValueError):
+        return False
+    return True
 
 
 @magics_class
@@ -130,6 +140,9 @@ class AutographMagics(Magics):
                                   f"<pre>{body}</pre></div></div>",
                      "text/plain": code}, raw=True)
         elif show == "graph":
+            if _takes_no_arguments(fn.python_function):
+                display(graph_display.graph_bundle(fn.graph()), raw=True)
+                return
             display(graph_display.note_bundle(
                 f"{name}: a graph is traced per input signature; call "
                 f"%autograph_graph {name}(args) to draw the graph of a call"), raw=True)
