@@ -127,7 +127,9 @@ std::string Executable::dump() const {
                                  "not_b",
                                  "and_b",
                                  "or_b",
-                                 "select",
+                                 "select_b",
+                                 "select4",
+                                 "select8",
                                  "mod_i32",
                                  "and_b_br",
                                  "or_b_br"};

@@ -145,7 +145,9 @@ void exec_slow(Frame& f, const Instr& in) {
     case Code::NotB:
     case Code::AndB:
     case Code::OrB:
-    case Code::Select:
+    case Code::SelectB:
+    case Code::Select4:
+    case Code::Select8:
     case Code::ModI32:
     case Code::AndBBr:
     case Code::OrBBr:
@@ -182,7 +184,7 @@ void run_program(Frame& f) {
   const Program& p = *f.prog;
   const Instr* const code = p.code.data();
   char* const base = f.scalar_base();
-  size_t pc = 0;
+  const Instr* ip = code;  // the current instruction
   // One label per Code, in the enum's order.
   static void* const kLabels[] = {&&scalar,       &&scalar_copy,
                                   &&jump,         &&jump_if_false,
@@ -213,64 +215,68 @@ void run_program(Frame& f) {
                                   &&le_i64_br,    &&gt_i64_br,
                                   &&ge_i64_br,    &&not_b,
                                   &&and_b,        &&or_b,
-                                  &&select,       &&mod_i32,
+                                  &&select_b,     &&select4,
+                                  &&select8,      &&mod_i32,
                                   &&and_b_br,     &&or_b_br};
   static_assert(sizeof(kLabels) / sizeof(kLabels[0]) == static_cast<size_t>(Code::OrBBr) + 1,
                 "one label per instruction code");
-#define XAG_DISPATCH() goto* kLabels[static_cast<size_t>(code[pc].code)]
+#define XAG_DISPATCH() goto* kLabels[static_cast<size_t>((*ip).code)]
   try {
     XAG_DISPATCH();
   scalar:
-    code[pc].sfn(base, code[pc]);
-    ++pc;
+    f.pc = static_cast<size_t>(ip - code);
+    (*ip).sfn(base, (*ip));
+    ++ip;
     XAG_DISPATCH();
   scalar_copy:
-    scalar_at<uint64_t>(base, code[pc].out) = scalar_at<uint64_t>(base, code[pc].a);
-    ++pc;
+    scalar_at<uint64_t>(base, (*ip).out) = scalar_at<uint64_t>(base, (*ip).a);
+    ++ip;
     XAG_DISPATCH();
   jump:
-    pc = static_cast<size_t>(code[pc].x0);
+    ip = code + (*ip).x0;
     XAG_DISPATCH();
   jump_if_false : {
-    const Instr& in = code[pc];
+    const Instr& in = (*ip);
+    f.pc = static_cast<size_t>(ip - code);
     const bool c = in.b == 1 ? scalar_at<bool>(base, in.a) : truth(f.t[static_cast<size_t>(in.a)]);
-    pc = c ? pc + 1 : static_cast<size_t>(in.x0);
+    ip = c ? ip + 1 : code + in.x0;
     XAG_DISPATCH();
   }
   loop_start : {
-    const Instr& in = code[pc];
+    const Instr& in = (*ip);
+    f.pc = static_cast<size_t>(ip - code);
     f.loop_it[static_cast<size_t>(in.x0)] = 0;
     f.loop_max[static_cast<size_t>(in.x0)] =
         in.c >= 0 ? f.t[static_cast<size_t>(in.c)].item<int64_t>() : -1;
-    ++pc;
+    ++ip;
     XAG_DISPATCH();
   }
   loop_head : {
-    const Instr& in = code[pc];
+    const Instr& in = (*ip);
     tick(f);
     const int64_t mx = f.loop_max[static_cast<size_t>(in.x0)];
     const bool done = mx >= 0 && f.loop_it[static_cast<size_t>(in.x0)] >= mx;
-    pc = done ? static_cast<size_t>(in.x1) : pc + 1;
+    ip = done ? code + in.x1 : ip + 1;
     XAG_DISPATCH();
   }
   loop_back : {
     // Counts the iteration and does the loop head's work itself (one dispatch less per
     // iteration): the cancellation point, then the maximum check, then straight into the body
     // of the next iteration's condition.
-    const Instr& in = code[pc];
+    const Instr& in = (*ip);
     const size_t loop = static_cast<size_t>(in.x0);
     const int64_t it = ++f.loop_it[loop];
     ++f.stats.loop_iterations;
     tick(f);
     const int64_t mx = f.loop_max[loop];
     const size_t head = static_cast<size_t>(in.x1);
-    pc = (mx >= 0 && it >= mx) ? static_cast<size_t>(code[head].x1) : head + 1;
+    ip = (mx >= 0 && it >= mx) ? code + code[head].x1 : code + head + 1;
     XAG_DISPATCH();
   }
   list_push : {
     // Appending a 0-d element to a packed list this instruction may take over, within its
     // capacity: the common `out.append(scalar)` of a staged loop, without the generic path.
-    const Instr& in = code[pc];
+    const Instr& in = (*ip);
     ListPtr& src = f.l[static_cast<size_t>(in.a)];
     ListData* l = src.get();
     if (in.steal && l && l->packed && l->element.shape.rank() == 0 && src.use_count() == 1 &&
@@ -280,16 +286,18 @@ void run_program(Frame& f) {
                   f.t[static_cast<size_t>(in.b)].raw_data(), l->elem_bytes);
       ++l->count;
       if (in.out != in.a) f.l[static_cast<size_t>(in.out)] = std::move(src);
-      ++pc;
+      ++ip;
       XAG_DISPATCH();
     }
+    f.pc = static_cast<size_t>(ip - code);
     exec_list(f, in);
-    ++pc;
+    ++ip;
     XAG_DISPATCH();
   }
   slow:
-    exec_slow(f, code[pc]);
-    ++pc;
+    f.pc = static_cast<size_t>(ip - code);
+    exec_slow(f, (*ip));
+    ++ip;
     XAG_DISPATCH();
   halt:
     return;
@@ -297,12 +305,12 @@ void run_program(Frame& f) {
 // Inline int32 ops; ints wrap (unsigned arithmetic), as the kernels do.
 #define XAG_I32(label, expr)                          \
   label : {                                           \
-    const Instr& in = code[pc];                       \
+    const Instr& in = (*ip);                          \
     const int32_t a = scalar_at<int32_t>(base, in.a); \
     const int32_t b = scalar_at<int32_t>(base, in.b); \
     (void)b;                                          \
     expr;                                             \
-    ++pc;                                             \
+    ++ip;                                             \
     XAG_DISPATCH();                                   \
   }
 #define XAG_I32_OUT(T) scalar_at<T>(base, in.out)
@@ -322,10 +330,10 @@ void run_program(Frame& f) {
 // Compare, store the bool (other instructions may read it), branch when false.
 #define XAG_I32_BR(label, op)                                                        \
   label : {                                                                          \
-    const Instr& in = code[pc];                                                      \
+    const Instr& in = (*ip);                                                         \
     const bool r = scalar_at<int32_t>(base, in.a) op scalar_at<int32_t>(base, in.b); \
     scalar_at<bool>(base, in.out) = r;                                               \
-    pc = r ? pc + 1 : static_cast<size_t>(in.x0);                                    \
+    ip = r ? ip + 1 : code + in.x0;                                                  \
     XAG_DISPATCH();                                                                  \
   }
     XAG_I32_BR(eq_i32_br, ==)
@@ -336,11 +344,11 @@ void run_program(Frame& f) {
     XAG_I32_BR(ge_i32_br, >=)
 #define XAG_I64(label, expr)                          \
   label : {                                           \
-    const Instr& in = code[pc];                       \
+    const Instr& in = (*ip);                          \
     const int64_t a = scalar_at<int64_t>(base, in.a); \
     const int64_t b = scalar_at<int64_t>(base, in.b); \
     expr;                                             \
-    ++pc;                                             \
+    ++ip;                                             \
     XAG_DISPATCH();                                   \
   }
     XAG_I64(add_i64, XAG_I32_OUT(int64_t) = static_cast<int64_t>(uint64_t(a) + uint64_t(b)))
@@ -354,10 +362,10 @@ void run_program(Frame& f) {
     XAG_I64(ge_i64, XAG_I32_OUT(bool) = a >= b)
 #define XAG_I64_BR(label, op)                                                        \
   label : {                                                                          \
-    const Instr& in = code[pc];                                                      \
+    const Instr& in = (*ip);                                                         \
     const bool r = scalar_at<int64_t>(base, in.a) op scalar_at<int64_t>(base, in.b); \
     scalar_at<bool>(base, in.out) = r;                                               \
-    pc = r ? pc + 1 : static_cast<size_t>(in.x0);                                    \
+    ip = r ? ip + 1 : code + in.x0;                                                  \
     XAG_DISPATCH();                                                                  \
   }
     XAG_I64_BR(eq_i64_br, ==)
@@ -369,53 +377,57 @@ void run_program(Frame& f) {
 #undef XAG_I64_BR
 #undef XAG_I64
   not_b:
-    scalar_at<bool>(base, code[pc].out) = !scalar_at<bool>(base, code[pc].a);
-    ++pc;
+    scalar_at<bool>(base, (*ip).out) = !scalar_at<bool>(base, (*ip).a);
+    ++ip;
     XAG_DISPATCH();
   and_b:
-    scalar_at<bool>(base, code[pc].out) =
-        scalar_at<bool>(base, code[pc].a) && scalar_at<bool>(base, code[pc].b);
-    ++pc;
+    scalar_at<bool>(base, (*ip).out) =
+        scalar_at<bool>(base, (*ip).a) && scalar_at<bool>(base, (*ip).b);
+    ++ip;
     XAG_DISPATCH();
   or_b:
-    scalar_at<bool>(base, code[pc].out) =
-        scalar_at<bool>(base, code[pc].a) || scalar_at<bool>(base, code[pc].b);
-    ++pc;
+    scalar_at<bool>(base, (*ip).out) =
+        scalar_at<bool>(base, (*ip).a) || scalar_at<bool>(base, (*ip).b);
+    ++ip;
     XAG_DISPATCH();
-  select : {
-    // Same dtype in b, c and out: the 8 inline bytes are the value whatever the dtype.
-    const Instr& in = code[pc];
-    scalar_at<uint64_t>(base, in.out) =
-        scalar_at<uint64_t>(base, scalar_at<bool>(base, in.a) ? in.b : in.c);
-    ++pc;
-    XAG_DISPATCH();
+#define XAG_SELECT(label, T)                                                                    \
+  label : {                                                                                     \
+    const Instr& in = (*ip);                                                                    \
+    scalar_at<T>(base, in.out) = scalar_at<T>(base, scalar_at<bool>(base, in.a) ? in.b : in.c); \
+    ++ip;                                                                                       \
+    XAG_DISPATCH();                                                                             \
   }
+    XAG_SELECT(select_b, uint8_t)
+    XAG_SELECT(select4, uint32_t)
+    XAG_SELECT(select8, uint64_t)
+#undef XAG_SELECT
   mod_i32 : {
-    const Instr& in = code[pc];
+    const Instr& in = (*ip);
     const int32_t a = scalar_at<int32_t>(base, in.a);
     const int32_t b = scalar_at<int32_t>(base, in.b);
     if (b == 0 || b == -1) {
+      f.pc = static_cast<size_t>(ip - code);
       in.sfn(base, in);  // raises for 0; INT_MIN % -1 must not trap
     } else {
       int32_t r = a % b;
       if (r != 0 && ((r < 0) != (b < 0))) r += b;  // floor modulo, as Python
       scalar_at<int32_t>(base, in.out) = r;
     }
-    ++pc;
+    ++ip;
     XAG_DISPATCH();
   }
   and_b_br : {
-    const Instr& in = code[pc];
+    const Instr& in = (*ip);
     const bool r = scalar_at<bool>(base, in.a) && scalar_at<bool>(base, in.b);
     scalar_at<bool>(base, in.out) = r;
-    pc = r ? pc + 1 : static_cast<size_t>(in.x0);
+    ip = r ? ip + 1 : code + in.x0;
     XAG_DISPATCH();
   }
   or_b_br : {
-    const Instr& in = code[pc];
+    const Instr& in = (*ip);
     const bool r = scalar_at<bool>(base, in.a) || scalar_at<bool>(base, in.b);
     scalar_at<bool>(base, in.out) = r;
-    pc = r ? pc + 1 : static_cast<size_t>(in.x0);
+    ip = r ? ip + 1 : code + in.x0;
     XAG_DISPATCH();
   }
 #undef XAG_I32_BR
@@ -425,7 +437,8 @@ void run_program(Frame& f) {
     throw;
   } catch (const InvalidArgumentError& e) {
     // Name the user's line: the failing node's location (or its enclosing Cond/While's).
-    if (code[pc].loc >= 0) throw LocatedError(e.what(), p.locs[static_cast<size_t>(code[pc].loc)]);
+    const Instr& in = code[f.pc];
+    if (in.loc >= 0) throw LocatedError(e.what(), p.locs[static_cast<size_t>(in.loc)]);
     throw;
   }
 #undef XAG_DISPATCH

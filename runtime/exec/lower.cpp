@@ -19,7 +19,8 @@ bool is_scalar_tensor(const Type& t) {
 Code inline_code(OpKind op, const std::vector<DType>& in, int shift) {
   // Only called for ops that got a scalar kernel, so the dtypes already fit the op.
   if (op == OpKind::Where && in.size() == 3 && in[0] == DType::Bool && in[1] == in[2]) {
-    return Code::Select;
+    const size_t bytes = dtype_size(in[1]);
+    return bytes == 1 ? Code::SelectB : bytes == 4 ? Code::Select4 : Code::Select8;
   }
   if (op == OpKind::LogicalNot && in.size() == 1 && in[0] == DType::Bool) return Code::NotB;
   if (in.size() == 2 && in[0] == DType::Bool && in[1] == DType::Bool) {

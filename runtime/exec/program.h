@@ -108,7 +108,12 @@ enum class Code : uint8_t {
   NotB,
   AndB,
   OrB,
-  Select,  // t[out] = t[a] ? t[b] : t[c], all 0-d of one dtype: 8 inline bytes
+  // t[out] = t[a] ? t[b] : t[c], all 0-d of one dtype of 1, 4 or 8 bytes. Copying exactly the
+  // dtype's bytes matters: an 8-byte load of a value just written by a 4-byte store stalls
+  // (no store forwarding), and the selected value often comes straight from the previous op.
+  SelectB,
+  Select4,
+  Select8,
   ModI32,  // Python's floor modulo; b == 0 or -1 goes through sfn
   AndBBr,  // AndB + JumpIfFalse
   OrBBr,   // OrB + JumpIfFalse
@@ -208,6 +213,10 @@ struct Frame {
   std::vector<Tensor> scratch;             // gathered inputs of a generic op
   std::vector<int64_t> loop_it, loop_max;  // per While: iterations done, maximum (-1: none)
   RunStats stats;
+  // The instruction of the last call out of the dispatch loop that may throw (the error names
+  // its source line). Kept here rather than read from the loop's own pc, which would then have
+  // to live in memory for the exception handler, costing a store and a load per instruction.
+  size_t pc = 0;
   bool has_poll = false;
   // Poll hook pacing: a countdown of loop iterations between clock reads, adapted so the clock
   // is read about every 0.2 ms whatever an iteration costs.
