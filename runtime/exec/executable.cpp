@@ -132,8 +132,30 @@ std::string Executable::dump() const {
                                  "select8",
                                  "mod_i32",
                                  "and_b_br",
-                                 "or_b_br"};
-  static_assert(sizeof(kNames) / sizeof(kNames[0]) == static_cast<size_t>(exec::Code::OrBBr) + 1,
+                                 "or_b_br",
+                                 "add_f32",
+                                 "sub_f32",
+                                 "mul_f32",
+                                 "lt_f32",
+                                 "le_f32",
+                                 "gt_f32",
+                                 "ge_f32",
+                                 "add_f64",
+                                 "sub_f64",
+                                 "mul_f64",
+                                 "lt_f64",
+                                 "le_f64",
+                                 "gt_f64",
+                                 "ge_f64",
+                                 "lt_f32_br",
+                                 "le_f32_br",
+                                 "gt_f32_br",
+                                 "ge_f32_br",
+                                 "lt_f64_br",
+                                 "le_f64_br",
+                                 "gt_f64_br",
+                                 "ge_f64_br"};
+  static_assert(sizeof(kNames) / sizeof(kNames[0]) == static_cast<size_t>(exec::Code::GeF64Br) + 1,
                 "one name per instruction code");
   for (size_t pc = 0; pc < p.code.size(); ++pc) {
     const exec::Instr& in = p.code[pc];

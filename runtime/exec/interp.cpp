@@ -151,6 +151,28 @@ void exec_slow(Frame& f, const Instr& in) {
     case Code::ModI32:
     case Code::AndBBr:
     case Code::OrBBr:
+    case Code::AddF32:
+    case Code::SubF32:
+    case Code::MulF32:
+    case Code::LtF32:
+    case Code::LeF32:
+    case Code::GtF32:
+    case Code::GeF32:
+    case Code::AddF64:
+    case Code::SubF64:
+    case Code::MulF64:
+    case Code::LtF64:
+    case Code::LeF64:
+    case Code::GtF64:
+    case Code::GeF64:
+    case Code::LtF32Br:
+    case Code::LeF32Br:
+    case Code::GtF32Br:
+    case Code::GeF32Br:
+    case Code::LtF64Br:
+    case Code::LeF64Br:
+    case Code::GtF64Br:
+    case Code::GeF64Br:
       throw InternalError("exec: control instruction reached the slow path");
     case Code::ListNew:
     case Code::ListPushBack:
@@ -217,8 +239,19 @@ void run_program(Frame& f) {
                                   &&and_b,        &&or_b,
                                   &&select_b,     &&select4,
                                   &&select8,      &&mod_i32,
-                                  &&and_b_br,     &&or_b_br};
-  static_assert(sizeof(kLabels) / sizeof(kLabels[0]) == static_cast<size_t>(Code::OrBBr) + 1,
+                                  &&and_b_br,     &&or_b_br,
+                                  &&add_f32,      &&sub_f32,
+                                  &&mul_f32,      &&lt_f32,
+                                  &&le_f32,       &&gt_f32,
+                                  &&ge_f32,       &&add_f64,
+                                  &&sub_f64,      &&mul_f64,
+                                  &&lt_f64,       &&le_f64,
+                                  &&gt_f64,       &&ge_f64,
+                                  &&lt_f32_br,    &&le_f32_br,
+                                  &&gt_f32_br,    &&ge_f32_br,
+                                  &&lt_f64_br,    &&le_f64_br,
+                                  &&gt_f64_br,    &&ge_f64_br};
+  static_assert(sizeof(kLabels) / sizeof(kLabels[0]) == static_cast<size_t>(Code::GeF64Br) + 1,
                 "one label per instruction code");
 #define XAG_DISPATCH() goto* kLabels[static_cast<size_t>((*ip).code)]
   try {
@@ -430,6 +463,47 @@ void run_program(Frame& f) {
     ip = r ? ip + 1 : code + in.x0;
     XAG_DISPATCH();
   }
+#define XAG_F(label, T, expr)             \
+  label : {                               \
+    const Instr& in = *ip;                \
+    const T a = scalar_at<T>(base, in.a); \
+    const T b = scalar_at<T>(base, in.b); \
+    expr;                                 \
+    ++ip;                                 \
+    XAG_DISPATCH();                       \
+  }
+#define XAG_F_BR(label, T, op)                                           \
+  label : {                                                              \
+    const Instr& in = *ip;                                               \
+    const bool r = scalar_at<T>(base, in.a) op scalar_at<T>(base, in.b); \
+    scalar_at<bool>(base, in.out) = r;                                   \
+    ip = r ? ip + 1 : code + in.x0;                                      \
+    XAG_DISPATCH();                                                      \
+  }
+    XAG_F(add_f32, float, XAG_I32_OUT(float) = a + b)
+    XAG_F(sub_f32, float, XAG_I32_OUT(float) = a - b)
+    XAG_F(mul_f32, float, XAG_I32_OUT(float) = a * b)
+    XAG_F(lt_f32, float, XAG_I32_OUT(bool) = a < b)
+    XAG_F(le_f32, float, XAG_I32_OUT(bool) = a <= b)
+    XAG_F(gt_f32, float, XAG_I32_OUT(bool) = a > b)
+    XAG_F(ge_f32, float, XAG_I32_OUT(bool) = a >= b)
+    XAG_F_BR(lt_f32_br, float, <)
+    XAG_F_BR(le_f32_br, float, <=)
+    XAG_F_BR(gt_f32_br, float, >)
+    XAG_F_BR(ge_f32_br, float, >=)
+    XAG_F(add_f64, double, XAG_I32_OUT(double) = a + b)
+    XAG_F(sub_f64, double, XAG_I32_OUT(double) = a - b)
+    XAG_F(mul_f64, double, XAG_I32_OUT(double) = a * b)
+    XAG_F(lt_f64, double, XAG_I32_OUT(bool) = a < b)
+    XAG_F(le_f64, double, XAG_I32_OUT(bool) = a <= b)
+    XAG_F(gt_f64, double, XAG_I32_OUT(bool) = a > b)
+    XAG_F(ge_f64, double, XAG_I32_OUT(bool) = a >= b)
+    XAG_F_BR(lt_f64_br, double, <)
+    XAG_F_BR(le_f64_br, double, <=)
+    XAG_F_BR(gt_f64_br, double, >)
+    XAG_F_BR(ge_f64_br, double, >=)
+#undef XAG_F_BR
+#undef XAG_F
 #undef XAG_I32_BR
 #undef XAG_I32_OUT
 #undef XAG_I32

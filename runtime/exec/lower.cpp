@@ -2,6 +2,7 @@
 // become jumps, so the interpreter never recurses. Every value gets its own slot, except that
 // subgraph params alias the slots of the values passed to them (no copies on entry) and a
 // While's results are its loop-carried slots.
+#include <tuple>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -27,6 +28,27 @@ Code inline_code(OpKind op, const std::vector<DType>& in, int shift) {
     if (op == OpKind::LogicalAnd || op == OpKind::BitwiseAnd) return Code::AndB;
     if (op == OpKind::LogicalOr || op == OpKind::BitwiseOr) return Code::OrB;
     return Code::Scalar;
+  }
+  if (in.size() == 2 && in[0] == in[1] && (in[0] == DType::Float32 || in[0] == DType::Float64)) {
+    const bool f32 = in[0] == DType::Float32;
+    switch (op) {
+      case OpKind::Add:
+        return f32 ? Code::AddF32 : Code::AddF64;
+      case OpKind::Sub:
+        return f32 ? Code::SubF32 : Code::SubF64;
+      case OpKind::Mul:
+        return f32 ? Code::MulF32 : Code::MulF64;
+      case OpKind::Less:
+        return f32 ? Code::LtF32 : Code::LtF64;
+      case OpKind::LessEqual:
+        return f32 ? Code::LeF32 : Code::LeF64;
+      case OpKind::Greater:
+        return f32 ? Code::GtF32 : Code::GtF64;
+      case OpKind::GreaterEqual:
+        return f32 ? Code::GeF32 : Code::GeF64;
+      default:
+        return Code::Scalar;
+    }
   }
   if (in.size() == 2 && in[0] == DType::Int64 && in[1] == DType::Int64) {
     switch (op) {
@@ -149,6 +171,15 @@ class Lowerer {
             static_cast<Code>(static_cast<int>(Code::EqI32Br) +
                               (static_cast<int>(last.code) - static_cast<int>(Code::EqI32)));
         return p_.code.size() - 1;
+      }
+      for (const auto& [first, last_cmp, br] :
+           {std::tuple{Code::LtF32, Code::GeF32, Code::LtF32Br},
+            std::tuple{Code::LtF64, Code::GeF64, Code::LtF64Br}}) {
+        if (last.out == jf.a && last.code >= first && last.code <= last_cmp) {
+          last.code = static_cast<Code>(static_cast<int>(br) +
+                                        (static_cast<int>(last.code) - static_cast<int>(first)));
+          return p_.code.size() - 1;
+        }
       }
       if (last.out == jf.a && (last.code == Code::AndB || last.code == Code::OrB)) {
         last.code = last.code == Code::AndB ? Code::AndBBr : Code::OrBBr;

@@ -117,6 +117,30 @@ enum class Code : uint8_t {
   ModI32,  // Python's floor modulo; b == 0 or -1 goes through sfn
   AndBBr,  // AndB + JumpIfFalse
   OrBBr,   // OrB + JumpIfFalse
+  // float32/float64 scalar arithmetic and comparisons (staged loops over float elements);
+  // the same IEEE operations in the same precision as the kernels.
+  AddF32,
+  SubF32,
+  MulF32,
+  LtF32,
+  LeF32,
+  GtF32,
+  GeF32,
+  AddF64,
+  SubF64,
+  MulF64,
+  LtF64,
+  LeF64,
+  GtF64,
+  GeF64,
+  LtF32Br,
+  LeF32Br,
+  GtF32Br,
+  GeF32Br,
+  LtF64Br,
+  LeF64Br,
+  GtF64Br,
+  GeF64Br,
 };
 
 struct Instr {

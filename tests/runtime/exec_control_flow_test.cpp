@@ -1,6 +1,10 @@
 // Executor: scalar fast path semantics, nested Cond/While, maximum_iterations, tensor lists.
 #include <catch2/catch.hpp>
 
+#include <cmath>
+#include <string>
+#include <utility>
+
 #include "graph_test_util.h"
 
 using namespace xag::rt;
@@ -535,4 +539,51 @@ TEST_CASE("a while loop with a break flag (and_b_br, select) counts primes", "[e
   for (int32_t n = 2; n <= 2000; ++n)
     primes += exe.run({Tensor::scalar<int32_t>(n)})[0].item<bool>();
   CHECK(primes == 303);
+}
+
+TEST_CASE("inline float scalar instructions keep IEEE semantics in their precision", "[exec]") {
+  for (const DType dt : {DType::Float32, DType::Float64}) {
+    Graph g;
+    GraphBuilder b(g);
+    const Value x = b.placeholder(scalar_spec(dt), "x");
+    const Value y = b.placeholder(scalar_spec(dt), "y");
+    // if x <= y: r = x * y + x else: r = x - y   (a compare-and-branch, then arithmetic)
+    const auto r = b.cond(
+        b.op(OpKind::LessEqual, {x, y}), {x, y},
+        [&](const std::vector<Value>& p) {
+          return std::vector<Value>{b.op(OpKind::Add, {b.op(OpKind::Mul, {p[0], p[1]}), p[0]})};
+        },
+        [&](const std::vector<Value>& p) {
+          return std::vector<Value>{b.op(OpKind::Sub, {p[0], p[1]})};
+        });
+    b.set_outputs({r[0], b.op(OpKind::Greater, {x, y}), b.op(OpKind::GreaterEqual, {x, y}),
+                   b.op(OpKind::Less, {x, y})});
+    const Executable exe = compile(g);
+    const std::string sfx = dt == DType::Float32 ? "_f32" : "_f64";
+    for (const char* c : {"le", "mul", "add", "sub", "gt", "ge", "lt"}) {
+      CAPTURE(c, sfx);
+      CHECK(exe.dump().find(std::string(c) + sfx) != std::string::npos);
+    }
+    const double nan = std::nan("");
+    for (const auto& [xv, yv] :
+         {std::pair{0.1, 0.7}, std::pair{3.0, -2.5}, std::pair{nan, 1.0}, std::pair{1e30, 1e30}}) {
+      CAPTURE(xv, yv);
+      const auto out = exe.run({Tensor::scalar(dt, xv), Tensor::scalar(dt, yv)});
+      if (dt == DType::Float32) {
+        const float a = static_cast<float>(xv), c = static_cast<float>(yv);
+        const float want = a <= c ? a * c + a : a - c;
+        CHECK((std::isnan(want) ? std::isnan(out[0].item<float>()) : out[0].item<float>() == want));
+        CHECK(out[1].item<bool>() == (a > c));
+        CHECK(out[2].item<bool>() == (a >= c));
+        CHECK(out[3].item<bool>() == (a < c));
+      } else {
+        const double want = xv <= yv ? xv * yv + xv : xv - yv;
+        CHECK(
+            (std::isnan(want) ? std::isnan(out[0].item<double>()) : out[0].item<double>() == want));
+        CHECK(out[1].item<bool>() == (xv > yv));
+        CHECK(out[2].item<bool>() == (xv >= yv));
+        CHECK(out[3].item<bool>() == (xv < yv));
+      }
+    }
+  }
 }
