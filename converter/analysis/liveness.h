@@ -6,6 +6,7 @@
 #include <unordered_map>
 
 #include "converter/analysis/cfg.h"
+#include "converter/analysis/name_bits.h"
 #include "converter/analysis/name_set.h"
 
 namespace xag::analysis {
@@ -15,10 +16,18 @@ class Liveness {
   // Live on entry to / exit from a statement. For a compound statement,
   // live-in is at its first node (before the test runs) and live-out is what
   // is live where control goes after leaving it (breaks and returns included).
-  const NameSet& live_in(NodeId stmt) const;
-  const NameSet& live_out(NodeId stmt) const;
+  const NameSet& live_in(NodeId stmt) const { return names_of(in_, in_names_, stmt); }
+  const NameSet& live_out(NodeId stmt) const { return names_of(out_, out_names_, stmt); }
 
-  std::unordered_map<uint32_t, NameSet> in_, out_;  // by statement NodeId index
+  // By statement NodeId index, as bits of ids_. Control-flow conversion asks
+  // about one statement per analysis, so NameSets are made on demand.
+  NameIds ids_;
+  std::unordered_map<uint32_t, Bits> in_, out_;
+
+ private:
+  const NameSet& names_of(const std::unordered_map<uint32_t, Bits>& bits,
+                          std::unordered_map<uint32_t, NameSet>& cache, NodeId stmt) const;
+  mutable std::unordered_map<uint32_t, NameSet> in_names_, out_names_;
   NameSet empty_;
 };
 

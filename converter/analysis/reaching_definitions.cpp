@@ -11,7 +11,7 @@ std::vector<NodeId> ReachingDefinitions::reaching(NodeId stmt, const std::string
   auto it = reach_in_.find(stmt.index);
   if (it == reach_in_.end()) return r;
   for (size_t d = 0; d < defs_.size(); ++d)
-    if (it->second[d] && defs_[d].name == name)
+    if (test_bit(it->second, d) && defs_[d].name == name)
       r.push_back(defs_[d].node == cfg_->entry() ? fn_ : cfg_->node(defs_[d].node).stmt);
   std::sort(r.begin(), r.end(), [&](NodeId a, NodeId b) {
     const auto &pa = tree_->pos(a), &pb = tree_->pos(b);
@@ -22,7 +22,10 @@ std::vector<NodeId> ReachingDefinitions::reaching(NodeId stmt, const std::string
 
 const NameSet& ReachingDefinitions::defined_in(NodeId stmt) const {
   auto it = defined_in_.find(stmt.index);
-  return it == defined_in_.end() ? empty_ : it->second;
+  if (it == defined_in_.end()) return empty_;
+  auto [c, added] = defined_in_names_.try_emplace(stmt.index);
+  if (added) c->second = to_names(names_, it->second);
+  return c->second;
 }
 
 NameSet ReachingDefinitions::maybe_defined_entering(NodeId stmt) const {
@@ -33,7 +36,7 @@ NameSet ReachingDefinitions::maybe_defined_entering(NodeId stmt) const {
   for (int p : cfg_->node(h).pred) {
     if (std::find(inside.begin(), inside.end(), p) != inside.end()) continue;
     for (size_t d = 0; d < defs_.size(); ++d)
-      if (reach_out_[p][d]) r.insert(defs_[d].name);
+      if (test_bit(reach_out_[p], d)) r.insert(defs_[d].name);
   }
   return r;
 }
@@ -43,7 +46,7 @@ NameSet ReachingDefinitions::maybe_defined_in(NodeId stmt) const {
   auto it = reach_in_.find(stmt.index);
   if (it == reach_in_.end()) return r;
   for (size_t d = 0; d < defs_.size(); ++d)
-    if (it->second[d]) r.insert(defs_[d].name);
+    if (test_bit(it->second, d)) r.insert(defs_[d].name);
   return r;
 }
 
@@ -56,60 +59,82 @@ ReachingDefinitions analyze_reaching_definitions(const Tree& t, NodeId fn, const
   const int n = static_cast<int>(cfg.nodes().size());
   std::vector<NodeFacts> facts(n);
   std::vector<std::vector<size_t>> gen_defs(n);
+  NameIds& ids = r.names_;
+  std::vector<int> def_name;  // name id of each def
   for (int i = 0; i < n; ++i) {
     facts[i] = node_facts(t, fn, cfg, i);
     for (const auto& name : set_union(facts[i].gen, facts[i].may_gen)) {
       gen_defs[i].push_back(r.defs_.size());
       r.defs_.push_back({i, name});
+      def_name.push_back(ids.id(name));
     }
   }
-  const size_t nd = r.defs_.size();
+  const size_t defs_named = ids.size();  // names with a def come first
+  for (int i = 0; i < n; ++i)
+    for (const auto& name : facts[i].kill) ids.id(name);
+  const size_t nd = r.defs_.size(), dw = (nd + 63) / 64, w = ids.words();
 
-  // May-reach: forward union.
-  std::vector<std::vector<bool>> in(n, std::vector<bool>(nd)), out(n, std::vector<bool>(nd));
-  for (bool changed = !only_defined_in; changed;) {
-    changed = false;
+  std::vector<Bits> kill(n), gen(n);
+  for (int i = 0; i < n; ++i) {
+    kill[i] = to_bits(ids, facts[i].kill, w);
+    gen[i] = to_bits(ids, facts[i].gen, w);
+  }
+
+  // May-reach: forward union, over defs. A node kills every def of a name it
+  // rebinds.
+  std::vector<Bits> in(n, Bits(dw, 0)), out(n, Bits(dw, 0));
+  if (!only_defined_in) {
+    std::vector<Bits> defs_of(defs_named, Bits(dw, 0));
+    for (size_t d = 0; d < nd; ++d) set_bit(defs_of[def_name[d]], d);
+    std::vector<Bits> kill_defs(n, Bits(dw, 0)), gen_bits(n, Bits(dw, 0));
     for (int i = 0; i < n; ++i) {
-      std::vector<bool> x(nd);
-      for (int p : cfg.node(i).pred)
-        for (size_t d = 0; d < nd; ++d)
-          if (out[p][d]) x[d] = true;
-      std::vector<bool> o = x;
-      for (size_t d = 0; d < nd; ++d)
-        if (o[d] && facts[i].kill.count(r.defs_[d].name)) o[d] = false;
-      for (size_t d : gen_defs[i]) o[d] = true;
-      if (x != in[i] || o != out[i]) {
-        in[i] = std::move(x);
-        out[i] = std::move(o);
-        changed = true;
+      for (const auto& name : facts[i].kill) {
+        size_t id = static_cast<size_t>(ids.id(name));
+        if (id < defs_named)
+          for (size_t q = 0; q < dw; ++q) kill_defs[i][q] |= defs_of[id][q];
+      }
+      for (size_t d : gen_defs[i]) set_bit(gen_bits[i], d);
+    }
+    Bits x(dw), o(dw);
+    for (bool changed = true; changed;) {
+      changed = false;
+      for (int i = 0; i < n; ++i) {
+        std::fill(x.begin(), x.end(), 0);
+        for (int p : cfg.node(i).pred)
+          for (size_t q = 0; q < dw; ++q) x[q] |= out[p][q];
+        for (size_t q = 0; q < dw; ++q) o[q] = (x[q] & ~kill_defs[i][q]) | gen_bits[i][q];
+        if (x != in[i] || o != out[i]) {
+          in[i] = x;
+          out[i] = o;
+          changed = true;
+        }
       }
     }
   }
 
-  // Must-be-defined: forward intersection, starting from "everything" so
-  // that loops converge to the largest solution.
-  NameSet all;
-  for (const auto& d : r.defs_) all.insert(d.name);
-  std::vector<NameSet> din(n, all), dout(n, all);
-  din[cfg.entry()].clear();
-  dout[cfg.entry()] = facts[cfg.entry()].gen;
+  // Must-be-defined: forward intersection, starting from "everything" (every
+  // name some def binds) so that loops converge to the largest solution.
+  Bits all(w, 0);
+  for (size_t d = 0; d < nd; ++d) set_bit(all, def_name[d]);
+  std::vector<Bits> din(n, all), dout(n, all);
+  std::fill(din[cfg.entry()].begin(), din[cfg.entry()].end(), 0);
+  dout[cfg.entry()] = gen[cfg.entry()];
+  Bits x(w), o(w);
   for (bool changed = true; changed;) {
     changed = false;
     for (int i = 1; i < n; ++i) {
-      NameSet x;
-      bool first = true;
-      for (int p : cfg.node(i).pred) {
-        if (first)
-          x = dout[p];
-        else
-          x = set_intersection(x, dout[p]);
-        first = false;
+      const auto& preds = cfg.node(i).pred;
+      if (preds.empty()) {
+        x = all;  // unreachable: vacuously everything
+      } else {
+        x = dout[preds[0]];
+        for (size_t j = 1; j < preds.size(); ++j)
+          for (size_t q = 0; q < w; ++q) x[q] &= dout[preds[j]][q];
       }
-      if (first) x = all;  // unreachable: vacuously everything
-      NameSet o = set_union(set_difference(x, facts[i].kill), facts[i].gen);
+      for (size_t q = 0; q < w; ++q) o[q] = (x[q] & ~kill[i][q]) | gen[i][q];
       if (x != din[i] || o != dout[i]) {
-        din[i] = std::move(x);
-        dout[i] = std::move(o);
+        din[i] = x;
+        dout[i] = o;
         changed = true;
       }
     }
@@ -130,7 +155,7 @@ ReachingDefinitions analyze_reaching_definitions(const Tree& t, NodeId fn, const
       }
   }
   for (int i = 0; i < n; ++i)
-    if (!reachable[i]) din[i].clear();
+    if (!reachable[i]) std::fill(din[i].begin(), din[i].end(), 0);
 
   for (int i = 2; i < n; ++i) {
     NodeId s = cfg.node(i).stmt;
@@ -139,7 +164,7 @@ ReachingDefinitions analyze_reaching_definitions(const Tree& t, NodeId fn, const
   if (!only_defined_in) r.reach_out_ = std::move(out);
   for (int i = 2; i < n; ++i) {
     NodeId s = cfg.node(i).stmt;
-    r.defined_in_[s.index] = din[i];
+    r.defined_in_[s.index] = std::move(din[i]);
   }
   return r;
 }

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "converter/analysis/cfg.h"
+#include "converter/analysis/name_bits.h"
 #include "converter/analysis/name_set.h"
 
 namespace xag::analysis {
@@ -39,9 +40,13 @@ class ReachingDefinitions {
   const Tree* tree_ = nullptr;
   const Cfg* cfg_ = nullptr;
   std::vector<Def> defs_;
-  std::unordered_map<uint32_t, std::vector<bool>> reach_in_;  // stmt index -> bit per def
-  std::vector<std::vector<bool>> reach_out_;                  // CFG node -> bit per def
-  std::unordered_map<uint32_t, NameSet> defined_in_;
+  // Bit sets (one bit per def, or per name of names_ for defined_in_); the
+  // NameSets callers see are made on demand, one statement at a time.
+  std::unordered_map<uint32_t, Bits> reach_in_;  // stmt index -> bit per def
+  std::vector<Bits> reach_out_;                  // CFG node -> bit per def
+  NameIds names_;
+  std::unordered_map<uint32_t, Bits> defined_in_;
+  mutable std::unordered_map<uint32_t, NameSet> defined_in_names_;
   NameSet empty_;
 };
 

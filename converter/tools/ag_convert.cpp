@@ -8,6 +8,7 @@
 // write its function and add a row; option parsing and batch mode come free.
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <iostream>
@@ -27,6 +28,7 @@ using xag::parse::ParseResult;
 struct Options {
   bool positions = false;   // --positions: include lineno/col_offset/... in dumps
   bool source_map = false;  // --source-map: with --convert, print the map instead of the code
+  int time_runs = 0;        // --time N: with --convert, also time N conversions (see run_convert)
 };
 
 // A mode's work on one successfully parsed file; returns false on failure
@@ -58,6 +60,15 @@ bool run_convert(const ParseResult& parsed, const std::string& filename, const O
     out += filename + ":" + std::to_string(e.pos.lineno) + ":" +
            std::to_string(e.pos.col_offset + 1) + ": " + e.type + ": " + e.message + "\n";
   if (!r.ok()) return false;
+  if (opts.time_runs > 0) {
+    // Benchmarks (bench/convert_speed.py) want conversion alone: the source is
+    // already in memory, so file reading and printing stay outside the clock.
+    auto t0 = std::chrono::steady_clock::now();
+    for (int i = 0; i < opts.time_runs; ++i) xag::pipeline::convert_module(parsed.tree.source());
+    double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    std::fprintf(stderr, "ag-convert: convert %.3f ms mean over %d runs\n",
+                 1e3 * s / opts.time_runs, opts.time_runs);
+  }
   out += opts.source_map ? xag::pipeline::format_source_map(r.map) : r.code;
   return true;
 }
@@ -86,6 +97,7 @@ void print_help() {
   std::printf(
       "\noptions:\n"
       "  --positions  with --dump-ast: include_attributes=True (line/column positions)\n"
+      "  --time N     with --convert: also convert N more times, print the mean ms to stderr\n"
       "  --batch LISTFILE OUTDIR\n"
       "               process every file named in LISTFILE (one path per line) in one\n"
       "               process. OUTDIR '-' writes to stdout, each file's result preceded\n"
@@ -180,6 +192,10 @@ int main(int argc, char** argv) {
     }
     if (a == "--source-map") {
       opts.source_map = true;
+      continue;
+    }
+    if (a == "--time" && i + 1 < argc) {
+      opts.time_runs = std::atoi(argv[++i]);
       continue;
     }
     if (a == "--batch") {
