@@ -3,7 +3,7 @@
 # Usage: scripts/install-deps.sh [--bench]   (--bench adds the benchmark peers torch and numba)
 set -euo pipefail
 packages=(
-  build-essential cmake clang libclang-rt-14-dev clang-format
+  build-essential cmake ninja-build clang libclang-rt-14-dev clang-format
   python3 python3-dev python3-numpy python3-pytest python3-pygments
   pybind11-dev libeigen3-dev catch2
   xeus-python-dev python3-xeus-python-shell pybind11-json-dev python3-debugpy
