@@ -262,7 +262,7 @@ void run_program(Frame& f) {
     ++ip;
     XAG_DISPATCH();
   scalar_copy:
-    scalar_at<uint64_t>(base, (*ip).out) = scalar_at<uint64_t>(base, (*ip).a);
+    byte_at<uint64_t>(base, (*ip).oout) = byte_at<uint64_t>(base, (*ip).oa);
     ++ip;
     XAG_DISPATCH();
   jump:
@@ -271,7 +271,7 @@ void run_program(Frame& f) {
   jump_if_false : {
     const Instr& in = (*ip);
     f.pc = static_cast<size_t>(ip - code);
-    const bool c = in.b == 1 ? scalar_at<bool>(base, in.a) : truth(f.t[static_cast<size_t>(in.a)]);
+    const bool c = in.b == 1 ? byte_at<bool>(base, in.oa) : truth(f.t[static_cast<size_t>(in.a)]);
     ip = c ? ip + 1 : code + in.x0;
     XAG_DISPATCH();
   }
@@ -336,17 +336,17 @@ void run_program(Frame& f) {
     return;
 
 // Inline int32 ops; ints wrap (unsigned arithmetic), as the kernels do.
-#define XAG_I32(label, expr)                          \
-  label : {                                           \
-    const Instr& in = (*ip);                          \
-    const int32_t a = scalar_at<int32_t>(base, in.a); \
-    const int32_t b = scalar_at<int32_t>(base, in.b); \
-    (void)b;                                          \
-    expr;                                             \
-    ++ip;                                             \
-    XAG_DISPATCH();                                   \
+#define XAG_I32(label, expr)                         \
+  label : {                                          \
+    const Instr& in = (*ip);                         \
+    const int32_t a = byte_at<int32_t>(base, in.oa); \
+    const int32_t b = byte_at<int32_t>(base, in.ob); \
+    (void)b;                                         \
+    expr;                                            \
+    ++ip;                                            \
+    XAG_DISPATCH();                                  \
   }
-#define XAG_I32_OUT(T) scalar_at<T>(base, in.out)
+#define XAG_I32_OUT(T) byte_at<T>(base, in.oout)
     XAG_I32(add_i32, XAG_I32_OUT(int32_t) = static_cast<int32_t>(uint32_t(a) + uint32_t(b)))
     XAG_I32(sub_i32, XAG_I32_OUT(int32_t) = static_cast<int32_t>(uint32_t(a) - uint32_t(b)))
     XAG_I32(mul_i32, XAG_I32_OUT(int32_t) = static_cast<int32_t>(uint32_t(a) * uint32_t(b)))
@@ -361,13 +361,13 @@ void run_program(Frame& f) {
     XAG_I32(floordiv_pow2_i32, XAG_I32_OUT(int32_t) = a >> in.c)
 
 // Compare, store the bool (other instructions may read it), branch when false.
-#define XAG_I32_BR(label, op)                                                        \
-  label : {                                                                          \
-    const Instr& in = (*ip);                                                         \
-    const bool r = scalar_at<int32_t>(base, in.a) op scalar_at<int32_t>(base, in.b); \
-    scalar_at<bool>(base, in.out) = r;                                               \
-    ip = r ? ip + 1 : code + in.x0;                                                  \
-    XAG_DISPATCH();                                                                  \
+#define XAG_I32_BR(label, op)                                                      \
+  label : {                                                                        \
+    const Instr& in = (*ip);                                                       \
+    const bool r = byte_at<int32_t>(base, in.oa) op byte_at<int32_t>(base, in.ob); \
+    byte_at<bool>(base, in.oout) = r;                                              \
+    ip = r ? ip + 1 : code + in.x0;                                                \
+    XAG_DISPATCH();                                                                \
   }
     XAG_I32_BR(eq_i32_br, ==)
     XAG_I32_BR(ne_i32_br, !=)
@@ -375,14 +375,14 @@ void run_program(Frame& f) {
     XAG_I32_BR(le_i32_br, <=)
     XAG_I32_BR(gt_i32_br, >)
     XAG_I32_BR(ge_i32_br, >=)
-#define XAG_I64(label, expr)                          \
-  label : {                                           \
-    const Instr& in = (*ip);                          \
-    const int64_t a = scalar_at<int64_t>(base, in.a); \
-    const int64_t b = scalar_at<int64_t>(base, in.b); \
-    expr;                                             \
-    ++ip;                                             \
-    XAG_DISPATCH();                                   \
+#define XAG_I64(label, expr)                         \
+  label : {                                          \
+    const Instr& in = (*ip);                         \
+    const int64_t a = byte_at<int64_t>(base, in.oa); \
+    const int64_t b = byte_at<int64_t>(base, in.ob); \
+    expr;                                            \
+    ++ip;                                            \
+    XAG_DISPATCH();                                  \
   }
     XAG_I64(add_i64, XAG_I32_OUT(int64_t) = static_cast<int64_t>(uint64_t(a) + uint64_t(b)))
     XAG_I64(sub_i64, XAG_I32_OUT(int64_t) = static_cast<int64_t>(uint64_t(a) - uint64_t(b)))
@@ -393,13 +393,13 @@ void run_program(Frame& f) {
     XAG_I64(le_i64, XAG_I32_OUT(bool) = a <= b)
     XAG_I64(gt_i64, XAG_I32_OUT(bool) = a > b)
     XAG_I64(ge_i64, XAG_I32_OUT(bool) = a >= b)
-#define XAG_I64_BR(label, op)                                                        \
-  label : {                                                                          \
-    const Instr& in = (*ip);                                                         \
-    const bool r = scalar_at<int64_t>(base, in.a) op scalar_at<int64_t>(base, in.b); \
-    scalar_at<bool>(base, in.out) = r;                                               \
-    ip = r ? ip + 1 : code + in.x0;                                                  \
-    XAG_DISPATCH();                                                                  \
+#define XAG_I64_BR(label, op)                                                      \
+  label : {                                                                        \
+    const Instr& in = (*ip);                                                       \
+    const bool r = byte_at<int64_t>(base, in.oa) op byte_at<int64_t>(base, in.ob); \
+    byte_at<bool>(base, in.oout) = r;                                              \
+    ip = r ? ip + 1 : code + in.x0;                                                \
+    XAG_DISPATCH();                                                                \
   }
     XAG_I64_BR(eq_i64_br, ==)
     XAG_I64_BR(ne_i64_br, !=)
@@ -410,25 +410,25 @@ void run_program(Frame& f) {
 #undef XAG_I64_BR
 #undef XAG_I64
   not_b:
-    scalar_at<bool>(base, (*ip).out) = !scalar_at<bool>(base, (*ip).a);
+    byte_at<bool>(base, (*ip).oout) = !byte_at<bool>(base, (*ip).oa);
     ++ip;
     XAG_DISPATCH();
   and_b:
-    scalar_at<bool>(base, (*ip).out) =
-        scalar_at<bool>(base, (*ip).a) && scalar_at<bool>(base, (*ip).b);
+    byte_at<bool>(base, (*ip).oout) =
+        byte_at<bool>(base, (*ip).oa) && byte_at<bool>(base, (*ip).ob);
     ++ip;
     XAG_DISPATCH();
   or_b:
-    scalar_at<bool>(base, (*ip).out) =
-        scalar_at<bool>(base, (*ip).a) || scalar_at<bool>(base, (*ip).b);
+    byte_at<bool>(base, (*ip).oout) =
+        byte_at<bool>(base, (*ip).oa) || byte_at<bool>(base, (*ip).ob);
     ++ip;
     XAG_DISPATCH();
-#define XAG_SELECT(label, T)                                                                    \
-  label : {                                                                                     \
-    const Instr& in = (*ip);                                                                    \
-    scalar_at<T>(base, in.out) = scalar_at<T>(base, scalar_at<bool>(base, in.a) ? in.b : in.c); \
-    ++ip;                                                                                       \
-    XAG_DISPATCH();                                                                             \
+#define XAG_SELECT(label, T)                                                                  \
+  label : {                                                                                   \
+    const Instr& in = (*ip);                                                                  \
+    byte_at<T>(base, in.oout) = byte_at<T>(base, byte_at<bool>(base, in.oa) ? in.ob : in.oc); \
+    ++ip;                                                                                     \
+    XAG_DISPATCH();                                                                           \
   }
     XAG_SELECT(select_b, uint8_t)
     XAG_SELECT(select4, uint32_t)
@@ -436,49 +436,49 @@ void run_program(Frame& f) {
 #undef XAG_SELECT
   mod_i32 : {
     const Instr& in = (*ip);
-    const int32_t a = scalar_at<int32_t>(base, in.a);
-    const int32_t b = scalar_at<int32_t>(base, in.b);
+    const int32_t a = byte_at<int32_t>(base, in.oa);
+    const int32_t b = byte_at<int32_t>(base, in.ob);
     if (b == 0 || b == -1) {
       f.pc = static_cast<size_t>(ip - code);
       in.sfn(base, in);  // raises for 0; INT_MIN % -1 must not trap
     } else {
       int32_t r = a % b;
       if (r != 0 && ((r < 0) != (b < 0))) r += b;  // floor modulo, as Python
-      scalar_at<int32_t>(base, in.out) = r;
+      byte_at<int32_t>(base, in.oout) = r;
     }
     ++ip;
     XAG_DISPATCH();
   }
   and_b_br : {
     const Instr& in = (*ip);
-    const bool r = scalar_at<bool>(base, in.a) && scalar_at<bool>(base, in.b);
-    scalar_at<bool>(base, in.out) = r;
+    const bool r = byte_at<bool>(base, in.oa) && byte_at<bool>(base, in.ob);
+    byte_at<bool>(base, in.oout) = r;
     ip = r ? ip + 1 : code + in.x0;
     XAG_DISPATCH();
   }
   or_b_br : {
     const Instr& in = (*ip);
-    const bool r = scalar_at<bool>(base, in.a) || scalar_at<bool>(base, in.b);
-    scalar_at<bool>(base, in.out) = r;
+    const bool r = byte_at<bool>(base, in.oa) || byte_at<bool>(base, in.ob);
+    byte_at<bool>(base, in.oout) = r;
     ip = r ? ip + 1 : code + in.x0;
     XAG_DISPATCH();
   }
-#define XAG_F(label, T, expr)             \
-  label : {                               \
-    const Instr& in = *ip;                \
-    const T a = scalar_at<T>(base, in.a); \
-    const T b = scalar_at<T>(base, in.b); \
-    expr;                                 \
-    ++ip;                                 \
-    XAG_DISPATCH();                       \
+#define XAG_F(label, T, expr)            \
+  label : {                              \
+    const Instr& in = *ip;               \
+    const T a = byte_at<T>(base, in.oa); \
+    const T b = byte_at<T>(base, in.ob); \
+    expr;                                \
+    ++ip;                                \
+    XAG_DISPATCH();                      \
   }
-#define XAG_F_BR(label, T, op)                                           \
-  label : {                                                              \
-    const Instr& in = *ip;                                               \
-    const bool r = scalar_at<T>(base, in.a) op scalar_at<T>(base, in.b); \
-    scalar_at<bool>(base, in.out) = r;                                   \
-    ip = r ? ip + 1 : code + in.x0;                                      \
-    XAG_DISPATCH();                                                      \
+#define XAG_F_BR(label, T, op)                                         \
+  label : {                                                            \
+    const Instr& in = *ip;                                             \
+    const bool r = byte_at<T>(base, in.oa) op byte_at<T>(base, in.ob); \
+    byte_at<bool>(base, in.oout) = r;                                  \
+    ip = r ? ip + 1 : code + in.x0;                                    \
+    XAG_DISPATCH();                                                    \
   }
     XAG_F(add_f32, float, XAG_I32_OUT(float) = a + b)
     XAG_F(sub_f32, float, XAG_I32_OUT(float) = a - b)

@@ -640,6 +640,12 @@ Executable compile(const Graph& graph) {
   exec::Instr halt;
   halt.code = exec::Code::Halt;
   p->code.push_back(std::move(halt));
+  for (exec::Instr& in : p->code) {
+    in.oa = exec::slot_offset(in.a);
+    in.ob = exec::slot_offset(in.b);
+    in.oc = exec::slot_offset(in.c);
+    in.oout = exec::slot_offset(in.out);
+  }
   Executable e;
   e.program_ = std::move(p);
   return e;

@@ -37,6 +37,15 @@ inline void make_inline(Tensor& t) {
 }
 
 template <class T>
+inline T& byte_at(char* base, int32_t offset) {
+  return *reinterpret_cast<T*>(base + offset);
+}
+
+inline int32_t slot_offset(int32_t slot) {
+  return slot < 0 ? 0 : slot * static_cast<int32_t>(sizeof(Tensor));
+}
+
+template <class T>
 inline T& scalar_at(char* base, int32_t slot) {
   return *reinterpret_cast<T*>(base + static_cast<std::ptrdiff_t>(slot) *
                                           static_cast<std::ptrdiff_t>(sizeof(Tensor)));
@@ -149,6 +158,10 @@ struct Instr {
   // Tensor slots of the first inputs (-1 = none) and the output; list ops use list slots for
   // list operands (a = list in, out = list out for push/set).
   int32_t a = -1, b = -1, c = -1, out = -1;
+  // a, b, c and out as byte offsets of their slots' inline values from scalar_base (set for
+  // every instruction once the program is complete): the inline handlers address operands
+  // without multiplying by sizeof(Tensor) on every dispatch.
+  int32_t oa = 0, ob = 0, oc = 0, oout = 0;
   int32_t payload = -1;      // index into the Program table for this code
   int32_t loc = -1;          // index into Program::locs
   int32_t x0 = -1, x1 = -1;  // jump targets, loop index, transfer list
