@@ -100,6 +100,9 @@ const Rule kRules[] = {
   {OpKind::LogicalOr, [](const Node& n) { return in(n, 0) == in(n, 1) && is_bool(in(n, 0)) ? use(in(n, 0)) : R{}; }},
   // where(c, x, x) -> x
   {OpKind::Where, [](const Node& n) { return in(n, 1) == in(n, 2) ? use(in(n, 1)) : R{}; }},
+  // where(not c, x, y) -> where(c, y, x) for bool c: a staged `break` guards every loop variable
+  // with where(not flag, new, old); one op less on the loop's critical path
+  {OpKind::Where, [](const Node& n) { const Node* p = producer(in(n, 0), OpKind::LogicalNot); return p && is_bool(p->inputs[0]) ? make(OpKind::Where, {p->inputs[0], in(n, 2), in(n, 1)}) : R{}; }},
 };
 // clang-format on
 

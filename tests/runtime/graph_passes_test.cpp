@@ -148,7 +148,9 @@ TEST_CASE("algebraic simplification applies its rules only when types allow", "[
   const Value nb = b.op(OpKind::Less, {xi, i32(b, 3)});
   const Value r10 = b.op(OpKind::LogicalNot, {b.op(OpKind::LogicalNot, {nb})});  // -> nb
   const Value r11 = b.op(OpKind::Add, {xi, f32(b, 0)});  // int + float0 is float64: stays
-  b.set_outputs({r1, r2, r3, r4, r5, r6, r7, r8, r9, r10, r11});
+  // where(not nb, i, 7) -> where(nb, 7, i)
+  const Value r12 = b.op(OpKind::Where, {b.op(OpKind::LogicalNot, {nb}), xi, i32(b, 7)});
+  b.set_outputs({r1, r2, r3, r4, r5, r6, r7, r8, r9, r10, r11, r12});
   const std::vector<Tensor> args = {Tensor::scalar<int32_t>(5),
                                     Tensor::from_vector<float>({1, -2, 3}, Shape{3})};
   check_same_results(g, args, simplify_algebra);
@@ -164,6 +166,9 @@ TEST_CASE("algebraic simplification applies its rules only when types allow", "[
   CHECK(outs[8] == xf);
   CHECK(outs[9] == nb);
   CHECK(outs[10].node->op == OpKind::Add);
+  REQUIRE(outs[11].node->op == OpKind::Where);
+  CHECK(outs[11].node->inputs[0] == nb);
+  CHECK(outs[11].node->inputs[2] == xi);
   run_passes(g, {{"dce", eliminate_dead_code}}, true);
   CHECK(count(g.ops(), "negative") == 0);
   CHECK(count(g.ops(), "logical_not") == 0);
