@@ -36,4 +36,20 @@ NodeFacts node_facts(const Tree& t, NodeId fn, const Cfg& cfg, int node) {
   return f;
 }
 
+std::vector<NodeFacts> all_node_facts(const Tree& t, NodeId fn, const Cfg& cfg, FactsCache* cache) {
+  const int n = static_cast<int>(cfg.nodes().size());
+  std::vector<NodeFacts> facts(n);
+  for (int i = 0; i < n; ++i) {
+    NodeId s = cfg.node(i).stmt;
+    if (cache && i != cfg.entry() && i != cfg.exit() && cache->stable.count(s.index)) {
+      auto [it, added] = cache->facts.try_emplace(s.index);
+      if (added) it->second = node_facts(t, fn, cfg, i);
+      facts[i] = it->second;
+    } else {
+      facts[i] = node_facts(t, fn, cfg, i);
+    }
+  }
+  return facts;
+}
+
 }  // namespace xag::analysis

@@ -2,6 +2,10 @@
 // definitions so the two analyses agree on what a node does.
 #pragma once
 
+#include <unordered_map>
+#include <unordered_set>
+#include <vector>
+
 #include "converter/analysis/activity.h"
 #include "converter/analysis/cfg.h"
 
@@ -19,5 +23,19 @@ struct NodeFacts {
 
 // The entry node binds the parameters; the exit node does nothing.
 NodeFacts node_facts(const Tree& t, NodeId fn, const Cfg& cfg, int node);
+
+// Facts of statements a pass promises not to change while it re-analyzes the
+// function after each rewrite (control-flow conversion: the functions it
+// generates), kept from one analysis to the next. A generated loop body
+// function is a nested def whose activity means walking its whole body; it is
+// met again by every later analysis of the function.
+struct FactsCache {
+  std::unordered_set<uint32_t> stable;            // statement NodeId indexes
+  std::unordered_map<uint32_t, NodeFacts> facts;  // filled on first use
+};
+
+// node_facts of every node of cfg, by node index.
+std::vector<NodeFacts> all_node_facts(const Tree& t, NodeId fn, const Cfg& cfg,
+                                      FactsCache* cache = nullptr);
 
 }  // namespace xag::analysis

@@ -35,5 +35,10 @@ class Liveness {
 // (keyed by NodeId index; a for loop's extra test kept in a side table).
 Liveness analyze_liveness(const Tree& t, NodeId fn, const Cfg& cfg,
                           const std::unordered_map<uint32_t, NameSet>* extra_uses = nullptr);
+// The same from facts already computed (all_node_facts), so that liveness and
+// reaching definitions of one CFG share them.
+struct NodeFacts;
+Liveness analyze_liveness(const Tree& t, const Cfg& cfg, const std::vector<NodeFacts>& facts,
+                          const std::unordered_map<uint32_t, NameSet>* extra_uses = nullptr);
 
 }  // namespace xag::analysis

@@ -52,17 +52,21 @@ NameSet ReachingDefinitions::maybe_defined_in(NodeId stmt) const {
 
 ReachingDefinitions analyze_reaching_definitions(const Tree& t, NodeId fn, const Cfg& cfg,
                                                  bool only_defined_in) {
+  return analyze_reaching_definitions(t, fn, cfg, all_node_facts(t, fn, cfg), only_defined_in);
+}
+
+ReachingDefinitions analyze_reaching_definitions(const Tree& t, NodeId fn, const Cfg& cfg,
+                                                 const std::vector<NodeFacts>& facts,
+                                                 bool only_defined_in) {
   ReachingDefinitions r;
   r.fn_ = fn;
   r.tree_ = &t;
   r.cfg_ = &cfg;
   const int n = static_cast<int>(cfg.nodes().size());
-  std::vector<NodeFacts> facts(n);
   std::vector<std::vector<size_t>> gen_defs(n);
   NameIds& ids = r.names_;
   std::vector<int> def_name;  // name id of each def
   for (int i = 0; i < n; ++i) {
-    facts[i] = node_facts(t, fn, cfg, i);
     for (const auto& name : set_union(facts[i].gen, facts[i].may_gen)) {
       gen_defs[i].push_back(r.defs_.size());
       r.defs_.push_back({i, name});

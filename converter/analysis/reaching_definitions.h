@@ -54,5 +54,10 @@ class ReachingDefinitions {
 // maybe_defined_in() then answer nothing; defined_in() is exact.
 ReachingDefinitions analyze_reaching_definitions(const Tree& t, NodeId fn, const Cfg& cfg,
                                                  bool only_defined_in = false);
+// The same from facts already computed (all_node_facts).
+struct NodeFacts;
+ReachingDefinitions analyze_reaching_definitions(const Tree& t, NodeId fn, const Cfg& cfg,
+                                                 const std::vector<NodeFacts>& facts,
+                                                 bool only_defined_in = false);
 
 }  // namespace xag::analysis

@@ -28,9 +28,9 @@
 
 #include "converter/analysis/activity.h"
 #include "converter/analysis/cfg.h"
+#include "converter/analysis/dataflow_facts.h"
 #include "converter/analysis/liveness.h"
 #include "converter/analysis/reaching_definitions.h"
-#include "converter/analysis/scopes.h"
 #include "converter/transforms/passes.h"
 #include "converter/transforms/templates.h"
 #include "converter/transforms/transformer.h"
@@ -88,6 +88,38 @@ std::vector<NodeId> strip_annotations(Tree& t, const std::vector<NodeId>& stmts)
     out.push_back(s);
   }
   return out;
+}
+
+// What a function's own `global` and `nonlocal` statements declare (not
+// those of nested defs or classes): what scope analysis would report for it,
+// without analyzing every nested scope each time a statement is converted.
+struct Declared {
+  NameSet globals, nonlocals;
+};
+
+void collect_declared(const Tree& t, ast::Span<NodeId> stmts, Declared& d) {
+  for (NodeId s : stmts) {
+    NodeKind k = t.kind(s);
+    if (k == NodeKind::Global || k == NodeKind::Nonlocal) {
+      for (auto id :
+           t.idents(s, k == NodeKind::Global ? Field::Global_names : Field::Nonlocal_names))
+        (k == NodeKind::Global ? d.globals : d.nonlocals).insert(std::string(t.string(id)));
+      continue;
+    }
+    for (Field f : analysis::stmt_blocks(k)) collect_declared(t, t.list(s, f), d);
+    if (k == NodeKind::Try || k == NodeKind::TryStar)
+      for (NodeId h : t.list(s, k == NodeKind::Try ? Field::Try_handlers : Field::TryStar_handlers))
+        collect_declared(t, t.list(h, Field::ExceptHandler_body), d);
+    if (k == NodeKind::Match)
+      for (NodeId c : t.list(s, Field::Match_cases))
+        collect_declared(t, t.list(c, Field::match_case_body), d);
+  }
+}
+
+Declared declared(const Tree& t, NodeId fn) {
+  Declared d;
+  collect_declared(t, t.list(fn, analysis::function_body_field(t.kind(fn))), d);
+  return d;
 }
 
 class ControlFlow : public Transformer {
@@ -164,10 +196,11 @@ class ControlFlow : public Transformer {
     std::unordered_map<uint32_t, NameSet> extra_uses;
     for (const auto& [loop, test] : ctx_.extra_test)
       extra_uses[loop] = analysis::simple_names(analysis::expr_activity(t_, test).read, true);
-    analysis::Liveness live = analysis::analyze_liveness(t_, fn_, cfg, &extra_uses);
-    analysis::ReachingDefinitions defs = analysis::analyze_reaching_definitions(t_, fn_, cfg);
-    analysis::ScopeTable scopes = analysis::analyze_scopes(t_, fn_);
-    const analysis::ScopeInfo& scope = scopes.at(fn_);
+    std::vector<analysis::NodeFacts> facts = analysis::all_node_facts(t_, fn_, cfg, &facts_);
+    analysis::Liveness live = analysis::analyze_liveness(t_, cfg, facts, &extra_uses);
+    analysis::ReachingDefinitions defs =
+        analysis::analyze_reaching_definitions(t_, fn_, cfg, facts);
+    Declared scope = declared(t_, fn_);
 
     NameSet modified = analysis::simple_names(modified_all);
     NameSet live_in = analysis::set_union(live.live_in(s), header_reads);
@@ -296,6 +329,7 @@ class ControlFlow : public Transformer {
         b.str_tuple(v.state),       b.integer(v.nouts)};
     if (unsupported) args.push_back(loop_opts(b, unsupported, {}));
     out.push_back(b.expr_stmt(b.call(b.op("if_stmt"), args)));
+    keep_facts(out);
     return out;
   }
 
@@ -330,6 +364,7 @@ class ControlFlow : public Transformer {
     out.push_back(b.expr_stmt(
         b.call(b.op("while_stmt"), {b.name(loop_test), b.name(loop_body), b.name(get), b.name(set),
                                     b.str_tuple(v.state), loop_opts(b, unsupported, {})})));
+    keep_facts(out);
     return out;
   }
 
@@ -370,11 +405,20 @@ class ControlFlow : public Transformer {
         b.op("for_stmt"),
         {t_.node(s, Field::For_iter), extra, b.name(loop_body), b.name(get), b.name(set),
          b.str_tuple(v.state), loop_opts(b, unsupported, {{"iterate_names", iterate_names}})})));
+    keep_facts(out);
     return out;
+  }
+
+  // The functions this pass generates are final once made; their facts
+  // (a walk of their whole body) are kept across the analyses that follow.
+  void keep_facts(const std::vector<NodeId>& out) {
+    for (NodeId x : out)
+      if (t_.kind(x) == NodeKind::FunctionDef) facts_.stable.insert(x.index);
   }
 
   NodeId fn_;
   std::unordered_map<uint32_t, std::unordered_map<std::string, std::string>> names_;
+  analysis::FactsCache facts_;
 };
 
 }  // namespace
