@@ -36,20 +36,23 @@ NodeFacts node_facts(const Tree& t, NodeId fn, const Cfg& cfg, int node) {
   return f;
 }
 
-std::vector<NodeFacts> all_node_facts(const Tree& t, NodeId fn, const Cfg& cfg, FactsCache* cache) {
+AllNodeFacts all_node_facts(const Tree& t, NodeId fn, const Cfg& cfg, FactsCache* cache) {
   const int n = static_cast<int>(cfg.nodes().size());
-  std::vector<NodeFacts> facts(n);
+  AllNodeFacts r;
+  r.own.reserve(n);  // no reallocation: `at` points into it
+  r.at.resize(n);
   for (int i = 0; i < n; ++i) {
     NodeId s = cfg.node(i).stmt;
     if (cache && i != cfg.entry() && i != cfg.exit() && cache->stable.count(s.index)) {
       auto [it, added] = cache->facts.try_emplace(s.index);
       if (added) it->second = node_facts(t, fn, cfg, i);
-      facts[i] = it->second;
+      r.at[i] = &it->second;
     } else {
-      facts[i] = node_facts(t, fn, cfg, i);
+      r.own.push_back(node_facts(t, fn, cfg, i));
+      r.at[i] = &r.own.back();
     }
   }
-  return facts;
+  return r;
 }
 
 }  // namespace xag::analysis

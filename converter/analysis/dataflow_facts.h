@@ -26,7 +26,7 @@ NodeFacts node_facts(const Tree& t, NodeId fn, const Cfg& cfg, int node);
 
 // Facts of statements a pass promises not to change while it re-analyzes the
 // function after each rewrite (control-flow conversion: the functions it
-// generates), kept from one analysis to the next. A generated loop body
+// generates, and simple statements), kept from one analysis to the next. A generated loop body
 // function is a nested def whose activity means walking its whole body; it is
 // met again by every later analysis of the function.
 struct FactsCache {
@@ -34,8 +34,12 @@ struct FactsCache {
   std::unordered_map<uint32_t, NodeFacts> facts;  // filled on first use
 };
 
-// node_facts of every node of cfg, by node index.
-std::vector<NodeFacts> all_node_facts(const Tree& t, NodeId fn, const Cfg& cfg,
-                                      FactsCache* cache = nullptr);
+// node_facts of every node of cfg, by node index: pointers into `own` or
+// into the cache, which must outlive them.
+struct AllNodeFacts {
+  std::vector<NodeFacts> own;
+  std::vector<const NodeFacts*> at;
+};
+AllNodeFacts all_node_facts(const Tree& t, NodeId fn, const Cfg& cfg, FactsCache* cache = nullptr);
 
 }  // namespace xag::analysis

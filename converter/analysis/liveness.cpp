@@ -15,10 +15,10 @@ const NameSet& Liveness::names_of(const std::unordered_map<uint32_t, Bits>& bits
 
 Liveness analyze_liveness(const Tree& t, NodeId fn, const Cfg& cfg,
                           const std::unordered_map<uint32_t, NameSet>* extra_uses) {
-  return analyze_liveness(t, cfg, all_node_facts(t, fn, cfg), extra_uses);
+  return analyze_liveness(t, cfg, all_node_facts(t, fn, cfg).at, extra_uses);
 }
 
-Liveness analyze_liveness(const Tree& t, const Cfg& cfg, const std::vector<NodeFacts>& facts,
+Liveness analyze_liveness(const Tree& t, const Cfg& cfg, const std::vector<const NodeFacts*>& facts,
                           const std::unordered_map<uint32_t, NameSet>* extra_uses) {
   const int n = static_cast<int>(cfg.nodes().size());
   Liveness r;
@@ -29,18 +29,18 @@ Liveness analyze_liveness(const Tree& t, const Cfg& cfg, const std::vector<NodeF
       auto it = extra_uses->find(s.index);
       if (it != extra_uses->end()) extra[i] = &it->second;
     }
-    for (const auto& name : facts[i].use) r.ids_.id(name);
-    for (const auto& name : facts[i].kill) r.ids_.id(name);
+    for (const auto& name : facts[i]->use) r.ids_.id(name);
+    for (const auto& name : facts[i]->kill) r.ids_.id(name);
     if (extra[i])
       for (const auto& name : *extra[i]) r.ids_.id(name);
   }
   const size_t w = r.ids_.words();
   std::vector<Bits> use(n), kill(n), in(n, Bits(w, 0)), out(n, Bits(w, 0));
   for (int i = 0; i < n; ++i) {
-    use[i] = to_bits(r.ids_, facts[i].use, w);
+    use[i] = to_bits(r.ids_, facts[i]->use, w);
     if (extra[i])
       for (const auto& name : *extra[i]) set_bit(use[i], r.ids_.id(name));
-    kill[i] = to_bits(r.ids_, facts[i].kill, w);
+    kill[i] = to_bits(r.ids_, facts[i]->kill, w);
   }
   // Iterate to a fixed point; reverse node order converges fast since nodes
   // are numbered roughly in source order.

@@ -38,7 +38,7 @@ Liveness analyze_liveness(const Tree& t, NodeId fn, const Cfg& cfg,
 // The same from facts already computed (all_node_facts), so that liveness and
 // reaching definitions of one CFG share them.
 struct NodeFacts;
-Liveness analyze_liveness(const Tree& t, const Cfg& cfg, const std::vector<NodeFacts>& facts,
+Liveness analyze_liveness(const Tree& t, const Cfg& cfg, const std::vector<const NodeFacts*>& facts,
                           const std::unordered_map<uint32_t, NameSet>* extra_uses = nullptr);
 
 }  // namespace xag::analysis

@@ -52,11 +52,11 @@ NameSet ReachingDefinitions::maybe_defined_in(NodeId stmt) const {
 
 ReachingDefinitions analyze_reaching_definitions(const Tree& t, NodeId fn, const Cfg& cfg,
                                                  bool only_defined_in) {
-  return analyze_reaching_definitions(t, fn, cfg, all_node_facts(t, fn, cfg), only_defined_in);
+  return analyze_reaching_definitions(t, fn, cfg, all_node_facts(t, fn, cfg).at, only_defined_in);
 }
 
 ReachingDefinitions analyze_reaching_definitions(const Tree& t, NodeId fn, const Cfg& cfg,
-                                                 const std::vector<NodeFacts>& facts,
+                                                 const std::vector<const NodeFacts*>& facts,
                                                  bool only_defined_in) {
   ReachingDefinitions r;
   r.fn_ = fn;
@@ -67,7 +67,7 @@ ReachingDefinitions analyze_reaching_definitions(const Tree& t, NodeId fn, const
   NameIds& ids = r.names_;
   std::vector<int> def_name;  // name id of each def
   for (int i = 0; i < n; ++i) {
-    for (const auto& name : set_union(facts[i].gen, facts[i].may_gen)) {
+    for (const auto& name : set_union(facts[i]->gen, facts[i]->may_gen)) {
       gen_defs[i].push_back(r.defs_.size());
       r.defs_.push_back({i, name});
       def_name.push_back(ids.id(name));
@@ -75,13 +75,13 @@ ReachingDefinitions analyze_reaching_definitions(const Tree& t, NodeId fn, const
   }
   const size_t defs_named = ids.size();  // names with a def come first
   for (int i = 0; i < n; ++i)
-    for (const auto& name : facts[i].kill) ids.id(name);
+    for (const auto& name : facts[i]->kill) ids.id(name);
   const size_t nd = r.defs_.size(), dw = (nd + 63) / 64, w = ids.words();
 
   std::vector<Bits> kill(n), gen(n);
   for (int i = 0; i < n; ++i) {
-    kill[i] = to_bits(ids, facts[i].kill, w);
-    gen[i] = to_bits(ids, facts[i].gen, w);
+    kill[i] = to_bits(ids, facts[i]->kill, w);
+    gen[i] = to_bits(ids, facts[i]->gen, w);
   }
 
   // May-reach: forward union, over defs. A node kills every def of a name it
@@ -92,7 +92,7 @@ ReachingDefinitions analyze_reaching_definitions(const Tree& t, NodeId fn, const
     for (size_t d = 0; d < nd; ++d) set_bit(defs_of[def_name[d]], d);
     std::vector<Bits> kill_defs(n, Bits(dw, 0)), gen_bits(n, Bits(dw, 0));
     for (int i = 0; i < n; ++i) {
-      for (const auto& name : facts[i].kill) {
+      for (const auto& name : facts[i]->kill) {
         size_t id = static_cast<size_t>(ids.id(name));
         if (id < defs_named)
           for (size_t q = 0; q < dw; ++q) kill_defs[i][q] |= defs_of[id][q];

@@ -57,7 +57,7 @@ ReachingDefinitions analyze_reaching_definitions(const Tree& t, NodeId fn, const
 // The same from facts already computed (all_node_facts).
 struct NodeFacts;
 ReachingDefinitions analyze_reaching_definitions(const Tree& t, NodeId fn, const Cfg& cfg,
-                                                 const std::vector<NodeFacts>& facts,
+                                                 const std::vector<const NodeFacts*>& facts,
                                                  bool only_defined_in = false);
 
 }  // namespace xag::analysis

@@ -25,6 +25,7 @@
 // The exact operator contract is in converter/transforms/README.md.
 #include <algorithm>
 #include <string>
+#include <unordered_set>
 
 #include "converter/analysis/activity.h"
 #include "converter/analysis/cfg.h"
@@ -160,8 +161,11 @@ class ControlFlow : public Transformer {
         generic_visit(s);
         return convert_for(s, unsupported);
       }
-      default:
-        return Transformer::visit_stmt(s);
+      default: {
+        std::vector<NodeId> out = Transformer::visit_stmt(s);
+        keep_facts(out);
+        return out;
+      }
     }
   }
 
@@ -196,10 +200,10 @@ class ControlFlow : public Transformer {
     std::unordered_map<uint32_t, NameSet> extra_uses;
     for (const auto& [loop, test] : ctx_.extra_test)
       extra_uses[loop] = analysis::simple_names(analysis::expr_activity(t_, test).read, true);
-    std::vector<analysis::NodeFacts> facts = analysis::all_node_facts(t_, fn_, cfg, &facts_);
-    analysis::Liveness live = analysis::analyze_liveness(t_, cfg, facts, &extra_uses);
+    analysis::AllNodeFacts facts = analysis::all_node_facts(t_, fn_, cfg, &facts_);
+    analysis::Liveness live = analysis::analyze_liveness(t_, cfg, facts.at, &extra_uses);
     analysis::ReachingDefinitions defs =
-        analysis::analyze_reaching_definitions(t_, fn_, cfg, facts);
+        analysis::analyze_reaching_definitions(t_, fn_, cfg, facts.at);
     Declared scope = declared(t_, fn_);
 
     NameSet modified = analysis::simple_names(modified_all);
@@ -329,6 +333,7 @@ class ControlFlow : public Transformer {
         b.str_tuple(v.state),       b.integer(v.nouts)};
     if (unsupported) args.push_back(loop_opts(b, unsupported, {}));
     out.push_back(b.expr_stmt(b.call(b.op("if_stmt"), args)));
+    for (NodeId x : out) generated_.insert(x.index);
     keep_facts(out);
     return out;
   }
@@ -364,6 +369,7 @@ class ControlFlow : public Transformer {
     out.push_back(b.expr_stmt(
         b.call(b.op("while_stmt"), {b.name(loop_test), b.name(loop_body), b.name(get), b.name(set),
                                     b.str_tuple(v.state), loop_opts(b, unsupported, {})})));
+    for (NodeId x : out) generated_.insert(x.index);
     keep_facts(out);
     return out;
   }
@@ -405,20 +411,31 @@ class ControlFlow : public Transformer {
         b.op("for_stmt"),
         {t_.node(s, Field::For_iter), extra, b.name(loop_body), b.name(get), b.name(set),
          b.str_tuple(v.state), loop_opts(b, unsupported, {{"iterate_names", iterate_names}})})));
+    for (NodeId x : out) generated_.insert(x.index);
     keep_facts(out);
     return out;
   }
 
-  // The functions this pass generates are final once made; their facts
-  // (a walk of their whole body) are kept across the analyses that follow.
+  // Statements this pass leaves as they are once visited keep their facts
+  // across the analyses that follow: the functions it generates (final once
+  // made; their facts are a walk of their whole body) and simple statements
+  // (never rewritten in place). User defs and compound statements are still
+  // being converted, and `Match` is left whole but its cases change.
   void keep_facts(const std::vector<NodeId>& out) {
-    for (NodeId x : out)
-      if (t_.kind(x) == NodeKind::FunctionDef) facts_.stable.insert(x.index);
+    for (NodeId x : out) {
+      NodeKind k = t_.kind(x);
+      bool generated_def = k == NodeKind::FunctionDef && generated_.count(x.index);
+      bool simple = analysis::stmt_blocks(k).empty() && k != NodeKind::Match &&
+                    k != NodeKind::FunctionDef && k != NodeKind::AsyncFunctionDef &&
+                    k != NodeKind::ClassDef;
+      if (generated_def || simple) facts_.stable.insert(x.index);
+    }
   }
 
   NodeId fn_;
   std::unordered_map<uint32_t, std::unordered_map<std::string, std::string>> names_;
   analysis::FactsCache facts_;
+  std::unordered_set<uint32_t> generated_;  // defs made by convert_if/while/for
 };
 
 }  // namespace
