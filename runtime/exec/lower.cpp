@@ -484,6 +484,17 @@ class Lowerer {
   static bool can_write_in_place(const Graph& body, size_t i) {
     const Value& v = body.outputs()[i];
     const Value& old = body.params()[i];
+    if (v.is_list()) {
+      // out.append(x) / out[i] = x on the carried list, which nothing reads afterwards: the
+      // update writes the carried slot itself (it takes the list over, see Instr::steal), so
+      // no write-back transfer runs per iteration.
+      if (!block_local(v, body)) return false;
+      if (v.node->kind != NodeKind::ListPushBack && v.node->kind != NodeKind::ListSet) return false;
+      if (v.node->inputs[0] != old) return false;
+      for (const Value& o : body.outputs())
+        if (o == old) return false;
+      return reads_after(body, v.node, {old});
+    }
     if (!is_scalar_tensor(v.type()) || !block_local(v, body)) return false;
     for (const Value& o : body.outputs())
       if (o == old) return false;
