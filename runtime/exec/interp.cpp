@@ -315,8 +315,22 @@ void run_program(Frame& f) {
     if (in.steal && l && l->packed && l->element.shape.rank() == 0 && src.use_count() == 1 &&
         (l->count + 1) * l->elem_bytes <= l->bytes.size() &&
         f.t[static_cast<size_t>(in.b)].dtype() == l->element.dtype) {
-      std::memcpy(l->bytes.data() + l->count * l->elem_bytes,
-                  f.t[static_cast<size_t>(in.b)].raw_data(), l->elem_bytes);
+      unsigned char* dst = l->bytes.data() + l->count * l->elem_bytes;
+      const void* src_bytes = f.t[static_cast<size_t>(in.b)].raw_data();
+      // Fixed-size copies for the common element sizes (a memcpy call costs more than the move).
+      switch (l->elem_bytes) {
+        case 8:
+          std::memcpy(dst, src_bytes, 8);
+          break;
+        case 4:
+          std::memcpy(dst, src_bytes, 4);
+          break;
+        case 1:
+          *dst = *static_cast<const unsigned char*>(src_bytes);
+          break;
+        default:
+          std::memcpy(dst, src_bytes, l->elem_bytes);
+      }
       ++l->count;
       if (in.out != in.a) f.l[static_cast<size_t>(in.out)] = std::move(src);
       ++ip;
