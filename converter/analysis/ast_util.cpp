@@ -2,26 +2,38 @@
 
 namespace xag::analysis {
 
-std::vector<Field> stmt_blocks(NodeKind k) {
+const std::vector<Field>& stmt_blocks(NodeKind k) {
+  // Static lists: every analysis asks this for every statement it visits,
+  // and a fresh vector each time was a measurable share of conversion time.
+  static const std::vector<Field> kIf{Field::If_body, Field::If_orelse};
+  static const std::vector<Field> kWhile{Field::While_body, Field::While_orelse};
+  static const std::vector<Field> kFor{Field::For_body, Field::For_orelse};
+  static const std::vector<Field> kAsyncFor{Field::AsyncFor_body, Field::AsyncFor_orelse};
+  static const std::vector<Field> kWith{Field::With_body};
+  static const std::vector<Field> kAsyncWith{Field::AsyncWith_body};
+  static const std::vector<Field> kTry{Field::Try_body, Field::Try_orelse, Field::Try_finalbody};
+  static const std::vector<Field> kTryStar{Field::TryStar_body, Field::TryStar_orelse,
+                                           Field::TryStar_finalbody};
+  static const std::vector<Field> kNone;
   switch (k) {
     case NodeKind::If:
-      return {Field::If_body, Field::If_orelse};
+      return kIf;
     case NodeKind::While:
-      return {Field::While_body, Field::While_orelse};
+      return kWhile;
     case NodeKind::For:
-      return {Field::For_body, Field::For_orelse};
+      return kFor;
     case NodeKind::AsyncFor:
-      return {Field::AsyncFor_body, Field::AsyncFor_orelse};
+      return kAsyncFor;
     case NodeKind::With:
-      return {Field::With_body};
+      return kWith;
     case NodeKind::AsyncWith:
-      return {Field::AsyncWith_body};
+      return kAsyncWith;
     case NodeKind::Try:
-      return {Field::Try_body, Field::Try_orelse, Field::Try_finalbody};
+      return kTry;
     case NodeKind::TryStar:
-      return {Field::TryStar_body, Field::TryStar_orelse, Field::TryStar_finalbody};
+      return kTryStar;
     default:
-      return {};
+      return kNone;
   }
 }
 

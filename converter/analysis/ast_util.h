@@ -33,7 +33,7 @@ inline bool is_loop(NodeKind k) {
 
 // The statement-list fields of a statement, in execution order (Try's
 // handlers are nodes, not statements, and are not included).
-std::vector<Field> stmt_blocks(NodeKind k);
+const std::vector<Field>& stmt_blocks(NodeKind k);
 
 // A copy of a list field: spans die on the next mutation of the tree.
 inline std::vector<NodeId> copy_list(const Tree& t, NodeId n, Field f) {

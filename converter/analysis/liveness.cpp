@@ -1,15 +1,20 @@
 #include "converter/analysis/liveness.h"
 
+#include <algorithm>
+
 #include "converter/analysis/dataflow_facts.h"
 
 namespace xag::analysis {
 
-const NameSet& Liveness::names_of(const std::unordered_map<uint32_t, Bits>& bits,
+const NameSet& Liveness::names_of(const std::unordered_map<uint32_t, uint32_t>& rows,
                                   std::unordered_map<uint32_t, NameSet>& cache, NodeId stmt) const {
-  auto it = bits.find(stmt.index);
-  if (it == bits.end()) return empty_;
+  auto it = rows.find(stmt.index);
+  if (it == rows.end()) return empty_;
   auto [c, added] = cache.try_emplace(stmt.index);
-  if (added) c->second = to_names(ids_, it->second);
+  if (added) {
+    const uint64_t* b = rows_.data() + it->second * words_;
+    c->second = to_names(ids_, Bits(b, b + words_));
+  }
   return c->second;
 }
 
@@ -34,35 +39,49 @@ Liveness analyze_liveness(const Tree& t, const Cfg& cfg, const std::vector<const
     if (extra[i])
       for (const auto& name : *extra[i]) r.ids_.id(name);
   }
+  // One flat array of rows, n per set: no allocation per node and per
+  // iteration. Rows: use, kill, in, out.
   const size_t w = r.ids_.words();
-  std::vector<Bits> use(n), kill(n), in(n, Bits(w, 0)), out(n, Bits(w, 0));
+  std::vector<uint64_t> sets(4 * n * w, 0);
+  auto row = [&](int set, int i) { return sets.data() + (set * n + i) * w; };
   for (int i = 0; i < n; ++i) {
-    use[i] = to_bits(r.ids_, facts[i]->use, w);
+    uint64_t* use = row(0, i);
+    uint64_t* kill = row(1, i);
+    for (const auto& name : facts[i]->use) use[r.ids_.id(name) / 64] |= bit_of(r.ids_.id(name));
     if (extra[i])
-      for (const auto& name : *extra[i]) set_bit(use[i], r.ids_.id(name));
-    kill[i] = to_bits(r.ids_, facts[i]->kill, w);
+      for (const auto& name : *extra[i]) use[r.ids_.id(name) / 64] |= bit_of(r.ids_.id(name));
+    for (const auto& name : facts[i]->kill) kill[r.ids_.id(name) / 64] |= bit_of(r.ids_.id(name));
   }
   // Iterate to a fixed point; reverse node order converges fast since nodes
   // are numbered roughly in source order.
-  Bits o(w), x(w);
+  std::vector<uint64_t> o(w), x(w);
   for (bool changed = true; changed;) {
     changed = false;
     for (int i = n - 1; i >= 0; --i) {
       std::fill(o.begin(), o.end(), 0);
-      for (int s : cfg.node(i).succ)
-        for (size_t k = 0; k < w; ++k) o[k] |= in[s][k];
-      for (size_t k = 0; k < w; ++k) x[k] = use[i][k] | (o[k] & ~kill[i][k]);
-      if (x != in[i] || o != out[i]) {
-        in[i] = x;
-        out[i] = o;
+      for (int s : cfg.node(i).succ) {
+        const uint64_t* in_s = row(2, s);
+        for (size_t k = 0; k < w; ++k) o[k] |= in_s[k];
+      }
+      const uint64_t *use = row(0, i), *kill = row(1, i);
+      for (size_t k = 0; k < w; ++k) x[k] = use[k] | (o[k] & ~kill[k]);
+      uint64_t *in = row(2, i), *out = row(3, i);
+      if (!std::equal(x.begin(), x.end(), in) || !std::equal(o.begin(), o.end(), out)) {
+        std::copy(x.begin(), x.end(), in);
+        std::copy(o.begin(), o.end(), out);
         changed = true;
       }
     }
   }
+  // Result rows: in and out of every node, then compound statements' outs.
+  r.words_ = w;
+  r.rows_.assign(sets.begin() + 2 * n * w, sets.end());
+  r.in_.reserve(n);
+  r.out_.reserve(n);
   for (int i = 2; i < n; ++i) {
     NodeId s = cfg.node(i).stmt;
-    r.in_[s.index] = in[i];
-    r.out_[s.index] = out[i];
+    r.in_[s.index] = static_cast<uint32_t>(i);
+    r.out_[s.index] = static_cast<uint32_t>(n + i);
   }
   // Compound statements: out is what flows out of the statement's nodes.
   std::vector<bool> is_inside(n, false);
@@ -72,12 +91,13 @@ Liveness analyze_liveness(const Tree& t, const Cfg& cfg, const std::vector<const
     if (stmt_blocks(k).empty() && k != NodeKind::Match) continue;
     std::vector<int> inside = cfg.nodes_within(t, s);
     for (int j : inside) is_inside[j] = true;
-    Bits& so = r.out_[s.index];
-    std::fill(so.begin(), so.end(), 0);
+    size_t at = r.rows_.size();
+    r.rows_.resize(at + w, 0);
     for (int j : inside)
       for (int succ : cfg.node(j).succ)
         if (!is_inside[succ])
-          for (size_t q = 0; q < w; ++q) so[q] |= in[succ][q];
+          for (size_t q = 0; q < w; ++q) r.rows_[at + q] |= sets[(2 * n + succ) * w + q];
+    r.out_[s.index] = static_cast<uint32_t>(at / (w ? w : 1));
     for (int j : inside) is_inside[j] = false;
   }
   return r;

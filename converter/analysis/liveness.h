@@ -19,13 +19,16 @@ class Liveness {
   const NameSet& live_in(NodeId stmt) const { return names_of(in_, in_names_, stmt); }
   const NameSet& live_out(NodeId stmt) const { return names_of(out_, out_names_, stmt); }
 
-  // By statement NodeId index, as bits of ids_. Control-flow conversion asks
-  // about one statement per analysis, so NameSets are made on demand.
+  // By statement NodeId index: a row of rows_ (words_ words each, bits of
+  // ids_). Control-flow conversion asks about one statement per analysis, so
+  // NameSets are made on demand.
   NameIds ids_;
-  std::unordered_map<uint32_t, Bits> in_, out_;
+  size_t words_ = 0;
+  std::vector<uint64_t> rows_;
+  std::unordered_map<uint32_t, uint32_t> in_, out_;
 
  private:
-  const NameSet& names_of(const std::unordered_map<uint32_t, Bits>& bits,
+  const NameSet& names_of(const std::unordered_map<uint32_t, uint32_t>& rows,
                           std::unordered_map<uint32_t, NameSet>& cache, NodeId stmt) const;
   mutable std::unordered_map<uint32_t, NameSet> in_names_, out_names_;
   NameSet empty_;

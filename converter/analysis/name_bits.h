@@ -33,6 +33,9 @@ class NameIds {
   std::vector<std::string> names_;
 };
 
+inline uint64_t bit_of(size_t i) {
+  return uint64_t{1} << (i % 64);
+}
 inline void set_bit(Bits& b, size_t i) {
   b[i / 64] |= uint64_t{1} << (i % 64);
 }
