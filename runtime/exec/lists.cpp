@@ -73,12 +73,12 @@ void packed_store(ListData& l, size_t i, const Tensor& item) {
   }
 }
 
-// Grows a packed list to n >= count elements (new ones zero). `bytes` is the capacity: it
-// doubles when full, so pushing n elements one at a time costs O(n) copying in total, and a
-// push within the capacity touches nothing but the element's bytes (spare capacity is zero).
+// Grows a packed list to n >= count elements; the new ones are zero (unwritten elements read
+// as zeros) until the caller stores into them.
 void packed_resize(ListData& l, size_t n) {
-  const size_t need = n * l.elem_bytes;
-  if (need > l.bytes.size()) l.bytes.resize(std::max(need, 2 * l.bytes.size()));
+  const size_t have = l.count * l.elem_bytes, need = n * l.elem_bytes;
+  l.bytes.ensure(need);
+  if (need > have) std::memset(l.bytes.data() + have, 0, need - have);
   l.count = n;
 }
 

@@ -3,9 +3,13 @@
 // this.
 #pragma once
 
+#include <algorithm>
 #include <chrono>
 #include <cstdint>
+#include <cstdlib>
+#include <cstring>
 #include <memory>
+#include <new>
 #include <string>
 #include <vector>
 
@@ -220,6 +224,38 @@ struct Program {
   std::vector<std::string> names;  // per loc index: the node's op name
 };
 
+// Growable raw storage of a packed list. malloc/realloc rather than std::vector: a large block
+// grows by remapping its pages (no copy, no page faults on the old part) and new capacity is
+// not zero-filled up front; the list zeroes what it exposes unwritten (packed_resize).
+class ByteBuffer {
+ public:
+  ByteBuffer() = default;
+  ByteBuffer(const ByteBuffer& o) { *this = o; }
+  ByteBuffer& operator=(const ByteBuffer& o) {
+    if (this == &o) return *this;
+    ensure(o.cap_);
+    if (o.cap_) std::memcpy(p_, o.p_, o.cap_);
+    return *this;
+  }
+  ~ByteBuffer() { std::free(p_); }
+  // Capacity at least n bytes (doubling, so n one-at-a-time appends cost O(n) in total).
+  void ensure(size_t n) {
+    if (n <= cap_) return;
+    const size_t c = std::max(n, 2 * cap_);
+    void* q = std::realloc(p_, c);
+    if (!q) throw std::bad_alloc();
+    p_ = static_cast<unsigned char*>(q);
+    cap_ = c;
+  }
+  unsigned char* data() { return p_; }
+  const unsigned char* data() const { return p_; }
+  size_t size() const { return cap_; }  // the capacity
+
+ private:
+  unsigned char* p_ = nullptr;
+  size_t cap_ = 0;
+};
+
 // A tensor list at run time. Shared between slots copy-on-write; updates take it over when the
 // compiler proved the input dead (Instr::steal) and nobody else holds it.
 //
@@ -235,8 +271,7 @@ struct ListData {
   bool packed = false;
   size_t elem_bytes = 0;  // packed: bytes per element
   size_t count = 0;       // packed: number of elements
-  // packed: the elements, then zero bytes (spare capacity, doubling when full)
-  std::vector<unsigned char> bytes;
+  ByteBuffer bytes;       // packed: the elements, then spare capacity (doubling when full)
 
   size_t size() const { return packed ? count : items.size(); }
 };
