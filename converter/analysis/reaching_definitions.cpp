@@ -6,12 +6,21 @@
 
 namespace xag::analysis {
 
+namespace {
+
+bool has_bit(const uint64_t* row, size_t i) {
+  return (row[i / 64] >> (i % 64)) & 1;
+}
+
+}  // namespace
+
 std::vector<NodeId> ReachingDefinitions::reaching(NodeId stmt, const std::string& name) const {
   std::vector<NodeId> r;
-  auto it = reach_in_.find(stmt.index);
-  if (it == reach_in_.end()) return r;
+  auto it = row_.find(stmt.index);
+  if (it == row_.end() || !may_reach_) return r;
+  const uint64_t* in = reach_in_.data() + it->second * def_words_;
   for (size_t d = 0; d < defs_.size(); ++d)
-    if (test_bit(it->second, d) && defs_[d].name == name)
+    if (has_bit(in, d) && defs_[d].name == name)
       r.push_back(defs_[d].node == cfg_->entry() ? fn_ : cfg_->node(defs_[d].node).stmt);
   std::sort(r.begin(), r.end(), [&](NodeId a, NodeId b) {
     const auto &pa = tree_->pos(a), &pb = tree_->pos(b);
@@ -21,32 +30,37 @@ std::vector<NodeId> ReachingDefinitions::reaching(NodeId stmt, const std::string
 }
 
 const NameSet& ReachingDefinitions::defined_in(NodeId stmt) const {
-  auto it = defined_in_.find(stmt.index);
-  if (it == defined_in_.end()) return empty_;
+  auto it = row_.find(stmt.index);
+  if (it == row_.end()) return empty_;
   auto [c, added] = defined_in_names_.try_emplace(stmt.index);
-  if (added) c->second = to_names(names_, it->second);
+  if (added) {
+    const uint64_t* b = defined_in_.data() + it->second * name_words_;
+    c->second = to_names(names_, Bits(b, b + name_words_));
+  }
   return c->second;
 }
 
 NameSet ReachingDefinitions::maybe_defined_entering(NodeId stmt) const {
   NameSet r;
   int h = cfg_->index_of(stmt);
-  if (h < 0 || reach_out_.empty()) return r;
+  if (h < 0 || !may_reach_) return r;
   std::vector<int> inside = cfg_->nodes_within(*tree_, stmt);
   for (int p : cfg_->node(h).pred) {
     if (std::find(inside.begin(), inside.end(), p) != inside.end()) continue;
+    const uint64_t* out = reach_out_.data() + p * def_words_;
     for (size_t d = 0; d < defs_.size(); ++d)
-      if (test_bit(reach_out_[p], d)) r.insert(defs_[d].name);
+      if (has_bit(out, d)) r.insert(defs_[d].name);
   }
   return r;
 }
 
 NameSet ReachingDefinitions::maybe_defined_in(NodeId stmt) const {
   NameSet r;
-  auto it = reach_in_.find(stmt.index);
-  if (it == reach_in_.end()) return r;
+  auto it = row_.find(stmt.index);
+  if (it == row_.end() || !may_reach_) return r;
+  const uint64_t* in = reach_in_.data() + it->second * def_words_;
   for (size_t d = 0; d < defs_.size(); ++d)
-    if (test_bit(it->second, d)) r.insert(defs_[d].name);
+    if (has_bit(in, d)) r.insert(defs_[d].name);
   return r;
 }
 
@@ -77,39 +91,48 @@ ReachingDefinitions analyze_reaching_definitions(const Tree& t, NodeId fn, const
   for (int i = 0; i < n; ++i)
     for (const auto& name : facts[i]->kill) ids.id(name);
   const size_t nd = r.defs_.size(), dw = (nd + 63) / 64, w = ids.words();
+  auto set = [](uint64_t* row, size_t i) { row[i / 64] |= uint64_t{1} << (i % 64); };
 
-  std::vector<Bits> kill(n), gen(n);
+  // Names killed and bound by each node, one row of w words per node.
+  std::vector<uint64_t> kill(n * w, 0), gen(n * w, 0);
   for (int i = 0; i < n; ++i) {
-    kill[i] = to_bits(ids, facts[i]->kill, w);
-    gen[i] = to_bits(ids, facts[i]->gen, w);
+    for (const auto& name : facts[i]->kill) set(&kill[i * w], ids.id(name));
+    for (const auto& name : facts[i]->gen) set(&gen[i * w], ids.id(name));
   }
 
   // May-reach: forward union, over defs. A node kills every def of a name it
   // rebinds.
-  std::vector<Bits> in(n, Bits(dw, 0)), out(n, Bits(dw, 0));
+  r.def_words_ = dw;
+  r.may_reach_ = !only_defined_in;
   if (!only_defined_in) {
-    std::vector<Bits> defs_of(defs_named, Bits(dw, 0));
-    for (size_t d = 0; d < nd; ++d) set_bit(defs_of[def_name[d]], d);
-    std::vector<Bits> kill_defs(n, Bits(dw, 0)), gen_bits(n, Bits(dw, 0));
+    std::vector<uint64_t> defs_of(defs_named * dw, 0), kill_defs(n * dw, 0),
+        gen_defs_bits(n * dw, 0);
+    for (size_t d = 0; d < nd; ++d) set(&defs_of[def_name[d] * dw], d);
     for (int i = 0; i < n; ++i) {
       for (const auto& name : facts[i]->kill) {
         size_t id = static_cast<size_t>(ids.id(name));
         if (id < defs_named)
-          for (size_t q = 0; q < dw; ++q) kill_defs[i][q] |= defs_of[id][q];
+          for (size_t q = 0; q < dw; ++q) kill_defs[i * dw + q] |= defs_of[id * dw + q];
       }
-      for (size_t d : gen_defs[i]) set_bit(gen_bits[i], d);
+      for (size_t d : gen_defs[i]) set(&gen_defs_bits[i * dw], d);
     }
-    Bits x(dw), o(dw);
+    std::vector<uint64_t>& in = r.reach_in_;
+    std::vector<uint64_t>& out = r.reach_out_;
+    in.assign(n * dw, 0);
+    out.assign(n * dw, 0);
+    std::vector<uint64_t> x(dw), o(dw);
     for (bool changed = true; changed;) {
       changed = false;
       for (int i = 0; i < n; ++i) {
         std::fill(x.begin(), x.end(), 0);
         for (int p : cfg.node(i).pred)
-          for (size_t q = 0; q < dw; ++q) x[q] |= out[p][q];
-        for (size_t q = 0; q < dw; ++q) o[q] = (x[q] & ~kill_defs[i][q]) | gen_bits[i][q];
-        if (x != in[i] || o != out[i]) {
-          in[i] = x;
-          out[i] = o;
+          for (size_t q = 0; q < dw; ++q) x[q] |= out[p * dw + q];
+        for (size_t q = 0; q < dw; ++q)
+          o[q] = (x[q] & ~kill_defs[i * dw + q]) | gen_defs_bits[i * dw + q];
+        if (!std::equal(x.begin(), x.end(), &in[i * dw]) ||
+            !std::equal(o.begin(), o.end(), &out[i * dw])) {
+          std::copy(x.begin(), x.end(), &in[i * dw]);
+          std::copy(o.begin(), o.end(), &out[i * dw]);
           changed = true;
         }
       }
@@ -118,12 +141,17 @@ ReachingDefinitions analyze_reaching_definitions(const Tree& t, NodeId fn, const
 
   // Must-be-defined: forward intersection, starting from "everything" (every
   // name some def binds) so that loops converge to the largest solution.
-  Bits all(w, 0);
-  for (size_t d = 0; d < nd; ++d) set_bit(all, def_name[d]);
-  std::vector<Bits> din(n, all), dout(n, all);
-  std::fill(din[cfg.entry()].begin(), din[cfg.entry()].end(), 0);
-  dout[cfg.entry()] = gen[cfg.entry()];
-  Bits x(w), o(w);
+  std::vector<uint64_t> all(w, 0);
+  for (size_t d = 0; d < nd; ++d) set(all.data(), def_name[d]);
+  std::vector<uint64_t> din(n * w), dout(n * w);
+  for (int i = 0; i < n; ++i) {
+    std::copy(all.begin(), all.end(), &din[i * w]);
+    std::copy(all.begin(), all.end(), &dout[i * w]);
+  }
+  const int e = cfg.entry();
+  std::fill(&din[e * w], &din[e * w] + w, 0);
+  std::copy(&gen[e * w], &gen[e * w] + w, &dout[e * w]);
+  std::vector<uint64_t> x(w), o(w);
   for (bool changed = true; changed;) {
     changed = false;
     for (int i = 1; i < n; ++i) {
@@ -131,14 +159,15 @@ ReachingDefinitions analyze_reaching_definitions(const Tree& t, NodeId fn, const
       if (preds.empty()) {
         x = all;  // unreachable: vacuously everything
       } else {
-        x = dout[preds[0]];
+        std::copy(&dout[preds[0] * w], &dout[preds[0] * w] + w, x.begin());
         for (size_t j = 1; j < preds.size(); ++j)
-          for (size_t q = 0; q < w; ++q) x[q] &= dout[preds[j]][q];
+          for (size_t q = 0; q < w; ++q) x[q] &= dout[preds[j] * w + q];
       }
-      for (size_t q = 0; q < w; ++q) o[q] = (x[q] & ~kill[i][q]) | gen[i][q];
-      if (x != din[i] || o != dout[i]) {
-        din[i] = x;
-        dout[i] = o;
+      for (size_t q = 0; q < w; ++q) o[q] = (x[q] & ~kill[i * w + q]) | gen[i * w + q];
+      if (!std::equal(x.begin(), x.end(), &din[i * w]) ||
+          !std::equal(o.begin(), o.end(), &dout[i * w])) {
+        std::copy(x.begin(), x.end(), &din[i * w]);
+        std::copy(o.begin(), o.end(), &dout[i * w]);
         changed = true;
       }
     }
@@ -159,17 +188,12 @@ ReachingDefinitions analyze_reaching_definitions(const Tree& t, NodeId fn, const
       }
   }
   for (int i = 0; i < n; ++i)
-    if (!reachable[i]) std::fill(din[i].begin(), din[i].end(), 0);
+    if (!reachable[i]) std::fill(&din[i * w], &din[i * w] + w, 0);
 
-  for (int i = 2; i < n; ++i) {
-    NodeId s = cfg.node(i).stmt;
-    if (!only_defined_in) r.reach_in_[s.index] = in[i];
-  }
-  if (!only_defined_in) r.reach_out_ = std::move(out);
-  for (int i = 2; i < n; ++i) {
-    NodeId s = cfg.node(i).stmt;
-    r.defined_in_[s.index] = std::move(din[i]);
-  }
+  r.name_words_ = w;
+  r.defined_in_ = std::move(din);
+  r.row_.reserve(n);
+  for (int i = 2; i < n; ++i) r.row_[cfg.node(i).stmt.index] = static_cast<uint32_t>(i);
   return r;
 }
 

@@ -40,12 +40,15 @@ class ReachingDefinitions {
   const Tree* tree_ = nullptr;
   const Cfg* cfg_ = nullptr;
   std::vector<Def> defs_;
-  // Bit sets (one bit per def, or per name of names_ for defined_in_); the
-  // NameSets callers see are made on demand, one statement at a time.
-  std::unordered_map<uint32_t, Bits> reach_in_;  // stmt index -> bit per def
-  std::vector<Bits> reach_out_;                  // CFG node -> bit per def
+  // Bit sets in flat arrays, one row per CFG node: may-reach sets have one
+  // bit per def (def_words_ words a row), must-be-defined sets one per name
+  // of names_ (name_words_). The NameSets callers see are made on demand,
+  // one statement at a time.
+  std::unordered_map<uint32_t, uint32_t> row_;  // stmt index -> CFG node
+  bool may_reach_ = false;                      // reach_in_/reach_out_ computed
+  size_t def_words_ = 0, name_words_ = 0;
+  std::vector<uint64_t> reach_in_, reach_out_, defined_in_;
   NameIds names_;
-  std::unordered_map<uint32_t, Bits> defined_in_;
   mutable std::unordered_map<uint32_t, NameSet> defined_in_names_;
   NameSet empty_;
 };
