@@ -8,6 +8,7 @@
 #include <limits>
 #include <mutex>
 #include <string>
+#include <type_traits>
 
 #include "runtime/core/interrupt.h"
 #include "runtime/core/parallel.h"
@@ -151,40 +152,47 @@ XAG_FUSED_INLINE T block_extreme(const T* p, int n, bool is_max, T acc) {
   // Explicit vectors (GCC's vector extension): the auto-vectorizer leaves a compare-select
   // reduction scalar. 32 bytes: one AVX register in the AVX2 clone, two SSE ones otherwise.
   typedef T V __attribute__((vector_size(32)));
+  // x != x per lane (true only for NaN) as an integer mask of the same width; OR-ing masks is a
+  // 1-cycle dependency, where accumulating floats would serialize the loop on the add latency.
+  using I = std::conditional_t<sizeof(T) == 4, int32_t, int64_t>;
+  typedef I M __attribute__((vector_size(32)));
   constexpr int kL = static_cast<int>(sizeof(V) / sizeof(T));
-  V lane, bad = {};  // bad accumulates x - x: 0 unless a NaN or an infinity went through
-  for (int j = 0; j < kL; ++j) lane[j] = acc;
+  // Four independent accumulators: a max/min is a 4-cycle dependency, so one would stall.
+  T init[kL];
+  for (int j = 0; j < kL; ++j) init[j] = acc;
+  V splat;
+  std::memcpy(&splat, init, sizeof(V));
+  V lane[4] = {splat, splat, splat, splat};
+  M bad = {};
   if (is_max) {
-    for (; i + kL <= n; i += kL) {
-      V x;
-      std::memcpy(&x, p + i, sizeof(V));
-      bad += x - x;
-      lane = x > lane ? x : lane;
+    for (; i + 4 * kL <= n; i += 4 * kL) {
+      for (int u = 0; u < 4; ++u) {
+        V x;
+        std::memcpy(&x, p + i + u * kL, sizeof(V));
+        bad |= x != x;
+        lane[u] = x > lane[u] ? x : lane[u];
+      }
     }
   } else {
-    for (; i + kL <= n; i += kL) {
-      V x;
-      std::memcpy(&x, p + i, sizeof(V));
-      bad += x - x;
-      lane = x < lane ? x : lane;
+    for (; i + 4 * kL <= n; i += 4 * kL) {
+      for (int u = 0; u < 4; ++u) {
+        V x;
+        std::memcpy(&x, p + i + u * kL, sizeof(V));
+        bad |= x != x;
+        lane[u] = x < lane[u] ? x : lane[u];
+      }
     }
   }
-  for (int j = 0; j < kL; ++j) {
-    any_nan |= bad[j] != bad[j];
-    r = is_max ? (lane[j] > r ? lane[j] : r) : (lane[j] < r ? lane[j] : r);
-  }
+  for (int j = 0; j < kL; ++j) any_nan |= bad[j] != 0;
+  for (int u = 0; u < 4; ++u)
+    for (int j = 0; j < kL; ++j)
+      r = is_max ? (lane[u][j] > r ? lane[u][j] : r) : (lane[u][j] < r ? lane[u][j] : r);
 #endif
   for (; i < n; ++i) {
     any_nan |= p[i] != p[i];
     r = is_max ? (p[i] > r ? p[i] : r) : (p[i] < r ? p[i] : r);
   }
-  // x - x is NaN for infinities too: look again before calling it NaN (rare).
-  if (any_nan) {
-    if (acc != acc) return acc;
-    for (int k = 0; k < n; ++k)
-      if (p[k] != p[k]) return std::numeric_limits<T>::quiet_NaN();
-  }
-  return r;
+  return any_nan ? std::numeric_limits<T>::quiet_NaN() : r;  // NaN sticks, as unfused
 }
 
 // What every chunk of one fused evaluation reads.
