@@ -22,6 +22,9 @@
 // Statements are converted innermost first; before converting one, the
 // function is analyzed afresh (CFG, liveness, reaching definitions), so the
 // analysis sees inner statements already converted, exactly as they will run.
+// What each CFG node uses and binds is kept between these analyses for the
+// statements that cannot change any more (see keep_facts), which is most of
+// the cost of analyzing afresh.
 // The exact operator contract is in converter/transforms/README.md.
 #include <algorithm>
 #include <string>
