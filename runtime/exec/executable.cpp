@@ -154,8 +154,12 @@ std::string Executable::dump() const {
                                  "lt_f64_br",
                                  "le_f64_br",
                                  "gt_f64_br",
-                                 "ge_f64_br"};
-  static_assert(sizeof(kNames) / sizeof(kNames[0]) == static_cast<size_t>(exec::Code::GeF64Br) + 1,
+                                 "ge_f64_br",
+                                 "abs_f32",
+                                 "abs_f64",
+                                 "getitem4",
+                                 "getitem8"};
+  static_assert(sizeof(kNames) / sizeof(kNames[0]) == static_cast<size_t>(exec::Code::GetItem8) + 1,
                 "one name per instruction code");
   for (size_t pc = 0; pc < p.code.size(); ++pc) {
     const exec::Instr& in = p.code[pc];

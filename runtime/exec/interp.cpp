@@ -1,6 +1,7 @@
 // The interpreter loop over the flat program. Scalar instructions are one indirect call on
 // inline bytes, control flow is jumps; each While iteration passes a cancellation point (the
 // interrupt flag and the poll hook).
+#include <cmath>
 #include <cstring>
 
 #include "runtime/exec/fused_eval.h"
@@ -173,6 +174,10 @@ void exec_slow(Frame& f, const Instr& in) {
     case Code::LeF64Br:
     case Code::GtF64Br:
     case Code::GeF64Br:
+    case Code::AbsF32:
+    case Code::AbsF64:
+    case Code::GetItem4:
+    case Code::GetItem8:
       throw InternalError("exec: control instruction reached the slow path");
     case Code::ListNew:
     case Code::ListPushBack:
@@ -250,8 +255,10 @@ void run_program(Frame& f) {
                                   &&lt_f32_br,    &&le_f32_br,
                                   &&gt_f32_br,    &&ge_f32_br,
                                   &&lt_f64_br,    &&le_f64_br,
-                                  &&gt_f64_br,    &&ge_f64_br};
-  static_assert(sizeof(kLabels) / sizeof(kLabels[0]) == static_cast<size_t>(Code::GeF64Br) + 1,
+                                  &&gt_f64_br,    &&ge_f64_br,
+                                  &&abs_f32,      &&abs_f64,
+                                  &&getitem4,     &&getitem8};
+  static_assert(sizeof(kLabels) / sizeof(kLabels[0]) == static_cast<size_t>(Code::GetItem8) + 1,
                 "one label per instruction code");
 #define XAG_DISPATCH() goto* kLabels[static_cast<size_t>((*ip).code)]
   try {
@@ -518,6 +525,33 @@ void run_program(Frame& f) {
     XAG_F_BR(ge_f64_br, double, >=)
 #undef XAG_F_BR
 #undef XAG_F
+  abs_f32:
+    byte_at<float>(base, ip->oout) = std::fabs(byte_at<float>(base, ip->oa));
+    ++ip;
+    XAG_DISPATCH();
+  abs_f64:
+    byte_at<double>(base, ip->oout) = std::fabs(byte_at<double>(base, ip->oa));
+    ++ip;
+    XAG_DISPATCH();
+#define XAG_GETITEM(label, U)                                             \
+  label : {                                                               \
+    const Instr& in = *ip;                                                \
+    const Tensor& x = f.t[static_cast<size_t>(in.a)];                     \
+    const int64_t n = x.num_elements();                                   \
+    int64_t i = byte_at<int32_t>(base, in.ob);                            \
+    if (i < 0) i += n;                                                    \
+    if (i < 0 || i >= n) {                                                \
+      f.pc = static_cast<size_t>(ip - code);                              \
+      in.sfn(base, in); /* raises the out-of-bounds error */              \
+    } else {                                                              \
+      byte_at<U>(base, in.oout) = static_cast<const U*>(x.raw_data())[i]; \
+    }                                                                     \
+    ++ip;                                                                 \
+    XAG_DISPATCH();                                                       \
+  }
+    XAG_GETITEM(getitem4, uint32_t)
+    XAG_GETITEM(getitem8, uint64_t)
+#undef XAG_GETITEM
 #undef XAG_I32_BR
 #undef XAG_I32_OUT
 #undef XAG_I32

@@ -29,6 +29,8 @@ Code inline_code(OpKind op, const std::vector<DType>& in, int shift) {
     if (op == OpKind::LogicalOr || op == OpKind::BitwiseOr) return Code::OrB;
     return Code::Scalar;
   }
+  if (op == OpKind::Abs && in.size() == 1 && in[0] == DType::Float32) return Code::AbsF32;
+  if (op == OpKind::Abs && in.size() == 1 && in[0] == DType::Float64) return Code::AbsF64;
   if (in.size() == 2 && in[0] == in[1] && (in[0] == DType::Float32 || in[0] == DType::Float64)) {
     const bool f32 = in[0] == DType::Float32;
     switch (op) {
@@ -342,6 +344,10 @@ class Lowerer {
         if (!in.sfn) pick_getitem(n, in);
         if (in.sfn && n.op == OpKind::GetItem) {
           in.code = Code::Scalar;
+          const size_t bytes = dtype_size(n.inputs[0].spec().dtype);
+          if (in.b >= 0 && n.inputs[1].spec().dtype == DType::Int32 && (bytes == 4 || bytes == 8)) {
+            in.code = bytes == 4 ? Code::GetItem4 : Code::GetItem8;
+          }
         } else if (in.sfn) {
           in.code = Code::Scalar;
           if (in.ins.size() > 0) in.a = in.ins[0];

@@ -154,6 +154,12 @@ enum class Code : uint8_t {
   LeF64Br,
   GtF64Br,
   GeF64Br,
+  AbsF32,
+  AbsF64,
+  // x[i] of a rank-1 tensor in slot a with an int32 index in slot b, elements of 4 / 8 bytes;
+  // an index out of range goes through sfn (which raises).
+  GetItem4,
+  GetItem8,
 };
 
 struct Instr {

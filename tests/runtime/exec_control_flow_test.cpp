@@ -590,3 +590,35 @@ TEST_CASE("inline float scalar instructions keep IEEE semantics in their precisi
     }
   }
 }
+
+TEST_CASE("inline x[i] and abs on scalars: negative indices, bounds errors", "[exec]") {
+  Graph g;
+  GraphBuilder b(g);
+  b.set_location(SourceLoc{"gi.py", 4, 0, ""});
+  const Value xf = b.placeholder(TensorSpec{DType::Float32, Shape{3}}, "xf");
+  const Value xd = b.placeholder(TensorSpec{DType::Float64, Shape{3}}, "xd");
+  const Value i = b.placeholder(scalar_spec(DType::Int32), "i");
+  OpAttrs at;
+  at.slices = {SliceItem::index_input(1)};
+  const Value ef = b.op(OpKind::GetItem, {xf, i}, at);
+  const Value ed = b.op(OpKind::GetItem, {xd, i}, at);
+  b.set_outputs({b.op(OpKind::Abs, {ef}), b.op(OpKind::Abs, {ed})});
+  const Executable exe = compile(g);
+  for (const char* c : {"getitem4", "getitem8", "abs_f32", "abs_f64"}) {
+    CAPTURE(c);
+    CHECK(exe.dump().find(c) != std::string::npos);
+  }
+  const Tensor vf = Tensor::from_vector<float>({-1.5f, 2.0f, -0.0f}, Shape{3});
+  const Tensor vd = Tensor::from_vector<double>({-1.5, 2.0, -3.25}, Shape{3});
+  auto out = exe.run({vf, vd, Tensor::scalar<int32_t>(-3)});
+  CHECK(out[0].item<float>() == 1.5f);
+  CHECK(out[1].item<double>() == 1.5);
+  out = exe.run({vf, vd, Tensor::scalar<int32_t>(2)});
+  CHECK(out[0].item<float>() == 0.0f);
+  CHECK(!std::signbit(out[0].item<float>()));
+  CHECK(out[1].item<double>() == 3.25);
+  for (const int32_t bad : {3, -4}) {
+    CHECK_THROWS_WITH(exe.run({vf, vd, Tensor::scalar<int32_t>(bad)}),
+                      Catch::Contains("out of bounds") && Catch::Contains("gi.py:4"));
+  }
+}
