@@ -50,6 +50,15 @@ bool needs_escape(uint32_t c) {
   return c >= 0xf0000;
 }
 
+// Whether a character repr() would escape may still stand raw in a literal:
+// the tokenizer refuses NUL, turns \r into a line break, cannot read a lone
+// surrogate, and bytes literals take only ASCII.
+bool can_write_raw(uint32_t c, bool bytes) {
+  if (c == 0 || c == '\r') return false;
+  if (bytes) return c < 0x80;
+  return c < 0xd800 || c > 0xdfff;
+}
+
 void append_hex_escape(std::string& out, uint32_t c) {
   char buf[16];
   if (c <= 0xff)
@@ -135,9 +144,13 @@ bool append_body(std::string& out, std::string_view text, Quote q, const BodyOpt
     }
     bool special = c != '\n' && c != '\t' && (bytes ? (c < 0x20 || c >= 0x7f) : needs_escape(c));
     if (special) {
-      if (!opt.allow_backslash) return false;
-      append_hex_escape(out, c);
-      continue;
+      if (opt.allow_backslash) {
+        append_hex_escape(out, c);
+        continue;
+      }
+      // Inside a 3.11 f-string expression no backslash may appear, but a literal
+      // may still hold most control characters as they are.
+      if (!can_write_raw(c, bytes)) return false;
     }
     if (bytes || c < 0x80)
       out += static_cast<char>(c);

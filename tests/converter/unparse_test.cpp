@@ -83,6 +83,9 @@ TEST_CASE("f-strings pick quotes that 3.11 can read", "[unparse]") {
       {"f'{x=}'\n", "f'x={x!r}'\n"},
       {"f'{f\"{x}\"}'\n", "f'{f\"{x}\"}'\n"},
       {"'a' f'b{c}'\n", "f'ab{c}'\n"},
+      // A control character in a string inside a field cannot be escaped
+      // there (no backslashes in 3.11 field expressions): it stays raw.
+      {"f'{x, \"\x01q\"}'\n", "f'{(x, \"\x01q\")}'\n"},
   });
 }
 
