@@ -111,6 +111,7 @@ uint32_t& Tree::slot_ref(NodeId n, Field f) {
 NodeId Tree::make(NodeKind k, const Pos& pos) {
   NodeId id{static_cast<uint32_t>(nodes_.size())};
   nodes_.push_back(NodeRec{k, static_cast<uint32_t>(slots_.size()), pos});
+  if (pos.lineno == 0) ++unpositioned_made_;
   for (Field f : fields(k)) slots_.push_back(default_slot(field_info(f).type));
   return id;
 }

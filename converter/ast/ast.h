@@ -195,6 +195,9 @@ class Tree {
   // ---- building ----
   // A new node: child fields none, lists empty, ints 0, strings none.
   NodeId make(NodeKind k, const Pos& pos);
+  // How many nodes were ever made without a position (lineno 0): while this
+  // stays the same, no new node can be missing one (see Transformer::stmt).
+  uint64_t unpositioned_made() const { return unpositioned_made_; }
   void set_pos(NodeId n, const Pos& pos) { nodes_[n.index].pos = pos; }
   void set_node(NodeId n, Field f, NodeId child) { slot_ref(n, f) = child.index; }
   void set_list(NodeId n, Field f, Span<NodeId> items);
@@ -238,6 +241,7 @@ class Tree {
   std::unique_ptr<std::string> source_ = std::make_unique<std::string>();
   NodeId root_;
   std::vector<NodeRec> nodes_;
+  uint64_t unpositioned_made_ = 0;
   std::vector<uint32_t> slots_;
   std::vector<ListRec> lists_;
   std::vector<uint32_t> items_;

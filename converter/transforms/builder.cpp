@@ -251,4 +251,16 @@ void stamp_positions(Tree& t, NodeId root, const Pos& origin) {
   }
 }
 
+bool fully_positioned(const Tree& t, NodeId root) {
+  if (!root) return true;
+  std::vector<NodeId> work{root};
+  while (!work.empty()) {
+    NodeId n = work.back();
+    work.pop_back();
+    if (t.pos(n).lineno == 0) return false;
+    ast::for_each_child(t, n, [&](NodeId c) { work.push_back(c); });
+  }
+  return true;
+}
+
 }  // namespace xag::transforms

@@ -73,5 +73,8 @@ NodeId deep_copy(Tree& t, NodeId n);
 // Gives every node under root whose position is unset (line 0) the origin
 // position. The base transformer calls this on whatever a visit returns.
 void stamp_positions(Tree& t, NodeId root, const Pos& origin);
+// True when every node under root has a position (stamp_positions would
+// change nothing there, whatever the origin).
+bool fully_positioned(const Tree& t, NodeId root);
 
 }  // namespace xag::transforms

@@ -8,9 +8,16 @@ std::vector<NodeId> Transformer::stmt(NodeId s) {
   // Classes defined inside a converted function are left as written: their
   // methods are converted when called, through converted_call.
   if (t_.kind(s) == NodeKind::ClassDef) return {s};
+  if (depth_ == 0) {  // the pass's entry: see stamp_needed
+    unpositioned_at_start_ = t_.unpositioned_made();
+    positioned_at_start_ = fully_positioned(t_, s);
+  }
   Pos origin = t_.pos(s);
+  ++depth_;
   std::vector<NodeId> out = visit_stmt(s);
-  for (NodeId n : out) stamp_positions(t_, n, origin);
+  --depth_;
+  if (stamp_needed())
+    for (NodeId n : out) stamp_positions(t_, n, origin);
   return out;
 }
 
@@ -18,7 +25,7 @@ NodeId Transformer::expr(NodeId e) {
   if (!e) return e;
   Pos origin = t_.pos(e);
   NodeId out = visit_expr(e);
-  stamp_positions(t_, out, origin);
+  if (stamp_needed()) stamp_positions(t_, out, origin);
   return out;
 }
 

@@ -50,6 +50,20 @@ class Transformer {
 
   Tree& t_;
   Context& ctx_;
+
+ private:
+  // Stamping walks every subtree a visit returns, at every level, which
+  // costs more than most passes' own work. Once a pass starts on a function
+  // whose nodes all have positions, stamping cannot change anything until a
+  // node is made without one (Tree::unpositioned_made); builders and
+  // template clones take their origin's position, so in practice only the
+  // first pass over a function stamps.
+  bool stamp_needed() const {
+    return !positioned_at_start_ || t_.unpositioned_made() != unpositioned_at_start_;
+  }
+  int depth_ = 0;
+  bool positioned_at_start_ = false;
+  uint64_t unpositioned_at_start_ = 0;
 };
 
 // Runs T over function fn (its body, and nested defs the pass cares about).
