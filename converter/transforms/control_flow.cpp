@@ -130,6 +130,9 @@ class ControlFlow : public Transformer {
  public:
   ControlFlow(Tree& t, Context& ctx, NodeId fn) : Transformer(t, ctx), fn_(fn) {
     incremental_blocks_ = true;  // the analyses must see earlier statements converted
+    // Simple statements are never rewritten here, also before they are
+    // visited: statements after the one being converted are analyzed too.
+    keep_simple_facts(t.list(fn, analysis::function_body_field(t.kind(fn))));
   }
 
  protected:
@@ -428,10 +431,31 @@ class ControlFlow : public Transformer {
     for (NodeId x : out) {
       NodeKind k = t_.kind(x);
       bool generated_def = k == NodeKind::FunctionDef && generated_.count(x.index);
-      bool simple = analysis::stmt_blocks(k).empty() && k != NodeKind::Match &&
-                    k != NodeKind::FunctionDef && k != NodeKind::AsyncFunctionDef &&
-                    k != NodeKind::ClassDef;
-      if (generated_def || simple) facts_.stable.insert(x.index);
+      if (generated_def || is_simple(k)) facts_.stable.insert(x.index);
+    }
+  }
+  static bool is_simple(NodeKind k) {
+    return analysis::stmt_blocks(k).empty() && k != NodeKind::Match && k != NodeKind::FunctionDef &&
+           k != NodeKind::AsyncFunctionDef && k != NodeKind::ClassDef;
+  }
+  // Every simple statement in a block, at any depth (nested user defs too:
+  // they are converted by this pass as well).
+  void keep_simple_facts(ast::Span<NodeId> stmts) {
+    for (NodeId s : stmts) {
+      NodeKind k = t_.kind(s);
+      if (is_simple(k)) {
+        facts_.stable.insert(s.index);
+        continue;
+      }
+      for (Field f : analysis::stmt_blocks(k)) keep_simple_facts(t_.list(s, f));
+      if (k == NodeKind::FunctionDef) keep_simple_facts(t_.list(s, Field::FunctionDef_body));
+      if (k == NodeKind::Try || k == NodeKind::TryStar)
+        for (NodeId h :
+             t_.list(s, k == NodeKind::Try ? Field::Try_handlers : Field::TryStar_handlers))
+          keep_simple_facts(t_.list(h, Field::ExceptHandler_body));
+      if (k == NodeKind::Match)
+        for (NodeId c : t_.list(s, Field::Match_cases))
+          keep_simple_facts(t_.list(c, Field::match_case_body));
     }
   }
 
