@@ -37,7 +37,7 @@ namespace {
 
 class Walker {
  public:
-  explicit Walker(const Tree& t) : t_(t) {}
+  explicit Walker(const Tree& t, ActivityCache* cache = nullptr) : t_(t), cache_(cache) {}
 
   void expr(NodeId e, Activity& a);
   void stmt(NodeId s, Activity& a, bool header_only);
@@ -53,11 +53,13 @@ class Walker {
   void arguments_defaults(NodeId args, Activity& a);
   void pattern(NodeId p, Activity& a);
   void comprehension(NodeId e, Activity& a);
+  void function_def(NodeId s, Activity& a);
   void children(NodeId n, Activity& a) {
     ast::for_each_child(t_, n, [&](NodeId c) { expr(c, a); });
   }
 
   const Tree& t_;
+  ActivityCache* cache_;
 };
 
 // Targets of assignments, for, with, del: Store/Del context.
@@ -298,21 +300,34 @@ void Walker::pattern(NodeId p, Activity& a) {
   }
 }
 
+// Activity is a union, so a def's own share can be computed apart (and
+// cached) and merged.
+void Walker::function_def(NodeId s, Activity& a) {
+  NodeKind k = t_.kind(s);
+  for (NodeId d : t_.list(s, k == NodeKind::FunctionDef ? Field::FunctionDef_decorator_list
+                                                        : Field::AsyncFunctionDef_decorator_list))
+    expr(d, a);
+  NodeId args = t_.node(s, function_args_field(k));
+  arguments_defaults(args, a);
+  nested_scope(s, a);
+  std::string name(t_.ident(s, function_name_field(k)));
+  a.bound.insert(name);
+  a.modified.insert(name);
+}
+
 void Walker::stmt(NodeId s, Activity& a, bool header_only) {
   NodeKind k = t_.kind(s);
   switch (k) {
     case NodeKind::FunctionDef:
     case NodeKind::AsyncFunctionDef: {
-      for (NodeId d :
-           t_.list(s, k == NodeKind::FunctionDef ? Field::FunctionDef_decorator_list
-                                                 : Field::AsyncFunctionDef_decorator_list))
-        expr(d, a);
-      NodeId args = t_.node(s, function_args_field(k));
-      arguments_defaults(args, a);
-      nested_scope(s, a);
-      std::string name(t_.ident(s, function_name_field(k)));
-      a.bound.insert(name);
-      a.modified.insert(name);
+      if (!cache_ || !cache_->stable_defs.count(s.index)) return function_def(s, a);
+      auto it = cache_->done.find(s.index);
+      if (it == cache_->done.end()) {
+        Activity d;
+        function_def(s, d);  // may fill the cache with inner defs first
+        it = cache_->done.emplace(s.index, std::move(d)).first;
+      }
+      a.merge(it->second);
       return;
     }
     case NodeKind::ClassDef: {
@@ -428,21 +443,21 @@ Activity expr_activity(const Tree& t, NodeId e) {
   return a;
 }
 
-Activity stmt_activity(const Tree& t, NodeId s) {
+Activity stmt_activity(const Tree& t, NodeId s, ActivityCache* cache) {
   Activity a;
-  Walker(t).stmt(s, a, false);
+  Walker(t, cache).stmt(s, a, false);
   return a;
 }
 
-Activity block_activity(const Tree& t, ast::Span<NodeId> stmts) {
+Activity block_activity(const Tree& t, ast::Span<NodeId> stmts, ActivityCache* cache) {
   Activity a;
-  Walker(t).block(stmts, a);
+  Walker(t, cache).block(stmts, a);
   return a;
 }
 
-Activity header_activity(const Tree& t, NodeId s) {
+Activity header_activity(const Tree& t, NodeId s, ActivityCache* cache) {
   Activity a;
-  Walker(t).stmt(s, a, true);
+  Walker(t, cache).stmt(s, a, true);
   return a;
 }
 

@@ -12,6 +12,7 @@
 #pragma once
 
 #include <unordered_map>
+#include <unordered_set>
 
 #include "converter/analysis/ast_util.h"
 #include "converter/analysis/name_set.h"
@@ -28,15 +29,24 @@ struct Activity {
   void merge(const Activity& o);
 };
 
+// The activity of nested defs a pass promises not to change (control-flow
+// conversion's generated body functions), kept between calls: without it
+// every analysis walks each such function whole, and again inside every
+// function that encloses it.
+struct ActivityCache {
+  std::unordered_set<uint32_t> stable_defs;     // FunctionDef NodeId indexes
+  std::unordered_map<uint32_t, Activity> done;  // filled on first use
+};
+
 // Activity of one expression (reads, and walrus bindings).
 Activity expr_activity(const Tree& t, NodeId expr);
 // Activity of a whole statement, nested blocks included.
-Activity stmt_activity(const Tree& t, NodeId stmt);
+Activity stmt_activity(const Tree& t, NodeId stmt, ActivityCache* cache = nullptr);
 // Activity of a statement list.
-Activity block_activity(const Tree& t, ast::Span<NodeId> stmts);
+Activity block_activity(const Tree& t, ast::Span<NodeId> stmts, ActivityCache* cache = nullptr);
 // Only what a statement does at its own control-flow node: an `if`'s test,
 // a `for`'s iterable and target, a `with`'s items; a simple statement's all.
-Activity header_activity(const Tree& t, NodeId stmt);
+Activity header_activity(const Tree& t, NodeId stmt, ActivityCache* cache = nullptr);
 
 // Side table: the activity of every statement inside fn's body (nested
 // blocks included, nested function bodies not), keyed by NodeId index.

@@ -2,7 +2,7 @@
 
 namespace xag::analysis {
 
-NodeFacts node_facts(const Tree& t, NodeId fn, const Cfg& cfg, int node) {
+NodeFacts node_facts(const Tree& t, NodeId fn, const Cfg& cfg, int node, ActivityCache* activity) {
   NodeFacts f;
   if (node == cfg.entry()) {
     for (auto p : parameter_names(t, t.node(fn, function_args_field(t.kind(fn)))))
@@ -24,7 +24,7 @@ NodeFacts node_facts(const Tree& t, NodeId fn, const Cfg& cfg, int node) {
     if (t.has_str(s, Field::ExceptHandler_name))
       a.bound.insert(std::string(t.ident(s, Field::ExceptHandler_name)));
   } else {
-    a = header_activity(t, s);
+    a = header_activity(t, s, activity);
   }
   f.use = simple_names(a.read, /*with_bases=*/true);
   // Composite targets (x.a = 1) need x but do not rebind it.
@@ -45,10 +45,10 @@ AllNodeFacts all_node_facts(const Tree& t, NodeId fn, const Cfg& cfg, FactsCache
     NodeId s = cfg.node(i).stmt;
     if (cache && i != cfg.entry() && i != cfg.exit() && cache->stable.count(s.index)) {
       auto [it, added] = cache->facts.try_emplace(s.index);
-      if (added) it->second = node_facts(t, fn, cfg, i);
+      if (added) it->second = node_facts(t, fn, cfg, i, &cache->activity);
       r.at[i] = &it->second;
     } else {
-      r.own.push_back(node_facts(t, fn, cfg, i));
+      r.own.push_back(node_facts(t, fn, cfg, i, cache ? &cache->activity : nullptr));
       r.at[i] = &r.own.back();
     }
   }

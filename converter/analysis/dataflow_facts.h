@@ -22,7 +22,8 @@ struct NodeFacts {
 };
 
 // The entry node binds the parameters; the exit node does nothing.
-NodeFacts node_facts(const Tree& t, NodeId fn, const Cfg& cfg, int node);
+NodeFacts node_facts(const Tree& t, NodeId fn, const Cfg& cfg, int node,
+                     ActivityCache* activity = nullptr);
 
 // Facts of statements a pass promises not to change while it re-analyzes the
 // function after each rewrite (control-flow conversion: the functions it
@@ -32,6 +33,7 @@ NodeFacts node_facts(const Tree& t, NodeId fn, const Cfg& cfg, int node);
 struct FactsCache {
   std::unordered_set<uint32_t> stable;            // statement NodeId indexes
   std::unordered_map<uint32_t, NodeFacts> facts;  // filled on first use
+  ActivityCache activity;                         // for the facts not kept whole
 };
 
 // node_facts of every node of cfg, by node index: pointers into `own` or

@@ -321,8 +321,9 @@ class ControlFlow : public Transformer {
   std::vector<NodeId> convert_if(NodeId s, NodeId unsupported) {
     auto body = analysis::copy_list(t_, s, Field::If_body);
     auto orelse = analysis::copy_list(t_, s, Field::If_orelse);
-    analysis::Activity act = analysis::block_activity(t_, t_.list(s, Field::If_body));
-    act.merge(analysis::block_activity(t_, t_.list(s, Field::If_orelse)));
+    analysis::Activity act =
+        analysis::block_activity(t_, t_.list(s, Field::If_body), &facts_.activity);
+    act.merge(analysis::block_activity(t_, t_.list(s, Field::If_orelse), &facts_.activity));
     BlockVars v = block_vars(s, act.modified);
 
     Builder b(t_, s);
@@ -346,7 +347,8 @@ class ControlFlow : public Transformer {
 
   std::vector<NodeId> convert_while(NodeId s, NodeId unsupported) {
     auto body = analysis::copy_list(t_, s, Field::While_body);
-    analysis::Activity act = analysis::block_activity(t_, t_.list(s, Field::While_body));
+    analysis::Activity act =
+        analysis::block_activity(t_, t_.list(s, Field::While_body), &facts_.activity);
     // A walrus in the test (`while (line := f()):`) assigns a state variable
     // too; loop_test then declares it nonlocal.
     analysis::Activity test_act = analysis::expr_activity(t_, t_.node(s, Field::While_test));
@@ -383,7 +385,8 @@ class ControlFlow : public Transformer {
   std::vector<NodeId> convert_for(NodeId s, NodeId unsupported) {
     auto body = analysis::copy_list(t_, s, Field::For_body);
     NodeId target = t_.node(s, Field::For_target);
-    analysis::Activity act = analysis::block_activity(t_, t_.list(s, Field::For_body));
+    analysis::Activity act =
+        analysis::block_activity(t_, t_.list(s, Field::For_body), &facts_.activity);
     // The target is assigned inside the loop body function.
     act.merge(analysis::expr_activity(t_, target));
     NameSet extra_reads;
@@ -432,6 +435,7 @@ class ControlFlow : public Transformer {
       NodeKind k = t_.kind(x);
       bool generated_def = k == NodeKind::FunctionDef && generated_.count(x.index);
       if (generated_def || is_simple(k)) facts_.stable.insert(x.index);
+      if (generated_def) facts_.activity.stable_defs.insert(x.index);
     }
   }
   static bool is_simple(NodeKind k) {
