@@ -6,7 +6,8 @@ a 50-line function in under 1 ms).
 
 Each workload is written to a temporary file and converted with
 `ag-convert --convert --time N FILE`, which converts the source (already in
-memory: parse + passes + unparse, no file I/O) N times and reports the mean.
+memory: parse + passes + unparse, no file I/O) N times and reports the mean;
+the best of 5 such batches is printed.
 Extra FILE arguments (e.g. /usr/lib/python3.11/inspect.py) are timed as whole
 modules with fewer runs.
 """
@@ -103,13 +104,19 @@ def primes(limit):
 WORKLOADS = [('fifty_lines', FIFTY_LINES), ('collatz', COLLATZ), ('primes', PRIMES)]
 
 
-def time_file(ag_convert, path, runs):
-    r = subprocess.run([ag_convert, '--convert', '--time', str(runs), path],
-                       capture_output=True, text=True)
-    m = re.search(r'convert ([0-9.]+) ms mean', r.stderr)
-    if r.returncode != 0 or not m:
-        sys.exit(f'ag-convert failed on {path}:\n{r.stderr}')
-    return float(m.group(1))
+def time_file(ag_convert, path, runs, batches=5):
+    # The best of a few batches: the machine is shared, and other work only
+    # ever adds time.
+    best = None
+    for _ in range(batches):
+        r = subprocess.run([ag_convert, '--convert', '--time', str(runs), path],
+                           capture_output=True, text=True)
+        m = re.search(r'convert ([0-9.]+) ms mean', r.stderr)
+        if r.returncode != 0 or not m:
+            sys.exit(f'ag-convert failed on {path}:\n{r.stderr}')
+        ms = float(m.group(1))
+        best = ms if best is None else min(best, ms)
+    return best
 
 
 def main():
