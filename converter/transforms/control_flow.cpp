@@ -130,8 +130,8 @@ class ControlFlow : public Transformer {
  public:
   ControlFlow(Tree& t, Context& ctx, NodeId fn) : Transformer(t, ctx), fn_(fn) {
     incremental_blocks_ = true;  // the analyses must see earlier statements converted
-    // Simple statements are never rewritten here, also before they are
-    // visited: statements after the one being converted are analyzed too.
+    // Facts that stay valid from the start (see keep_simple_facts):
+    // statements after the one being converted are analyzed too.
     keep_simple_facts(t.list(fn, analysis::function_body_field(t.kind(fn))));
   }
 
@@ -144,6 +144,8 @@ class ControlFlow : public Transformer {
         fn_ = s;
         visit_block_field(s, Field::FunctionDef_body);
         fn_ = saved;
+        facts_.stable.insert(s.index);  // converted: final from now on
+        facts_.activity.stable_defs.insert(s.index);
         return {s};
       }
       case NodeKind::ClassDef:
@@ -447,16 +449,22 @@ class ControlFlow : public Transformer {
   void keep_simple_facts(ast::Span<NodeId> stmts) {
     for (NodeId s : stmts) {
       NodeKind k = t_.kind(s);
-      if (is_simple(k)) {
+      // A compound statement's own CFG node reads only its header (test,
+      // iterable, target, subject, handler types), which this pass never
+      // rewrites: it replaces the whole statement, under a new NodeId. Class
+      // bodies are left as written. Only user defs change (their bodies are
+      // converted); they are kept once visited.
+      if (k != NodeKind::FunctionDef && k != NodeKind::AsyncFunctionDef)
         facts_.stable.insert(s.index);
-        continue;
-      }
+      if (k == NodeKind::For) facts_.stable.insert(t_.node(s, Field::For_target).index);
       for (Field f : analysis::stmt_blocks(k)) keep_simple_facts(t_.list(s, f));
       if (k == NodeKind::FunctionDef) keep_simple_facts(t_.list(s, Field::FunctionDef_body));
       if (k == NodeKind::Try || k == NodeKind::TryStar)
         for (NodeId h :
-             t_.list(s, k == NodeKind::Try ? Field::Try_handlers : Field::TryStar_handlers))
+             t_.list(s, k == NodeKind::Try ? Field::Try_handlers : Field::TryStar_handlers)) {
+          facts_.stable.insert(h.index);
           keep_simple_facts(t_.list(h, Field::ExceptHandler_body));
+        }
       if (k == NodeKind::Match)
         for (NodeId c : t_.list(s, Field::Match_cases))
           keep_simple_facts(t_.list(c, Field::match_case_body));
