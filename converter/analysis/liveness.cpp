@@ -6,6 +6,14 @@
 
 namespace xag::analysis {
 
+namespace {
+
+void set_word_bit(uint64_t* row, size_t i) {
+  row[i / 64] |= bit_of(i);
+}
+
+}  // namespace
+
 const NameSet& Liveness::names_of(const std::unordered_map<uint32_t, uint32_t>& rows,
                                   std::unordered_map<uint32_t, NameSet>& cache, NodeId stmt) const {
   auto it = rows.find(stmt.index);
@@ -47,10 +55,10 @@ Liveness analyze_liveness(const Tree& t, const Cfg& cfg, const std::vector<const
   for (int i = 0; i < n; ++i) {
     uint64_t* use = row(0, i);
     uint64_t* kill = row(1, i);
-    for (const auto& name : facts[i]->use) use[r.ids_.id(name) / 64] |= bit_of(r.ids_.id(name));
+    for (const auto& name : facts[i]->use) set_word_bit(use, r.ids_.id(name));
     if (extra[i])
-      for (const auto& name : *extra[i]) use[r.ids_.id(name) / 64] |= bit_of(r.ids_.id(name));
-    for (const auto& name : facts[i]->kill) kill[r.ids_.id(name) / 64] |= bit_of(r.ids_.id(name));
+      for (const auto& name : *extra[i]) set_word_bit(use, r.ids_.id(name));
+    for (const auto& name : facts[i]->kill) set_word_bit(kill, r.ids_.id(name));
   }
   // Iterate to a fixed point; reverse node order converges fast since nodes
   // are numbered roughly in source order.
