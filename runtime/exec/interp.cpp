@@ -207,11 +207,22 @@ void exec_slow(Frame& f, const Instr& in) {
 // Direct-threaded dispatch (GCC/Clang computed goto): every handler ends with its own indirect
 // jump to the next one, which branch predictors learn per handler; one shared switch jump is
 // mispredicted most of the time in a tight scalar loop.
+#if defined(__GNUC__) && !defined(__clang__)
+// GCC's global CSE merges the dispatch jumps of computed-goto interpreters and hurts register
+// allocation (GCC manual, -fgcse); without it the instruction pointer stays in a register.
+__attribute__((optimize("no-gcse")))
+#endif
 void run_program(Frame& f) {
   const Program& p = *f.prog;
   const Instr* const code = p.code.data();
   char* const base = f.scalar_base();
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__)
+  // The current instruction, pinned to a callee-saved register: left to the allocator, GCC
+  // keeps it on the stack, and every dispatch then waits on a store-to-load round trip.
+  register const Instr* ip asm("r15") = code;
+#else
   const Instr* ip = code;  // the current instruction
+#endif
   // One label per Code, in the enum's order.
   static void* const kLabels[] = {&&scalar,       &&scalar_copy,
                                   &&jump,         &&jump_if_false,
