@@ -81,10 +81,22 @@ ReachingDefinitions analyze_reaching_definitions(const Tree& t, NodeId fn, const
   NameIds& ids = r.names_;
   std::vector<int> def_name;  // name id of each def
   for (int i = 0; i < n; ++i) {
-    for (const auto& name : set_union(facts[i]->gen, facts[i]->may_gen)) {
+    // The union of gen and may_gen in name order, without building it.
+    auto g = facts[i]->gen.begin(), g_end = facts[i]->gen.end();
+    auto m = facts[i]->may_gen.begin(), m_end = facts[i]->may_gen.end();
+    while (g != g_end || m != m_end) {
+      const std::string* name;
+      if (m == m_end || (g != g_end && *g < *m)) {
+        name = &*g++;
+      } else if (g == g_end || *m < *g) {
+        name = &*m++;
+      } else {
+        name = &*g++;
+        ++m;
+      }
       gen_defs[i].push_back(r.defs_.size());
-      r.defs_.push_back({i, name});
-      def_name.push_back(ids.id(name));
+      r.defs_.push_back({i, *name});
+      def_name.push_back(ids.id(*name));
     }
   }
   const size_t defs_named = ids.size();  // names with a def come first
