@@ -158,9 +158,11 @@ std::string Executable::dump() const {
                                  "abs_f32",
                                  "abs_f64",
                                  "getitem4",
-                                 "getitem8"};
-  static_assert(sizeof(kNames) / sizeof(kNames[0]) == static_cast<size_t>(exec::Code::GetItem8) + 1,
-                "one name per instruction code");
+                                 "getitem8",
+                                 "loop_back_free"};
+  static_assert(
+      sizeof(kNames) / sizeof(kNames[0]) == static_cast<size_t>(exec::Code::LoopBackFree) + 1,
+      "one name per instruction code");
   for (size_t pc = 0; pc < p.code.size(); ++pc) {
     const exec::Instr& in = p.code[pc];
     o << pc << ": " << kNames[static_cast<int>(in.code)];

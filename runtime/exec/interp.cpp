@@ -178,6 +178,7 @@ void exec_slow(Frame& f, const Instr& in) {
     case Code::AbsF64:
     case Code::GetItem4:
     case Code::GetItem8:
+    case Code::LoopBackFree:
       throw InternalError("exec: control instruction reached the slow path");
     case Code::ListNew:
     case Code::ListPushBack:
@@ -224,52 +225,53 @@ void run_program(Frame& f) {
   const Instr* ip = code;  // the current instruction
 #endif
   // One label per Code, in the enum's order.
-  static void* const kLabels[] = {&&scalar,       &&scalar_copy,
-                                  &&jump,         &&jump_if_false,
-                                  &&loop_start,   &&loop_head,
-                                  &&loop_back,    &&slow,
-                                  &&slow,         &&slow,
-                                  &&slow,         &&list_push,
-                                  &&slow,         &&slow,
-                                  &&slow,         &&slow,
-                                  &&slow,         &&slow,
-                                  &&slow,         &&slow,
-                                  &&slow,         &&slow,
-                                  &&halt,         &&add_i32,
-                                  &&sub_i32,      &&mul_i32,
-                                  &&eq_i32,       &&ne_i32,
-                                  &&lt_i32,       &&le_i32,
-                                  &&gt_i32,       &&ge_i32,
-                                  &&mod_pow2_i32, &&floordiv_pow2_i32,
-                                  &&eq_i32_br,    &&ne_i32_br,
-                                  &&lt_i32_br,    &&le_i32_br,
-                                  &&gt_i32_br,    &&ge_i32_br,
-                                  &&add_i64,      &&sub_i64,
-                                  &&mul_i64,      &&eq_i64,
-                                  &&ne_i64,       &&lt_i64,
-                                  &&le_i64,       &&gt_i64,
-                                  &&ge_i64,       &&eq_i64_br,
-                                  &&ne_i64_br,    &&lt_i64_br,
-                                  &&le_i64_br,    &&gt_i64_br,
-                                  &&ge_i64_br,    &&not_b,
-                                  &&and_b,        &&or_b,
-                                  &&select_b,     &&select4,
-                                  &&select8,      &&mod_i32,
-                                  &&and_b_br,     &&or_b_br,
-                                  &&add_f32,      &&sub_f32,
-                                  &&mul_f32,      &&lt_f32,
-                                  &&le_f32,       &&gt_f32,
-                                  &&ge_f32,       &&add_f64,
-                                  &&sub_f64,      &&mul_f64,
-                                  &&lt_f64,       &&le_f64,
-                                  &&gt_f64,       &&ge_f64,
-                                  &&lt_f32_br,    &&le_f32_br,
-                                  &&gt_f32_br,    &&ge_f32_br,
-                                  &&lt_f64_br,    &&le_f64_br,
-                                  &&gt_f64_br,    &&ge_f64_br,
-                                  &&abs_f32,      &&abs_f64,
-                                  &&getitem4,     &&getitem8};
-  static_assert(sizeof(kLabels) / sizeof(kLabels[0]) == static_cast<size_t>(Code::GetItem8) + 1,
+  static void* const kLabels[] = {&&scalar,        &&scalar_copy,
+                                  &&jump,          &&jump_if_false,
+                                  &&loop_start,    &&loop_head,
+                                  &&loop_back,     &&slow,
+                                  &&slow,          &&slow,
+                                  &&slow,          &&list_push,
+                                  &&slow,          &&slow,
+                                  &&slow,          &&slow,
+                                  &&slow,          &&slow,
+                                  &&slow,          &&slow,
+                                  &&slow,          &&slow,
+                                  &&halt,          &&add_i32,
+                                  &&sub_i32,       &&mul_i32,
+                                  &&eq_i32,        &&ne_i32,
+                                  &&lt_i32,        &&le_i32,
+                                  &&gt_i32,        &&ge_i32,
+                                  &&mod_pow2_i32,  &&floordiv_pow2_i32,
+                                  &&eq_i32_br,     &&ne_i32_br,
+                                  &&lt_i32_br,     &&le_i32_br,
+                                  &&gt_i32_br,     &&ge_i32_br,
+                                  &&add_i64,       &&sub_i64,
+                                  &&mul_i64,       &&eq_i64,
+                                  &&ne_i64,        &&lt_i64,
+                                  &&le_i64,        &&gt_i64,
+                                  &&ge_i64,        &&eq_i64_br,
+                                  &&ne_i64_br,     &&lt_i64_br,
+                                  &&le_i64_br,     &&gt_i64_br,
+                                  &&ge_i64_br,     &&not_b,
+                                  &&and_b,         &&or_b,
+                                  &&select_b,      &&select4,
+                                  &&select8,       &&mod_i32,
+                                  &&and_b_br,      &&or_b_br,
+                                  &&add_f32,       &&sub_f32,
+                                  &&mul_f32,       &&lt_f32,
+                                  &&le_f32,        &&gt_f32,
+                                  &&ge_f32,        &&add_f64,
+                                  &&sub_f64,       &&mul_f64,
+                                  &&lt_f64,        &&le_f64,
+                                  &&gt_f64,        &&ge_f64,
+                                  &&lt_f32_br,     &&le_f32_br,
+                                  &&gt_f32_br,     &&ge_f32_br,
+                                  &&lt_f64_br,     &&le_f64_br,
+                                  &&gt_f64_br,     &&ge_f64_br,
+                                  &&abs_f32,       &&abs_f64,
+                                  &&getitem4,      &&getitem8,
+                                  &&loop_back_free};
+  static_assert(sizeof(kLabels) / sizeof(kLabels[0]) == static_cast<size_t>(Code::LoopBackFree) + 1,
                 "one label per instruction code");
 #define XAG_DISPATCH() goto* kLabels[static_cast<size_t>((*ip).code)]
   try {
@@ -359,6 +361,11 @@ void run_program(Frame& f) {
     ++ip;
     XAG_DISPATCH();
   }
+  loop_back_free:
+    ++f.stats.loop_iterations;
+    tick(f);
+    ip = code + ip->x1 + 1;
+    XAG_DISPATCH();
   slow:
     f.pc = static_cast<size_t>(ip - code);
     exec_slow(f, (*ip));

@@ -612,7 +612,7 @@ class Lowerer {
     }
     emit_transfers(std::move(wb));
     Instr back;
-    back.code = Code::LoopBack;
+    back.code = n.has_max_iterations ? Code::LoopBack : Code::LoopBackFree;
     back.x0 = loop;
     back.x1 = head;
     emit(std::move(back));

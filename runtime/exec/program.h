@@ -160,6 +160,9 @@ enum class Code : uint8_t {
   // an index out of range goes through sfn (which raises).
   GetItem4,
   GetItem8,
+  // LoopBack of a loop without maximum_iterations: no iteration count to keep, only the
+  // cancellation point, then the next iteration's condition (x1 + 1).
+  LoopBackFree,
 };
 
 struct Instr {
