@@ -130,9 +130,9 @@ class ControlFlow : public Transformer {
  public:
   ControlFlow(Tree& t, Context& ctx, NodeId fn) : Transformer(t, ctx), fn_(fn) {
     incremental_blocks_ = true;  // the analyses must see earlier statements converted
-    // Facts that stay valid from the start (see keep_simple_facts):
+    // Facts that stay valid from the start (see keep_header_facts):
     // statements after the one being converted are analyzed too.
-    keep_simple_facts(t.list(fn, analysis::function_body_field(t.kind(fn))));
+    keep_header_facts(t.list(fn, analysis::function_body_field(t.kind(fn))));
   }
 
  protected:
@@ -427,11 +427,10 @@ class ControlFlow : public Transformer {
     return out;
   }
 
-  // Statements this pass leaves as they are once visited keep their facts
-  // across the analyses that follow: the functions it generates (final once
-  // made; their facts are a walk of their whole body) and simple statements
-  // (never rewritten in place). User defs and compound statements are still
-  // being converted, and `Match` is left whole but its cases change.
+  // Statements this pass makes or leaves keep their facts across the
+  // analyses that follow: the functions it generates (final once made; their
+  // facts are a walk of their whole body) and simple statements (never
+  // rewritten in place). See also keep_header_facts.
   void keep_facts(const std::vector<NodeId>& out) {
     for (NodeId x : out) {
       NodeKind k = t_.kind(x);
@@ -444,9 +443,10 @@ class ControlFlow : public Transformer {
     return analysis::stmt_blocks(k).empty() && k != NodeKind::Match && k != NodeKind::FunctionDef &&
            k != NodeKind::AsyncFunctionDef && k != NodeKind::ClassDef;
   }
-  // Every simple statement in a block, at any depth (nested user defs too:
-  // they are converted by this pass as well).
-  void keep_simple_facts(ast::Span<NodeId> stmts) {
+  // Marks, before anything is converted, every statement of a block at any
+  // depth (nested user defs too: this pass converts them as well) whose CFG
+  // node facts cannot change.
+  void keep_header_facts(ast::Span<NodeId> stmts) {
     for (NodeId s : stmts) {
       NodeKind k = t_.kind(s);
       // A compound statement's own CFG node reads only its header (test,
@@ -457,17 +457,17 @@ class ControlFlow : public Transformer {
       if (k != NodeKind::FunctionDef && k != NodeKind::AsyncFunctionDef)
         facts_.stable.insert(s.index);
       if (k == NodeKind::For) facts_.stable.insert(t_.node(s, Field::For_target).index);
-      for (Field f : analysis::stmt_blocks(k)) keep_simple_facts(t_.list(s, f));
-      if (k == NodeKind::FunctionDef) keep_simple_facts(t_.list(s, Field::FunctionDef_body));
+      for (Field f : analysis::stmt_blocks(k)) keep_header_facts(t_.list(s, f));
+      if (k == NodeKind::FunctionDef) keep_header_facts(t_.list(s, Field::FunctionDef_body));
       if (k == NodeKind::Try || k == NodeKind::TryStar)
         for (NodeId h :
              t_.list(s, k == NodeKind::Try ? Field::Try_handlers : Field::TryStar_handlers)) {
           facts_.stable.insert(h.index);
-          keep_simple_facts(t_.list(h, Field::ExceptHandler_body));
+          keep_header_facts(t_.list(h, Field::ExceptHandler_body));
         }
       if (k == NodeKind::Match)
         for (NodeId c : t_.list(s, Field::Match_cases))
-          keep_simple_facts(t_.list(c, Field::match_case_body));
+          keep_header_facts(t_.list(c, Field::match_case_body));
     }
   }
 
