@@ -102,6 +102,14 @@ void Unparser::fstring_body(NodeId n, std::string& body, char quote, bool triple
   }
 }
 
+bool Unparser::leading_u_kind(NodeId n) const {
+  if (t_.kind(n) != NodeKind::JoinedStr) return false;
+  ast::Span<NodeId> values = t_.list(n, Field::JoinedStr_values);
+  if (values.empty() || t_.kind(values[0]) != NodeKind::Constant) return false;
+  return t_.has_str(values[0], Field::Constant_kind) &&
+         t_.str(values[0], Field::Constant_kind) == "u";
+}
+
 void Unparser::joined_str(NodeId n) {
   // Prefer the quote repr() would give the literal text.
   std::string literal;
@@ -116,6 +124,14 @@ void Unparser::joined_str(NodeId n) {
     bool ok = true;
     fstring_body(n, body, quote_char(q), is_triple(q), ok);
     if (!ok) continue;
+    // CPython gives the leading constant of `u"a" f"{x}"` kind 'u'; an empty
+    // u-string in front of the f-string keeps it.
+    if (leading_u_kind(n)) {
+      write("u");
+      write(quote_text(q));
+      write(quote_text(q));
+      write(" ");
+    }
     write("f");
     write(quote_text(q));
     write(body);

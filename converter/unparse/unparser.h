@@ -91,6 +91,8 @@ class Unparser {
   void comprehensions(ast::Span<NodeId> gens);
   void constant(NodeId n);
   void joined_str(NodeId n);
+  // True when the f-string's first piece is a constant of kind 'u'.
+  bool leading_u_kind(NodeId n) const;
   void keyword(NodeId n);
   void comma_list(ast::Span<NodeId> items, Prec p);
 

@@ -86,6 +86,8 @@ TEST_CASE("f-strings pick quotes that 3.11 can read", "[unparse]") {
       // A control character in a string inside a field cannot be escaped
       // there (no backslashes in 3.11 field expressions): it stays raw.
       {"f'{x, \"\x01q\"}'\n", "f'{(x, \"\x01q\")}'\n"},
+      // The leading constant of `u"a" f"{x}"` has kind 'u' in CPython's tree.
+      {"u'a' F'{x}'\n", "u'' f'a{x}'\n"},
   });
 }
 
