@@ -340,6 +340,17 @@ void pybind_graph(py::module_& m) {
     update_location(tr);
     return wrap(symbolic(tr.builder->list_stack(value_of(tr, list)), t_traces.back()));
   });
+  m.def(
+      "list_pop",
+      [](py::handle list, py::handle index) {
+        TraceState& tr = current_trace();
+        update_location(tr);
+        auto [rest, item] = tr.builder->list_pop(value_of(tr, list), value_of(tr, index));
+        return py::make_tuple(wrap(symbolic(rest, t_traces.back())),
+                              wrap(symbolic(item, t_traces.back())));
+      },
+      py::arg("list"), py::arg("index"),
+      "Removes element `index` (-1: the last) of a tensor list: (shorter list, element).");
   m.def("is_list", [](py::handle h) {
     PyTensor* t = tensor_ptr(h);
     return t && t->symbolic() && t->sym->value.is_list();

@@ -82,6 +82,36 @@ void packed_resize(ListData& l, size_t n) {
   l.count = n;
 }
 
+// Pop (a ListGet with c >= 0, lowered from NodeKind::ListPop): t[out] = element t[b] of list
+// l[a], and l[c] = the list without it. Taking the list over (Instr::steal) makes popping the
+// last element of a carried list O(1); other indices shift the tail down, as Python's list does.
+void list_pop(Frame& f, const Instr& in) {
+  const ListData* src = f.l[static_cast<size_t>(in.a)].get();
+  if (!src) throw InternalError("tensor list slot is empty");
+  const size_t n = src->size();
+  // Python's message for an empty list (IndexError there; InvalidArgumentError here, which the
+  // interpreter locates at the user's line). Checked before the list is taken over.
+  if (n == 0) throw InvalidArgumentError("tensor_list_pop: pop from empty list");
+  const size_t k =
+      static_cast<size_t>(list_index(f.t[static_cast<size_t>(in.b)], n, false, "tensor_list_pop"));
+  ListPtr l = writable(f, in);
+  Tensor& out = f.t[static_cast<size_t>(in.out)];
+  if (l->packed) {
+    packed_get(*l, k, out);
+    if (k + 1 < n) {
+      unsigned char* at = l->bytes.data() + k * l->elem_bytes;
+      std::memmove(at, at + l->elem_bytes, (n - k - 1) * l->elem_bytes);
+    }
+    l->count = n - 1;
+  } else {
+    Tensor zeros;
+    out = element(*l, k, "tensor_list_pop", zeros);
+    make_inline(out);
+    l->items.erase(l->items.begin() + static_cast<std::ptrdiff_t>(k));
+  }
+  f.l[static_cast<size_t>(in.c)] = std::move(l);
+}
+
 }  // namespace
 
 void exec_list(Frame& f, const Instr& in) {
@@ -139,6 +169,10 @@ void exec_list(Frame& f, const Instr& in) {
       return;
     }
     case Code::ListGet: {
+      if (in.c >= 0) {
+        list_pop(f, in);
+        return;
+      }
       const ListData& l = *f.l[static_cast<size_t>(in.a)];
       const int64_t i = list_index(T(in.b), l.size(), false, "tensor_list_get");
       if (l.packed) {

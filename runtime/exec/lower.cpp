@@ -411,6 +411,19 @@ class Lowerer {
         emit(std::move(in));
         return;
       }
+      case NodeKind::ListPop: {
+        // A ListGet that also removes the element: c (the shorter list's slot) >= 0 marks it
+        // (see exec_list). Pops reuse the ListGet code, which the interpreter already sends to
+        // exec_list, rather than a code of their own that its dispatch table would need.
+        Instr in = base(n, Code::ListGet);
+        in.a = slot(n.inputs[0]);
+        in.b = slot(n.inputs[1]);
+        in.steal = can_steal(n.inputs[0]);
+        in.c = define(n, 0);
+        in.out = define(n, 1);
+        emit(std::move(in));
+        return;
+      }
       case NodeKind::Print: {
         Instr in = base(n, Code::Print);
         p_.prints.push_back(PrintSpec{n.print_items, n.sep, n.end});
@@ -495,7 +508,10 @@ class Lowerer {
       // update writes the carried slot itself (it takes the list over, see Instr::steal), so
       // no write-back transfer runs per iteration.
       if (!block_local(v, body)) return false;
-      if (v.node->kind != NodeKind::ListPushBack && v.node->kind != NodeKind::ListSet) return false;
+      if (v.node->kind != NodeKind::ListPushBack && v.node->kind != NodeKind::ListSet &&
+          !(v.node->kind == NodeKind::ListPop && v.index == 0)) {
+        return false;
+      }
       if (v.node->inputs[0] != old) return false;
       for (const Value& o : body.outputs())
         if (o == old) return false;

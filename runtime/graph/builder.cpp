@@ -406,6 +406,21 @@ Value GraphBuilder::list_stack(Value list) {
   return add(std::move(n))->out(0);
 }
 
+std::pair<Value, Value> GraphBuilder::list_pop(Value list, Value index) {
+  list = checked_list(capture(list), "tensor_list_pop", loc_);
+  index = capture(index);
+  check_index(index, "tensor_list_pop", loc_);
+  auto n = std::make_unique<Node>();
+  n->kind = NodeKind::ListPop;
+  n->inputs = {list, index};
+  // The item's type is the list's element type (from set_element_type or the first append), so
+  // a popped value is as specific as what was stored.
+  n->outputs.push_back(list.type());
+  n->outputs.push_back(Type::tensor(list.spec()));
+  Node* node = add(std::move(n));
+  return {node->out(0), node->out(1)};
+}
+
 Node* GraphBuilder::print(const std::vector<PrintArg>& args, std::string sep, std::string end) {
   auto n = std::make_unique<Node>();
   n->kind = NodeKind::Print;

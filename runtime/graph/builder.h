@@ -12,6 +12,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "runtime/graph/graph.h"
@@ -76,6 +77,10 @@ class GraphBuilder {
   Value list_set(Value list, Value index, Value item);
   Value list_size(Value list);   // int32 scalar
   Value list_stack(Value list);  // (n, element...)
+  // Removes element `index` (an integer scalar; negative counts from the end, -1 is the last):
+  // returns {the shorter list, that element}. An empty list or an index out of range fails at run
+  // time with InvalidArgumentError naming tensor_list_pop.
+  std::pair<Value, Value> list_pop(Value list, Value index);
 
   // Side effects, kept in program order.
   // Prints the args separated by `sep` and followed by `end`, through RunOptions::print_sink.

@@ -51,6 +51,8 @@ const char* node_kind_name(NodeKind kind) noexcept {
       return "tensor_list_size";
     case NodeKind::ListStack:
       return "tensor_list_stack";
+    case NodeKind::ListPop:
+      return "tensor_list_pop";
     case NodeKind::Print:
       return "print";
     case NodeKind::Assert:

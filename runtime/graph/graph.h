@@ -83,6 +83,8 @@ enum class NodeKind : uint8_t {
   ListSet,           // [list, index, item] -> list
   ListSize,          // [list] -> int32 scalar
   ListStack,         // [list] -> tensor (n, element...)
+  ListPop,           // [list, index] -> (list without element index, that element); not pure:
+                     // an empty pop must fail at run time even when nobody reads its results
   Print,             // inputs printed per `print_items`; no outputs
   Assert,            // [pred]; no outputs; fails with `message` at `loc`
   VarRead,           // [] -> value of `variable`

@@ -238,6 +238,13 @@ class Verifier {
         expect_arity(n, 1, 1);
         expect_list(n, 0);
         break;
+      case NodeKind::ListPop:
+        expect_arity(n, 2, 2);
+        expect_list(n, 0);
+        if (!is_int_scalar(n->inputs[1].type())) fail(n, "index is not an integer scalar");
+        if (n->outputs[0] != n->inputs[0].type()) fail(n, "output list type changed");
+        if (n->outputs[1] != Type::tensor(n->inputs[0].spec())) fail(n, "wrong item type");
+        break;
       case NodeKind::ListStack:
         expect_arity(n, 1, 1);
         expect_list(n, 0);
