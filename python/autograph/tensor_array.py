@@ -100,6 +100,27 @@ class TensorArray:
             return _core.list_size(self._ensure_handle())
         return _core.constant(len(self._items), _dtypes.int32)
 
+    def _pop(self, index=-1):
+        """(a new array without element `index`, that element): `lst.pop(index)` on an array
+        used as a list (the converter's `ag__.list_pop`). Staged, an empty array fails when the
+        graph runs."""
+        if self._staged:
+            rest, value = _core.list_pop(self._ensure_handle(), index)
+            return self._with_handle(rest), value
+        items = list(self._items)
+        i = int(index)
+        if not items:
+            raise InvalidArgumentError("TensorArray pop: pop from empty list")
+        if not -len(items) <= i < len(items):
+            raise InvalidArgumentError(
+                f"TensorArray pop: index {i} is out of range for a TensorArray of size "
+                f"{len(items)}")
+        value = items.pop(i)
+        if value is None:
+            raise InvalidArgumentError(f"TensorArray pop: element {i} was never written")
+        return TensorArray(self.dtype, len(items), self.dynamic_size, self.element_shape,
+                           _items=items), value
+
     def unstack(self, value):
         """A new array holding the slices of `value` along its first axis."""
         value = _core.constant(value)
