@@ -279,3 +279,29 @@ def test_converter_hoists_pops_out_of_expressions():
     # `len(s) + s.pop()` must measure s before the pop: left as a method call.
     assert "converted_call(len, (s,), None, fscope) + ag__.converted_call(s.pop, ()" in code
     assert ag.function(f)([1, 2, 3, 4, 5, 6], [7], 0) == f([1, 2, 3, 4, 5, 6], [7], 0)
+
+
+_MODULE_STACK = [1, 2, 3]
+
+
+def test_lists_of_enclosing_scopes_are_not_rewritten():
+    # Rewriting `s.pop()` assigns s, which would make a closure's or module's list local to the
+    # function (UnboundLocalError): those stay method calls.
+    def outer():
+        s = [1, 2]
+
+        def inner():
+            s.append(5)
+            return s.pop() + s.pop()
+
+        return inner(), s
+
+    def uses_module_list():
+        v = _MODULE_STACK.pop()
+        _MODULE_STACK.append(v * 10)
+        return v
+
+    assert ag.function(outer)() == (7, [1])
+    assert "s.pop" in ag.to_code(outer) and "list_pop" not in ag.to_code(outer)
+    assert ag.function(uses_module_list)() == 3
+    assert _MODULE_STACK == [1, 2, 30]
