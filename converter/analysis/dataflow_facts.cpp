@@ -36,21 +36,14 @@ NodeFacts node_facts(const Tree& t, NodeId fn, const Cfg& cfg, int node, Activit
   return f;
 }
 
-AllNodeFacts all_node_facts(const Tree& t, NodeId fn, const Cfg& cfg, FactsCache* cache) {
+AllNodeFacts all_node_facts(const Tree& t, NodeId fn, const Cfg& cfg) {
   const int n = static_cast<int>(cfg.nodes().size());
   AllNodeFacts r;
   r.own.reserve(n);  // no reallocation: `at` points into it
   r.at.resize(n);
   for (int i = 0; i < n; ++i) {
-    NodeId s = cfg.node(i).stmt;
-    if (cache && i != cfg.entry() && i != cfg.exit() && cache->stable.count(s.index)) {
-      auto [it, added] = cache->facts.try_emplace(s.index);
-      if (added) it->second = node_facts(t, fn, cfg, i, &cache->activity);
-      r.at[i] = &it->second;
-    } else {
-      r.own.push_back(node_facts(t, fn, cfg, i, cache ? &cache->activity : nullptr));
-      r.at[i] = &r.own.back();
-    }
+    r.own.push_back(node_facts(t, fn, cfg, i));
+    r.at[i] = &r.own.back();
   }
   return r;
 }

@@ -2,8 +2,6 @@
 // definitions so the two analyses agree on what a node does.
 #pragma once
 
-#include <unordered_map>
-#include <unordered_set>
 #include <vector>
 
 #include "converter/analysis/activity.h"
@@ -25,23 +23,11 @@ struct NodeFacts {
 NodeFacts node_facts(const Tree& t, NodeId fn, const Cfg& cfg, int node,
                      ActivityCache* activity = nullptr);
 
-// Facts of statements a pass promises not to change while it re-analyzes the
-// function after each rewrite (control-flow conversion: the functions it
-// generates, and simple statements), kept from one analysis to the next. A generated loop body
-// function is a nested def whose activity means walking its whole body; it is
-// met again by every later analysis of the function.
-struct FactsCache {
-  std::unordered_set<uint32_t> stable;            // statement NodeId indexes
-  std::unordered_map<uint32_t, NodeFacts> facts;  // filled on first use
-  ActivityCache activity;                         // for the facts not kept whole
-};
-
-// node_facts of every node of cfg, by node index: pointers into `own` or
-// into the cache, which must outlive them.
+// node_facts of every node of cfg, by node index (pointers into `own`).
 struct AllNodeFacts {
   std::vector<NodeFacts> own;
   std::vector<const NodeFacts*> at;
 };
-AllNodeFacts all_node_facts(const Tree& t, NodeId fn, const Cfg& cfg, FactsCache* cache = nullptr);
+AllNodeFacts all_node_facts(const Tree& t, NodeId fn, const Cfg& cfg);
 
 }  // namespace xag::analysis

@@ -14,6 +14,14 @@ void set_word_bit(uint64_t* row, size_t i) {
 
 }  // namespace
 
+bool Liveness::has(const std::unordered_map<uint32_t, uint32_t>& rows, NodeId stmt,
+                   const std::string& name) const {
+  auto it = rows.find(stmt.index);
+  int id = ids_.find(name);
+  if (it == rows.end() || id < 0) return false;
+  return (rows_[it->second * words_ + id / 64] >> (id % 64)) & 1;
+}
+
 const NameSet& Liveness::names_of(const std::unordered_map<uint32_t, uint32_t>& rows,
                                   std::unordered_map<uint32_t, NameSet>& cache, NodeId stmt) const {
   auto it = rows.find(stmt.index);

@@ -18,6 +18,10 @@ class Liveness {
   // is live where control goes after leaving it (breaks and returns included).
   const NameSet& live_in(NodeId stmt) const { return names_of(in_, in_names_, stmt); }
   const NameSet& live_out(NodeId stmt) const { return names_of(out_, out_names_, stmt); }
+  // The same for one name, without making the set (control-flow conversion
+  // asks about the few names a block modifies).
+  bool is_live_in(NodeId stmt, const std::string& name) const { return has(in_, stmt, name); }
+  bool is_live_out(NodeId stmt, const std::string& name) const { return has(out_, stmt, name); }
 
   // By statement NodeId index: a row of rows_ (words_ words each, bits of
   // ids_). Control-flow conversion asks about one statement per analysis, so
@@ -28,6 +32,8 @@ class Liveness {
   std::unordered_map<uint32_t, uint32_t> in_, out_;
 
  private:
+  bool has(const std::unordered_map<uint32_t, uint32_t>& rows, NodeId stmt,
+           const std::string& name) const;
   const NameSet& names_of(const std::unordered_map<uint32_t, uint32_t>& rows,
                           std::unordered_map<uint32_t, NameSet>& cache, NodeId stmt) const;
   mutable std::unordered_map<uint32_t, NameSet> in_names_, out_names_;

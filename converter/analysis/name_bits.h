@@ -25,6 +25,11 @@ class NameIds {
     return it->second;
   }
   const std::string& name(int id) const { return names_[id]; }
+  // The id of a name already numbered, or -1.
+  int find(const std::string& name) const {
+    auto it = ids_.find(name);
+    return it == ids_.end() ? -1 : it->second;
+  }
   size_t size() const { return names_.size(); }
   size_t words() const { return (names_.size() + 63) / 64; }
 

@@ -40,18 +40,30 @@ const NameSet& ReachingDefinitions::defined_in(NodeId stmt) const {
   return c->second;
 }
 
+bool ReachingDefinitions::is_defined_in(NodeId stmt, const std::string& name) const {
+  auto it = row_.find(stmt.index);
+  int id = names_.find(name);
+  if (it == row_.end() || id < 0) return false;
+  return has_bit(defined_in_.data() + it->second * name_words_, id);
+}
+
 NameSet ReachingDefinitions::maybe_defined_entering(NodeId stmt) const {
+  return maybe_defined_entering(stmt, cfg_->nodes_within(*tree_, stmt));
+}
+
+NameSet ReachingDefinitions::maybe_defined_entering(NodeId stmt,
+                                                    const std::vector<int>& inside) const {
   NameSet r;
   int h = cfg_->index_of(stmt);
   if (h < 0 || !may_reach_) return r;
-  std::vector<int> inside = cfg_->nodes_within(*tree_, stmt);
+  Bits names(names_.words(), 0);  // many defs share a name: collect ids first
   for (int p : cfg_->node(h).pred) {
     if (std::find(inside.begin(), inside.end(), p) != inside.end()) continue;
     const uint64_t* out = reach_out_.data() + p * def_words_;
     for (size_t d = 0; d < defs_.size(); ++d)
-      if (has_bit(out, d)) r.insert(defs_[d].name);
+      if (has_bit(out, d)) set_bit(names, defs_[d].name_id);
   }
-  return r;
+  return to_names(names_, names);
 }
 
 NameSet ReachingDefinitions::maybe_defined_in(NodeId stmt) const {
@@ -59,9 +71,10 @@ NameSet ReachingDefinitions::maybe_defined_in(NodeId stmt) const {
   auto it = row_.find(stmt.index);
   if (it == row_.end() || !may_reach_) return r;
   const uint64_t* in = reach_in_.data() + it->second * def_words_;
+  Bits names(names_.words(), 0);
   for (size_t d = 0; d < defs_.size(); ++d)
-    if (has_bit(in, d)) r.insert(defs_[d].name);
-  return r;
+    if (has_bit(in, d)) set_bit(names, defs_[d].name_id);
+  return to_names(names_, names);
 }
 
 ReachingDefinitions analyze_reaching_definitions(const Tree& t, NodeId fn, const Cfg& cfg,
@@ -95,8 +108,8 @@ ReachingDefinitions analyze_reaching_definitions(const Tree& t, NodeId fn, const
         ++m;
       }
       gen_defs[i].push_back(r.defs_.size());
-      r.defs_.push_back({i, *name});
       def_name.push_back(ids.id(*name));
+      r.defs_.push_back({i, *name, def_name.back()});
     }
   }
   const size_t defs_named = ids.size();  // names with a def come first

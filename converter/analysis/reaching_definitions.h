@@ -26,15 +26,21 @@ class ReachingDefinitions {
   std::vector<NodeId> reaching(NodeId stmt, const std::string& name) const;
   // Names bound on every path from the function entry to the start of stmt.
   const NameSet& defined_in(NodeId stmt) const;
+  // The same for one name, without making the set.
+  bool is_defined_in(NodeId stmt, const std::string& name) const;
   // Names bound on some path to the start of stmt.
   NameSet maybe_defined_in(NodeId stmt) const;
   // Names bound on some path that enters stmt from outside it: for a loop,
   // what its own back edge brings is left out.
   NameSet maybe_defined_entering(NodeId stmt) const;
+  // The same with stmt's CFG nodes (Cfg::nodes_within) found beforehand: for
+  // a caller that has rewritten stmt's body since the analysis.
+  NameSet maybe_defined_entering(NodeId stmt, const std::vector<int>& inside) const;
 
   struct Def {
     int node;  // CFG node; the entry node for parameters
     std::string name;
+    int name_id;  // in names_
   };
   NodeId fn_;
   const Tree* tree_ = nullptr;

@@ -23,33 +23,6 @@ constexpr const char* kOpNames[] = {
 #include "converter/ast/node_kinds.def"
 };
 
-// Field infos with the slot index filled in by counting fields per owner.
-struct FieldTables {
-  FieldInfo infos[kNumFields];
-  Field order[kNumFields];
-  uint16_t first[kNumNodeKinds];
-  uint8_t count[kNumNodeKinds];
-};
-
-const FieldTables& tables() {
-  static const FieldTables t = [] {
-    FieldTables r{};
-    int i = 0;
-#define XAG_FIELD(Node, Name, Type) \
-  r.infos[i] = FieldInfo{#Name, FieldType::Type, NodeKind::Node, 0}, ++i;
-#include "converter/ast/node_kinds.def"
-    for (int k = 0; k < kNumNodeKinds; ++k) r.first[k] = 0, r.count[k] = 0;
-    for (int f = 0; f < kNumFields; ++f) {
-      int k = static_cast<int>(r.infos[f].owner);
-      if (r.count[k] == 0) r.first[k] = static_cast<uint16_t>(f);
-      r.infos[f].slot = r.count[k]++;
-      r.order[f] = static_cast<Field>(f);
-    }
-    return r;
-  }();
-  return t;
-}
-
 uint32_t default_slot(FieldType t) {
   switch (t) {
     case FieldType::Int:
@@ -78,34 +51,12 @@ bool kind_has_attributes(NodeKind k) {
 const char* op_name(Op op) {
   return kOpNames[static_cast<int>(op)];
 }
-const FieldInfo& field_info(Field f) {
-  return tables().infos[static_cast<int>(f)];
-}
-
 Tree::Tree(std::string source) : source_(std::make_unique<std::string>(std::move(source))) {}
-
-Span<Field> Tree::fields(NodeKind k) {
-  const FieldTables& t = tables();
-  int i = static_cast<int>(k);
-  return Span<Field>{t.order + t.first[i], t.count[i]};
-}
 
 std::optional<Field> Tree::find_field(NodeKind k, std::string_view name) {
   for (Field f : fields(k))
     if (name == field_info(f).name) return f;
   return std::nullopt;
-}
-
-uint32_t Tree::slot(NodeId n, Field f) const {
-  const FieldInfo& fi = field_info(f);
-  assert(nodes_[n.index].kind == fi.owner);
-  return slots_[nodes_[n.index].first_slot + fi.slot];
-}
-
-uint32_t& Tree::slot_ref(NodeId n, Field f) {
-  const FieldInfo& fi = field_info(f);
-  assert(nodes_[n.index].kind == fi.owner);
-  return slots_[nodes_[n.index].first_slot + fi.slot];
 }
 
 NodeId Tree::make(NodeKind k, const Pos& pos) {
@@ -122,13 +73,6 @@ uint32_t Tree::add_list(const uint32_t* data, uint32_t count) {
   lists_.push_back(ListRec{static_cast<uint32_t>(items_.size()), count});
   items_.insert(items_.end(), data, data + count);
   return id;
-}
-
-Span<NodeId> Tree::list(NodeId n, Field f) const {
-  uint32_t l = slot(n, f);
-  if (l == 0xffffffffu) return {};
-  const ListRec& r = lists_[l];
-  return Span<NodeId>{reinterpret_cast<const NodeId*>(items_.data() + r.begin), r.count};
 }
 
 Span<StrId> Tree::idents(NodeId n, Field f) const {

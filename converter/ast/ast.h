@@ -19,6 +19,7 @@
 //            pointing at what the user wrote.
 #pragma once
 
+#include <cassert>
 #include <cstdint>
 #include <deque>
 #include <initializer_list>
@@ -97,12 +98,42 @@ struct FieldInfo {
   uint8_t slot;  // index among the owner's fields
 };
 
+// Field infos with the slot index filled in by counting fields per owner,
+// computed at compile time so that the accessors every pass calls for every
+// node (field_info, Tree::fields, Tree::node, Tree::list) inline to a load.
+namespace detail {
+struct FieldTables {
+  FieldInfo infos[kNumFields];
+  Field order[kNumFields];
+  uint16_t first[kNumNodeKinds];
+  uint8_t count[kNumNodeKinds];
+};
+constexpr FieldTables make_field_tables() {
+  FieldTables r{};
+  int i = 0;
+#define XAG_FIELD(Node, Name, Type) \
+  r.infos[i] = FieldInfo{#Name, FieldType::Type, NodeKind::Node, 0}, ++i;
+#include "converter/ast/node_kinds.def"
+  for (int f = 0; f < kNumFields; ++f) {
+    int k = static_cast<int>(r.infos[f].owner);
+    if (r.count[k] == 0) r.first[k] = static_cast<uint16_t>(f);
+    r.infos[f].slot = r.count[k]++;
+    r.order[f] = static_cast<Field>(f);
+  }
+  return r;
+}
+inline constexpr FieldTables kFieldTables = make_field_tables();
+}  // namespace detail
+
+inline const FieldInfo& field_info(Field f) {
+  return detail::kFieldTables.infos[static_cast<int>(f)];
+}
+
 const char* kind_name(NodeKind k);
 Category kind_category(NodeKind k);
 // True when CPython gives the kind lineno/col_offset/end_lineno/end_col_offset.
 bool kind_has_attributes(NodeKind k);
 const char* op_name(Op op);
-const FieldInfo& field_info(Field f);
 
 // A read-only view of a contiguous array; valid until the Tree is next mutated.
 template <typename T>
@@ -175,11 +206,20 @@ class Tree {
   // ---- reading ----
   NodeKind kind(NodeId n) const { return nodes_[n.index].kind; }
   const Pos& pos(NodeId n) const { return nodes_[n.index].pos; }
-  static Span<Field> fields(NodeKind k);
+  static Span<Field> fields(NodeKind k) {
+    const detail::FieldTables& t = detail::kFieldTables;
+    int i = static_cast<int>(k);
+    return Span<Field>{t.order + t.first[i], t.count[i]};
+  }
   static std::optional<Field> find_field(NodeKind k, std::string_view name);
 
   NodeId node(NodeId n, Field f) const { return NodeId{slot(n, f)}; }
-  Span<NodeId> list(NodeId n, Field f) const;
+  Span<NodeId> list(NodeId n, Field f) const {
+    uint32_t l = slot(n, f);
+    if (l == 0xffffffffu) return {};
+    const ListRec& r = lists_[l];
+    return Span<NodeId>{reinterpret_cast<const NodeId*>(items_.data() + r.begin), r.count};
+  }
   // Identifier or optional string fields; has_str() is false for None.
   bool has_str(NodeId n, Field f) const { return slot(n, f) != StrId::kNoneIndex; }
   std::string_view str(NodeId n, Field f) const { return strings_[slot(n, f)]; }
@@ -234,8 +274,16 @@ class Tree {
   struct ListRec {
     uint32_t begin, count;
   };
-  uint32_t slot(NodeId n, Field f) const;
-  uint32_t& slot_ref(NodeId n, Field f);
+  uint32_t slot(NodeId n, Field f) const {
+    const FieldInfo& fi = field_info(f);
+    assert(nodes_[n.index].kind == fi.owner);
+    return slots_[nodes_[n.index].first_slot + fi.slot];
+  }
+  uint32_t& slot_ref(NodeId n, Field f) {
+    const FieldInfo& fi = field_info(f);
+    assert(nodes_[n.index].kind == fi.owner);
+    return slots_[nodes_[n.index].first_slot + fi.slot];
+  }
   uint32_t add_list(const uint32_t* data, uint32_t count);
 
   std::unique_ptr<std::string> source_ = std::make_unique<std::string>();

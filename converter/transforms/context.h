@@ -63,6 +63,10 @@ struct Context {
   // assigned in the function as written (analysis::maybe_undefined_reads),
   // computed by the pipeline before any pass; variables wraps only these.
   std::unordered_set<uint32_t> maybe_undefined_reads;
+  // Statements (NodeId index) a pass left with every node positioned, and
+  // Tree::unpositioned_made() then: while that count is unchanged the next
+  // pass need not walk them to find out again (see Transformer::stmt).
+  std::unordered_map<uint32_t, uint64_t> positioned;
 
   void error(const Pos& pos, std::string message) {
     errors.push_back(Diagnostic{"ConversionError", std::move(message), pos});

@@ -19,15 +19,20 @@
 //                             ag__.if_stmt(x > 0, if_body, else_body, get_state, set_state, ('y',),
 //                             1)
 //
-// Statements are converted innermost first; before converting one, the
-// function is analyzed afresh (CFG, liveness, reaching definitions), so the
-// analysis sees inner statements already converted, exactly as they will run.
-// What each CFG node uses and binds is kept between these analyses for the
-// statements that cannot change any more (see keep_facts), which is most of
-// the cost of analyzing afresh.
+// Statements are converted innermost first, but every decision is made from
+// the function as it was before this pass: CFG, liveness and reaching
+// definitions are computed once per function (as AutoGraph annotates the tree
+// before converting it) and each if/while/for keeps its facts by NodeId. The
+// conversion only moves a statement's blocks into local functions, so what is
+// live or defined around the original statement is what its state needs; the
+// names this pass generates (if_body, get_state, ...) are never live outside
+// their own statement, so they never become state.
 // The exact operator contract is in converter/transforms/README.md.
 #include <algorithm>
+#include <memory>
+#include <optional>
 #include <string>
+#include <unordered_map>
 #include <unordered_set>
 
 #include "converter/analysis/activity.h"
@@ -128,12 +133,7 @@ Declared declared(const Tree& t, NodeId fn) {
 
 class ControlFlow : public Transformer {
  public:
-  ControlFlow(Tree& t, Context& ctx, NodeId fn) : Transformer(t, ctx), fn_(fn) {
-    incremental_blocks_ = true;  // the analyses must see earlier statements converted
-    // Facts that stay valid from the start (see keep_header_facts):
-    // statements after the one being converted are analyzed too.
-    keep_header_facts(t.list(fn, analysis::function_body_field(t.kind(fn))));
-  }
+  ControlFlow(Tree& t, Context& ctx) : Transformer(t, ctx) {}
 
  protected:
   std::vector<NodeId> visit_stmt(NodeId s) override {
@@ -141,11 +141,9 @@ class ControlFlow : public Transformer {
       case NodeKind::FunctionDef: {
         // A nested user function is converted as a function of its own.
         NodeId saved = fn_;
-        fn_ = s;
+        analyze(s);
         visit_block_field(s, Field::FunctionDef_body);
         fn_ = saved;
-        facts_.stable.insert(s.index);  // converted: final from now on
-        facts_.activity.stable_defs.insert(s.index);
         return {s};
       }
       case NodeKind::ClassDef:
@@ -155,25 +153,24 @@ class ControlFlow : public Transformer {
         if (!unsupported) unsupported = find_try(t_, analysis::copy_list(t_, s, Field::If_orelse));
         reserve_names(s);
         generic_visit(s);
-        return convert_if(s, unsupported);
+        analysis::Activity act = converted_activity(t_.list(s, Field::If_body));
+        act.merge(converted_activity(t_.list(s, Field::If_orelse)));
+        return convert_if(s, unsupported, act);
       }
       case NodeKind::While: {
         NodeId unsupported = find_try(t_, analysis::copy_list(t_, s, Field::While_body));
         reserve_names(s);
         generic_visit(s);
-        return convert_while(s, unsupported);
+        return convert_while(s, unsupported, converted_activity(t_.list(s, Field::While_body)));
       }
       case NodeKind::For: {
         NodeId unsupported = find_try(t_, analysis::copy_list(t_, s, Field::For_body));
         reserve_names(s);
         generic_visit(s);
-        return convert_for(s, unsupported);
+        return convert_for(s, unsupported, converted_activity(t_.list(s, Field::For_body)));
       }
-      default: {
-        std::vector<NodeId> out = Transformer::visit_stmt(s);
-        keep_facts(out);
-        return out;
-      }
+      default:
+        return Transformer::visit_stmt(s);
     }
   }
 
@@ -201,32 +198,67 @@ class ControlFlow : public Transformer {
   // What the blocks of s modify, intersected with what is live around s.
   // header_reads: what the statement reads on every iteration that the CFG
   // does not show (a for loop's extra test, kept aside until now).
-  BlockVars block_vars(NodeId s, const NameSet& modified_all, const NameSet& header_reads = {}) {
-    analysis::Cfg cfg = analysis::build_cfg(t_, fn_);
+  // The analyses of one function as written, kept while its statements are
+  // converted (the reaching definitions point at the CFG: never moved).
+  struct FunctionFacts {
+    analysis::Cfg cfg;
+    analysis::Liveness live;
+    analysis::ReachingDefinitions defs;
+    Declared scope;
+    // The CFG nodes inside each if/while/for, found before their bodies
+    // are rewritten (what comes around a loop's back edge is not "entering").
+    std::unordered_map<uint32_t, std::vector<int>> inside;
+  };
+
+  // Analyzes fn once, before any of its statements is converted (nested
+  // defs are analyzed when they are reached).
+  void analyze(NodeId fn) {
+    fn_ = fn;
+    auto f = std::make_unique<FunctionFacts>();
+    f->cfg = analysis::build_cfg(t_, fn);
     // For loops still waiting for conversion read their extra test (break
     // and return flags) on every iteration; liveness must know.
     std::unordered_map<uint32_t, NameSet> extra_uses;
     for (const auto& [loop, test] : ctx_.extra_test)
       extra_uses[loop] = analysis::simple_names(analysis::expr_activity(t_, test).read, true);
-    analysis::AllNodeFacts facts = analysis::all_node_facts(t_, fn_, cfg, &facts_);
-    analysis::Liveness live = analysis::analyze_liveness(t_, cfg, facts.at, &extra_uses);
-    analysis::ReachingDefinitions defs =
-        analysis::analyze_reaching_definitions(t_, fn_, cfg, facts.at);
-    Declared scope = declared(t_, fn_);
+    analysis::AllNodeFacts facts = analysis::all_node_facts(t_, fn, f->cfg);
+    f->live = analysis::analyze_liveness(t_, f->cfg, facts.at, &extra_uses);
+    f->defs = analysis::analyze_reaching_definitions(t_, fn, f->cfg, facts.at);
+    f->scope = declared(t_, fn);
+    for (const analysis::Cfg::Node& node : f->cfg.nodes()) {
+      NodeKind k = node.stmt ? t_.kind(node.stmt) : NodeKind::Pass;
+      if (k == NodeKind::If || k == NodeKind::While || k == NodeKind::For)
+        f->inside[node.stmt.index] = f->cfg.nodes_within(t_, node.stmt);
+    }
+    facts_[fn.index] = std::move(f);
+  }
 
-    NameSet modified = analysis::simple_names(modified_all);
-    NameSet live_in = analysis::set_union(live.live_in(s), header_reads);
-    const NameSet& live_out = live.live_out(s);
+  // What a block modifies once its inner statements are converted: a
+  // variable that an inner loop keeps local to its body function is not
+  // modified here. The functions this pass generates are final once made, so
+  // their activity is kept rather than walked again by every enclosing block.
+  analysis::Activity converted_activity(ast::Span<NodeId> block) {
+    for (NodeId x : block)
+      if (t_.kind(x) == NodeKind::FunctionDef && generated_.count(x.index))
+        activity_.stable_defs.insert(x.index);
+    return analysis::block_activity(t_, block, &activity_);
+  }
+
+  BlockVars block_vars(NodeId s, const NameSet& modified_all, const NameSet& header_reads = {}) {
+    const FunctionFacts& f = *facts_.at(fn_.index);
+    auto live_in = [&](const std::string& n) {
+      return header_reads.count(n) || f.live.is_live_in(s, n);
+    };
     BlockVars v;
     NameSet outputs, inputs;
-    for (const auto& n : modified) {
-      if (scope.globals.count(n)) {
+    for (const auto& n : analysis::simple_names(modified_all)) {
+      if (f.scope.globals.count(n)) {
         v.globals.push_back(n);
         continue;
       }
-      if (live_out.count(n))
+      if (f.live.is_live_out(s, n))
         outputs.insert(n);
-      else if (live_in.count(n))
+      else if (live_in(n))
         inputs.insert(n);
     }
     v.state.assign(outputs.begin(), outputs.end());
@@ -237,11 +269,11 @@ class ControlFlow : public Transformer {
     // (an `if` inside a loop, whose variable the previous iteration set):
     // such a variable is bound elsewhere in the function, and it is live at
     // the loop around, which gives it its placeholder before the loop.
-    const NameSet& defined = defs.defined_in(s);
-    NameSet entering = defs.maybe_defined_entering(s);
+    std::optional<NameSet> entering;  // made only when some name needs it
     for (const auto& n : v.state) {
-      if (defined.count(n) || scope.nonlocals.count(n)) continue;
-      if (entering.count(n) && live_in.count(n)) continue;
+      if (f.defs.is_defined_in(s, n) || f.scope.nonlocals.count(n)) continue;
+      if (!entering) entering = f.defs.maybe_defined_entering(s, f.inside.at(s.index));
+      if (entering->count(n) && live_in(n)) continue;
       v.undefined.push_back(n);
     }
     return v;
@@ -320,12 +352,9 @@ class ControlFlow : public Transformer {
     return b.dict(keys, values);
   }
 
-  std::vector<NodeId> convert_if(NodeId s, NodeId unsupported) {
+  std::vector<NodeId> convert_if(NodeId s, NodeId unsupported, const analysis::Activity& act) {
     auto body = analysis::copy_list(t_, s, Field::If_body);
     auto orelse = analysis::copy_list(t_, s, Field::If_orelse);
-    analysis::Activity act =
-        analysis::block_activity(t_, t_.list(s, Field::If_body), &facts_.activity);
-    act.merge(analysis::block_activity(t_, t_.list(s, Field::If_orelse), &facts_.activity));
     BlockVars v = block_vars(s, act.modified);
 
     Builder b(t_, s);
@@ -343,14 +372,11 @@ class ControlFlow : public Transformer {
     if (unsupported) args.push_back(loop_opts(b, unsupported, {}));
     out.push_back(b.expr_stmt(b.call(b.op("if_stmt"), args)));
     for (NodeId x : out) generated_.insert(x.index);
-    keep_facts(out);
     return out;
   }
 
-  std::vector<NodeId> convert_while(NodeId s, NodeId unsupported) {
+  std::vector<NodeId> convert_while(NodeId s, NodeId unsupported, analysis::Activity act) {
     auto body = analysis::copy_list(t_, s, Field::While_body);
-    analysis::Activity act =
-        analysis::block_activity(t_, t_.list(s, Field::While_body), &facts_.activity);
     // A walrus in the test (`while (line := f()):`) assigns a state variable
     // too; loop_test then declares it nonlocal.
     analysis::Activity test_act = analysis::expr_activity(t_, t_.node(s, Field::While_test));
@@ -380,15 +406,12 @@ class ControlFlow : public Transformer {
         b.call(b.op("while_stmt"), {b.name(loop_test), b.name(loop_body), b.name(get), b.name(set),
                                     b.str_tuple(v.state), loop_opts(b, unsupported, {})})));
     for (NodeId x : out) generated_.insert(x.index);
-    keep_facts(out);
     return out;
   }
 
-  std::vector<NodeId> convert_for(NodeId s, NodeId unsupported) {
+  std::vector<NodeId> convert_for(NodeId s, NodeId unsupported, analysis::Activity act) {
     auto body = analysis::copy_list(t_, s, Field::For_body);
     NodeId target = t_.node(s, Field::For_target);
-    analysis::Activity act =
-        analysis::block_activity(t_, t_.list(s, Field::For_body), &facts_.activity);
     // The target is assigned inside the loop body function.
     act.merge(analysis::expr_activity(t_, target));
     NameSet extra_reads;
@@ -423,65 +446,21 @@ class ControlFlow : public Transformer {
         {t_.node(s, Field::For_iter), extra, b.name(loop_body), b.name(get), b.name(set),
          b.str_tuple(v.state), loop_opts(b, unsupported, {{"iterate_names", iterate_names}})})));
     for (NodeId x : out) generated_.insert(x.index);
-    keep_facts(out);
     return out;
   }
 
-  // Statements this pass makes or leaves keep their facts across the
-  // analyses that follow: the functions it generates (final once made; their
-  // facts are a walk of their whole body) and simple statements (never
-  // rewritten in place). See also keep_header_facts.
-  void keep_facts(const std::vector<NodeId>& out) {
-    for (NodeId x : out) {
-      NodeKind k = t_.kind(x);
-      bool generated_def = k == NodeKind::FunctionDef && generated_.count(x.index);
-      if (generated_def || is_simple(k)) facts_.stable.insert(x.index);
-      if (generated_def) facts_.activity.stable_defs.insert(x.index);
-    }
-  }
-  static bool is_simple(NodeKind k) {
-    return analysis::stmt_blocks(k).empty() && k != NodeKind::Match && k != NodeKind::FunctionDef &&
-           k != NodeKind::AsyncFunctionDef && k != NodeKind::ClassDef;
-  }
-  // Marks, before anything is converted, every statement of a block at any
-  // depth (nested user defs too: this pass converts them as well) whose CFG
-  // node facts cannot change.
-  void keep_header_facts(ast::Span<NodeId> stmts) {
-    for (NodeId s : stmts) {
-      NodeKind k = t_.kind(s);
-      // A compound statement's own CFG node reads only its header (test,
-      // iterable, target, subject, handler types), which this pass never
-      // rewrites: it replaces the whole statement, under a new NodeId. Class
-      // bodies are left as written. Only user defs change (their bodies are
-      // converted); they are kept once visited.
-      if (k != NodeKind::FunctionDef && k != NodeKind::AsyncFunctionDef)
-        facts_.stable.insert(s.index);
-      if (k == NodeKind::For) facts_.stable.insert(t_.node(s, Field::For_target).index);
-      for (Field f : analysis::stmt_blocks(k)) keep_header_facts(t_.list(s, f));
-      if (k == NodeKind::FunctionDef) keep_header_facts(t_.list(s, Field::FunctionDef_body));
-      if (k == NodeKind::Try || k == NodeKind::TryStar)
-        for (NodeId h :
-             t_.list(s, k == NodeKind::Try ? Field::Try_handlers : Field::TryStar_handlers)) {
-          facts_.stable.insert(h.index);
-          keep_header_facts(t_.list(h, Field::ExceptHandler_body));
-        }
-      if (k == NodeKind::Match)
-        for (NodeId c : t_.list(s, Field::Match_cases))
-          keep_header_facts(t_.list(c, Field::match_case_body));
-    }
-  }
-
-  NodeId fn_;
+  NodeId fn_;  // the function whose statements are being converted
   std::unordered_map<uint32_t, std::unordered_map<std::string, std::string>> names_;
-  analysis::FactsCache facts_;
-  std::unordered_set<uint32_t> generated_;  // defs made by convert_if/while/for
+  std::unordered_map<uint32_t, std::unique_ptr<FunctionFacts>> facts_;  // by def NodeId index
+  std::unordered_set<uint32_t> generated_;                              // statements convert_* made
+  analysis::ActivityCache activity_;
 };
 
 }  // namespace
 
 void transform(Tree& t, NodeId fn, Context& ctx) {
-  ControlFlow pass(t, ctx, fn);
-  pass.stmt(fn);
+  ControlFlow pass(t, ctx);
+  pass.stmt(fn);  // analyzes fn when it reaches its def
 }
 
 }  // namespace xag::transforms::control_flow

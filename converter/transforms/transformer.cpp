@@ -8,9 +8,13 @@ std::vector<NodeId> Transformer::stmt(NodeId s) {
   // Classes defined inside a converted function are left as written: their
   // methods are converted when called, through converted_call.
   if (t_.kind(s) == NodeKind::ClassDef) return {s};
-  if (depth_ == 0) {  // the pass's entry: see stamp_needed
+  const bool entry = depth_ == 0;
+  if (entry) {  // the pass's entry: see stamp_needed
     unpositioned_at_start_ = t_.unpositioned_made();
-    positioned_at_start_ = fully_positioned(t_, s);
+    auto known = ctx_.positioned.find(s.index);
+    positioned_at_start_ =
+        (known != ctx_.positioned.end() && known->second == unpositioned_at_start_) ||
+        fully_positioned(t_, s);
   }
   Pos origin = t_.pos(s);
   ++depth_;
@@ -18,6 +22,8 @@ std::vector<NodeId> Transformer::stmt(NodeId s) {
   --depth_;
   if (stamp_needed())
     for (NodeId n : out) stamp_positions(t_, n, origin);
+  if (entry)  // stamped or already positioned: every node in out has a position
+    for (NodeId n : out) ctx_.positioned[n.index] = t_.unpositioned_made();
   return out;
 }
 
@@ -38,15 +44,10 @@ std::vector<NodeId> Transformer::visit_block(const std::vector<NodeId>& stmts) {
 
 void Transformer::visit_block_field(NodeId n, Field f) {
   auto items = t_.list(n, f);
+  // A copy: rewriting may add lists to the tree and move the items.
   std::vector<NodeId> copy(items.begin(), items.end());
-  if (!incremental_blocks_) return t_.set_list(n, f, visit_block(copy));
-  std::vector<NodeId> out;
-  for (size_t i = 0; i < copy.size(); ++i) {
-    for (NodeId x : stmt(copy[i])) out.push_back(x);
-    std::vector<NodeId> now = out;
-    now.insert(now.end(), copy.begin() + i + 1, copy.end());
-    t_.set_list(n, f, now);
-  }
+  std::vector<NodeId> out = visit_block(copy);
+  if (out != copy) t_.set_list(n, f, out);
 }
 
 void Transformer::visit_child(NodeId n, Field f) {
@@ -67,16 +68,11 @@ void Transformer::generic_visit(NodeId n) {
           NodeId c = copy[i];
           if (c && ast::kind_category(t_.kind(c)) == ast::Category::Stmt) {
             for (NodeId x : stmt(c)) out.push_back(x);
-            if (incremental_blocks_) {
-              std::vector<NodeId> now = out;
-              now.insert(now.end(), copy.begin() + i + 1, copy.end());
-              t_.set_list(n, f, now);
-            }
           } else {
             out.push_back(c ? expr(c) : c);
           }
         }
-        t_.set_list(n, f, out);
+        if (out != copy) t_.set_list(n, f, out);  // most lists come back unchanged
         break;
       }
       default:

@@ -43,11 +43,6 @@ class Transformer {
 
   Builder builder(NodeId origin) { return Builder(t_, origin); }
 
-  // When set, a statement list is written back to its owner after each
-  // statement is rewritten, so that a pass which analyzes the whole function
-  // while rewriting it (control_flow) sees earlier siblings already rewritten.
-  bool incremental_blocks_ = false;
-
   Tree& t_;
   Context& ctx_;
 
