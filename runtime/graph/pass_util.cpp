@@ -1,6 +1,8 @@
 // Helpers shared by the passes.
 #include "runtime/graph/pass_util.h"
 
+#include <algorithm>
+
 namespace xag::rt::passes {
 
 void for_each_graph(Graph& g, const std::function<void(Graph&)>& fn) {
@@ -15,6 +17,15 @@ std::unordered_map<Value, int, ValueHash> count_uses(const Graph& g) {
     for (const Value& v : n->inputs) ++uses[v];
   for (const Value& v : g.outputs()) ++uses[v];
   return uses;
+}
+
+// Values read in `g` (node inputs and outputs).
+std::unordered_set<Value, ValueHash> used_values(const Graph& g) {
+  std::unordered_set<Value, ValueHash> used;
+  for (const auto& n : g.nodes())
+    for (const Value& v : n->inputs) used.insert(v);
+  for (const Value& v : g.outputs()) used.insert(v);
+  return used;
 }
 
 bool const_all_equal(const Value& v, double c) {
@@ -51,19 +62,13 @@ bool attrs_equal(const OpAttrs& a, const OpAttrs& b) {
   return true;
 }
 
-size_t position(const Graph& g, const Node* n) {
-  for (size_t i = 0; i < g.nodes().size(); ++i)
-    if (g.nodes()[i].get() == n) return i;
-  throw InternalError("pass: node not found in its graph");
-}
-
-Value insert_const(Graph& g, size_t pos, const Tensor& value, const SourceLoc& loc) {
+std::unique_ptr<Node> const_node(const Tensor& value, const SourceLoc& loc) {
   auto c = std::make_unique<Node>();
   c->kind = NodeKind::Const;
   c->value = value;
   c->loc = loc;
   c->outputs.push_back(Type::tensor(TensorSpec{value.dtype(), value.shape()}));
-  return g.insert_node(std::move(c), pos)->out(0);
+  return c;
 }
 
 bool is_pure(const Node& n) {
@@ -85,6 +90,62 @@ bool is_pure(const Node& n) {
     default:
       return false;
   }
+}
+
+Value GraphEdit::resolve(Value v) const {
+  if (replaced_.empty()) return v;
+  for (auto it = replaced_.find(v); it != replaced_.end(); it = replaced_.find(v)) v = it->second;
+  return v;
+}
+
+void GraphEdit::resolve_inputs(Node& n) const {
+  if (replaced_.empty()) return;
+  for (Value& in : n.inputs) in = resolve(in);
+}
+
+void GraphEdit::replace(Value from, Value to) {
+  if (from != to) replaced_[from] = to;
+}
+
+Node* GraphEdit::insert(size_t pos, std::unique_ptr<Node> node) {
+  node->graph = &g_;
+  for (auto& sg : node->subgraphs) sg->set_owner(node.get());
+  Node* raw = node.get();
+  inserted_.emplace_back(pos, std::move(node));
+  return raw;
+}
+
+// Merges the inserted nodes into the node list in one pass.
+void GraphEdit::splice_inserted() {
+  std::stable_sort(inserted_.begin(), inserted_.end(),
+                   [](const auto& a, const auto& b) { return a.first < b.first; });
+  auto& nodes = g_.mutable_nodes();
+  std::vector<std::unique_ptr<Node>> merged;
+  merged.reserve(nodes.size() + inserted_.size());
+  size_t k = 0;
+  for (size_t i = 0; i <= nodes.size(); ++i) {
+    for (; k < inserted_.size() && inserted_[k].first <= i; ++k)
+      merged.push_back(std::move(inserted_[k].second));
+    if (i < nodes.size()) merged.push_back(std::move(nodes[i]));
+  }
+  for (; k < inserted_.size(); ++k) merged.push_back(std::move(inserted_[k].second));
+  nodes = std::move(merged);
+  inserted_.clear();
+}
+
+bool GraphEdit::commit() {
+  const bool changed = !replaced_.empty() || !inserted_.empty() || !removed_.empty();
+  if (!inserted_.empty()) splice_inserted();
+  if (!replaced_.empty()) {
+    for (auto& n : g_.mutable_nodes()) resolve_inputs(*n);
+    for (Value& out : g_.mutable_outputs()) out = resolve(out);
+    replaced_.clear();
+  }
+  if (!removed_.empty()) {
+    g_.remove_nodes_if([&](const Node& n) { return removed_.count(&n) > 0; });
+    removed_.clear();
+  }
+  return changed;
 }
 
 }  // namespace xag::rt::passes

@@ -3,7 +3,6 @@
 // replacement has exactly the node's type, so broadcasting and dtype promotion can never change
 // a result (x + 0.0 with int x stays: its result is float64).
 #include <optional>
-#include <unordered_set>
 
 #include "runtime/graph/pass_util.h"
 #include "runtime/graph/passes.h"
@@ -119,12 +118,12 @@ std::optional<Type> type_of(const Repl& r, const OpAttrs& attrs) {
 }
 
 bool simplify_graph(Graph& g) {
-  bool changed = false;
-  std::unordered_set<const Node*> dead;
+  passes::GraphEdit edit(g);
   auto& nodes = g.mutable_nodes();
   for (size_t i = 0; i < nodes.size(); ++i) {
     Node& n = *nodes[i];
-    if (n.kind != NodeKind::Op || dead.count(&n)) continue;
+    edit.resolve_inputs(n);
+    if (n.kind != NodeKind::Op) continue;
     for (const Rule& rule : kRules) {
       if (rule.op != n.op) continue;
       const R r = rule.rewrite(n);
@@ -140,17 +139,14 @@ bool simplify_graph(Graph& g) {
         m->inputs = r->inputs;
         m->outputs.push_back(*t);
         m->loc = n.loc;
-        v = g.insert_node(std::move(m), i)->out(0);
-        ++i;  // `n` moved one position down
+        v = edit.insert(i, std::move(m))->out(0);
       }
-      g.replace_all_uses(n.out(0), v);
-      dead.insert(&n);
-      changed = true;
+      edit.replace(n.out(0), v);
+      edit.remove(&n);
       break;
     }
   }
-  if (!dead.empty()) g.remove_nodes_if([&](const Node& n) { return dead.count(&n) > 0; });
-  return changed;
+  return edit.commit();
 }
 
 }  // namespace

@@ -2,7 +2,6 @@
 // (same kind, op, attrs, inputs; for constants the same dtype, shape and bytes) is replaced by it.
 #include <cstring>
 #include <unordered_map>
-#include <unordered_set>
 
 #include "runtime/graph/pass_util.h"
 #include "runtime/graph/passes.h"
@@ -49,9 +48,11 @@ size_t hash_of(const Node& n) {
 
 bool cse_graph(Graph& g) {
   std::unordered_multimap<size_t, Node*> seen;
-  std::unordered_set<const Node*> dead;
+  passes::GraphEdit edit(g);
   for (auto& np : g.mutable_nodes()) {
     Node& n = *np;
+    // Inputs merged earlier in this sweep make this node identical to its twins.
+    edit.resolve_inputs(n);
     if (!mergeable(n)) continue;
     const size_t h = hash_of(n);
     Node* match = nullptr;
@@ -59,15 +60,13 @@ bool cse_graph(Graph& g) {
     for (auto it = range.first; it != range.second && !match; ++it)
       if (same(*it->second, n)) match = it->second;
     if (match) {
-      g.replace_all_uses(n.out(0), match->out(0));
-      dead.insert(&n);
+      edit.replace(n.out(0), match->out(0));
+      edit.remove(&n);
     } else {
       seen.emplace(h, &n);
     }
   }
-  if (dead.empty()) return false;
-  g.remove_nodes_if([&](const Node& n) { return dead.count(&n) > 0; });
-  return true;
+  return edit.commit();
 }
 
 }  // namespace

@@ -10,32 +10,28 @@ namespace xag::rt {
 
 namespace {
 
-bool param_used(const Graph& g, const Value& p) {
-  for (const auto& n : g.nodes())
-    for (const Value& v : n->inputs)
-      if (v == p) return true;
-  for (const Value& v : g.outputs())
-    if (v == p) return true;
-  return false;
-}
-
 // Removes params [first, ...) of the node's subgraphs that no subgraph uses; `input_offset` maps
-// param i to node input i + input_offset.
+// param i to node input i + input_offset. One pass per subgraph whatever the number of params
+// (a loop body can capture thousands of values of an unrolled Python loop).
 bool prune_params(Node& n, size_t first, size_t input_offset) {
-  bool changed = false;
   const size_t count = n.subgraphs[0]->params().size();
-  for (size_t i = count; i-- > first;) {
-    bool used = false;
-    for (const auto& sg : n.subgraphs) used = used || param_used(*sg, sg->params()[i]);
-    if (used) continue;
-    for (auto& sg : n.subgraphs) {
-      const Node* ph = sg->params()[i].node;
-      sg->remove_nodes_if([&](const Node& x) { return &x == ph; });
-    }
-    n.inputs.erase(n.inputs.begin() + static_cast<std::ptrdiff_t>(i + input_offset));
-    changed = true;
+  std::vector<bool> used(count, false);
+  for (const auto& sg : n.subgraphs) {
+    const auto u = passes::used_values(*sg);
+    for (size_t i = first; i < count; ++i) used[i] = used[i] || u.count(sg->params()[i]) > 0;
   }
-  return changed;
+  std::unordered_set<const Node*> dead;
+  for (const auto& sg : n.subgraphs)
+    for (size_t i = first; i < count; ++i)
+      if (!used[i]) dead.insert(sg->params()[i].node);
+  if (dead.empty()) return false;
+  for (auto& sg : n.subgraphs) sg->remove_nodes_if([&](const Node& x) { return dead.count(&x); });
+  std::vector<Value> inputs;
+  for (size_t j = 0; j < n.inputs.size(); ++j)
+    if (j < input_offset + first || j >= input_offset + count || used[j - input_offset])
+      inputs.push_back(n.inputs[j]);
+  n.inputs = std::move(inputs);
+  return true;
 }
 
 bool dce_graph(Graph& g) {

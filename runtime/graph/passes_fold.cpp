@@ -25,20 +25,25 @@ bool foldable(const Node& n) {
   return !s.is_fully_defined() || s.num_elements() <= kMaxFoldedElements;
 }
 
-// Replaces uses of subgraph param `p` by a copy of constant `c` placed after the params.
-bool sink(Graph& sg, const Value& p, const Value& c) {
-  bool used = false;
-  for (const auto& n : sg.nodes())
-    for (const Value& v : n->inputs) used = used || v == p;
-  for (const Value& v : sg.outputs()) used = used || v == p;
-  if (!used) return false;
-  const Value k = passes::insert_const(sg, sg.params().size(), c.node->value, c.node->loc);
-  sg.replace_all_uses(p, k);
-  return true;
+// Replaces uses of params [first, ...) of `sg` whose node input (index + offset) is a small
+// constant by copies of it placed after the params.
+bool sink_into(Graph& sg, const Node& n, size_t first, size_t offset) {
+  std::unordered_set<Value, ValueHash> used;  // filled at the first candidate
+  passes::GraphEdit edit(sg);
+  const size_t count = sg.params().size();
+  for (size_t i = first; i < count; ++i) {
+    const Value& in = n.inputs[i + offset];
+    const Value p = sg.params()[i];
+    if (!passes::is_const(in) || in.node->value.num_elements() > kMaxSunkElements) continue;
+    if (used.empty()) used = passes::used_values(sg);
+    if (!used.count(p)) continue;
+    auto k = passes::const_node(in.node->value, in.node->loc);
+    edit.replace(p, edit.insert(count, std::move(k))->out(0));
+  }
+  return edit.commit();
 }
 
 bool sink_constants(Node& n) {
-  bool changed = false;
   size_t first = 0, offset = 0;
   if (n.kind == NodeKind::Cond) {
     offset = 1;  // input 0 is the predicate
@@ -47,21 +52,18 @@ bool sink_constants(Node& n) {
   } else {
     return false;
   }
-  const size_t count = n.subgraphs[0]->params().size();
-  for (size_t i = first; i < count; ++i) {
-    const Value& in = n.inputs[i + offset];
-    if (!passes::is_const(in) || in.node->value.num_elements() > kMaxSunkElements) continue;
-    for (auto& sg : n.subgraphs) changed |= sink(*sg, sg->params()[i], in);
-  }
+  bool changed = false;
+  for (auto& sg : n.subgraphs) changed |= sink_into(*sg, n, first, offset);
   return changed;
 }
 
 bool fold_graph(Graph& g) {
   bool changed = false;
-  std::unordered_set<const Node*> dead;
+  passes::GraphEdit edit(g);
   auto& nodes = g.mutable_nodes();
   for (size_t i = 0; i < nodes.size(); ++i) {
     Node& n = *nodes[i];
+    edit.resolve_inputs(n);
     if (!n.subgraphs.empty()) changed |= sink_constants(n);
     if (!foldable(n)) continue;
     std::vector<Tensor> args;
@@ -74,14 +76,11 @@ bool fold_graph(Graph& g) {
     }
     if (r.num_elements() > kMaxFoldedElements) continue;
     // Own storage: run() may return a view of a constant input (identity, reshape).
-    const Value k = passes::insert_const(g, i, r.copy(), n.loc);
-    ++i;  // `n` moved one position down
-    g.replace_all_uses(n.out(0), k);
-    dead.insert(&n);
-    changed = true;
+    auto k = passes::const_node(r.copy(), n.loc);
+    edit.replace(n.out(0), edit.insert(i, std::move(k))->out(0));
+    edit.remove(&n);
   }
-  if (!dead.empty()) g.remove_nodes_if([&](const Node& n) { return dead.count(&n) > 0; });
-  return changed;
+  return edit.commit() || changed;
 }
 
 }  // namespace

@@ -73,9 +73,11 @@ bool fusable_reduction(const Node& n) {
 bool fuse_graph(Graph& g) {
   auto uses = passes::count_uses(g);
   std::unordered_set<const Node*> absorbed;
-  std::unordered_set<const Node*> dead;
-  bool changed = false;
+  passes::GraphEdit edit(g);
   auto& nodes = g.mutable_nodes();
+  // Node positions, once: new fused nodes are inserted by commit(), so they stay valid.
+  std::unordered_map<const Node*, size_t> pos;
+  for (size_t k = 0; k < nodes.size(); ++k) pos[nodes[k].get()] = k;
   // Roots are visited last to first so each takes the longest chain feeding it.
   for (size_t i = nodes.size(); i-- > 0;) {
     Node* root = nodes[i].get();
@@ -112,8 +114,6 @@ bool fuse_graph(Graph& g) {
     for (Node* m : members) absorbed.insert(m);
     if (red) absorbed.insert(red);
     // Steps in node order (producers first).
-    std::unordered_map<const Node*, size_t> pos;
-    for (size_t k = 0; k < nodes.size(); ++k) pos[nodes[k].get()] = k;
     std::sort(members.begin(), members.end(),
               [&](const Node* a, const Node* b) { return pos[a] < pos[b]; });
     auto prog = std::make_shared<FusedProgram>();
@@ -158,15 +158,12 @@ bool fuse_graph(Graph& g) {
     f->loc = last->loc;
     f->fused = std::move(prog);
     // Right after the last replaced node: every input is defined before it.
-    const size_t at = pos[last] + 1;
-    Node* fn = g.insert_node(std::move(f), at);
-    g.replace_all_uses(last->out(0), fn->out(0));
-    for (Node* m : members) dead.insert(m);
-    if (red) dead.insert(red);
-    changed = true;
+    Node* fn = edit.insert(pos[last] + 1, std::move(f));
+    edit.replace(last->out(0), fn->out(0));
+    for (Node* m : members) edit.remove(m);
+    if (red) edit.remove(red);
   }
-  if (!dead.empty()) g.remove_nodes_if([&](const Node& n) { return dead.count(&n) > 0; });
-  return changed;
+  return edit.commit();
 }
 
 }  // namespace
