@@ -3,6 +3,8 @@
 #include "runtime/graph/builder.h"
 
 #include <algorithm>
+#include <unordered_map>
+#include <unordered_set>
 
 namespace xag::rt {
 
@@ -68,11 +70,14 @@ Value GraphBuilder::capture(Value v) {
 Value GraphBuilder::capture_into(size_t level, Value v) {
   if (stack_[level] == v.graph()) return v;
   const Value outer = capture_into(level - 1, v);
-  for (const auto& [o, param] : captures_[level])
-    if (o == outer) return param;
-  const Value param = stack_[level]->add_param(outer.type());
+  Captures& caps = captures_[level];
+  auto it = caps.param_of.find(outer);
+  if (it != caps.param_of.end()) return it->second;
+  // Appended, not inserted after the params: build_subgraph hoists the params when done.
+  const Value param = stack_[level]->append_param(outer.type());
   param.node->loc = outer.node->loc;
-  captures_[level].emplace_back(outer, param);
+  caps.in_order.emplace_back(outer, param);
+  caps.param_of.emplace(outer, param);
   return param;
 }
 
@@ -144,8 +149,9 @@ std::unique_ptr<Graph> GraphBuilder::build_subgraph(const std::string& name,
     std::vector<Value> results = fn(args);
     for (Value& r : results) r = capture(r);
     g->set_outputs(std::move(results));
+    g->hoist_params();
     captured->clear();
-    for (const auto& [outer, param] : captures_.back()) captured->push_back(outer);
+    for (const auto& [outer, param] : captures_.back().in_order) captured->push_back(outer);
   }
   // The node itself belongs to the statement that opened the subgraph.
   loc_ = saved_loc;
@@ -161,22 +167,27 @@ void align_captures(Graph& g, size_t explicit_count, const std::vector<Value>& o
   std::vector<Value> params(g.params().begin(),
                             g.params().begin() + static_cast<std::ptrdiff_t>(explicit_count));
   const std::vector<Value> old = g.params();
+  std::unordered_map<Value, size_t, ValueHash> index_of;
+  for (size_t i = 0; i < own.size(); ++i) index_of.emplace(own[i], i);
+  bool appended = false;
   for (const Value& outer : all) {
-    auto it = std::find(own.begin(), own.end(), outer);
-    if (it != own.end()) {
-      params.push_back(old[explicit_count + static_cast<size_t>(it - own.begin())]);
+    auto it = index_of.find(outer);
+    if (it != index_of.end()) {
+      params.push_back(old[explicit_count + it->second]);
     } else {
-      const Value p = g.add_param(outer.type());
-      params.push_back(p);
+      params.push_back(g.append_param(outer.type()));
+      appended = true;
     }
   }
+  if (appended) g.hoist_params();
   g.mutable_params() = std::move(params);
 }
 
 std::vector<Value> union_of(const std::vector<Value>& a, const std::vector<Value>& b) {
   std::vector<Value> u = a;
+  std::unordered_set<Value, ValueHash> seen(a.begin(), a.end());
   for (const Value& v : b)
-    if (std::find(u.begin(), u.end(), v) == u.end()) u.push_back(v);
+    if (seen.insert(v).second) u.push_back(v);
   return u;
 }
 

@@ -12,6 +12,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -106,8 +107,13 @@ class GraphBuilder {
 
   Graph* root_;
   std::vector<Graph*> stack_;
-  // Per open subgraph: outer value -> param, in capture order.
-  std::vector<std::vector<std::pair<Value, Value>>> captures_;
+  // Per open subgraph: outer value -> param, in capture order, and indexed (an unrolled Python
+  // loop in a loop body can capture thousands of values).
+  struct Captures {
+    std::vector<std::pair<Value, Value>> in_order;
+    std::unordered_map<Value, Value, ValueHash> param_of;
+  };
+  std::vector<Captures> captures_;
   // Last ordered node per open graph (automatic control dependencies).
   std::vector<Node*> last_ordered_;
   SourceLoc loc_;

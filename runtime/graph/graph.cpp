@@ -162,12 +162,29 @@ Value Graph::add_param(const Type& type, std::string name) {
   node->kind = NodeKind::Placeholder;
   node->outputs.push_back(type);
   node->name = std::move(name);
-  // Params go first so that every later node sees them defined.
-  size_t pos = 0;
+  // Params go first so that every later node sees them defined. They are the leading
+  // placeholders; start past the ones params_ accounts for instead of walking them all.
+  size_t pos = std::min(params_.size(), nodes_.size());
+  while (pos > 0 && nodes_[pos - 1]->kind != NodeKind::Placeholder) --pos;
   while (pos < nodes_.size() && nodes_[pos]->kind == NodeKind::Placeholder) ++pos;
   Node* n = insert_node(std::move(node), pos);
   params_.push_back(n->out(0));
   return params_.back();
+}
+
+Value Graph::append_param(const Type& type) {
+  auto node = std::make_unique<Node>();
+  node->kind = NodeKind::Placeholder;
+  node->outputs.push_back(type);
+  Node* n = insert_node(std::move(node));
+  params_.push_back(n->out(0));
+  return params_.back();
+}
+
+void Graph::hoist_params() {
+  std::stable_partition(nodes_.begin(), nodes_.end(), [](const std::unique_ptr<Node>& n) {
+    return n->kind == NodeKind::Placeholder;
+  });
 }
 
 void Graph::replace_all_uses(Value from, Value to) {

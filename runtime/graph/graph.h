@@ -214,6 +214,12 @@ class Graph {
   Node* insert_node(std::unique_ptr<Node> node, size_t pos = npos);
   // Adds a Placeholder of `type` as the next param.
   Value add_param(const Type& type, std::string name = {});
+  // add_param in O(1) for a graph being built: the placeholder goes to the end of the node list
+  // (add_param moves every later node, which made capturing n values into a loop body O(n^2)).
+  // hoist_params() must run before the graph is used.
+  Value append_param(const Type& type);
+  // Moves every placeholder to the front of the node list, keeping the order of the rest.
+  void hoist_params();
   // Rewrites every use of `from` in this graph (node inputs and outputs) to `to`.
   void replace_all_uses(Value from, Value to);
   // Removes the nodes for which `dead` is true. Their values must be unused; control deps on a
