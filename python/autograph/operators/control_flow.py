@@ -6,6 +6,8 @@ the graph runs; then it becomes the runtime's functional Cond / While through `_
 as the graph values in and out. A Python loop whose condition becomes symbolic part way (a
 `break` under a staged `if`, a counter that became a tensor) is staged from that point on.
 """
+import warnings
+
 from .. import _core
 from .. import control_flow as _cf
 from .. import nest
@@ -270,9 +272,28 @@ def _stage_loop(test, body, hidden_init, get_state, set_state, names, what_name,
 
 
 # ---- for -----------------------------------------------------------------------------------
-# An unrolled (Python) for loop in a function being traced stops with a StagingError after this
-# many iterations.
-MAX_UNROLLED_ITERATIONS = 100_000
+# An unrolled (Python) for loop in a function being traced adds its body's ops to the graph once
+# per iteration. Tracing is linear in the number of ops, so long unrolled loops work, but the
+# graph (and the program compiled from it) grows with them: past UNROLLED_LOOP_WARNING
+# iterations the loop warns once, suggesting a staged loop. Past MAX_UNROLLED_ITERATIONS it
+# stops with a StagingError: a traced op costs about 1 KB (the node, its constants, the
+# compiled instruction), so 10**6 iterations of even `x = x + 1` take 2 GB, and a loop like
+# range(10**8) would fill memory long before it finished.
+UNROLLED_LOOP_WARNING = 10_000
+MAX_UNROLLED_ITERATIONS = 1_000_000
+
+
+class UnrolledLoopWarning(UserWarning):
+    """A for loop over a Python iterable was unrolled many times while tracing (see
+    UNROLLED_LOOP_WARNING in autograph/operators/control_flow.py)."""
+
+
+# Registry of shown warnings (warnings.warn_explicit): the default filter shows each loop's
+# warning once per process, as warnings.warn does for an ordinary line.
+_warning_registry = {}
+
+_STAGED_LOOP_ADVICE = ("loop over ag.range(n) (or range(n) with a tensor n, or over a tensor) "
+                       "so it becomes one staged loop whose graph size does not depend on n")
 
 
 def for_stmt(iter_, extra_test, body, get_state, set_state, symbol_names, opts):
@@ -286,13 +307,8 @@ def for_stmt(iter_, extra_test, body, get_state, set_state, symbol_names, opts):
         return
     tracing = _core.tracing()
     for count, itr in enumerate(iter_):
-        if tracing and count == MAX_UNROLLED_ITERATIONS:
-            # Every unrolled iteration adds its ops to the graph: a loop like range(10**7)
-            # would trace for hours and fill memory; stop with advice instead.
-            raise staging.error(
-                f"this for loop over a Python iterable was unrolled {count} times while tracing "
-                "(each iteration adds its ops to the graph); loop over ag.range(n) or a tensor "
-                "so it becomes one staged loop", staging.location())
+        if tracing and count >= UNROLLED_LOOP_WARNING:
+            _check_unrolled(count)
         if extra_test is not None:
             go = extra_test()
             if isinstance(go, Variable):
@@ -305,6 +321,30 @@ def for_stmt(iter_, extra_test, body, get_state, set_state, symbol_names, opts):
             if not go:
                 break
         body(itr)
+
+
+def _check_unrolled(count):
+    """Warns when an unrolled loop reaches UNROLLED_LOOP_WARNING iterations; fails at
+    MAX_UNROLLED_ITERATIONS. The location is the user's for statement (the caller's frame)."""
+    if count == UNROLLED_LOOP_WARNING:
+        loc = staging.location()
+        where = f" ({loc[0]}:{loc[1]})" if loc else ""
+        message = (f"this for loop over a Python iterable{where} has been unrolled "
+                   f"{count} times while tracing: each iteration adds its ops to the graph, "
+                   "so the graph and the time to trace, optimize and compile it grow with the "
+                   "loop (about 1 KB and a few microseconds per op; tracing stops with a "
+                   f"StagingError at {MAX_UNROLLED_ITERATIONS} iterations); "
+                   f"{_STAGED_LOOP_ADVICE}")
+        if loc:
+            warnings.warn_explicit(message, UnrolledLoopWarning, loc[0], loc[1],
+                                   registry=_warning_registry)
+        else:
+            warnings.warn(message, UnrolledLoopWarning, stacklevel=3)
+    elif count == MAX_UNROLLED_ITERATIONS:
+        raise staging.error(
+            f"this for loop over a Python iterable was unrolled {count} times while tracing; "
+            "each iteration adds its ops to the graph (about 1 KB of memory per op), so a "
+            f"longer loop would take gigabytes; {_STAGED_LOOP_ADVICE}", staging.location())
 
 
 def _nothing():
