@@ -156,3 +156,38 @@ TEST_CASE("dump, to_dot and ops show nested subgraphs", "[graph]") {
   CHECK(std::find(ops.begin(), ops.end(), "floordiv") != ops.end());
   CHECK(g.ops(false).size() < ops.size());
 }
+
+// An unrolled Python loop inside a loop body reading n outer values: n captures, each added in
+// O(1) (params are appended and moved to the front when the body is finished).
+TEST_CASE("a loop body capturing many outer values keeps its params first", "[graph]") {
+  constexpr int kValues = 20000;
+  Graph g;
+  GraphBuilder b(g);
+  const Value x = b.placeholder(scalar_spec(DType::Int32), "x");
+  std::vector<Value> outer;
+  for (int i = 0; i < kValues; ++i) outer.push_back(b.op(OpKind::Add, {x, i32(b, i)}));
+  const auto r = b.while_loop(
+      {i32(b, 0), i32(b, 0)},
+      [&](const std::vector<Value>& v) {
+        return b.op(OpKind::Less, {v[0], i32(b, 2)});
+      },
+      [&](const std::vector<Value>& v) {
+        Value acc = v[1];
+        for (int i = 0; i < kValues; ++i) acc = b.op(OpKind::Add, {acc, outer[i % kValues]});
+        acc = b.op(OpKind::Add, {acc, outer[0]});  // a second use: the same capture
+        return std::vector<Value>{b.op(OpKind::Add, {v[0], i32(b, 1)}), acc};
+      });
+  b.set_outputs({r[1]});
+  g.verify();  // every param precedes its uses
+  const Node* loop = r[1].node;
+  const Graph& body = *loop->subgraphs[1];
+  REQUIRE(body.params().size() == 2 + kValues);
+  REQUIRE(loop->inputs.size() == 2 + kValues);
+  for (size_t i = 0; i < body.params().size(); ++i)
+    CHECK(body.nodes()[i]->kind == NodeKind::Placeholder);
+  for (int i = 0; i < kValues; ++i) CHECK(loop->inputs[2 + static_cast<size_t>(i)] == outer[i]);
+  int64_t expect = 0;
+  for (int i = 0; i < kValues; ++i) expect += 2 * (1 + i);
+  expect += 2 * 1;
+  CHECK(as_int(run_graph(g, {Tensor::scalar<int32_t>(1)})[0]) == expect);
+}
