@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <cstdlib>
 #include <mutex>
@@ -23,11 +24,17 @@ int default_threads() {
 
 std::atomic<int> g_threads{0};
 
-// Workers sleep on a condition variable between jobs. One job at a time: parallel_for calls from
-// several threads serialize on job_mu_ (nested calls from inside a job run inline instead).
-// Chunks are claimed from one atomic word holding (job generation << 32 | next chunk), so a
-// worker that is late from a previous job can never claim a chunk of the next one; job
-// parameters are copied under mu_ when a worker wakes up.
+// Workers take jobs as follows. One job at a time: parallel_for calls from several threads
+// serialize on job_mu_ (nested calls from inside a job run inline instead). Chunks are claimed
+// from one atomic word holding (job generation << 32 | next chunk), so a worker that is late from
+// a previous job can never claim a chunk of the next one; job parameters are copied under mu_
+// when a worker sees a new generation.
+//
+// Waiting is spin-then-sleep on both sides. After a job a worker polls the generation for up to
+// kSpin before it sleeps on cv_, and the caller polls the pending-chunk count for up to kSpin
+// before it sleeps on done_cv_. A staged loop runs its big ops back to back, microseconds apart:
+// with sleeping alone every op paid a wake-up of the worker and one of the caller, which on a
+// virtual machine with idle vCPUs costs tens of microseconds each, as much as the op itself.
 class Pool {
  public:
   static Pool& get() {
@@ -35,8 +42,8 @@ class Pool {
     return *pool;
   }
 
-  void run(int64_t n, int64_t min_chunk, void (*call)(void*, int64_t, int64_t), void* ctx,
-           int threads) {
+  void run(int64_t n, int64_t min_chunk, int chunks_per_thread,
+           void (*call)(void*, int64_t, int64_t), void* ctx, int threads) {
     if (tls_in_job) {  // nested: stay on this thread
       call(ctx, 0, n);
       return;
@@ -44,20 +51,25 @@ class Pool {
     std::lock_guard<std::mutex> job_lock(job_mu_);
     ensure_workers(threads - 1);
     const int64_t max_chunks = std::max<int64_t>(1, n / min_chunk);
-    Job job{call, ctx, n, std::min<int64_t>(threads, max_chunks), 0};
+    const int64_t chunks = std::min<int64_t>(int64_t{threads} * chunks_per_thread, max_chunks);
+    Job job{call, ctx, n, chunks, 0};
+    bool wake;
     {
       std::lock_guard<std::mutex> lk(mu_);
-      job.gen = ++generation_ & 0xffffffffu;
+      job.gen = (generation_.load(std::memory_order_relaxed) + 1) & 0xffffffffu;
       job_ = job;
-      pending_ = job.chunks;
+      pending_.store(job.chunks, std::memory_order_relaxed);
       next_.store(job.gen << 32, std::memory_order_release);
+      generation_.store(job.gen, std::memory_order_release);
+      wake = sleepers_ > 0;  // read under mu_: a worker going to sleep has counted itself
     }
-    cv_.notify_all();
+    if (wake) cv_.notify_all();
     tls_in_job = true;
     work(job);
     tls_in_job = false;
+    if (spin_until([&] { return pending_.load(std::memory_order_acquire) == 0; })) return;
     std::unique_lock<std::mutex> lk(mu_);
-    done_cv_.wait(lk, [&] { return pending_ == 0; });
+    done_cv_.wait(lk, [&] { return pending_.load(std::memory_order_acquire) == 0; });
   }
 
  private:
@@ -67,6 +79,31 @@ class Pool {
     int64_t n, chunks;
     uint64_t gen;
   };
+
+  // About the gap between the ops of a staged loop iteration plus the Python call overhead
+  // between two calls of a staged function; short enough that an idle pool soon stops using
+  // the CPU.
+  static constexpr auto kSpin = std::chrono::microseconds(200);
+
+  // Polls `ready` for up to kSpin; true once it holds.
+  template <class Ready>
+  static bool spin_until(Ready ready) {
+    if (ready()) return true;
+    const auto until = std::chrono::steady_clock::now() + kSpin;
+    for (;;) {
+      for (int i = 0; i < 64; ++i) {
+        if (ready()) return true;
+        cpu_relax();
+      }
+      if (std::chrono::steady_clock::now() >= until) return ready();
+    }
+  }
+
+  static void cpu_relax() {
+#if defined(__x86_64__) || defined(__i386__)
+    __builtin_ia32_pause();
+#endif
+  }
 
   // Claims and runs chunks of `job` until none is left.
   void work(const Job& job) {
@@ -81,8 +118,11 @@ class Pool {
       const int64_t b = job.n * static_cast<int64_t>(c) / job.chunks;
       const int64_t e = job.n * static_cast<int64_t>(c + 1) / job.chunks;
       job.call(job.ctx, b, e);
-      std::lock_guard<std::mutex> lk(mu_);
-      if (--pending_ == 0) done_cv_.notify_all();
+      if (pending_.fetch_sub(1, std::memory_order_acq_rel) == 1) {
+        // The caller may be asleep on done_cv_; taking mu_ orders this notify after its check.
+        std::lock_guard<std::mutex> lk(mu_);
+        done_cv_.notify_all();
+      }
     }
   }
   void ensure_workers(int n) {
@@ -95,11 +135,16 @@ class Pool {
     tls_in_job = true;
     uint64_t seen = 0;
     for (;;) {
+      if (!spin_until([&] { return generation_.load(std::memory_order_acquire) != seen; })) {
+        std::unique_lock<std::mutex> lk(mu_);
+        ++sleepers_;
+        cv_.wait(lk, [&] { return generation_.load(std::memory_order_relaxed) != seen; });
+        --sleepers_;
+      }
       Job job;
       {
-        std::unique_lock<std::mutex> lk(mu_);
-        cv_.wait(lk, [&] { return generation_ != seen; });
-        seen = generation_;
+        std::lock_guard<std::mutex> lk(mu_);
+        seen = generation_.load(std::memory_order_relaxed);
         job = job_;
       }
       work(job);
@@ -111,10 +156,11 @@ class Pool {
   std::mutex mu_;
   std::condition_variable cv_, done_cv_;
   std::vector<std::thread> workers_;
-  Job job_{};
-  int64_t pending_ = 0;
-  std::atomic<uint64_t> next_{0};
-  uint64_t generation_ = 0;
+  Job job_{};                            // guarded by mu_
+  int sleepers_ = 0;                     // workers waiting on cv_; guarded by mu_
+  std::atomic<int64_t> pending_{0};      // chunks of the current job not finished yet
+  std::atomic<uint64_t> next_{0};        // generation << 32 | next chunk to claim
+  std::atomic<uint64_t> generation_{0};  // written under mu_
 };
 
 thread_local bool Pool::tls_in_job = false;
@@ -135,9 +181,10 @@ void set_num_threads(int n) {
 }
 
 namespace detail {
-void parallel_for_impl(int64_t n, int64_t min_chunk, void (*call)(void*, int64_t, int64_t),
-                       void* ctx) {
-  Pool::get().run(n, std::max<int64_t>(1, min_chunk), call, ctx, num_threads());
+void parallel_for_impl(int64_t n, int64_t min_chunk, int chunks_per_thread,
+                       void (*call)(void*, int64_t, int64_t), void* ctx) {
+  Pool::get().run(n, std::max<int64_t>(1, min_chunk), std::max(1, chunks_per_thread), call, ctx,
+                  num_threads());
 }
 }  // namespace detail
 

@@ -146,7 +146,7 @@ void apply(const Tensor& a, const Tensor& b, Tensor& out, F f) {
   const T* pb = static_cast<const T*>(b.raw_data());
   R* po = static_cast<R*>(out.raw_data());
   if (a.shape() == b.shape()) {
-    parallel_for(out.num_elements(), kParallelThreshold / 2, [&](int64_t s, int64_t e) {
+    parallel_for_balanced(out.num_elements(), kParallelThreshold / 2, [&](int64_t s, int64_t e) {
       for (int64_t i = s; i < e; ++i) po[i] = f(pa[i], pb[i]);
     });
     return;

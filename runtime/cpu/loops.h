@@ -88,11 +88,12 @@ struct Broadcast {
     }
   }
 
-  // for_each_run over everything, split across the pool when large.
+  // for_each_run over everything, split across the pool when large (element-wise: any split
+  // gives the same result, so chunks are balanced dynamically).
   template <class Fn>
   void parallel_runs(Fn&& fn) const {
-    parallel_for(numel, kParallelThreshold / 2,
-                 [&](int64_t b, int64_t e) { for_each_run(b, e, fn); });
+    parallel_for_balanced(numel, kParallelThreshold / 2,
+                          [&](int64_t b, int64_t e) { for_each_run(b, e, fn); });
   }
 };
 

@@ -80,7 +80,7 @@ void apply_float(OpKind op, Tensor& out) {
 
 template <class T>
 void apply_keep_dtype(OpKind op, const T* in, T* out, int64_t n) {
-  parallel_for(n, kParallelThreshold / 2, [&](int64_t b, int64_t e) {
+  parallel_for_balanced(n, kParallelThreshold / 2, [&](int64_t b, int64_t e) {
     switch (op) {
       case OpKind::Abs:
         if constexpr (std::is_same_v<T, bool>) {

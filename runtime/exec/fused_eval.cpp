@@ -4,7 +4,10 @@
 #include "runtime/exec/fused_eval.h"
 
 #include <Eigen/Core>
+#include <algorithm>
 #include <cmath>
+#include <cstdint>
+#include <cstring>
 #include <limits>
 #include <mutex>
 #include <string>
@@ -18,10 +21,15 @@ namespace xag::rt::exec {
 namespace {
 
 constexpr int kMaxSteps = 32;  // the fusion pass never builds longer programs
+// Smallest chunk handed to a thread: 2^14 elements, some microseconds of work, far above what
+// handing it over costs; programs under twice this size run on the caller alone.
+constexpr int64_t kMinChunkBlocks = (int64_t{1} << 14) / kFusedBlock;
 
 // The block loops below are compiled twice: for the portable baseline ISA and, where the CPU has
 // it, AVX2 (see run_chunk). Forcing them inline puts a copy in each of the two callers, compiled
 // for that caller's ISA. No FMA: a contracted a*b+c would round differently from the unfused ops.
+// (An AVX-512 clone was tried: GCC 12 scalarizes the 64-byte compare-selects of Extreme, and the
+// condition program of newton ran 3x slower.)
 #if defined(__GNUC__) && (defined(__x86_64__) || defined(_M_X64))
 #define XAG_FUSED_INLINE inline __attribute__((always_inline))
 #define XAG_FUSED_AVX2 1
@@ -94,9 +102,25 @@ bool transcendental(OpKind op, const T* a, T* o, int n) {
   }
 }
 
+// The ops transcendental() handles; checked inline so the other ops skip its call per block.
+inline bool is_transcendental(OpKind op) {
+  switch (op) {
+    case OpKind::Exp:
+    case OpKind::Log:
+    case OpKind::Sqrt:
+    case OpKind::Sin:
+    case OpKind::Cos:
+    case OpKind::Tanh:
+    case OpKind::Sigmoid:
+      return true;
+    default:
+      return false;
+  }
+}
+
 template <class T>
 XAG_FUSED_INLINE void step(OpKind op, const T* a, bool sa, const T* b, bool sb, T* o, int n) {
-  if (!sa && transcendental(op, a, o, n)) return;
+  if (!sa && is_transcendental(op) && transcendental(op, a, o, n)) return;
   switch (op) {
     case OpKind::Add:
       return binary(a, sa, b, sb, o, n, [](T x, T y) { return x + y; });
@@ -141,13 +165,12 @@ XAG_FUSED_INLINE void step(OpKind op, const T* a, bool sa, const T* b, bool sb, 
   }
 }
 
-// Max/min of a block, NaN-propagating like the unfused reduction (runtime/cpu/reduce.cpp): plain
-// comparisons over independent lanes (they vectorize) with NaN tracked on the side.
+// Running max/min over one chunk, NaN-propagating like the unfused reduction
+// (runtime/cpu/reduce.cpp): plain comparisons over independent lanes (they vectorize) with NaN
+// tracked on the side. The lanes live across all blocks of the chunk and are folded once at the
+// end: folding them after every 256-element block cost as much as the block's comparisons.
 template <class T>
-XAG_FUSED_INLINE T block_extreme(const T* p, int n, bool is_max, T acc) {
-  int i = 0;
-  bool any_nan = acc != acc;
-  T r = acc;
+struct Extreme {
 #if defined(__GNUC__) && !defined(__clang__)
   // Explicit vectors (GCC's vector extension): the auto-vectorizer leaves a compare-select
   // reduction scalar. 32 bytes: one AVX register in the AVX2 clone, two SSE ones otherwise.
@@ -156,44 +179,64 @@ XAG_FUSED_INLINE T block_extreme(const T* p, int n, bool is_max, T acc) {
   // 1-cycle dependency, where accumulating floats would serialize the loop on the add latency.
   using I = std::conditional_t<sizeof(T) == 4, int32_t, int64_t>;
   typedef I M __attribute__((vector_size(32)));
-  constexpr int kL = static_cast<int>(sizeof(V) / sizeof(T));
+  static constexpr int kL = static_cast<int>(sizeof(V) / sizeof(T));
   // Four independent accumulators: a max/min is a 4-cycle dependency, so one would stall.
-  T init[kL];
-  for (int j = 0; j < kL; ++j) init[j] = acc;
-  V splat;
-  std::memcpy(&splat, init, sizeof(V));
-  V lane[4] = {splat, splat, splat, splat};
-  M bad = {};
-  if (is_max) {
-    for (; i + 4 * kL <= n; i += 4 * kL) {
-      for (int u = 0; u < 4; ++u) {
-        V x;
-        std::memcpy(&x, p + i + u * kL, sizeof(V));
-        bad |= x != x;
-        lane[u] = x > lane[u] ? x : lane[u];
-      }
-    }
-  } else {
-    for (; i + 4 * kL <= n; i += 4 * kL) {
-      for (int u = 0; u < 4; ++u) {
-        V x;
-        std::memcpy(&x, p + i + u * kL, sizeof(V));
-        bad |= x != x;
-        lane[u] = x < lane[u] ? x : lane[u];
-      }
-    }
-  }
-  for (int j = 0; j < kL; ++j) any_nan |= bad[j] != 0;
-  for (int u = 0; u < 4; ++u)
-    for (int j = 0; j < kL; ++j)
-      r = is_max ? (lane[u][j] > r ? lane[u][j] : r) : (lane[u][j] < r ? lane[u][j] : r);
+  V lane[4];
+  M bad;
 #endif
-  for (; i < n; ++i) {
-    any_nan |= p[i] != p[i];
-    r = is_max ? (p[i] > r ? p[i] : r) : (p[i] < r ? p[i] : r);
+  bool is_max;
+  bool any_nan;
+  T r;  // elements outside the lanes (block tails)
+
+  XAG_FUSED_INLINE Extreme(bool max, T start) : is_max(max), any_nan(false), r(start) {
+#if defined(__GNUC__) && !defined(__clang__)
+    T init[kL];
+    for (int j = 0; j < kL; ++j) init[j] = start;
+    std::memcpy(&lane[0], init, sizeof(V));
+    lane[1] = lane[2] = lane[3] = lane[0];
+    bad = M{};
+#endif
   }
-  return any_nan ? std::numeric_limits<T>::quiet_NaN() : r;  // NaN sticks, as unfused
-}
+
+  XAG_FUSED_INLINE void add(const T* p, int n) {
+    int i = 0;
+#if defined(__GNUC__) && !defined(__clang__)
+    if (is_max) {
+      for (; i + 4 * kL <= n; i += 4 * kL) {
+        for (int u = 0; u < 4; ++u) {
+          V x;
+          std::memcpy(&x, p + i + u * kL, sizeof(V));
+          bad |= x != x;
+          lane[u] = x > lane[u] ? x : lane[u];
+        }
+      }
+    } else {
+      for (; i + 4 * kL <= n; i += 4 * kL) {
+        for (int u = 0; u < 4; ++u) {
+          V x;
+          std::memcpy(&x, p + i + u * kL, sizeof(V));
+          bad |= x != x;
+          lane[u] = x < lane[u] ? x : lane[u];
+        }
+      }
+    }
+#endif
+    for (; i < n; ++i) {
+      any_nan |= p[i] != p[i];
+      r = is_max ? (p[i] > r ? p[i] : r) : (p[i] < r ? p[i] : r);
+    }
+  }
+
+  XAG_FUSED_INLINE T result() {
+#if defined(__GNUC__) && !defined(__clang__)
+    for (int j = 0; j < kL; ++j) any_nan |= bad[j] != 0;
+    for (int u = 0; u < 4; ++u)
+      for (int j = 0; j < kL; ++j)
+        r = is_max ? (lane[u][j] > r ? lane[u][j] : r) : (lane[u][j] < r ? lane[u][j] : r);
+#endif
+    return any_nan ? std::numeric_limits<T>::quiet_NaN() : r;  // NaN sticks, as unfused
+  }
+};
 
 // What every chunk of one fused evaluation reads.
 template <class T>
@@ -211,7 +254,7 @@ struct Chunk {
 template <class T>
 XAG_FUSED_INLINE T chunk_body(const Chunk<T>& c, int64_t begin, int64_t end) {
   const int ni = c.ni, ns = c.ns;
-  T acc = c.start;
+  Extreme<T> acc(c.is_max, c.start);
   alignas(64) T buf[kMaxSteps][kFusedBlock];
   const T* reg[kMaxSteps + 64];
   bool sreg[kMaxSteps + 64];
@@ -228,9 +271,9 @@ XAG_FUSED_INLINE T chunk_body(const Chunk<T>& c, int64_t begin, int64_t end) {
               len);
       reg[ni + s] = o;
     }
-    if (c.reduce) acc = block_extreme<T>(buf[ns - 1], len, c.is_max, acc);
+    if (c.reduce) acc.add(buf[ns - 1], len);
   }
-  return acc;
+  return c.reduce ? acc.result() : c.start;
 }
 
 template <class T>
@@ -273,8 +316,11 @@ void run_typed(const FusedProgram& prog, const Tensor* inputs, size_t n, Tensor&
   }
   const Chunk<T> c{&prog,  ni,     ns,   base, scalar_in, reduce ? nullptr : out.data<T>(),
                    reduce, is_max, start};
-  parallel_for(numel, int64_t{1} << 15, [&](int64_t begin, int64_t end) {
-    const T acc = run_chunk(c, begin, end);
+  // Chunks are whole blocks, so every chunk but the last starts vector-aligned; the result does
+  // not depend on the split (element-wise, or max/min), so chunks are claimed dynamically.
+  const int64_t blocks = (numel + kFusedBlock - 1) / kFusedBlock;
+  parallel_for_balanced(blocks, kMinChunkBlocks, [&](int64_t b0, int64_t b1) {
+    const T acc = run_chunk(c, b0 * kFusedBlock, std::min(numel, b1 * kFusedBlock));
     if (reduce) {
       std::lock_guard<std::mutex> lk(mu);
       // NaN sticks, as in the unfused reduction.

@@ -1,5 +1,7 @@
+#include <algorithm>
 #include <atomic>
 #include <catch2/catch.hpp>
+#include <chrono>
 #include <thread>
 #include <vector>
 
@@ -63,4 +65,50 @@ TEST_CASE("back-to-back parallel jobs from two threads", "[parallel]") {
   t1.join();
   t2.join();
   CHECK(wrong.load() == 0);
+}
+
+TEST_CASE("parallel_for_balanced covers the range once in chunks of at least min_chunk",
+          "[parallel]") {
+  const int saved = num_threads();
+  for (const int threads : {1, 2, 4}) {
+    set_num_threads(threads);
+    for (int64_t n : {1, 999, 2000, 100000, 1000003}) {
+      CAPTURE(threads, n);
+      std::vector<std::atomic<int>> hits(n);
+      std::atomic<int64_t> short_chunks{0}, chunks{0};
+      parallel_for_balanced(n, 1000, [&](int64_t b, int64_t e) {
+        chunks.fetch_add(1);
+        if (e - b < 1000 && e - b != n) short_chunks.fetch_add(1);
+        for (int64_t i = b; i < e; ++i) hits[i].fetch_add(1, std::memory_order_relaxed);
+      });
+      int64_t bad = 0;
+      for (auto& h : hits) bad += h.load() != 1;
+      CHECK(bad == 0);
+      CHECK(short_chunks.load() == 0);
+      // Several chunks per thread when the range allows it (dynamic balancing).
+      const int64_t want = n < 2000 || threads == 1
+                               ? 1
+                               : std::min<int64_t>(int64_t{threads} * kBalanceChunks, n / 1000);
+      CHECK(chunks.load() == want);
+    }
+  }
+  set_num_threads(saved);
+}
+
+TEST_CASE("the pool runs jobs after its workers went to sleep", "[parallel]") {
+  const int saved = num_threads();
+  set_num_threads(2);
+  for (int rep = 0; rep < 3; ++rep) {
+    // Longer than the workers' spin: they are asleep on the condition variable when the next
+    // job comes, and must be woken (or the caller does all chunks itself).
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    std::atomic<int64_t> sum{0};
+    parallel_for_balanced(1 << 20, 1 << 12, [&](int64_t b, int64_t e) {
+      int64_t s = 0;
+      for (int64_t i = b; i < e; ++i) s += i;
+      sum.fetch_add(s);
+    });
+    CHECK(sum.load() == int64_t{1 << 20} * ((1 << 20) - 1) / 2);
+  }
+  set_num_threads(saved);
 }
