@@ -1,4 +1,5 @@
 #include <catch2/catch.hpp>
+#include <vector>
 
 #include "runtime/core/dtype.h"
 #include "runtime/core/interrupt.h"
@@ -77,4 +78,29 @@ TEST_CASE("interrupt flag", "[interrupt]") {
   CHECK_THROWS_AS(check_interrupt(), CancelledError);
   clear_interrupt();
   CHECK_FALSE(interrupt_requested());
+}
+
+TEST_CASE("large buffers freed are reused for the next tensor of the same size", "[tensor]") {
+  const void* first;
+  {
+    Tensor a = Tensor::full(DType::Float32, {100000}, 1.0);
+    first = a.raw_data();
+  }
+  // The kept block comes back (its pages stay mapped: no page faults for the new tensor).
+  Tensor b = Tensor::empty(DType::Float32, {100000});
+  CHECK(b.raw_data() == first);
+  // Another size gets another block; the reused one holds whatever the new owner writes.
+  Tensor c = Tensor::full(DType::Float64, {100000}, 2.0);
+  CHECK(c.raw_data() != b.raw_data());
+  Tensor z = Tensor::zeros(DType::Float32, {100000});
+  CHECK(z.data<float>()[0] == 0.0f);
+  CHECK(z.data<float>()[99999] == 0.0f);
+  // Many at once: more than the cache keeps; every one is freed or kept, none lost.
+  {
+    std::vector<Tensor> many;
+    for (int i = 0; i < 64; ++i) many.push_back(Tensor::full(DType::Float32, {50000 + i}, i));
+    for (int i = 0; i < 64; ++i) CHECK(many[i].data<float>()[49999] == static_cast<float>(i));
+  }
+  Tensor d = Tensor::full(DType::Float32, {50063}, 7.0);
+  CHECK(d.data<float>()[50062] == 7.0f);
 }
