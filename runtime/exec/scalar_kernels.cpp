@@ -132,23 +132,26 @@ void mod_int(char* t, const Instr& in) {
 }
 
 // ---- comparisons and logic ----
+// a K b for one of the six comparison ops (shared by the same-dtype and mixed-dtype kernels).
+template <OpKind K, class T>
+bool compare(T a, T b) {
+  if constexpr (K == OpKind::Equal)
+    return a == b;
+  else if constexpr (K == OpKind::NotEqual)
+    return a != b;
+  else if constexpr (K == OpKind::Less)
+    return a < b;
+  else if constexpr (K == OpKind::LessEqual)
+    return a <= b;
+  else if constexpr (K == OpKind::Greater)
+    return a > b;
+  else
+    return a >= b;
+}
+
 template <class T, OpKind K>
 void cmp(char* t, const Instr& in) {
-  const T a = R<T>(t, in.a), b = R<T>(t, in.b);
-  bool r;
-  if constexpr (K == OpKind::Equal)
-    r = a == b;
-  else if constexpr (K == OpKind::NotEqual)
-    r = a != b;
-  else if constexpr (K == OpKind::Less)
-    r = a < b;
-  else if constexpr (K == OpKind::LessEqual)
-    r = a <= b;
-  else if constexpr (K == OpKind::Greater)
-    r = a > b;
-  else
-    r = a >= b;
-  R<bool>(t, in.out) = r;
+  R<bool>(t, in.out) = compare<K>(R<T>(t, in.a), R<T>(t, in.b));
 }
 
 template <OpKind K>
@@ -220,21 +223,7 @@ void bin_mixed(char* t, const Instr& in) {
 }
 template <class A, class B, class T, OpKind K>
 void cmp_mixed(char* t, const Instr& in) {
-  const T a = static_cast<T>(R<A>(t, in.a)), b = static_cast<T>(R<B>(t, in.b));
-  bool r;
-  if constexpr (K == OpKind::Equal)
-    r = a == b;
-  else if constexpr (K == OpKind::NotEqual)
-    r = a != b;
-  else if constexpr (K == OpKind::Less)
-    r = a < b;
-  else if constexpr (K == OpKind::LessEqual)
-    r = a <= b;
-  else if constexpr (K == OpKind::Greater)
-    r = a > b;
-  else
-    r = a >= b;
-  R<bool>(t, in.out) = r;
+  R<bool>(t, in.out) = compare<K>(static_cast<T>(R<A>(t, in.a)), static_cast<T>(R<B>(t, in.b)));
 }
 
 template <class A, class B, class T>
