@@ -10,18 +10,28 @@ namespace {
 
 // Name loads of an expression, not descending into nested scopes. Only
 // locals can be unassigned; globals and builtins are someone else's business.
-void loads(const Tree& t, NodeId e, const NameSet& locals, const NameSet& defined,
+// Whether a read of name at CFG statement s may find it unassigned.
+struct MaybeUnassigned {
+  const NameSet& locals;
+  const ReachingDefinitions& defs;
+  NodeId s;
+  bool operator()(const std::string& name) const {
+    return locals.count(name) && !defs.is_defined_in(s, name);
+  }
+};
+
+void loads(const Tree& t, NodeId e, const MaybeUnassigned& unassigned,
            std::unordered_set<uint32_t>& out) {
   if (!e) return;
   NodeKind k = t.kind(e);
   if (opens_scope(k)) return;
   if (k == NodeKind::Name && t.op(e, Field::Name_ctx) == ast::Op::Load) {
     std::string name(t.ident(e, Field::Name_id));
-    if (locals.count(name) && !defined.count(name)) out.insert(e.index);
+    if (unassigned(name)) out.insert(e.index);
   }
   ast::for_each_child(t, e, [&](NodeId c) {
     // Statement children belong to other CFG nodes.
-    if (ast::kind_category(t.kind(c)) != ast::Category::Stmt) loads(t, c, locals, defined, out);
+    if (ast::kind_category(t.kind(c)) != ast::Category::Stmt) loads(t, c, unassigned, out);
   });
 }
 
@@ -39,19 +49,19 @@ std::unordered_set<uint32_t> maybe_undefined_reads(const Tree& t, NodeId fn) {
     if (k == NodeKind::FunctionDef || k == NodeKind::AsyncFunctionDef || k == NodeKind::ClassDef)
       continue;
     // A for target node: its reads (x[i] = ...) happen as the iteration starts.
-    const NameSet& defined = defs.defined_in(s);
+    MaybeUnassigned unassigned{locals, defs, s};
     switch (k) {
       case NodeKind::For:
-        loads(t, t.node(s, Field::For_iter), locals, defined, out);
+        loads(t, t.node(s, Field::For_iter), unassigned, out);
         break;
       case NodeKind::AsyncFor:
-        loads(t, t.node(s, Field::AsyncFor_iter), locals, defined, out);
+        loads(t, t.node(s, Field::AsyncFor_iter), unassigned, out);
         break;
       case NodeKind::ExceptHandler:
-        loads(t, t.node(s, Field::ExceptHandler_type), locals, defined, out);
+        loads(t, t.node(s, Field::ExceptHandler_type), unassigned, out);
         break;
       case NodeKind::Match:
-        loads(t, t.node(s, Field::Match_subject), locals, defined, out);
+        loads(t, t.node(s, Field::Match_subject), unassigned, out);
         break;
       case NodeKind::Try:
       case NodeKind::TryStar:
@@ -61,15 +71,15 @@ std::unordered_set<uint32_t> maybe_undefined_reads(const Tree& t, NodeId fn) {
         NodeId target = t.node(s, Field::AugAssign_target);
         if (t.kind(target) == NodeKind::Name) {
           std::string name(t.ident(target, Field::Name_id));
-          if (locals.count(name) && !defined.count(name)) out.insert(target.index);
+          if (unassigned(name)) out.insert(target.index);
         }
-        loads(t, s, locals, defined, out);
+        loads(t, s, unassigned, out);
         break;
       }
       default:
         // Simple statements and the headers of if/while/with (their blocks
         // are statements, skipped by loads()).
-        loads(t, s, locals, defined, out);
+        loads(t, s, unassigned, out);
     }
   }
   return out;

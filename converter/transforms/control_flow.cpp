@@ -29,11 +29,11 @@
 // their own statement, so they never become state.
 // The exact operator contract is in converter/transforms/README.md.
 #include <algorithm>
+#include <deque>
 #include <memory>
 #include <optional>
 #include <string>
 #include <unordered_map>
-#include <unordered_set>
 
 #include "converter/analysis/activity.h"
 #include "converter/analysis/cfg.h"
@@ -235,13 +235,39 @@ class ControlFlow : public Transformer {
 
   // What a block modifies once its inner statements are converted: a
   // variable that an inner loop keeps local to its body function is not
-  // modified here. The functions this pass generates are final once made, so
-  // their activity is kept rather than walked again by every enclosing block.
+  // modified here. Only `modified` is needed (block_vars): a function this
+  // pass generated may assign only its statement's state (nonlocal),
+  // recorded when it was made, so it is not walked again by every
+  // enclosing block.
   analysis::Activity converted_activity(ast::Span<NodeId> block) {
-    for (NodeId x : block)
-      if (t_.kind(x) == NodeKind::FunctionDef && generated_.count(x.index))
+    analysis::Activity a;
+    const NameSet* last = nullptr;
+    for (NodeId x : block) {
+      auto it = exported_.find(x.index);
+      if (it == exported_.end()) {
+        a.merge(analysis::stmt_activity(t_, x, &activity_));
+        continue;
+      }
+      std::string def_name(t_.ident(x, Field::FunctionDef_name));
+      a.bound.insert(def_name);
+      a.modified.insert(def_name);
+      if (it->second != last) analysis::add_all(a.modified, *it->second);
+      last = it->second;
+    }
+    return a;
+  }
+
+  // Records what the functions generated for one statement may assign.
+  void record_generated(const std::vector<NodeId>& out, const BlockVars& v) {
+    // Globals stay out, as when the function was walked: a nested def's
+    // `global x` declares x for that def alone.
+    const NameSet& e = exported_sets_.emplace_back(v.state.begin(), v.state.end());
+    for (NodeId x : out)
+      if (t_.kind(x) == NodeKind::FunctionDef) {
+        exported_[x.index] = &e;
+        // Met again inside a with/try block that encloses the statement.
         activity_.stable_defs.insert(x.index);
-    return analysis::block_activity(t_, block, &activity_);
+      }
   }
 
   BlockVars block_vars(NodeId s, const NameSet& modified_all, const NameSet& header_reads = {}) {
@@ -371,7 +397,7 @@ class ControlFlow : public Transformer {
         b.str_tuple(v.state),       b.integer(v.nouts)};
     if (unsupported) args.push_back(loop_opts(b, unsupported, {}));
     out.push_back(b.expr_stmt(b.call(b.op("if_stmt"), args)));
-    for (NodeId x : out) generated_.insert(x.index);
+    record_generated(out, v);
     return out;
   }
 
@@ -405,7 +431,7 @@ class ControlFlow : public Transformer {
     out.push_back(b.expr_stmt(
         b.call(b.op("while_stmt"), {b.name(loop_test), b.name(loop_body), b.name(get), b.name(set),
                                     b.str_tuple(v.state), loop_opts(b, unsupported, {})})));
-    for (NodeId x : out) generated_.insert(x.index);
+    record_generated(out, v);
     return out;
   }
 
@@ -445,14 +471,15 @@ class ControlFlow : public Transformer {
         b.op("for_stmt"),
         {t_.node(s, Field::For_iter), extra, b.name(loop_body), b.name(get), b.name(set),
          b.str_tuple(v.state), loop_opts(b, unsupported, {{"iterate_names", iterate_names}})})));
-    for (NodeId x : out) generated_.insert(x.index);
+    record_generated(out, v);
     return out;
   }
 
   NodeId fn_;  // the function whose statements are being converted
   std::unordered_map<uint32_t, std::unordered_map<std::string, std::string>> names_;
   std::unordered_map<uint32_t, std::unique_ptr<FunctionFacts>> facts_;  // by def NodeId index
-  std::unordered_set<uint32_t> generated_;                              // statements convert_* made
+  std::unordered_map<uint32_t, const NameSet*> exported_;  // generated def -> what it may assign
+  std::deque<NameSet> exported_sets_;                      // a deque never moves them
   analysis::ActivityCache activity_;
 };
 

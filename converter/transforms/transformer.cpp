@@ -54,6 +54,34 @@ void Transformer::visit_child(NodeId n, Field f) {
   if (NodeId c = t_.node(n, f)) t_.set_node(n, f, expr(c));
 }
 
+// Most lists come back unchanged: no copy is made and nothing is written
+// back unless some item is replaced. Items are read through the tree each
+// time, since rewriting an item may add to the tree and move its storage (the
+// list of n itself is never replaced by its items' visits).
+void Transformer::visit_list_field(NodeId n, Field f) {
+  const uint32_t count = t_.list(n, f).size();
+  std::vector<NodeId> out;
+  bool changed = false;
+  auto start_copy = [&](uint32_t upto) {
+    changed = true;
+    auto items = t_.list(n, f);
+    out.assign(items.begin(), items.begin() + upto);
+  };
+  for (uint32_t i = 0; i < count; ++i) {
+    NodeId c = t_.list(n, f)[i];
+    if (c && ast::kind_category(t_.kind(c)) == ast::Category::Stmt) {
+      std::vector<NodeId> r = stmt(c);
+      if (!changed && !(r.size() == 1 && r[0] == c)) start_copy(i);
+      if (changed) out.insert(out.end(), r.begin(), r.end());
+    } else {
+      NodeId r = c ? expr(c) : c;
+      if (!changed && r != c) start_copy(i);
+      if (changed) out.push_back(r);
+    }
+  }
+  if (changed) t_.set_list(n, f, out);
+}
+
 void Transformer::generic_visit(NodeId n) {
   for (Field f : Tree::fields(t_.kind(n))) {
     switch (ast::field_info(f).type) {
@@ -61,20 +89,9 @@ void Transformer::generic_visit(NodeId n) {
       case FieldType::OptNode:
         visit_child(n, f);
         break;
-      case FieldType::Nodes: {
-        auto items = t_.list(n, f);
-        std::vector<NodeId> copy(items.begin(), items.end()), out;
-        for (size_t i = 0; i < copy.size(); ++i) {
-          NodeId c = copy[i];
-          if (c && ast::kind_category(t_.kind(c)) == ast::Category::Stmt) {
-            for (NodeId x : stmt(c)) out.push_back(x);
-          } else {
-            out.push_back(c ? expr(c) : c);
-          }
-        }
-        if (out != copy) t_.set_list(n, f, out);  // most lists come back unchanged
+      case FieldType::Nodes:
+        visit_list_field(n, f);
         break;
-      }
       default:
         break;
     }

@@ -40,6 +40,7 @@ class Transformer {
   // Rewrites every child of n: statement lists through stmt(), the rest
   // through expr().
   void generic_visit(NodeId n);
+  void visit_list_field(NodeId n, Field f);
 
   Builder builder(NodeId origin) { return Builder(t_, origin); }
 
