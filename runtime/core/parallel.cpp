@@ -49,6 +49,11 @@ class Pool {
       return;
     }
     std::lock_guard<std::mutex> job_lock(job_mu_);
+    if (solo_jobs_ > 0) {  // helpers were recently slower than none (see judge)
+      --solo_jobs_;
+      call(ctx, 0, n);
+      return;
+    }
     ensure_workers(threads - 1);
     const int64_t max_chunks = std::max<int64_t>(1, n / min_chunk);
     const int64_t chunks = std::min<int64_t>(int64_t{threads} * chunks_per_thread, max_chunks);
@@ -64,12 +69,20 @@ class Pool {
       wake = sleepers_ > 0;  // read under mu_: a worker going to sleep has counted itself
     }
     if (wake) cv_.notify_all();
+    const Clock::time_point start = Clock::now();
     tls_in_job = true;
-    work(job);
+    const int64_t own_chunks = work(job);
     tls_in_job = false;
-    if (spin_until([&] { return pending_.load(std::memory_order_acquire) == 0; })) return;
-    std::unique_lock<std::mutex> lk(mu_);
-    done_cv_.wait(lk, [&] { return pending_.load(std::memory_order_acquire) == 0; });
+    const Clock::time_point own_done = Clock::now();
+    wait_done();
+    judge(job.chunks, own_chunks, own_done - start, Clock::now() - start);
+  }
+
+  // Forgets the helpers' measured pace (a new thread count makes it meaningless).
+  void reset_pace() {
+    std::lock_guard<std::mutex> job_lock(job_mu_);
+    solo_jobs_ = 0;
+    solo_len_ = kMinSolo;
   }
 
  private:
@@ -105,19 +118,47 @@ class Pool {
 #endif
   }
 
-  // Claims and runs chunks of `job` until none is left.
-  void work(const Job& job) {
+  using Clock = std::chrono::steady_clock;
+
+  void wait_done() {
+    if (spin_until([&] { return pending_.load(std::memory_order_acquire) == 0; })) return;
+    std::unique_lock<std::mutex> lk(mu_);
+    done_cv_.wait(lk, [&] { return pending_.load(std::memory_order_acquire) == 0; });
+  }
+
+  // Straggler check, after each job. On a machine busy with other processes a worker can share
+  // the caller's core or be preempted in the middle of a chunk, and the caller then waits for
+  // that chunk longer than it would have taken to run the whole job alone (newton with the
+  // second core busy: 2 threads about 40% slower than 1 at the 10th percentile). When a job took
+  // over 1.25x what the caller's own pace over all chunks predicts, the next jobs run on the
+  // caller alone: 16, doubling while it keeps happening (up to 4096), back to 16 after a job
+  // where the helpers paid off.
+  void judge(int64_t chunks, int64_t own_chunks, Clock::duration own, Clock::duration total) {
+    // The caller ran nothing (no pace to compare with) or everything (helpers cost nothing).
+    if (own_chunks <= 0 || own_chunks >= chunks) return;
+    if (4 * total.count() * own_chunks > 5 * own.count() * chunks) {  // 1.25x: slack for noise
+      solo_jobs_ = solo_len_;
+      solo_len_ = std::min(solo_len_ * 2, kMaxSolo);
+    } else {
+      solo_len_ = kMinSolo;
+    }
+  }
+
+  // Claims and runs chunks of `job` until none is left; returns how many it ran.
+  int64_t work(const Job& job) {
+    int64_t ran = 0;
     for (;;) {
       uint64_t v = next_.load(std::memory_order_acquire);
       uint64_t c;
       do {
-        if ((v >> 32) != job.gen) return;
+        if ((v >> 32) != job.gen) return ran;
         c = v & 0xffffffffu;
-        if (static_cast<int64_t>(c) >= job.chunks) return;
+        if (static_cast<int64_t>(c) >= job.chunks) return ran;
       } while (!next_.compare_exchange_weak(v, v + 1, std::memory_order_acq_rel));
       const int64_t b = job.n * static_cast<int64_t>(c) / job.chunks;
       const int64_t e = job.n * static_cast<int64_t>(c + 1) / job.chunks;
       job.call(job.ctx, b, e);
+      ++ran;
       if (pending_.fetch_sub(1, std::memory_order_acq_rel) == 1) {
         // The caller may be asleep on done_cv_; taking mu_ orders this notify after its check.
         std::lock_guard<std::mutex> lk(mu_);
@@ -151,8 +192,12 @@ class Pool {
     }
   }
 
+  static constexpr int64_t kMinSolo = 16, kMaxSolo = 4096;
+
   static thread_local bool tls_in_job;
   std::mutex job_mu_;
+  int64_t solo_jobs_ = 0;        // jobs still to run on the caller alone; guarded by job_mu_
+  int64_t solo_len_ = kMinSolo;  // length of the next solo stretch; guarded by job_mu_
   std::mutex mu_;
   std::condition_variable cv_, done_cv_;
   std::vector<std::thread> workers_;
@@ -178,6 +223,7 @@ int num_threads() {
 
 void set_num_threads(int n) {
   g_threads.store(std::max(1, n), std::memory_order_relaxed);
+  Pool::get().reset_pace();
 }
 
 namespace detail {

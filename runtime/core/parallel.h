@@ -17,7 +17,8 @@ inline constexpr int64_t kParallelThreshold = int64_t{1} << 16;
 // Threads used by parallel_for, the caller included. Defaults to the hardware concurrency (capped
 // at 8) or the XAG_NUM_THREADS environment variable.
 int num_threads();
-// Changes the thread count (>= 1); not to be called while a parallel_for is running.
+// Changes the thread count (>= 1) and ends a solo stretch (see parallel.cpp, Pool::judge); not
+// to be called while a parallel_for is running.
 void set_num_threads(int n);
 
 namespace detail {
