@@ -30,6 +30,7 @@
 // The exact operator contract is in converter/transforms/README.md.
 #include <algorithm>
 #include <deque>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -131,6 +132,81 @@ Declared declared(const Tree& t, NodeId fn) {
   return d;
 }
 
+// An assignment target whose value outlives the block: `obj.attr`, `a.b.c`,
+// `d['key']`, `lst[0]` (constant subscripts) on a plain name. Like
+// AutoGraph's composite symbols, these become state of the statements that
+// assign them, so an object's attribute can be a loop counter. Returns the
+// root name, or empty.
+std::string_view composite_root(const Tree& t, NodeId e) {
+  NodeKind k = t.kind(e);
+  if (k == NodeKind::Attribute) {
+    NodeId v = t.node(e, Field::Attribute_value);
+    if (t.kind(v) == NodeKind::Name) return t.ident(v, Field::Name_id);
+    return composite_root(t, v);
+  }
+  if (k == NodeKind::Subscript) {
+    NodeId key = t.node(e, Field::Subscript_slice);
+    if (t.kind(key) != NodeKind::Constant) return {};
+    auto kind = t.constant(key, Field::Constant_value).kind;
+    if (kind != ast::ConstKind::Str && kind != ast::ConstKind::Int) return {};
+    NodeId v = t.node(e, Field::Subscript_value);
+    if (t.kind(v) == NodeKind::Name) return t.ident(v, Field::Name_id);
+    return composite_root(t, v);
+  }
+  return {};
+}
+
+// The composite targets assigned in a block as written (nested blocks too,
+// not nested defs or classes): text -> (root name, a target node).
+struct Composite {
+  std::string root;
+  NodeId target;
+};
+using Composites = std::map<std::string, Composite>;
+
+void collect_target(const Tree& t, NodeId e, Composites& out) {
+  if (!e) return;
+  NodeKind k = t.kind(e);
+  if (k == NodeKind::Tuple || k == NodeKind::List) {
+    for (NodeId x : t.list(e, k == NodeKind::Tuple ? Field::Tuple_elts : Field::List_elts))
+      collect_target(t, x, out);
+  } else if (k == NodeKind::Starred) {
+    collect_target(t, t.node(e, Field::Starred_value), out);
+  } else if (std::string_view root = composite_root(t, e); !root.empty()) {
+    out.try_emplace(unparse::unparse(t, e), Composite{std::string(root), e});
+  }
+}
+
+void collect_composites(const Tree& t, ast::Span<NodeId> stmts, Composites& out) {
+  for (NodeId s : stmts) {
+    NodeKind k = t.kind(s);
+    switch (k) {
+      case NodeKind::Assign:
+        for (NodeId x : t.list(s, Field::Assign_targets)) collect_target(t, x, out);
+        break;
+      case NodeKind::AugAssign:
+        collect_target(t, t.node(s, Field::AugAssign_target), out);
+        break;
+      case NodeKind::AnnAssign:
+        if (t.node(s, Field::AnnAssign_value))
+          collect_target(t, t.node(s, Field::AnnAssign_target), out);
+        break;
+      case NodeKind::For:
+        collect_target(t, t.node(s, Field::For_target), out);
+        break;
+      default:
+        break;
+    }
+    for (Field f : analysis::stmt_blocks(k)) collect_composites(t, t.list(s, f), out);
+    if (k == NodeKind::Try || k == NodeKind::TryStar)
+      for (NodeId h : t.list(s, k == NodeKind::Try ? Field::Try_handlers : Field::TryStar_handlers))
+        collect_composites(t, t.list(h, Field::ExceptHandler_body), out);
+    if (k == NodeKind::Match)
+      for (NodeId c : t.list(s, Field::Match_cases))
+        collect_composites(t, t.list(c, Field::match_case_body), out);
+  }
+}
+
 class ControlFlow : public Transformer {
  public:
   ControlFlow(Tree& t, Context& ctx) : Transformer(t, ctx) {}
@@ -151,6 +227,9 @@ class ControlFlow : public Transformer {
       case NodeKind::If: {
         NodeId unsupported = find_try(t_, analysis::copy_list(t_, s, Field::If_body));
         if (!unsupported) unsupported = find_try(t_, analysis::copy_list(t_, s, Field::If_orelse));
+        Composites& comps = composites_[s.index];
+        collect_composites(t_, t_.list(s, Field::If_body), comps);
+        collect_composites(t_, t_.list(s, Field::If_orelse), comps);
         reserve_names(s);
         generic_visit(s);
         analysis::Activity act = converted_activity(t_.list(s, Field::If_body));
@@ -159,12 +238,14 @@ class ControlFlow : public Transformer {
       }
       case NodeKind::While: {
         NodeId unsupported = find_try(t_, analysis::copy_list(t_, s, Field::While_body));
+        collect_composites(t_, t_.list(s, Field::While_body), composites_[s.index]);
         reserve_names(s);
         generic_visit(s);
         return convert_while(s, unsupported, converted_activity(t_.list(s, Field::While_body)));
       }
       case NodeKind::For: {
         NodeId unsupported = find_try(t_, analysis::copy_list(t_, s, Field::For_body));
+        collect_composites(t_, t_.list(s, Field::For_body), composites_[s.index]);
         reserve_names(s);
         generic_visit(s);
         return convert_for(s, unsupported, converted_activity(t_.list(s, Field::For_body)));
@@ -277,7 +358,8 @@ class ControlFlow : public Transformer {
     };
     BlockVars v;
     NameSet outputs, inputs;
-    for (const auto& n : analysis::simple_names(modified_all)) {
+    NameSet modified = analysis::simple_names(modified_all);
+    for (const auto& n : modified) {
       if (f.scope.globals.count(n)) {
         v.globals.push_back(n);
         continue;
@@ -286,6 +368,14 @@ class ControlFlow : public Transformer {
         outputs.insert(n);
       else if (live_in(n))
         inputs.insert(n);
+    }
+    // An object's attribute or item may be read after the statement by
+    // anyone holding the object: always an output. Not when the block
+    // rebinds the root name: then it is another object each time.
+    for (const auto& [text, c] : composites_[s.index]) {
+      if (modified.count(c.root)) continue;
+      outputs.insert(text);
+      composite_targets_.try_emplace(text, c.target);
     }
     v.state.assign(outputs.begin(), outputs.end());
     v.state.insert(v.state.end(), inputs.begin(), inputs.end());
@@ -297,6 +387,7 @@ class ControlFlow : public Transformer {
     // the loop around, which gives it its placeholder before the loop.
     std::optional<NameSet> entering;  // made only when some name needs it
     for (const auto& n : v.state) {
+      if (!analysis::is_simple(n)) continue;  // read through ag__.ldu instead
       if (f.defs.is_defined_in(s, n) || f.scope.nonlocals.count(n)) continue;
       if (!entering) entering = f.defs.maybe_defined_entering(s, f.inside.at(s.index));
       if (entering->count(n) && live_in(n)) continue;
@@ -323,7 +414,9 @@ class ControlFlow : public Transformer {
     Substitutions subs{{"get_state", Subst::name(get)},
                        {"set_state", Subst::name(set)},
                        {"vars_", Subst::name(vars)},
-                       {"names", Subst::name_list(v.state)}};
+                       {"names", Subst::name_list(simple_state(v))},
+                       {"values", Subst::list(state_exprs(b, v, Op::Load))},
+                       {"targets", Subst::list(state_exprs(b, v, Op::Store))}};
     std::vector<NodeId> defs;
     if (v.state.empty())
       defs = replace(b, R"(
@@ -336,14 +429,40 @@ class ControlFlow : public Transformer {
     else
       defs = replace(b, R"(
         def get_state():
-            return (names,)
+            return (values,)
         def set_state(vars_):
             nonlocal names
-            (names,) = vars_
+            (targets,) = vars_
       )",
                      subs);
     out.insert(out.end(), defs.begin(), defs.end());
     return {get, set};
+  }
+
+  // The state variables a generated function declares nonlocal: the simple ones.
+  static std::vector<std::string> simple_state(const BlockVars& v) {
+    std::vector<std::string> r;
+    for (const auto& n : v.state)
+      if (analysis::is_simple(n)) r.push_back(n);
+    return r;
+  }
+
+  // The state as get_state reads it (Load) or set_state assigns it (Store). A
+  // composite may not exist yet (`self.y` first set in the block): it is read
+  // as ag__.ldu(lambda: self.y, 'self.y'), an ag__.Undefined when missing.
+  std::vector<NodeId> state_exprs(Builder& b, const BlockVars& v, Op ctx) {
+    std::vector<NodeId> r;
+    for (const auto& n : v.state) {
+      if (analysis::is_simple(n)) {
+        r.push_back(b.name(n, ctx));
+        continue;
+      }
+      NodeId e = deep_copy(t_, composite_targets_.at(n));
+      t_.set_op(e, t_.kind(e) == NodeKind::Attribute ? Field::Attribute_ctx : Field::Subscript_ctx,
+                ctx);
+      r.push_back(ctx == Op::Load ? b.call(b.op("ldu"), {b.lambda(e), b.str(n)}) : e);
+    }
+    return r;
   }
 
   // def name(params): global ...; nonlocal ...; prefix; body
@@ -354,7 +473,8 @@ class ControlFlow : public Transformer {
     std::vector<NodeId> block = strip_annotations(t_, body);
     if (!block.empty() || !prefix.empty()) {
       if (!v.globals.empty()) stmts.push_back(b.declaration(NodeKind::Global, v.globals));
-      if (!v.state.empty()) stmts.push_back(b.declaration(NodeKind::Nonlocal, v.state));
+      std::vector<std::string> nonlocals = simple_state(v);
+      if (!nonlocals.empty()) stmts.push_back(b.declaration(NodeKind::Nonlocal, nonlocals));
     }
     stmts.insert(stmts.end(), prefix.begin(), prefix.end());
     stmts.insert(stmts.end(), block.begin(), block.end());
@@ -479,7 +599,9 @@ class ControlFlow : public Transformer {
   std::unordered_map<uint32_t, std::unordered_map<std::string, std::string>> names_;
   std::unordered_map<uint32_t, std::unique_ptr<FunctionFacts>> facts_;  // by def NodeId index
   std::unordered_map<uint32_t, const NameSet*> exported_;  // generated def -> what it may assign
-  std::deque<NameSet> exported_sets_;                      // a deque never moves them
+  std::unordered_map<uint32_t, Composites> composites_;    // by if/while/for NodeId index
+  std::unordered_map<std::string, NodeId> composite_targets_;  // state text -> a target to copy
+  std::deque<NameSet> exported_sets_;                          // a deque never moves them
   analysis::ActivityCache activity_;
 };
 

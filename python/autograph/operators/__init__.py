@@ -4,7 +4,7 @@ Converted code (converter/transforms/README.md has the contract) calls these for
 boolean operators, assertions, list operations and calls. Each runs as plain Python on Python
 values and stages graph nodes when its condition or iterable is symbolic (SPEC §3)."""
 from .variables import (  # noqa: F401
-    STD, ConversionOptions, FunctionScope, Undefined, UndefinedReturnValue, ld,
+    STD, ConversionOptions, FunctionScope, Undefined, UndefinedReturnValue, ld, ldu,
 )
 from .control_flow import for_stmt, if_exp, if_stmt, while_stmt  # noqa: F401
 from .logical import and_, not_, or_  # noqa: F401

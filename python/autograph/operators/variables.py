@@ -46,6 +46,15 @@ def ld(value):
     return value
 
 
+def ldu(load, name):
+    """A read of a composite state variable (`obj.attr`, `d['key']`) by get_state: its value, or
+    `Undefined(name)` while it does not exist yet (first assigned inside the staged block)."""
+    try:
+        return load()
+    except (AttributeError, KeyError, IndexError, NameError):
+        return Undefined(name)
+
+
 class ConversionOptions:
     """Options of a conversion (one default object, STD; the converter passes it along)."""
 

@@ -11,6 +11,7 @@ import autograph as ag  # noqa: E402
 import corpus_branches  # noqa: E402,F401
 import corpus_more  # noqa: E402,F401
 import corpus_stacks  # noqa: E402,F401
+import corpus_objects  # noqa: E402,F401
 import corpus_loops  # noqa: E402,F401
 import corpus_seeds  # noqa: E402,F401
 from harness import (  # noqa: E402
