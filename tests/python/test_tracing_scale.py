@@ -34,7 +34,7 @@ def expected(n):
 
 
 def unrolled_warnings(record):
-    return [w for w in record if issubclass(w.category, cf.UnrolledLoopWarning)]
+    return [w for w in record if issubclass(w.category, ag.UnrolledLoopWarning)]
 
 
 def test_more_than_hundred_thousand_unrolled_iterations_trace_and_run():
