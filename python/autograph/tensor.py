@@ -50,3 +50,25 @@ Tensor.__setitem__ = _setitem
 def is_tensor(x):
     """True for ag.Tensor values (eager or symbolic)."""
     return isinstance(x, Tensor)
+
+
+# Python list methods a staged list (a tensor list) cannot have: the converter rewrites
+# `lst.append(x)` and `lst.pop()` statements into ag__ list operations, but not calls inside
+# expressions it leaves alone (a `while` test, a lambda, a comprehension).
+_LIST_METHODS = ("append", "pop", "extend", "insert", "remove", "clear")
+
+
+def _getattr(self, name):
+    if name in _LIST_METHODS and _core.is_list(self):
+        from .errors import StagingError, _located
+
+        raise _located(
+            StagingError,
+            f"lst.{name}() on a list that staged code carries works as a statement of its own "
+            f"(`lst.append(x)`, `x = lst.pop()`), not inside a while test, lambda or "
+            f"comprehension: move it into a statement first",
+        )
+    raise AttributeError(f"'ag.Tensor' object has no attribute '{name}'")
+
+
+Tensor.__getattr__ = _getattr

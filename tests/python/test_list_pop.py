@@ -305,3 +305,24 @@ def test_lists_of_enclosing_scopes_are_not_rewritten():
     assert "s.pop" in ag.to_code(outer) and "list_pop" not in ag.to_code(outer)
     assert ag.function(uses_module_list)() == 3
     assert _MODULE_STACK == [1, 2, 30]
+
+
+def _pop_in_while_test(n):
+    s = []
+    ag.set_element_type(s, ag.int32)
+    for i in ag.range(n):
+        s.append(i + 1)
+    total = 0
+    while len(s) > 0 and s.pop() > 0:
+        total += 1
+    return total
+
+
+def test_pop_left_in_a_while_test_names_the_fix_and_line():
+    assert _pop_in_while_test(3) == 3  # plain Python
+    with pytest.raises(ag.StagingError, match=r"lst\.pop\(\) on a list that staged code carries"
+                       r".*move it into a statement first") as info:
+        ag.function(_pop_in_while_test)(ag.constant(3))
+    assert "while len(s) > 0 and s.pop() > 0:" in str(info.value)
+    with pytest.raises(AttributeError, match="no attribute 'foo'"):
+        ag.constant(1).foo
