@@ -5,6 +5,7 @@ The C++ bindings raise these classes (registered by `autograph/__init__.py`), so
 Errors that know where they come from carry `filename`, `lineno` and `source_line` attributes,
 which the kernel uses to point the traceback at the user's line.
 """
+import re
 
 
 class AutographError(Exception):
@@ -58,11 +59,29 @@ def staging_error(message):
     return _located(StagingError, message)
 
 
+# Constructs the converter leaves to Python, recognized by the line the user wrote, get advice
+# of their own (the generic one would point at what they already did: an `if`, a `for`).
+_CONSTRUCT_ADVICE = (
+    (re.compile(r"\s*(match|case)\b"),
+     "a match statement is not staged: write it as if/elif, which autograph converts"),
+    (re.compile(r".*[\[({].*\bfor\b.*\bin\b"),
+     "a comprehension is not staged: write the loop as a for statement, or use vectorized ops"),
+)
+
+
 def _symbolic_misuse(what):
     """Called by the bindings when a symbolic tensor is used where Python needs a real value."""
+    from . import _core
+
     advice = _MISUSE_ADVICE.get(what, "run the function eagerly or keep the value a tensor")
+    location = _core.user_location()
+    source_line = location[2] if location else ""
+    for pattern, construct_advice in _CONSTRUCT_ADVICE:
+        if source_line and pattern.match(source_line):
+            advice = construct_advice
     raise _located(
         StagingError,
         f"using a symbolic tensor as a Python {what} is not allowed in a staged function; "
         f"{advice}",
+        location,
     )

@@ -97,3 +97,30 @@ def test_no_crash_after_errors():
 def test_exception_hierarchy():
     for cls in (ag.ConversionError, ag.StagingError, ag.InvalidArgumentError):
         assert issubclass(cls, ag.errors.AutographError)
+
+
+def _match_on_tensor(x):
+    match x:
+        case 1:
+            return 10
+        case _:
+            return 20
+
+
+def _comprehension_over_tensor(x):
+    return sum([v * 2 for v in x])
+
+
+def test_match_on_a_tensor_advises_if_elif():
+    assert _match_on_tensor(1) == 10
+    with pytest.raises(ag.StagingError, match="a match statement is not staged: write it as "
+                       "if/elif") as info:
+        ag.function(_match_on_tensor)(ag.constant(1))
+    assert info.value.source_line.strip() == "case 1:"
+
+
+def test_comprehension_over_a_tensor_advises_a_for_statement():
+    with pytest.raises(ag.StagingError, match="a comprehension is not staged: write the loop as "
+                       "a for statement") as info:
+        ag.function(_comprehension_over_tensor)(ag.constant([1, 2, 3]))
+    assert info.value.lineno == _comprehension_over_tensor.__code__.co_firstlineno + 1

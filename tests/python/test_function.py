@@ -241,3 +241,28 @@ def test_method_staging():
 
     m = Model(ag.constant(3))
     assert int(m(ag.constant(2))) == 6
+
+
+def _factorial(n):
+    if n <= 1:
+        return 1
+    return n * _factorial(n - 1)
+
+
+def test_recursive_function_with_python_bound():
+    # The function's own name is a global lookup, as written: not an empty closure cell.
+    assert ag.function(_factorial)(5) == 120
+
+    def outer(k):
+        def fib(n):
+            return n if n < 2 else fib(n - 1) + fib(n - 2)
+        return fib(k) * ag.constant(1)
+
+    assert int(ag.function(outer)(10)) == 55
+
+
+def test_recursion_on_a_tensor_condition_is_a_staging_error():
+    with pytest.raises(ag.StagingError, match=r"_factorial calls itself more than 100 levels deep"
+                       r".*write it as a loop") as info:
+        ag.function(_factorial)(ag.constant(5))
+    assert "return n * _factorial(n - 1)" in str(info.value)

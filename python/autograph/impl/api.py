@@ -3,10 +3,11 @@
 User functions are converted (recursively, on first call) and called converted; builtins with
 tensor overloads go to operators/py_builtins.py; everything else (library code, autograph's own
 API, classes, C functions, lambdas, `ag.do_not_convert` functions) is called as it is."""
+import threading
 import types
 import warnings
 
-from .. import _core
+from .. import _core, errors
 from . import conversion
 
 
@@ -32,7 +33,30 @@ def converted_call(f, args, kwargs, fscope):
         warnings.warn(f"autograph: calling {getattr(f, '__qualname__', f)!r} unconverted: {e}",
                       stacklevel=2)
         target = f
-    return target(*args, **kwargs)
+    code = getattr(getattr(f, "__func__", f), "__code__", None)
+    depths = _active.__dict__.setdefault("depths", {})
+    depth = depths.get(code, 0) + 1
+    if depth > MAX_TRACED_RECURSION:
+        raise errors._located(
+            errors.StagingError,
+            f"{getattr(f, '__qualname__', f)!s} calls itself more than {MAX_TRACED_RECURSION} "
+            "levels deep while tracing; when its stopping test is a tensor the recursion never "
+            "ends once staged (both branches of a staged if are traced): write it as a loop")
+    depths[code] = depth
+    try:
+        return target(*args, **kwargs)
+    finally:
+        if depth == 1:
+            del depths[code]
+        else:
+            depths[code] = depth - 1
+
+
+# While tracing, both branches of a staged `if` run: a recursion whose stopping test is a tensor
+# never stops. Python's RecursionError would say nothing about why; past this many nested calls
+# of one function the trace stops with a StagingError that names it.
+MAX_TRACED_RECURSION = 100
+_active = threading.local()  # code object -> how many calls of it are running, per thread
 
 
 def _target(f):

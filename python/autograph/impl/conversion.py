@@ -21,6 +21,7 @@ from ..errors import ConversionError
 from . import error_mapping
 
 _FACTORY = "__ag_factory"
+_CONVERTED = "__ag_converted"
 
 # function object -> converted function (weak: a converted function dies with its original).
 _cache = weakref.WeakKeyDictionary()
@@ -146,7 +147,13 @@ def _convert_code(f):
         # makes the free variables (and ag__) closure cells of the converted function.
         args = ast.arguments(posonlyargs=[], args=[ast.arg(arg=a) for a in ["ag__"] + freevars],
                              vararg=None, kwonlyargs=[], kw_defaults=[], kwarg=None, defaults=[])
-        body = list(tree.body) + [ast.Return(value=ast.Name(id=name, ctx=ast.Load()))]
+        # Inside the factory the def is bound under a name of its own: bound as `name`, it
+        # would be a local of the factory, and the function's own recursive calls (a global
+        # lookup as written) would find an empty closure cell instead.
+        for node in tree.body:
+            if isinstance(node, ast.FunctionDef) and node.name == name:
+                node.name = _CONVERTED
+        body = list(tree.body) + [ast.Return(value=ast.Name(id=_CONVERTED, ctx=ast.Load()))]
         factory = ast.FunctionDef(name=_FACTORY, args=args, body=body, decorator_list=[],
                                   returns=None, type_comment=None)
         for node in (factory, args, body[-1], body[-1].value, *args.args):
@@ -157,7 +164,8 @@ def _convert_code(f):
     factory_code = next(c for c in module_code.co_consts
                         if isinstance(c, types.CodeType) and c.co_name == _FACTORY)
     new_code = next(c for c in factory_code.co_consts
-                    if isinstance(c, types.CodeType) and c.co_name == name)
+                    if isinstance(c, types.CodeType) and c.co_name == _CONVERTED)
+    new_code = new_code.replace(co_name=name, co_qualname=f.__qualname__)
     new_code = error_mapping.rename_generated(new_code, name)
     readable = code if code.endswith("\n") else code + "\n"
     # The converted text is also in linecache under its own name, for displays that want it.
