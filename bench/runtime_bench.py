@@ -4,7 +4,9 @@
     TorchScript (torch.jit.script) and Numba (numba.njit);
 (b) eager per-op overhead on scalars vs NumPy scalars and 0-d arrays;
 (c) an element-wise chain over 10^7 float32 values, staged (fused) and eager, vs NumPy;
-(d) matmul vs NumPy.
+(d) matmul vs NumPy;
+(e) SPEC §6 newton (a staged while over a 10^5 float32 vector) vs NumPy, fastest and median of
+    many calls: the median shows whether the staged loop is steadily fast, not only at best.
 
 Usage: PYTHONPATH=build/python /usr/bin/python3 bench/runtime_bench.py [--quick]
 Times are the best of several repeats; ratio = peer time / autograph time (>1: we are faster)
@@ -160,6 +162,45 @@ def bench_matmul(n, rows):
     rows.append((f"matmul {n}x{n} f32", "NumPy", t_np, t_np / t_ag))
 
 
+# ---- (e) newton, steadiness ---------------------------------------------------------------
+def newton(v, tol):
+    x = v
+    while ag.reduce_max(ag.abs(x * x - v)) > tol:
+        x = 0.5 * (x + v / x)
+    return x
+
+
+def newton_np(v, tol):
+    x = v
+    while np.max(np.abs(x * x - v)) > tol:
+        x = 0.5 * (x + v / x)
+    return x
+
+
+def per_call_times(fn, calls):
+    times = []
+    for _ in range(calls):
+        t0 = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t0)
+    times.sort()
+    return times[0], times[len(times) // 2]
+
+
+def bench_newton(n, calls, rows):
+    v_np = np.random.default_rng(0).uniform(1, 100, n).astype(np.float32)
+    v = ag.constant(v_np)
+    staged = ag.function(newton)
+    np.testing.assert_allclose(staged(v, 1e-3).numpy(), newton_np(v_np, 1e-3), rtol=1e-5)
+    ag_min, ag_med = per_call_times(lambda: staged(v, 1e-3), calls)
+    np_min, np_med = per_call_times(lambda: newton_np(v_np, 1e-3), calls)
+    label = f"newton 1e{len(str(n)) - 1} f32"
+    rows.append((label, "autograph staged, fastest", ag_min, 1.0))
+    rows.append((label, "autograph staged, median", ag_med, 1.0))
+    rows.append((label, "NumPy, fastest", np_min, np_min / ag_min))
+    rows.append((label, "NumPy, median", np_med, np_med / ag_med))
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="smaller sizes (smoke test)")
@@ -169,13 +210,14 @@ def main():
     bench_eager_overhead(rows, number=20000 if args.quick else 200000)
     bench_chain(10**5 if args.quick else 10**7, rows)
     bench_matmul(256 if args.quick else 1024, rows)
+    bench_newton(10**4 if args.quick else 10**5, 50 if args.quick else 500, rows)
 
     print(f"{'workload':22s} {'implementation':34s} {'time':>12s} {'ratio':>9s}")
     for workload, impl, t, ratio in rows:
         ts = "-" if t is None else (f"{t * 1e9:9.0f} ns" if t < 1e-4 else f"{t * 1e3:9.2f} ms")
         rs = "-" if ratio is None else f"{ratio:8.2f}x"
         print(f"{workload:22s} {impl:34s} {ts:>12s} {rs:>9s}")
-    print("ratio: peer time / autograph time (collatz, chain, matmul); "
+    print("ratio: peer time / autograph time (collatz, chain, matmul, newton); "
           "time / NumPy-scalar time (eager scalar op)")
 
 
