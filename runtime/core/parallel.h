@@ -1,8 +1,8 @@
 // A small persistent thread pool for splitting big kernels across cores. Threads are created once
 // (lazily) and reused; a call below the size threshold runs inline on the caller with no
 // synchronization at all, so small and scalar ops pay nothing. Between jobs the workers spin
-// briefly before they sleep, so the back-to-back jobs of a staged loop do not pay a wake-up
-// (tens of microseconds on a virtual machine) each.
+// briefly before they sleep, so the back-to-back jobs of a staged loop do not pay a futex
+// wake-up each.
 #pragma once
 
 #include <cstdint>
