@@ -120,13 +120,18 @@ TEST_CASE("after a job slowed down by a helper the caller runs the next jobs alo
   const std::thread::id caller = std::this_thread::get_id();
   bool helped = false;
   // A helper that takes far longer over its chunk than the caller over all the others is what
-  // a worker preempted on a busy machine looks like. (Retried: the worker may not get to run.)
-  for (int attempt = 0; attempt < 50 && !helped; ++attempt) {
+  // a worker preempted on a busy machine looks like. The caller's chunks take 0.1 ms each (64
+  // of them), so that even on a loaded machine the worker wakes while chunks are left to claim;
+  // its 40 ms chunk is still far slower than the caller's pace. (Retried: the worker may still
+  // not get to run.)
+  for (int attempt = 0; attempt < 20 && !helped; ++attempt) {
     std::atomic<bool> worker_ran{false};
     parallel_for_balanced(1 << 16, 1 << 10, [&](int64_t, int64_t) {
       if (std::this_thread::get_id() != caller) {
         worker_ran = true;
-        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        std::this_thread::sleep_for(std::chrono::milliseconds(40));
+      } else {
+        std::this_thread::sleep_for(std::chrono::microseconds(100));
       }
     });
     helped = worker_ran.load();
