@@ -37,20 +37,21 @@ def flatten(structure, is_leaf=None):
 
 def pack(treedef, leaves):
     """Rebuilds the structure of `treedef` with `leaves` (any iterable, consumed in order)."""
-    it = iter(leaves)
+    return _pack(treedef, iter(leaves))
 
-    def rec(t):
-        if t == _LEAF:
-            return next(it)
-        if t is None:
-            return None
-        if t[0] == "namedtuple":
-            return t[1](*(rec(e) for e in t[2]))
-        if t[0] is dict:
-            return {k: rec(e) for k, e in zip(t[1], t[2])}
-        return t[0](rec(e) for e in t[1])
 
-    return rec(treedef)
+# Module level, not a closure of pack: a recursive closure is a reference cycle, which would
+# keep every call's leaves (result tensors and their buffers) alive until the cyclic GC ran.
+def _pack(t, it):
+    if t == _LEAF:
+        return next(it)
+    if t is None:
+        return None
+    if t[0] == "namedtuple":
+        return t[1](*(_pack(e, it) for e in t[2]))
+    if t[0] is dict:
+        return {k: _pack(e, it) for k, e in zip(t[1], t[2])}
+    return t[0](_pack(e, it) for e in t[1])
 
 
 def describe(treedef):
