@@ -96,6 +96,8 @@ def test_02_staging_rules():
     assert "while" not in unrolled and unrolled.count("'add'") == 2
     assert "while" in looped
     assert text(cell_with(cells, "power(ag.constant(2.0), 2)")) == "3"
+    assert text(cell_with(cells, "%%autograph --show none\nclass Stats")) == "2.0"
+    assert text(cell_with(cells, "%%autograph --show none\ndef reverse_digits")) == "4321"
     found = errors(cells)
     assert [e for e, _ in found] == ["StagingError", "InvalidArgumentError",
                                      "InvalidArgumentError", "ConversionError", "SyntaxError"]
