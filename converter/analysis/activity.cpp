@@ -472,13 +472,7 @@ ActivityTable analyze_activity(const Tree& t, NodeId fn) {
     NodeId s = work.back();
     work.pop_back();
     table[s.index] = stmt_activity(t, s);
-    NodeKind k = t.kind(s);
-    for (Field f : stmt_blocks(k)) push_block(t.list(s, f));
-    if (k == NodeKind::Try || k == NodeKind::TryStar)
-      for (NodeId h : t.list(s, k == NodeKind::Try ? Field::Try_handlers : Field::TryStar_handlers))
-        push_block(t.list(h, Field::ExceptHandler_body));
-    if (k == NodeKind::Match)
-      for (NodeId c : t.list(s, Field::Match_cases)) push_block(t.list(c, Field::match_case_body));
+    for_each_nested_block(t, s, push_block);
   }
   return table;
 }

@@ -35,6 +35,21 @@ inline bool is_loop(NodeKind k) {
 // handlers are nodes, not statements, and are not included).
 const std::vector<Field>& stmt_blocks(NodeKind k);
 
+// Calls fn(Span<NodeId>) for every statement list nested directly in the
+// statement s: its blocks (stmt_blocks), its except handlers' bodies and its
+// match cases' bodies; not the bodies of nested defs or classes. fn must not
+// mutate the tree (the spans would die).
+template <typename Fn>
+void for_each_nested_block(const Tree& t, NodeId s, Fn&& fn) {
+  NodeKind k = t.kind(s);
+  for (Field f : stmt_blocks(k)) fn(t.list(s, f));
+  if (k == NodeKind::Try || k == NodeKind::TryStar)
+    for (NodeId h : t.list(s, k == NodeKind::Try ? Field::Try_handlers : Field::TryStar_handlers))
+      fn(t.list(h, Field::ExceptHandler_body));
+  if (k == NodeKind::Match)
+    for (NodeId c : t.list(s, Field::Match_cases)) fn(t.list(c, Field::match_case_body));
+}
+
 // A copy of a list field: spans die on the next mutation of the tree.
 inline std::vector<NodeId> copy_list(const Tree& t, NodeId n, Field f) {
   auto s = t.list(n, f);

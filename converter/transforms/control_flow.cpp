@@ -116,13 +116,8 @@ void collect_declared(const Tree& t, ast::Span<NodeId> stmts, Declared& d) {
         (k == NodeKind::Global ? d.globals : d.nonlocals).insert(std::string(t.string(id)));
       continue;
     }
-    for (Field f : analysis::stmt_blocks(k)) collect_declared(t, t.list(s, f), d);
-    if (k == NodeKind::Try || k == NodeKind::TryStar)
-      for (NodeId h : t.list(s, k == NodeKind::Try ? Field::Try_handlers : Field::TryStar_handlers))
-        collect_declared(t, t.list(h, Field::ExceptHandler_body), d);
-    if (k == NodeKind::Match)
-      for (NodeId c : t.list(s, Field::Match_cases))
-        collect_declared(t, t.list(c, Field::match_case_body), d);
+    analysis::for_each_nested_block(
+        t, s, [&](ast::Span<NodeId> block) { collect_declared(t, block, d); });
   }
 }
 
@@ -138,22 +133,20 @@ Declared declared(const Tree& t, NodeId fn) {
 // assign them, so an object's attribute can be a loop counter. Returns the
 // root name, or empty.
 std::string_view composite_root(const Tree& t, NodeId e) {
-  NodeKind k = t.kind(e);
-  if (k == NodeKind::Attribute) {
-    NodeId v = t.node(e, Field::Attribute_value);
-    if (t.kind(v) == NodeKind::Name) return t.ident(v, Field::Name_id);
-    return composite_root(t, v);
-  }
-  if (k == NodeKind::Subscript) {
+  NodeId value;
+  if (t.kind(e) == NodeKind::Attribute) {
+    value = t.node(e, Field::Attribute_value);
+  } else if (t.kind(e) == NodeKind::Subscript) {
     NodeId key = t.node(e, Field::Subscript_slice);
     if (t.kind(key) != NodeKind::Constant) return {};
     auto kind = t.constant(key, Field::Constant_value).kind;
     if (kind != ast::ConstKind::Str && kind != ast::ConstKind::Int) return {};
-    NodeId v = t.node(e, Field::Subscript_value);
-    if (t.kind(v) == NodeKind::Name) return t.ident(v, Field::Name_id);
-    return composite_root(t, v);
+    value = t.node(e, Field::Subscript_value);
+  } else {
+    return {};
   }
-  return {};
+  return t.kind(value) == NodeKind::Name ? t.ident(value, Field::Name_id)
+                                         : composite_root(t, value);
 }
 
 // The composite targets assigned in a block as written (nested blocks too,
@@ -197,13 +190,8 @@ void collect_composites(const Tree& t, ast::Span<NodeId> stmts, Composites& out)
       default:
         break;
     }
-    for (Field f : analysis::stmt_blocks(k)) collect_composites(t, t.list(s, f), out);
-    if (k == NodeKind::Try || k == NodeKind::TryStar)
-      for (NodeId h : t.list(s, k == NodeKind::Try ? Field::Try_handlers : Field::TryStar_handlers))
-        collect_composites(t, t.list(h, Field::ExceptHandler_body), out);
-    if (k == NodeKind::Match)
-      for (NodeId c : t.list(s, Field::Match_cases))
-        collect_composites(t, t.list(c, Field::match_case_body), out);
+    analysis::for_each_nested_block(
+        t, s, [&](ast::Span<NodeId> block) { collect_composites(t, block, out); });
   }
 }
 
@@ -276,9 +264,6 @@ class ControlFlow : public Transformer {
   }
   const std::string& name(NodeId s, const char* base) { return names_.at(s.index).at(base); }
 
-  // What the blocks of s modify, intersected with what is live around s.
-  // header_reads: what the statement reads on every iteration that the CFG
-  // does not show (a for loop's extra test, kept aside until now).
   // The analyses of one function as written, kept while its statements are
   // converted (the reaching definitions point at the CFG: never moved).
   struct FunctionFacts {
@@ -307,7 +292,8 @@ class ControlFlow : public Transformer {
     f->defs = analysis::analyze_reaching_definitions(t_, fn, f->cfg, facts.at);
     f->scope = declared(t_, fn);
     for (const analysis::Cfg::Node& node : f->cfg.nodes()) {
-      NodeKind k = node.stmt ? t_.kind(node.stmt) : NodeKind::Pass;
+      if (!node.stmt) continue;  // entry and exit
+      NodeKind k = t_.kind(node.stmt);
       if (k == NodeKind::If || k == NodeKind::While || k == NodeKind::For)
         f->inside[node.stmt.index] = f->cfg.nodes_within(t_, node.stmt);
     }
@@ -351,6 +337,9 @@ class ControlFlow : public Transformer {
       }
   }
 
+  // What the blocks of s modify, intersected with what is live around s.
+  // header_reads: what the statement reads on every iteration that the CFG
+  // does not show (a for loop's extra test, kept aside until now).
   BlockVars block_vars(NodeId s, const NameSet& modified_all, const NameSet& header_reads = {}) {
     const FunctionFacts& f = *facts_.at(fn_.index);
     auto live_in = [&](const std::string& n) {
@@ -372,11 +361,8 @@ class ControlFlow : public Transformer {
     // An object's attribute or item may be read after the statement by
     // anyone holding the object: always an output. Not when the block
     // rebinds the root name: then it is another object each time.
-    for (const auto& [text, c] : composites_[s.index]) {
-      if (modified.count(c.root)) continue;
-      outputs.insert(text);
-      composite_targets_.try_emplace(text, c.target);
-    }
+    for (const auto& [text, c] : composites_[s.index])
+      if (!modified.count(c.root)) outputs.insert(text);
     v.state.assign(outputs.begin(), outputs.end());
     v.state.insert(v.state.end(), inputs.begin(), inputs.end());
     v.nouts = static_cast<int>(outputs.size());
@@ -415,8 +401,8 @@ class ControlFlow : public Transformer {
                        {"set_state", Subst::name(set)},
                        {"vars_", Subst::name(vars)},
                        {"names", Subst::name_list(simple_state(v))},
-                       {"values", Subst::list(state_exprs(b, v, Op::Load))},
-                       {"targets", Subst::list(state_exprs(b, v, Op::Store))}};
+                       {"values", Subst::list(state_exprs(b, s, v, Op::Load))},
+                       {"targets", Subst::list(state_exprs(b, s, v, Op::Store))}};
     std::vector<NodeId> defs;
     if (v.state.empty())
       defs = replace(b, R"(
@@ -450,14 +436,14 @@ class ControlFlow : public Transformer {
   // The state as get_state reads it (Load) or set_state assigns it (Store). A
   // composite may not exist yet (`self.y` first set in the block): it is read
   // as ag__.ldu(lambda: self.y, 'self.y'), an ag__.Undefined when missing.
-  std::vector<NodeId> state_exprs(Builder& b, const BlockVars& v, Op ctx) {
+  std::vector<NodeId> state_exprs(Builder& b, NodeId s, const BlockVars& v, Op ctx) {
     std::vector<NodeId> r;
     for (const auto& n : v.state) {
       if (analysis::is_simple(n)) {
         r.push_back(b.name(n, ctx));
         continue;
       }
-      NodeId e = deep_copy(t_, composite_targets_.at(n));
+      NodeId e = deep_copy(t_, composites_.at(s.index).at(n).target);
       t_.set_op(e, t_.kind(e) == NodeKind::Attribute ? Field::Attribute_ctx : Field::Subscript_ctx,
                 ctx);
       r.push_back(ctx == Op::Load ? b.call(b.op("ldu"), {b.lambda(e), b.str(n)}) : e);
@@ -600,8 +586,7 @@ class ControlFlow : public Transformer {
   std::unordered_map<uint32_t, std::unique_ptr<FunctionFacts>> facts_;  // by def NodeId index
   std::unordered_map<uint32_t, const NameSet*> exported_;  // generated def -> what it may assign
   std::unordered_map<uint32_t, Composites> composites_;    // by if/while/for NodeId index
-  std::unordered_map<std::string, NodeId> composite_targets_;  // state text -> a target to copy
-  std::deque<NameSet> exported_sets_;                          // a deque never moves them
+  std::deque<NameSet> exported_sets_;                      // a deque never moves them
   analysis::ActivityCache activity_;
 };
 
