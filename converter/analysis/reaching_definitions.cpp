@@ -19,8 +19,9 @@ std::vector<NodeId> ReachingDefinitions::reaching(NodeId stmt, const std::string
   auto it = row_.find(stmt.index);
   if (it == row_.end() || !may_reach_) return r;
   const uint64_t* in = reach_in_.data() + it->second * def_words_;
+  const int id = names_.find(name);
   for (size_t d = 0; d < defs_.size(); ++d)
-    if (has_bit(in, d) && defs_[d].name == name)
+    if (has_bit(in, d) && defs_[d].name_id == id)
       r.push_back(defs_[d].node == cfg_->entry() ? fn_ : cfg_->node(defs_[d].node).stmt);
   std::sort(r.begin(), r.end(), [&](NodeId a, NodeId b) {
     const auto &pa = tree_->pos(a), &pb = tree_->pos(b);
@@ -47,33 +48,32 @@ bool ReachingDefinitions::is_defined_in(NodeId stmt, const std::string& name) co
   return has_bit(defined_in_.data() + it->second * name_words_, id);
 }
 
+// Many defs share a name: their name ids are collected as bits first.
+void ReachingDefinitions::add_def_names(const uint64_t* def_row, Bits& names) const {
+  for (size_t d = 0; d < defs_.size(); ++d)
+    if (has_bit(def_row, d)) set_bit(names, defs_[d].name_id);
+}
+
 NameSet ReachingDefinitions::maybe_defined_entering(NodeId stmt) const {
   return maybe_defined_entering(stmt, cfg_->nodes_within(*tree_, stmt));
 }
 
 NameSet ReachingDefinitions::maybe_defined_entering(NodeId stmt,
                                                     const std::vector<int>& inside) const {
-  NameSet r;
   int h = cfg_->index_of(stmt);
-  if (h < 0 || !may_reach_) return r;
-  Bits names(names_.words(), 0);  // many defs share a name: collect ids first
-  for (int p : cfg_->node(h).pred) {
-    if (std::find(inside.begin(), inside.end(), p) != inside.end()) continue;
-    const uint64_t* out = reach_out_.data() + p * def_words_;
-    for (size_t d = 0; d < defs_.size(); ++d)
-      if (has_bit(out, d)) set_bit(names, defs_[d].name_id);
-  }
+  if (h < 0 || !may_reach_) return {};
+  Bits names(names_.words(), 0);
+  for (int p : cfg_->node(h).pred)
+    if (std::find(inside.begin(), inside.end(), p) == inside.end())
+      add_def_names(reach_out_.data() + p * def_words_, names);
   return to_names(names_, names);
 }
 
 NameSet ReachingDefinitions::maybe_defined_in(NodeId stmt) const {
-  NameSet r;
   auto it = row_.find(stmt.index);
-  if (it == row_.end() || !may_reach_) return r;
-  const uint64_t* in = reach_in_.data() + it->second * def_words_;
+  if (it == row_.end() || !may_reach_) return {};
   Bits names(names_.words(), 0);
-  for (size_t d = 0; d < defs_.size(); ++d)
-    if (has_bit(in, d)) set_bit(names, defs_[d].name_id);
+  add_def_names(reach_in_.data() + it->second * def_words_, names);
   return to_names(names_, names);
 }
 
@@ -109,7 +109,7 @@ ReachingDefinitions analyze_reaching_definitions(const Tree& t, NodeId fn, const
       }
       gen_defs[i].push_back(r.defs_.size());
       def_name.push_back(ids.id(*name));
-      r.defs_.push_back({i, *name, def_name.back()});
+      r.defs_.push_back({i, def_name.back()});
     }
   }
   const size_t defs_named = ids.size();  // names with a def come first

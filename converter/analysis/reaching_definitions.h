@@ -38,8 +38,7 @@ class ReachingDefinitions {
   NameSet maybe_defined_entering(NodeId stmt, const std::vector<int>& inside) const;
 
   struct Def {
-    int node;  // CFG node; the entry node for parameters
-    std::string name;
+    int node;     // CFG node; the entry node for parameters
     int name_id;  // in names_
   };
   NodeId fn_;
@@ -56,6 +55,8 @@ class ReachingDefinitions {
   std::vector<uint64_t> reach_in_, reach_out_, defined_in_;
   NameIds names_;
   mutable std::unordered_map<uint32_t, NameSet> defined_in_names_;
+  // Sets in names the bits of the names of the defs set in def_row.
+  void add_def_names(const uint64_t* def_row, Bits& names) const;
   NameSet empty_;
 };
 

@@ -35,19 +35,8 @@ NodeId Transformer::expr(NodeId e) {
   return out;
 }
 
-std::vector<NodeId> Transformer::visit_block(const std::vector<NodeId>& stmts) {
-  std::vector<NodeId> out;
-  for (NodeId s : stmts)
-    for (NodeId n : stmt(s)) out.push_back(n);
-  return out;
-}
-
 void Transformer::visit_block_field(NodeId n, Field f) {
-  auto items = t_.list(n, f);
-  // A copy: rewriting may add lists to the tree and move the items.
-  std::vector<NodeId> copy(items.begin(), items.end());
-  std::vector<NodeId> out = visit_block(copy);
-  if (out != copy) t_.set_list(n, f, out);
+  visit_list_field(n, f);  // every item is a statement
 }
 
 void Transformer::visit_child(NodeId n, Field f) {

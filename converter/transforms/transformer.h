@@ -16,8 +16,6 @@ class Transformer {
   Transformer(Tree& t, Context& ctx) : t_(t), ctx_(ctx) {}
   virtual ~Transformer() = default;
 
-  // Rewrites a statement list.
-  std::vector<NodeId> visit_block(const std::vector<NodeId>& stmts);
   // Rewrites the statement-list field f of n in place.
   void visit_block_field(NodeId n, Field f);
   // Rewrites a child node (expression or helper node) in place.
