@@ -33,30 +33,43 @@ def converted_call(f, args, kwargs, fscope):
         warnings.warn(f"autograph: calling {getattr(f, '__qualname__', f)!r} unconverted: {e}",
                       stacklevel=2)
         target = f
-    code = getattr(getattr(f, "__func__", f), "__code__", None)
-    depths = _active.__dict__.setdefault("depths", {})
-    depth = depths.get(code, 0) + 1
-    if depth > MAX_TRACED_RECURSION:
-        raise errors._located(
-            errors.StagingError,
-            f"{getattr(f, '__qualname__', f)!s} calls itself more than {MAX_TRACED_RECURSION} "
-            "levels deep while tracing; when its stopping test is a tensor the recursion never "
-            "ends once staged (both branches of a staged if are traced): write it as a loop")
-    depths[code] = depth
-    try:
-        return target(*args, **kwargs)
-    finally:
-        if depth == 1:
-            del depths[code]
-        else:
-            depths[code] = depth - 1
+    return _call_counting_recursion(f, target, args, kwargs)
 
 
 # While tracing, both branches of a staged `if` run: a recursion whose stopping test is a tensor
 # never stops. Python's RecursionError would say nothing about why; past this many nested calls
 # of one function the trace stops with a StagingError that names it.
 MAX_TRACED_RECURSION = 100
-_active = threading.local()  # code object -> how many calls of it are running, per thread
+
+
+class _Depths(threading.local):
+    def __init__(self):
+        self.by_code = {}  # code object -> how many calls of it are running in this thread
+
+
+_depths = _Depths()
+
+
+def _call_counting_recursion(f, target, args, kwargs):
+    code = getattr(getattr(f, "__func__", f), "__code__", None)
+    if code is None:  # a class, builtin or callable object: not user recursion
+        return target(*args, **kwargs)
+    by_code = _depths.by_code
+    depth = by_code.get(code, 0) + 1
+    if depth > MAX_TRACED_RECURSION:
+        raise errors._located(
+            errors.StagingError,
+            f"{getattr(f, '__qualname__', f)!s} calls itself more than {MAX_TRACED_RECURSION} "
+            "levels deep while tracing; when its stopping test is a tensor the recursion never "
+            "ends once staged (both branches of a staged if are traced): write it as a loop")
+    by_code[code] = depth
+    try:
+        return target(*args, **kwargs)
+    finally:
+        if depth == 1:
+            del by_code[code]
+        else:
+            by_code[code] = depth - 1
 
 
 def _target(f):
