@@ -60,14 +60,12 @@ _LIST_METHODS = ("append", "pop", "extend", "insert", "remove", "clear")
 
 def _getattr(self, name):
     if name in _LIST_METHODS and _core.is_list(self):
-        from .errors import StagingError, _located
+        from .errors import staging_error
 
-        raise _located(
-            StagingError,
+        raise staging_error(
             f"lst.{name}() on a list that staged code carries works as a statement of its own "
             f"(`lst.append(x)`, `x = lst.pop()`), not inside a while test, lambda or "
-            f"comprehension: move it into a statement first",
-        )
+            f"comprehension: move it into a statement first")
     raise AttributeError(f"'ag.Tensor' object has no attribute '{name}'")
 
 

@@ -57,8 +57,7 @@ def _call_counting_recursion(f, target, args, kwargs):
     by_code = _depths.by_code
     depth = by_code.get(code, 0) + 1
     if depth > MAX_TRACED_RECURSION:
-        raise errors._located(
-            errors.StagingError,
+        raise errors.staging_error(
             f"{getattr(f, '__qualname__', f)!s} calls itself more than {MAX_TRACED_RECURSION} "
             "levels deep while tracing; when its stopping test is a tensor the recursion never "
             "ends once staged (both branches of a staged if are traced): write it as a loop")
