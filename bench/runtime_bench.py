@@ -13,12 +13,19 @@ Times are the best of several repeats; ratio = peer time / autograph time (>1: w
 for (a), (c), (d) and autograph time / NumPy time for (b).
 """
 import argparse
+import os
+import sys
 import time
 import timeit
 
 import numpy as np
 
 import autograph as ag
+
+# newton as SPEC §6 writes it, and its NumPy peer: the same code run.py times.
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "workloads"))
+from peers import newton_numpy  # noqa: E402
+from workloads import newton  # noqa: E402
 
 
 def best(fn, repeat=3):
@@ -163,20 +170,6 @@ def bench_matmul(n, rows):
 
 
 # ---- (e) newton, steadiness ---------------------------------------------------------------
-def newton(v, tol):
-    x = v
-    while ag.reduce_max(ag.abs(x * x - v)) > tol:
-        x = 0.5 * (x + v / x)
-    return x
-
-
-def newton_np(v, tol):
-    x = v
-    while np.max(np.abs(x * x - v)) > tol:
-        x = 0.5 * (x + v / x)
-    return x
-
-
 def per_call_times(fn, calls):
     times = []
     for _ in range(calls):
@@ -191,9 +184,9 @@ def bench_newton(n, calls, rows):
     v_np = np.random.default_rng(0).uniform(1, 100, n).astype(np.float32)
     v = ag.constant(v_np)
     staged = ag.function(newton)
-    np.testing.assert_allclose(staged(v, 1e-3).numpy(), newton_np(v_np, 1e-3), rtol=1e-5)
+    np.testing.assert_allclose(staged(v, 1e-3).numpy(), newton_numpy(v_np, 1e-3), rtol=1e-5)
     ag_min, ag_med = per_call_times(lambda: staged(v, 1e-3), calls)
-    np_min, np_med = per_call_times(lambda: newton_np(v_np, 1e-3), calls)
+    np_min, np_med = per_call_times(lambda: newton_numpy(v_np, 1e-3), calls)
     label = f"newton 1e{len(str(n)) - 1} f32"
     rows.append((label, "autograph staged, fastest", ag_min, 1.0))
     rows.append((label, "autograph staged, median", ag_med, 1.0))
