@@ -83,3 +83,11 @@ def newton(v, tol):
     while ag.reduce_max(ag.abs(x * x - v)) > tol:
         x = 0.5 * (x + v / x)
     return x
+
+
+def count_up(n):
+    """The empty staged loop: its time / n is a system's cost per `while` iteration."""
+    i = 0
+    while i < n:
+        i += 1
+    return i
