@@ -6,6 +6,9 @@ from harness import WORKLOADS
 
 COLUMNS = ["staged", "eager", "CPython", "NumPy", "TensorFlow", "JAX", "torch.compile",
            "TorchScript", "Numba"]
+SYSTEM_COLUMNS = dict(xautograph=["staged", "eager"], cpython=["CPython"], numpy=["NumPy"],
+                      tensorflow=["TensorFlow"], jax=["JAX"], torch_compile=["torch.compile"],
+                      torchscript=["TorchScript"], numba=["Numba"])
 COMPILED = ["staged", "TensorFlow", "JAX", "torch.compile", "TorchScript", "Numba"]
 # The reference of each workload: plain Python for the scalar ones, NumPy for the others.
 REFERENCE = dict(collatz="CPython", primes="CPython", huber="NumPy", list="NumPy", rnn="NumPy",
@@ -60,7 +63,7 @@ def cell_text(cell, key="time"):
 
 
 def table(cells, cols, key, title):
-    cols = [c for c in cols if c in cells]
+    """One row per workload; a column per system that ran (its cells '-' if it failed)."""
     if not cols:
         return
     print(f"\n{title}")
@@ -69,7 +72,7 @@ def table(cells, cols, key, title):
     for name in WORKLOADS:
         line = f"{name:<9}"
         for c in cols:
-            cell = cells[c].get(name)
+            cell = cells.get(c, {}).get(name)
             line += f"{cell_text(cell, key) if cell and cell.get(key) is not None else '-':>14}"
         if key == "time":
             for ref, width in (("CPython", 11), ("NumPy", 9)):
@@ -83,17 +86,18 @@ def table(cells, cols, key, title):
 def print_all(reports, results, quick):
     cells, errors, empty = merged(reports)
     check_lines, staged_ok = check(results, cells)
+    shown = [c for system in reports for c in SYSTEM_COLUMNS[system]]
     size = "quick sizes" if quick else "full sizes"
-    table(cells, COLUMNS, "time", f"SPEC §6 workloads ({size}), seconds, best of runs after the "
+    table(cells, [c for c in COLUMNS if c in shown], "time",
+          f"SPEC §6 workloads ({size}), seconds, best of runs after the "
           "first call; ratio = other / staged\n'~' scaled from a smaller size, '*' control flow "
           "written by hand for that system, '!' result differs, '-' see below")
-    table(cells, COMPILED, "first", "first call (trace / compile + one run), seconds")
+    table(cells, [c for c in COMPILED if c in shown], "first",
+          "first call (trace / compile + one run), seconds")
 
     print("\nempty staged while (i = 0; while i < n: i += 1), microseconds per iteration")
-    for col in COLUMNS:
-        e = empty.get(col)
-        if e is None:
-            continue
+    for col in [c for c in COLUMNS if c in shown]:
+        e = empty.get(col, dict(error="the system failed (see below)"))
         if "error" in e:
             print(f"  {col:<14} {'-':>10}   {e['error']}")
         else:
