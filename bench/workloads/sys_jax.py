@@ -2,8 +2,11 @@
 to jax.numpy); where tracing its Python control flow on traced values fails, the failure is
 recorded and a version with the control flow written by hand in lax (while_loop, cond,
 fori_loop) runs instead: those cells are marked '*'. x64 is on (list's i*i needs int64). One
-thread: XLA_FLAGS=--xla_cpu_multi_thread_eigen=false intra_op_parallelism_threads=1 and
-JAX_PLATFORMS=cpu, set by run.py before JAX loads. The first call traces and compiles."""
+thread: XLA_FLAGS=--xla_cpu_multi_thread_eigen=false and JAX_PLATFORMS=cpu, set by run.py
+before JAX loads; XLA's CPU runtime still keeps several threads busy (a 2048^2 matmul spread
+its CPU time over 5 threads, with or without "intra_op_parallelism_threads=1" in XLA_FLAGS),
+which is why worker.py binds every system's process to one CPU. The first call traces and
+compiles."""
 import harness
 
 
@@ -56,8 +59,7 @@ def run(rec, data):
 
     jax.config.update("jax_enable_x64", True)
     jnp = jax.numpy
-    rec.pinning.append("XLA_FLAGS=--xla_cpu_multi_thread_eigen=false "
-                       "intra_op_parallelism_threads=1")
+    rec.pinning.append("XLA_FLAGS=--xla_cpu_multi_thread_eigen=false")
     W = harness.load_workloads(harness.namespace(
         zeros=jnp.zeros, float32=jnp.float32, int64=jnp.int64, tanh=jnp.tanh,
         matmul=jnp.matmul, reduce_max=jnp.max, abs=jnp.abs, stack=jnp.stack,
