@@ -58,7 +58,8 @@ def check(results, cells):
 
 
 def cell_text(cell, key="time"):
-    text = ("~" if cell.get("approx") and key == "time" else "") + format(cell[key], ".4g")
+    # '~' in the first-call table: that first call ran the smaller size (it is not scaled)
+    text = ("~" if cell.get("approx") else "") + format(cell[key], ".4g")
     return text + ("*" if cell.get("variant") else "") + ("!" if cell.get("wrong") else "")
 
 
@@ -97,7 +98,7 @@ def print_all(reports, results, quick):
 
     print("\nempty staged while (i = 0; while i < n: i += 1), microseconds per iteration")
     for col in [c for c in COLUMNS if c in shown]:
-        e = empty.get(col, dict(error="the system failed (see below)"))
+        e = empty.get(col, dict(error="not measured (see the systems below)"))
         if "error" in e:
             print(f"  {col:<14} {'-':>10}   {e['error']}")
         else:
