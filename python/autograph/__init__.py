@@ -2,18 +2,17 @@
 
 The names here are SPEC §3's contract. Eager execution is the default; `ag.function` stages.
 """
-import os as _os
-
 from . import errors
 from .errors import AutographError, ConversionError, InvalidArgumentError, StagingError
 from . import _core
+from . import _frames
 from . import dtypes
 from .dtypes import DType, bool, float32, float64, int32, int64, as_dtype  # noqa: A004
 
 _core._register_dtypes(dtypes.ALL)
 _core._register_errors(InvalidArgumentError, StagingError, errors._symbolic_misuse)
 # Frames in the package are not "the user's code" for source locations.
-_core._set_package_dir(_os.path.dirname(_os.path.abspath(__file__)) + _os.sep)
+_core._set_package_dir(_frames.DIR)
 
 from .tensor import Tensor, is_tensor  # noqa: E402
 from .ops import (  # noqa: E402,F401

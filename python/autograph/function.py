@@ -26,7 +26,10 @@ import numpy as np
 from . import _core
 from . import devices
 from . import nest
+from . import operators  # noqa: F401 - binds the ag__ module of converted code
+from . import structure
 from .graph import Graph
+from .impl import conversion
 from .tensor import Tensor
 from .tensor_array import TensorArray
 from .variables import Variable
@@ -37,19 +40,6 @@ RETRACE_WARNING_THRESHOLD = 5
 
 class RetraceWarning(UserWarning):
     """A staged function was traced many times (see RETRACE_WARNING_THRESHOLD)."""
-
-
-def _convert(f):
-    """The AutoGraph converter plugs in here (issue 4): returns the converted version of `f`
-    (control flow on tensors turned into ag.cond/ag.while_loop calls, source positions mapped).
-    Until then, functions are traced as written."""
-    from .impl.conversion import convert_entry
-
-    return convert_entry(f)
-
-
-def _is_leaf(x):
-    return isinstance(x, (Tensor, Variable, TensorArray))
 
 
 def _leaf_key(x):
@@ -169,7 +159,9 @@ class Function:
         if not self._autograph or getattr(self.python_function, "__ag_do_not_convert__", False):
             return self.python_function
         if self._converted is None:
-            self._converted = _convert(self.python_function)
+            # AutoGraph: control flow on tensors becomes staged Cond/While (the ag__ operators),
+            # positions map to the user's source.
+            self._converted = conversion.convert_entry(self.python_function)
         return self._converted
 
     def _flatten_args(self, args, kwargs):
@@ -193,7 +185,7 @@ class Function:
 
         leaves, trees, leaf_names = [], [], []
         for name, value in zip(names, values):
-            ls, tree = nest.flatten(value, _is_leaf)
+            ls, tree = nest.flatten(value, structure.is_leaf)
             leaves.extend(ls)
             trees.append(tree)
             leaf_names.extend([name] if len(ls) == 1 else [f"{name}_{j}" for j in range(len(ls))])
@@ -231,7 +223,7 @@ class Function:
             values = [nest.pack(tree, it) for tree in trees]
             call_args, call_kwargs = rebuild(values)
             out = fn(*call_args, **call_kwargs)
-            out_leaves, out_tree = nest.flatten(out, _is_leaf)
+            out_leaves, out_tree = nest.flatten(out, structure.is_leaf)
             outputs, slots = [], []
             for leaf in out_leaves:
                 if isinstance(leaf, TensorArray):

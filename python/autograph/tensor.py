@@ -28,11 +28,9 @@ def _format(self, spec):
 
 
 def _round(self, ndigits=None):
-    from . import ops
-
     if ndigits is not None:
         raise TypeError("round(tensor, ndigits) is not supported; use ag.round")
-    return ops.round(self)
+    return _core.ops.round(self)  # ag.round (ops.py imports this module: no import back)
 
 
 def _setitem(self, key, value):

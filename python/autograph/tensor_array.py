@@ -126,13 +126,17 @@ class TensorArray:
         value = _core.constant(value)
         out = TensorArray(self.dtype, 0, True, value.shape[1:])
         if self._staged or value.is_symbolic:
-            from .control_flow import while_loop
-
+            # A staged loop over the rows, built on the runtime's While directly (ag.while_loop
+            # is in control_flow.py, which depends on this module).
             n = value.shape[0] if value.shape[0] is not None else ops.shape(value)[0]
-            _, out = while_loop(lambda i, ta: i < n,
-                                lambda i, ta: (i + 1, ta.write(i, value[i])),
-                                (0, out))
-            return out
+
+            def body(loop_vars):
+                i, handle = loop_vars
+                return [i + 1, out._with_handle(handle).write(i, value[i])._handle]
+
+            _, handle = _core.while_loop([_core.constant(0, _dtypes.int32), out._ensure_handle()],
+                                         lambda loop_vars: loop_vars[0] < n, body)
+            return out._with_handle(handle)
         for i in range(value.shape[0]):
             out = out.write(i, value[i])
         return out

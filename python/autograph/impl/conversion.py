@@ -17,6 +17,7 @@ import warnings
 import weakref
 
 from .. import _core
+from .. import _frames
 from ..errors import ConversionError
 from . import error_mapping
 
@@ -27,8 +28,9 @@ _CONVERTED = "__ag_converted"
 _cache = weakref.WeakKeyDictionary()
 # code object -> (converted code object, readable source), shared by closures of one def.
 _code_cache = {}
+# The ag__ module of converted code (bind_operators).
+_operators = None
 
-_PACKAGE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep
 _LIBRARY_DIRS = tuple(
     d + os.sep for d in {sys.prefix, sys.base_prefix, sys.exec_prefix,
                          os.path.dirname(os.__file__)} if d)
@@ -49,7 +51,7 @@ def is_library_function(f):
     if code is None:
         return True
     filename = code.co_filename
-    if filename.startswith(_PACKAGE_DIR):
+    if _frames.is_package_file(filename):
         return True
     if "site-packages" in filename or "dist-packages" in filename:
         return True
@@ -106,6 +108,8 @@ def _source_of(f):
 
 
 def _convert_function(f):
+    if _operators is None:
+        raise RuntimeError("autograph.impl.conversion: import autograph.operators first")
     code_obj = f.__code__
     entry = _code_cache.get(code_obj)
     if entry is None:
@@ -113,7 +117,7 @@ def _convert_function(f):
         _code_cache[code_obj] = entry
     new_code, source = entry
     cells = dict(zip(code_obj.co_freevars, f.__closure__ or ()))
-    cells["ag__"] = types.CellType(_operators())
+    cells["ag__"] = types.CellType(_operators)
     closure = tuple(cells[name] if name in cells else types.CellType()
                     for name in new_code.co_freevars)
     g = types.FunctionType(new_code, f.__globals__, f.__name__, f.__defaults__, closure)
@@ -128,10 +132,12 @@ def _convert_function(f):
     return g
 
 
-def _operators():
-    from .. import operators
-
-    return operators
+def bind_operators(module):
+    """Sets the module converted code reaches as `ag__` (autograph.operators, which calls this
+    when it is imported: the operators convert the functions they call through this module, so
+    this module cannot import them)."""
+    global _operators
+    _operators = module
 
 
 def _convert_code(f):
@@ -201,7 +207,7 @@ def _with_user_traceback(g):
         try:
             return g(*args, **kwargs)
         except Exception as e:  # noqa: BLE001 - re-raised as is, only the traceback changes
-            tb = error_mapping.filter_traceback(e.__traceback__.tb_next)
+            tb = _frames.without_package_frames(e.__traceback__.tb_next)
             raise e.with_traceback(tb) from e.__cause__
 
     staged_entry.__ag_source__ = g.__ag_source__

@@ -65,29 +65,6 @@ def compile_converted(code, source_map, filename, col_shift=0, wrap=None):
     return compile(tree, filename, "exec", dont_inherit=True)
 
 
-def _is_internal(filename):
-    import os
-
-    package = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep
-    return filename.startswith(package)
-
-
-def filter_traceback(tb):
-    """`tb` without the frames of the autograph package (operators, conversion glue): what is
-    left is the user's code, at the user's lines."""
-    kept = []
-    while tb is not None:
-        if not _is_internal(tb.tb_frame.f_code.co_filename):
-            kept.append(tb)
-        tb = tb.tb_next
-    if not kept:
-        return None
-    for a, b in zip(kept, kept[1:]):
-        a.tb_next = b
-    kept[-1].tb_next = None
-    return kept[0]
-
-
 # Names of the functions the converter generates around blocks of the user's function.
 _GENERATED = re.compile(r"^(if_body|else_body|loop_body|loop_test|extra_test|get_state|"
                         r"set_state)(_\d+)?$")

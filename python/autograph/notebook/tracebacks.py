@@ -18,10 +18,10 @@ import os
 import re
 import weakref
 
+from .._frames import frames as _frames
+from .._frames import is_package_frame as _is_package_frame
+from .._frames import relink as _relink
 from ..errors import AutographError
-
-_PACKAGE_DIRS = tuple({os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep,
-                       os.path.dirname(os.path.dirname(os.path.realpath(__file__))) + os.sep})
 
 # Code objects of %%autograph cell bodies and the cells' file names (registered by magics.py).
 _cell_bodies = weakref.WeakSet()
@@ -33,11 +33,6 @@ def register_cell_body(code):
     _cell_bodies.add(code)
 
 
-def _is_package_frame(tb):
-    name = tb.tb_frame.f_code.co_filename
-    return name.startswith(_PACKAGE_DIRS)
-
-
 def _is_magic_call(tb):
     """The one-line `get_ipython().run_cell_magic(...)` frame of a %%autograph cell, and the
     IPython machinery under it: how the magic was reached, not what the user wrote."""
@@ -47,26 +42,9 @@ def _is_magic_call(tb):
     return code.co_filename.endswith(os.path.join("IPython", "core", "interactiveshell.py"))
 
 
-def _frames(tb):
-    out = []
-    while tb is not None:
-        out.append(tb)
-        tb = tb.tb_next
-    return out
-
-
 def _involves_autograph(frames, value):
     return isinstance(value, AutographError) or any(
         _is_package_frame(tb) or tb.tb_frame.f_code in _cell_bodies for tb in frames)
-
-
-def _relink(frames):
-    if not frames:
-        return None
-    for a, b in zip(frames, frames[1:]):
-        a.tb_next = b
-    frames[-1].tb_next = None
-    return frames[0]
 
 
 def _def_name(filename, lineno):

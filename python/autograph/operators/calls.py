@@ -8,13 +8,12 @@ import types
 import warnings
 
 from .. import _core, errors
-from . import conversion
+from ..impl import conversion
+from .py_builtins import BUILTIN_OVERLOADS
 
 
 def converted_call(f, args, kwargs, fscope):
     """f(*args, **kwargs), converting f first when it is user code."""
-    from ..operators.py_builtins import BUILTIN_OVERLOADS
-
     kwargs = kwargs or {}
     try:
         overload = BUILTIN_OVERLOADS.get(f)
@@ -72,10 +71,9 @@ def _call_counting_recursion(f, target, args, kwargs):
 
 
 def _target(f):
-    from ..function import Function
-
-    if isinstance(f, Function):
-        return f  # inlines itself into the trace (converting if it is autograph=True)
+    # An ag.function (a Function object, or one bound as a method) is returned as it is by the
+    # last case below (Function.__call__ is library code): called while tracing, it inlines
+    # itself into the trace, converted when autograph=True.
     if isinstance(f, types.FunctionType):
         return conversion.convert(f) if conversion.is_convertible(f) else f
     if isinstance(f, types.MethodType):
