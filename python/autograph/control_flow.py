@@ -3,8 +3,8 @@
 Eagerly (no staged function being traced) both simply run Python. While tracing they build the
 runtime's functional Cond/While: each callable is traced once inside a nested subgraph scope of
 the GraphBuilder, values of enclosing scopes are captured automatically, and the results are
-restored to the callables' nested structure. These are also the operators the AutoGraph
-converter calls for staged `if`/`while`/`for` (see `operators` in the report / issue 4).
+restored to the callables' nested structure. Converted code stages `if`/`while`/`for` through
+the ag__ operators (operators/control_flow.py), which build the same Cond/While.
 """
 import numbers
 
@@ -12,38 +12,31 @@ import numpy as np
 
 from . import _core
 from . import nest
+from . import structure
 from .errors import StagingError, staging_error
 from .tensor import Tensor
 from .tensor_array import TensorArray
 from .variables import Variable
 
 
-def _is_leaf(x):
-    return isinstance(x, (Tensor, TensorArray, Variable))
-
-
-def _is_symbolic(x):
-    return isinstance(x, Tensor) and x.is_symbolic or isinstance(x, Variable) and _core.tracing()
-
-
 class _Flat:
-    """A structure's leaves as graph values, with what is needed to rebuild it."""
+    """A value's leaves as graph values (structure.py), with what is needed to rebuild it. Every
+    leaf is staged: a tensor, a number (a constant), a Variable (its value) or a TensorArray."""
 
-    def __init__(self, structure, what, reference=None):
-        leaves, self.treedef = nest.flatten(structure, _is_leaf)
-        self.templates = []  # per leaf: None (tensor) or the TensorArray to rebuild
+    def __init__(self, value, what, reference=None):
+        leaves, _, self._trees = structure.flatten([value])
+        self.treedef = self._trees[0]
+        self.infos = []
         self.values = []
         for i, leaf in enumerate(leaves):
             ref = reference.values[i] if reference is not None and i < len(reference.values) \
                 else None
-            self.templates.append(leaf if isinstance(leaf, TensorArray) else None)
+            self.infos.append(structure.Leaf("ta", template=leaf)
+                              if isinstance(leaf, TensorArray) else structure.Leaf("tensor"))
             self.values.append(_as_value(leaf, what, ref))
 
     def pack(self, values):
-        leaves = []
-        for template, value in zip(self.templates, values):
-            leaves.append(value if template is None else template._with_handle(value))
-        return nest.pack(self.treedef, leaves)
+        return structure.pack(self.infos, self._trees, values)[0]
 
 
 def _as_value(leaf, what, reference=None):

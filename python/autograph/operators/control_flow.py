@@ -12,14 +12,13 @@ from .. import _core
 from .. import control_flow as _cf
 from .. import nest
 from .. import ops
+from .. import structure
 from ..tensor import Tensor
 from ..tensor_array import TensorArray
 from ..variables import Variable
 from . import staging
 from .purity import is_pure
 from .staging import Retry, is_list_tensor, is_symbolic
-
-_MAX_RETRIES = 16
 
 
 # ---- if ------------------------------------------------------------------------------------
@@ -91,40 +90,22 @@ def _select_operands(a, b):
 
 def _stage_if(cond, body, orelse, get_state, set_state, names, nouts, loc):
     cond = staging.as_bool(cond, "if", loc)
-    init = get_state()
-    owner = object()
-    hints, lists, structs = {}, {}, {}
-    for _ in range(_MAX_RETRIES):
-        entry, list_ids = staging.convert_lists(init, lists)
-        record = {}
-        try:
-            values = _core.cond(cond, _branch(body, "then", entry, list_ids, record, get_state,
-                                              set_state, names, nouts, loc, owner, hints,
-                                              structs),
-                                _branch(orelse, "else", entry, list_ids, record, get_state,
-                                        set_state, names, nouts, loc, owner, hints, structs))
-        except Retry as r:
-            set_state(init)
-            if r.owner is owner:
-                hints.update(r.hints)
-                lists.update(r.lists)
-                structs.update(r.structs)
-                continue
-            mine = staging.claim_lists(r, list_ids)
-            if r.owner is None and mine:
-                lists.update(mine)
-                continue
-            raise
-        infos, _, trees = record["then"]
-        out = staging.pack(infos, trees, values)
-        set_state(tuple(out) + tuple(entry[nouts:]))
-        return
-    raise staging.error("internal: staging this if did not converge", loc)
+
+    for attempt in staging.traces(get_state(), set_state, "if", loc):
+        with attempt:
+            entry, record = attempt.entry, {}
+            branch_args = (entry, attempt.list_ids, record, get_state, set_state, names, nouts,
+                           loc, attempt.learned)
+            values = _core.cond(cond, _branch(body, "then", *branch_args),
+                                _branch(orelse, "else", *branch_args))
+            infos, _, trees = record["then"]
+            out = structure.pack(infos, trees, values)
+            set_state(tuple(out) + tuple(entry[nouts:]))
 
 
-def _branch(fn, key, entry, list_ids, record, get_state, set_state, names, nouts, loc, owner,
-            hints, structs):
+def _branch(fn, key, entry, list_ids, record, get_state, set_state, names, nouts, loc, learned):
     what = ("in the true branch", "in the false branch", "if")
+    owner, hints, structs = learned.owner, learned.hints, learned.structs
 
     def trace():
         set_state(entry)
@@ -193,82 +174,82 @@ def while_stmt(test, body, get_state, set_state, symbol_names, opts):
 def _stage_loop(test, body, hidden_init, get_state, set_state, names, what_name, loc):
     """Stages `while test(h): h = body(h)` where h are hidden loop variables (graph values the
     user does not see, like a for loop's counter) and the user's state rides along."""
-    init = get_state()
-    owner = object()
-    hints, lists, structs = {}, {}, {}
     what = ("before the loop", "after one iteration", what_name)
-    for _ in range(_MAX_RETRIES):
-        entry, list_ids = staging.convert_lists(init, lists)
-        if structs:
-            entry = tuple(structs[i]() if i in structs else v for i, v in enumerate(entry))
-        set_state(entry)
-        leaves, owners, trees = staging.flatten(entry)
-        infos, values = [], []
-        for j, leaf in enumerate(leaves):
-            if isinstance(leaf, staging.Undefined):
-                raise staging.error(
-                    f"'{leaf.symbol_name}' is first assigned inside the staged {what_name}"
-                    f"{staging.where(loc)} and used after it (or in the next iteration before "
-                    f"it is assigned); assign it before the loop, e.g. {leaf.symbol_name} = 0",
-                    loc)
-            info, value = staging.first(leaf, hints.get(j))
-            infos.append(info)
-            if value is not None:
-                values.append(value)
-        state_count = len(values)
+    for attempt in staging.traces(get_state(), set_state, what_name, loc):
+        with attempt:
+            list_ids, owner = attempt.list_ids, attempt.learned.owner
+            entry, infos, trees, values = _loop_entry(attempt.entry, attempt.learned, set_state,
+                                                      what_name, loc)
+            state_count = len(values)
 
-        def unpack(params):
-            state = staging.pack(infos, trees, params[:state_count])
-            staging.alias_lists(list_ids, entry, state)
-            set_state(state)
-            return params[state_count:]
+            def unpack(params):
+                state = structure.pack(infos, trees, params[:state_count])
+                staging.alias_lists(list_ids, entry, state)
+                set_state(state)
+                return params[state_count:]
 
-        def cond_fn(params):
-            hidden = unpack(params)
-            with staging.active(list_ids):
-                r = test(hidden)
-            return staging.as_bool(r, what_name, loc)
+            def cond_fn(params):
+                hidden = unpack(params)
+                with staging.active(list_ids):
+                    r = test(hidden)
+                return staging.as_bool(r, what_name, loc)
 
-        def body_fn(params):
-            hidden = unpack(params)
-            with staging.active(list_ids):
-                new_hidden = body(hidden)
-            out = get_state()
-            staging.list_retry(owner, entry, out)
-            out_leaves, out_owners, out_trees = staging.flatten(out)
-            if out_trees != trees:
-                for i, (a, b) in enumerate(zip(trees, out_trees)):
-                    if a != b and isinstance(entry[i], staging.UndefinedReturnValue):
-                        raise Retry(owner, structs={i: staging.template(out[i])})
-                    if a != b:
-                        raise staging.error(
-                            f"'{names[i]}' changes structure in the staged {what_name}"
-                            f"{staging.where(loc)}: {staging.describe(entry[i])} before the "
-                            f"loop, {staging.describe(out[i])} after one iteration", loc)
-            result = []
-            for j, (info, leaf) in enumerate(zip(infos, out_leaves)):
-                v = staging.follow(info, leaf, names[out_owners[j]], what, loc, owner, j, True)
-                if v is not None:
-                    result.append(v)
-            return result + list(new_hidden)
+            def body_fn(params):
+                hidden = unpack(params)
+                with staging.active(list_ids):
+                    new_hidden = body(hidden)
+                out = get_state()
+                staging.list_retry(owner, entry, out)
+                out_leaves, out_owners, out_trees = staging.flatten(out)
+                if out_trees != trees:
+                    _structure_change(entry, out, trees, out_trees, names, what_name, loc, owner)
+                result = []
+                for j, (info, leaf) in enumerate(zip(infos, out_leaves)):
+                    v = staging.follow(info, leaf, names[out_owners[j]], what, loc, owner, j,
+                                       True)
+                    if v is not None:
+                        result.append(v)
+                return result + list(new_hidden)
 
-        try:
             out = _core.while_loop(values + list(hidden_init), cond_fn, body_fn, None)
-        except Retry as r:
-            set_state(init)
-            if r.owner is owner:
-                hints.update(r.hints)
-                lists.update(r.lists)
-                structs.update(r.structs)
-                continue
-            mine = staging.claim_lists(r, list_ids)
-            if r.owner is None and mine:
-                lists.update(mine)
-                continue
-            raise
-        set_state(staging.pack(infos, trees, out[:state_count]))
-        return out[state_count:]
-    raise staging.error(f"internal: staging this {what_name} did not converge", loc)
+            set_state(structure.pack(infos, trees, out[:state_count]))
+            return out[state_count:]
+
+
+def _structure_change(entry, out, trees, out_trees, names, what_name, loc, owner):
+    """A loop variable whose structure changed in the body: a return value's structure learned
+    (Retry), or an error."""
+    for i, (a, b) in enumerate(zip(trees, out_trees)):
+        if a != b and isinstance(entry[i], staging.UndefinedReturnValue):
+            raise Retry(owner, structs={i: staging.template(out[i])})
+        if a != b:
+            raise staging.error(
+                f"'{names[i]}' changes structure in the staged {what_name}"
+                f"{staging.where(loc)}: {staging.describe(entry[i])} before the "
+                f"loop, {staging.describe(out[i])} after one iteration", loc)
+
+
+def _loop_entry(entry, learned, set_state, what_name, loc):
+    """(entry, Leaf records, treedefs, graph values) of a loop's state on entry, with what
+    earlier traces taught (return values' structures, weak numbers' types)."""
+    structs = learned.structs
+    if structs:
+        entry = tuple(structs[i]() if i in structs else v for i, v in enumerate(entry))
+    set_state(entry)
+    leaves, _, trees = staging.flatten(entry)
+    infos, values = [], []
+    for j, leaf in enumerate(leaves):
+        if isinstance(leaf, staging.Undefined):
+            raise staging.error(
+                f"'{leaf.symbol_name}' is first assigned inside the staged {what_name}"
+                f"{staging.where(loc)} and used after it (or in the next iteration before "
+                f"it is assigned); assign it before the loop, e.g. {leaf.symbol_name} = 0",
+                loc)
+        info, value = staging.first(leaf, learned.hints.get(j))
+        infos.append(info)
+        if value is not None:
+            values.append(value)
+    return entry, infos, trees, values
 
 
 # ---- for -----------------------------------------------------------------------------------

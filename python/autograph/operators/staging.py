@@ -16,8 +16,8 @@ variable and line:
   zeros of the right type; any other variable that is undefined on one path is an error;
 * Python lists appended to inside a staged statement become runtime tensor lists.
 
-Retrying means tracing a statement again: the runtime's builder discards a subgraph whose
-tracing raised, so a failed attempt leaves nothing behind but dead constants.
+Retrying means tracing a statement again (`traces`): the runtime's builder discards a subgraph
+whose tracing raised, so a failed attempt leaves nothing behind but dead constants.
 """
 import threading
 
@@ -26,6 +26,7 @@ import numpy as np
 from .. import _core
 from .. import dtypes as _dtypes
 from .. import nest
+from .. import structure
 from ..errors import ConversionError, StagingError, _located
 from ..tensor import Tensor
 from ..tensor_array import TensorArray, element_type
@@ -44,6 +45,24 @@ def is_list_tensor(x):
     return isinstance(x, Tensor) and _core.is_list(x)
 
 
+# ---- tracing again, knowing more types -------------------------------------------------------
+# A staged statement is traced once when its types are known on entry. The runtime's Cond and
+# While fix the dtype and shape of every value they carry before the branches or the body are
+# traced, and three things are only known from that trace:
+# 1. weak numbers: a variable that is a Python number on entry (`total = 0`) takes the dtype the
+#    statement gives it (`total += x` with a float32 x), SPEC §3's weak typing; a Python number in
+#    the true branch of an if and a tensor in the false branch likewise;
+# 2. return values: after a `return` inside a staged loop or in one branch of a staged if, the
+#    function's return value has no type (UndefinedReturnValue) until the traced code returns
+#    one, nor a structure (a tuple of tensors, say);
+# 3. Python lists: an inner staged statement appends to a list the outer one carries, so the
+#    outer one must carry it as a runtime tensor list from its entry.
+# A trace that finds one raises Retry with what it learned, and the statement traces again.
+# Each Retry teaches a type that was unknown or weak; MAX_TRACES only guards against a bug that
+# would teach the same thing forever (tests/python/test_retrace.py has one case of each kind).
+MAX_TRACES = 16
+
+
 class Retry(Exception):
     """Internal: trace a staged statement again, knowing more types.
 
@@ -57,6 +76,79 @@ class Retry(Exception):
         self.hints = hints or {}
         self.lists = lists or {}
         self.structs = structs or {}  # variable index -> template() (a return value's type)
+
+
+class Learned:
+    """What the traces of one staged statement have taught about its state. `owner` marks the
+    Retry exceptions raised for this statement."""
+
+    __slots__ = ("owner", "hints", "lists", "structs")
+
+    def __init__(self):
+        self.owner = object()
+        self.hints = {}
+        self.lists = {}
+        self.structs = {}
+
+    def absorb(self, r, list_ids):
+        """Takes what Retry `r` teaches; False when it is for an enclosing statement."""
+        if r.owner is self.owner:
+            self.hints.update(r.hints)
+            self.lists.update(r.lists)
+            self.structs.update(r.structs)
+            return True
+        mine = claim_lists(r, list_ids)
+        if r.owner is None and mine:
+            self.lists.update(mine)
+            return True
+        return False
+
+
+def traces(init, set_state, what, loc):
+    """The traces of a statement whose state is `init`, as context managers:
+
+        for attempt in staging.traces(init, set_state, "if", loc):
+            with attempt:
+                ...  # trace once from attempt.entry; return the result
+
+    A Retry for this statement out of the `with` restores the state and the loop traces again
+    (see above); anything else propagates. The traced code runs in the caller's frame (this
+    generator is suspended meanwhile), so a retry loop adds no frames to a deep recursion."""
+    learned = Learned()
+    for _ in range(MAX_TRACES):
+        entry, list_ids = convert_lists(init, learned.lists)
+        attempt = _Attempt(entry, list_ids, learned, init, set_state)
+        yield attempt
+        if attempt.done:
+            return
+    raise error(f"internal: staging this {what} did not converge", loc)
+
+
+class _Attempt:
+    """One trace of a statement: its entry state (`entry`: Python lists to stage already tensor
+    lists), the ids of its other Python lists, and what earlier traces taught (`learned`)."""
+
+    __slots__ = ("entry", "list_ids", "learned", "_init", "_set_state", "done")
+
+    def __init__(self, entry, list_ids, learned, init, set_state):
+        self.entry = entry
+        self.list_ids = list_ids
+        self.learned = learned
+        self._init = init
+        self._set_state = set_state
+        self.done = False
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, exc_type, exc, tb):
+        if exc_type is None:
+            self.done = True
+            return False
+        if not issubclass(exc_type, Retry):
+            return False
+        self._set_state(self._init)
+        return self.learned.absorb(exc, self.list_ids)  # True: swallowed, trace again
 
 
 class _Tracing(threading.local):
@@ -123,8 +215,12 @@ def unsupported(opts, what, loc):
 _PY_SCALARS = (bool, int, float, np.bool_, np.number)
 
 
+# A statement's state may also hold the placeholders of variables not defined yet.
+LEAF_TYPES = structure.LEAF_TYPES + (Undefined, UndefinedReturnValue)
+
+
 def _is_leaf(x):
-    return isinstance(x, (Tensor, TensorArray, Variable, Undefined, UndefinedReturnValue))
+    return isinstance(x, LEAF_TYPES)
 
 
 def _kind(dtype):
@@ -270,30 +366,14 @@ def list_retry(owner, entry_values, exit_values):
         raise Retry(owner, lists=lists)
 
 
-# ---- flattening ------------------------------------------------------------------------------
-class Leaf:
-    """How one leaf of a statement's state is staged."""
-
-    __slots__ = ("kind", "dtype", "shape", "static", "template", "weak")
-
-    def __init__(self, kind, dtype=None, shape=None, static=None, template=None, weak=False):
-        self.kind = kind  # 'tensor', 'ta', 'ret' (no return yet), 'undef', 'static'
-        self.dtype = dtype
-        self.shape = shape
-        self.static = static
-        self.template = template
-        self.weak = weak  # made from a Python number: its type may still be learned
+# ---- leaves of a state (structure.py flattens and packs) ---------------------------------------
+Leaf = structure.Leaf
 
 
 def flatten(values):
-    """(leaves, owners, treedefs): the leaves of each variable, and which variable each is."""
-    leaves, owners, trees = [], [], []
-    for i, v in enumerate(values):
-        ls, tree = nest.flatten(v, _is_leaf)
-        leaves.extend(ls)
-        owners.extend([i] * len(ls))
-        trees.append(tree)
-    return leaves, owners, trees
+    """(leaves, owners, treedefs) of a state: the leaves of each variable, and which variable
+    each leaf belongs to."""
+    return structure.flatten(values, LEAF_TYPES)
 
 
 def first(value, hint):
@@ -308,7 +388,7 @@ def first(value, hint):
         return Leaf("ta", template=value), value._ensure_handle()
     if isinstance(value, UndefinedReturnValue):
         if hint is None:
-            return Leaf("ret"), _dummy()
+            return Leaf("ret", static=value), _dummy()
         return Leaf("tensor", hint[0], hint[1]), zeros(hint[0], hint[1])
     if isinstance(value, Undefined):
         return Leaf("undef", static=value), None
@@ -407,24 +487,6 @@ def _ref_text(ref):
 
 def _a(word):
     return ("an " if word[0] in "aeiou" else "a ") + word
-
-
-def pack(leaf_infos, trees, values):
-    """The state tuple rebuilt from graph values (one per non-static leaf, in order)."""
-    it = iter(values)
-    leaves = []
-    for info in leaf_infos:
-        if info.kind in ("static", "undef"):
-            leaves.append(info.static)
-        elif info.kind == "ret":
-            next(it)
-            leaves.append(UndefinedReturnValue())
-        elif info.kind == "ta":
-            leaves.append(info.template._with_handle(next(it)))
-        else:
-            leaves.append(next(it))
-    it2 = iter(leaves)
-    return tuple(nest.pack(t, it2) for t in trees)
 
 
 def as_bool(value, what, loc):
