@@ -6,9 +6,10 @@
 
 namespace xag {
 
-/// Fixes what xeus-python 0.14.3 gets wrong (error `ename`) and loads the autograph package's
-/// kernel hooks when they are importable. Needs the GIL; raises py::error_already_set only for
-/// bugs in the fix-ups themselves (a broken hook module is reported on stderr, not raised).
+/// Runs python_startup.py (compiled in): fixes what xeus-python 0.14.3 gets wrong (error
+/// `ename`), guards comms and loads the autograph package's kernel hooks when they are importable.
+/// Needs the GIL; raises py::error_already_set only for bugs in the fix-ups themselves (a broken
+/// hook module is reported on stderr, not raised).
 void run_python_startup(pybind11::object shell);
 
 }  // namespace xag
