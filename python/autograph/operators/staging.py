@@ -50,7 +50,7 @@ def is_list_tensor(x):
 # While fix the dtype and shape of every value they carry before the branches or the body are
 # traced, and three things are only known from that trace:
 # 1. weak numbers: a variable that is a Python number on entry (`total = 0`) takes the dtype the
-#    statement gives it (`total += x` with a float32 x), SPEC §3's weak typing; a Python number in
+#    statement gives it (`total += x` with a float tensor x), SPEC §3's weak typing; a number in
 #    the true branch of an if and a tensor in the false branch likewise;
 # 2. return values: after a `return` inside a staged loop or in one branch of a staged if, the
 #    function's return value has no type (UndefinedReturnValue) until the traced code returns
