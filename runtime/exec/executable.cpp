@@ -9,6 +9,30 @@ namespace xag::rt {
 using exec::Frame;
 using exec::Program;
 
+namespace {
+
+// The inline scalar instructions, which name their operand slots in a dump.
+bool prints_operands(exec::Code code) {
+  switch (code) {
+#define XAG_CODE(Name, label)
+#define XAG_BINARY(Name, label, Kind, DT, T, R, expr) case exec::Code::Name:
+#define XAG_TEST(Name, label, Kind, DT, T, expr) \
+  case exec::Code::Name:                         \
+  case exec::Code::Name##Br:
+#define XAG_GUARDED(Name, label, Kind, DT) case exec::Code::Name:
+#define XAG_SHIFT(Name, label, Kind, DT, T, expr) case exec::Code::Name:
+#define XAG_UNARY(Name, label, Kind, DT, T, expr) case exec::Code::Name:
+#define XAG_SELECT(Name, label, bytes, U) case exec::Code::Name:
+#define XAG_GETITEM(Name, label, bytes, U) case exec::Code::Name:
+#include "runtime/exec/instructions.def"
+    return true;
+    default:
+      return false;
+  }
+}
+
+}  // namespace
+
 const std::vector<Type>& Executable::input_types() const {
   if (!program_) throw InvalidArgumentError("Executable: not compiled");
   return program_->input_types;
@@ -69,105 +93,16 @@ std::string Executable::dump() const {
   const Program& p = *program_;
   std::ostringstream o;
   o << "slots: " << p.num_tensor_slots << " tensors, " << p.num_list_slots << " lists\n";
-  static const char* kNames[] = {"scalar",
-                                 "scalar_copy",
-                                 "jump",
-                                 "jump_if_false",
-                                 "loop_start",
-                                 "loop_head",
-                                 "loop_back",
-                                 "transfer",
-                                 "op",
-                                 "fused",
-                                 "list_new",
-                                 "list_push",
-                                 "list_get",
-                                 "list_set",
-                                 "list_size",
-                                 "list_stack",
-                                 "print",
-                                 "assert",
-                                 "var_read",
-                                 "var_assign",
-                                 "var_assign_add",
-                                 "var_assign_sub",
-                                 "halt",
-                                 "add_i32",
-                                 "sub_i32",
-                                 "mul_i32",
-                                 "eq_i32",
-                                 "ne_i32",
-                                 "lt_i32",
-                                 "le_i32",
-                                 "gt_i32",
-                                 "ge_i32",
-                                 "mod_pow2_i32",
-                                 "floordiv_pow2_i32",
-                                 "eq_i32_br",
-                                 "ne_i32_br",
-                                 "lt_i32_br",
-                                 "le_i32_br",
-                                 "gt_i32_br",
-                                 "ge_i32_br",
-                                 "add_i64",
-                                 "sub_i64",
-                                 "mul_i64",
-                                 "eq_i64",
-                                 "ne_i64",
-                                 "lt_i64",
-                                 "le_i64",
-                                 "gt_i64",
-                                 "ge_i64",
-                                 "eq_i64_br",
-                                 "ne_i64_br",
-                                 "lt_i64_br",
-                                 "le_i64_br",
-                                 "gt_i64_br",
-                                 "ge_i64_br",
-                                 "not_b",
-                                 "and_b",
-                                 "or_b",
-                                 "select_b",
-                                 "select4",
-                                 "select8",
-                                 "mod_i32",
-                                 "and_b_br",
-                                 "or_b_br",
-                                 "add_f32",
-                                 "sub_f32",
-                                 "mul_f32",
-                                 "lt_f32",
-                                 "le_f32",
-                                 "gt_f32",
-                                 "ge_f32",
-                                 "add_f64",
-                                 "sub_f64",
-                                 "mul_f64",
-                                 "lt_f64",
-                                 "le_f64",
-                                 "gt_f64",
-                                 "ge_f64",
-                                 "lt_f32_br",
-                                 "le_f32_br",
-                                 "gt_f32_br",
-                                 "ge_f32_br",
-                                 "lt_f64_br",
-                                 "le_f64_br",
-                                 "gt_f64_br",
-                                 "ge_f64_br",
-                                 "abs_f32",
-                                 "abs_f64",
-                                 "getitem4",
-                                 "getitem8",
-                                 "loop_back_free"};
-  static_assert(
-      sizeof(kNames) / sizeof(kNames[0]) == static_cast<size_t>(exec::Code::LoopBackFree) + 1,
-      "one name per instruction code");
+  static const char* const kNames[] = {
+#define XAG_CODE(Name, label) #label,
+#include "runtime/exec/instructions.def"
+  };
+  static_assert(sizeof(kNames) / sizeof(kNames[0]) == exec::kNumCodes, "one name per code");
   for (size_t pc = 0; pc < p.code.size(); ++pc) {
     const exec::Instr& in = p.code[pc];
     o << pc << ": " << kNames[static_cast<int>(in.code)];
     if (in.code == exec::Code::Scalar || in.code == exec::Code::Op) o << " " << op_name(in.op);
-    if (in.code >= exec::Code::AddI32) o << " t" << in.a << ", t" << in.b;
+    if (prints_operands(in.code)) o << " t" << in.a << ", t" << in.b;
     if (in.code == exec::Code::ScalarCopy || in.code == exec::Code::JumpIfFalse) o << " t" << in.a;
     if (!in.ins.empty() && in.code != exec::Code::JumpIfFalse) {
       o << " (";

@@ -1,8 +1,9 @@
-// The interpreter loop over the flat program. Scalar instructions are one indirect call on
-// inline bytes, control flow is jumps; each While iteration passes a cancellation point (the
-// interrupt flag and the poll hook).
+// The interpreter loop over the flat program: one direct-threaded dispatch loop whose table and
+// inline scalar handlers are generated from instructions.def. Control flow is jumps; each While
+// iteration passes a cancellation point (the interrupt flag and the poll hook).
 #include <cmath>
 #include <cstring>
+#include <type_traits>
 
 #include "runtime/exec/fused_eval.h"
 #include "runtime/exec/program.h"
@@ -74,7 +75,7 @@ void transfer(Frame& f, const TransferList& tl) {
   }
 }
 
-void run_op(Frame& f, const Instr& in) {
+void exec_op(Frame& f, const Instr& in) {
   const size_t n = in.ins.size();
   for (size_t i = 0; i < n; ++i) f.scratch[i] = f.t[static_cast<size_t>(in.ins[i])];
   Tensor& out = f.t[static_cast<size_t>(in.out)];
@@ -94,116 +95,152 @@ void run_op(Frame& f, const Instr& in) {
   }
 }
 
+void exec_transfer(Frame& f, const Instr& in) {
+  transfer(f, f.prog->transfers[static_cast<size_t>(in.x0)]);
+}
+
+// The instructions run out of the dispatch loop (instructions.def: XAG_SLOW, XAG_NODE).
 void exec_slow(Frame& f, const Instr& in) {
   switch (in.code) {
-    case Code::Op:
-    case Code::Fused:
-      run_op(f, in);
-      break;
-    case Code::Transfer:
-      transfer(f, f.prog->transfers[static_cast<size_t>(in.x0)]);
-      break;
-    case Code::Scalar:
-    case Code::ScalarCopy:
-    case Code::Jump:
-    case Code::JumpIfFalse:
-    case Code::LoopStart:
-    case Code::LoopHead:
-    case Code::LoopBack:
-    case Code::Halt:
-    case Code::AddI32:
-    case Code::SubI32:
-    case Code::MulI32:
-    case Code::EqI32:
-    case Code::NeI32:
-    case Code::LtI32:
-    case Code::LeI32:
-    case Code::GtI32:
-    case Code::GeI32:
-    case Code::ModPow2I32:
-    case Code::FloorDivPow2I32:
-    case Code::EqI32Br:
-    case Code::NeI32Br:
-    case Code::LtI32Br:
-    case Code::LeI32Br:
-    case Code::GtI32Br:
-    case Code::GeI32Br:
-    case Code::AddI64:
-    case Code::SubI64:
-    case Code::MulI64:
-    case Code::EqI64:
-    case Code::NeI64:
-    case Code::LtI64:
-    case Code::LeI64:
-    case Code::GtI64:
-    case Code::GeI64:
-    case Code::EqI64Br:
-    case Code::NeI64Br:
-    case Code::LtI64Br:
-    case Code::LeI64Br:
-    case Code::GtI64Br:
-    case Code::GeI64Br:
-    case Code::NotB:
-    case Code::AndB:
-    case Code::OrB:
-    case Code::SelectB:
-    case Code::Select4:
-    case Code::Select8:
-    case Code::ModI32:
-    case Code::AndBBr:
-    case Code::OrBBr:
-    case Code::AddF32:
-    case Code::SubF32:
-    case Code::MulF32:
-    case Code::LtF32:
-    case Code::LeF32:
-    case Code::GtF32:
-    case Code::GeF32:
-    case Code::AddF64:
-    case Code::SubF64:
-    case Code::MulF64:
-    case Code::LtF64:
-    case Code::LeF64:
-    case Code::GtF64:
-    case Code::GeF64:
-    case Code::LtF32Br:
-    case Code::LeF32Br:
-    case Code::GtF32Br:
-    case Code::GeF32Br:
-    case Code::LtF64Br:
-    case Code::LeF64Br:
-    case Code::GtF64Br:
-    case Code::GeF64Br:
-    case Code::AbsF32:
-    case Code::AbsF64:
-    case Code::GetItem4:
-    case Code::GetItem8:
-    case Code::LoopBackFree:
+#define XAG_SLOW(Name, label, fn) \
+  case Code::Name:                \
+    fn(f, in);                    \
+    return;
+#define XAG_NODE(Name, label, fn, entry) XAG_SLOW(Name, label, fn)
+#include "runtime/exec/instructions.def"
+    default:
       throw InternalError("exec: control instruction reached the slow path");
-    case Code::ListNew:
-    case Code::ListPushBack:
-    case Code::ListGet:
-    case Code::ListSet:
-    case Code::ListSize:
-    case Code::ListStack:
-      exec_list(f, in);
-      break;
-    case Code::Print:
-      exec_print(f, in);
-      break;
-    case Code::Assert:
-      exec_assert(f, in);
-      break;
-    case Code::VarRead:
-    case Code::VarAssign:
-    case Code::VarAssignAdd:
-    case Code::VarAssignSub:
-      exec_var(f, in);
-      break;
   }
 }
 
+// The larger handler bodies of run_program, forced inline so the dispatch loop keeps its
+// registers (a call would spill the instruction pointer). Each returns false to send the
+// instruction to its slow path.
+
+// Appending a 0-d element to a packed list this instruction may take over, within its
+// capacity: the common `out.append(scalar)` of a staged loop, without the generic path.
+[[gnu::always_inline]] inline bool push_scalar_fast(Frame& f, const Instr& in) {
+  ListPtr& src = f.l[static_cast<size_t>(in.a)];
+  ListData* l = src.get();
+  if (!(in.steal && l && l->packed && l->element.shape.rank() == 0 && src.use_count() == 1 &&
+        (l->count + 1) * l->elem_bytes <= l->bytes.size() &&
+        f.t[static_cast<size_t>(in.b)].dtype() == l->element.dtype)) {
+    return false;
+  }
+  unsigned char* dst = l->bytes.data() + l->count * l->elem_bytes;
+  const void* src_bytes = f.t[static_cast<size_t>(in.b)].raw_data();
+  // Fixed-size copies for the common element sizes (a memcpy call costs more than the move).
+  switch (l->elem_bytes) {
+    case 8:
+      std::memcpy(dst, src_bytes, 8);
+      break;
+    case 4:
+      std::memcpy(dst, src_bytes, 4);
+      break;
+    case 1:
+      *dst = *static_cast<const unsigned char*>(src_bytes);
+      break;
+    default:
+      std::memcpy(dst, src_bytes, l->elem_bytes);
+  }
+  ++l->count;
+  if (in.out != in.a) f.l[static_cast<size_t>(in.out)] = std::move(src);
+  return true;
+}
+
+// Python's floor modulo of int32s, except for b == 0 or -1.
+[[gnu::always_inline]] inline bool mod_i32_fast(char* base, const Instr& in) {
+  const int32_t a = byte_at<int32_t>(base, in.oa);
+  const int32_t b = byte_at<int32_t>(base, in.ob);
+  if (b == 0 || b == -1) return false;
+  int32_t r = a % b;
+  if (r != 0 && ((r < 0) != (b < 0))) r += b;  // floor modulo, as Python
+  byte_at<int32_t>(base, in.oout) = r;
+  return true;
+}
+
+// x[i] with an index in range.
+template <class U>
+[[gnu::always_inline]] inline bool getitem_fast(Frame& f, char* base, const Instr& in) {
+  const Tensor& x = f.t[static_cast<size_t>(in.a)];
+  const int64_t n = x.num_elements();
+  int64_t i = byte_at<int32_t>(base, in.ob);
+  if (i < 0) i += n;
+  if (i < 0 || i >= n) return false;
+  byte_at<U>(base, in.oout) = static_cast<const U*>(x.raw_data())[i];
+  return true;
+}
+
+// Ints wrap (unsigned arithmetic), as the kernels do.
+template <class T>
+inline T wrap_add(T a, T b) {
+  return static_cast<T>(static_cast<std::make_unsigned_t<T>>(a) +
+                        static_cast<std::make_unsigned_t<T>>(b));
+}
+template <class T>
+inline T wrap_sub(T a, T b) {
+  return static_cast<T>(static_cast<std::make_unsigned_t<T>>(a) -
+                        static_cast<std::make_unsigned_t<T>>(b));
+}
+template <class T>
+inline T wrap_mul(T a, T b) {
+  return static_cast<T>(static_cast<std::make_unsigned_t<T>>(a) *
+                        static_cast<std::make_unsigned_t<T>>(b));
+}
+
 }  // namespace
+
+// The handlers of the inline scalar families of instructions.def, expanded inside run_program
+// (they use its ip, code, base and f).
+#define XAG_DISPATCH() goto* kLabels[static_cast<size_t>(ip->code)]
+#define XAG_NEXT() \
+  ++ip;            \
+  XAG_DISPATCH()
+// Jumps to x0 unless r (compare-and-branch).
+#define XAG_BRANCH(r)               \
+  ip = (r) ? ip + 1 : code + in.x0; \
+  XAG_DISPATCH()
+// The instruction raises or handles its case through sfn (naming its line on error).
+#define XAG_CALL_SFN() (f.pc = static_cast<size_t>(ip - code), in.sfn(base, in))
+#define XAG_H_BINARY(Name, label, Kind, DT, T, R, expr) \
+  h_##Name : {                                          \
+    const Instr& in = *ip;                              \
+    const T a = byte_at<T>(base, in.oa);                \
+    const T b = byte_at<T>(base, in.ob);                \
+    byte_at<R>(base, in.oout) = (expr);                 \
+    XAG_NEXT();                                         \
+  }
+// The test, then the test stored (other instructions may read it) and branched on.
+#define XAG_H_TEST(Name, label, Kind, DT, T, expr)   \
+  XAG_H_BINARY(Name, label, Kind, DT, T, bool, expr) \
+  h_##Name##Br : {                                   \
+    const Instr& in = *ip;                           \
+    const T a = byte_at<T>(base, in.oa);             \
+    const T b = byte_at<T>(base, in.ob);             \
+    const bool r = (expr);                           \
+    byte_at<bool>(base, in.oout) = r;                \
+    XAG_BRANCH(r);                                   \
+  }
+#define XAG_H_SHIFT(Name, label, Kind, DT, T, expr) \
+  h_##Name : {                                      \
+    const Instr& in = *ip;                          \
+    const T a = byte_at<T>(base, in.oa);            \
+    byte_at<T>(base, in.oout) = (expr);             \
+    XAG_NEXT();                                     \
+  }
+#define XAG_H_UNARY(Name, label, Kind, DT, T, expr) XAG_H_SHIFT(Name, label, Kind, DT, T, expr)
+#define XAG_H_SELECT(Name, label, bytes, U)                                                   \
+  h_##Name : {                                                                                \
+    const Instr& in = *ip;                                                                    \
+    byte_at<U>(base, in.oout) = byte_at<U>(base, byte_at<bool>(base, in.oa) ? in.ob : in.oc); \
+    XAG_NEXT();                                                                               \
+  }
+#define XAG_H_GETITEM(Name, label, bytes, U)                               \
+  h_##Name : {                                                             \
+    const Instr& in = *ip;                                                 \
+    if (!getitem_fast<U>(f, base, in)) XAG_CALL_SFN(); /* out of bounds */ \
+    XAG_NEXT();                                                            \
+  }
 
 // Direct-threaded dispatch (GCC/Clang computed goto): every handler ends with its own indirect
 // jump to the next one, which branch predictors learn per handler; one shared switch jump is
@@ -225,98 +262,53 @@ void run_program(Frame& f) {
   const Instr* ip = code;  // the current instruction
 #endif
   // One label per Code, in the enum's order.
-  static void* const kLabels[] = {&&scalar,        &&scalar_copy,
-                                  &&jump,          &&jump_if_false,
-                                  &&loop_start,    &&loop_head,
-                                  &&loop_back,     &&slow,
-                                  &&slow,          &&slow,
-                                  &&slow,          &&list_push,
-                                  &&slow,          &&slow,
-                                  &&slow,          &&slow,
-                                  &&slow,          &&slow,
-                                  &&slow,          &&slow,
-                                  &&slow,          &&slow,
-                                  &&halt,          &&add_i32,
-                                  &&sub_i32,       &&mul_i32,
-                                  &&eq_i32,        &&ne_i32,
-                                  &&lt_i32,        &&le_i32,
-                                  &&gt_i32,        &&ge_i32,
-                                  &&mod_pow2_i32,  &&floordiv_pow2_i32,
-                                  &&eq_i32_br,     &&ne_i32_br,
-                                  &&lt_i32_br,     &&le_i32_br,
-                                  &&gt_i32_br,     &&ge_i32_br,
-                                  &&add_i64,       &&sub_i64,
-                                  &&mul_i64,       &&eq_i64,
-                                  &&ne_i64,        &&lt_i64,
-                                  &&le_i64,        &&gt_i64,
-                                  &&ge_i64,        &&eq_i64_br,
-                                  &&ne_i64_br,     &&lt_i64_br,
-                                  &&le_i64_br,     &&gt_i64_br,
-                                  &&ge_i64_br,     &&not_b,
-                                  &&and_b,         &&or_b,
-                                  &&select_b,      &&select4,
-                                  &&select8,       &&mod_i32,
-                                  &&and_b_br,      &&or_b_br,
-                                  &&add_f32,       &&sub_f32,
-                                  &&mul_f32,       &&lt_f32,
-                                  &&le_f32,        &&gt_f32,
-                                  &&ge_f32,        &&add_f64,
-                                  &&sub_f64,       &&mul_f64,
-                                  &&lt_f64,        &&le_f64,
-                                  &&gt_f64,        &&ge_f64,
-                                  &&lt_f32_br,     &&le_f32_br,
-                                  &&gt_f32_br,     &&ge_f32_br,
-                                  &&lt_f64_br,     &&le_f64_br,
-                                  &&gt_f64_br,     &&ge_f64_br,
-                                  &&abs_f32,       &&abs_f64,
-                                  &&getitem4,      &&getitem8,
-                                  &&loop_back_free};
-  static_assert(sizeof(kLabels) / sizeof(kLabels[0]) == static_cast<size_t>(Code::LoopBackFree) + 1,
-                "one label per instruction code");
-#define XAG_DISPATCH() goto* kLabels[static_cast<size_t>((*ip).code)]
+  static void* const kLabels[] = {
+#define XAG_CODE(Name, label) &&h_##Name,
+#define XAG_SLOW(Name, label, fn) &&slow,
+#define XAG_NODE(Name, label, fn, entry) &&entry,
+#include "runtime/exec/instructions.def"
+  };
+  static_assert(sizeof(kLabels) / sizeof(kLabels[0]) == kNumCodes, "one label per code");
   try {
     XAG_DISPATCH();
-  scalar:
-    f.pc = static_cast<size_t>(ip - code);
-    (*ip).sfn(base, (*ip));
-    ++ip;
+  h_Scalar : {
+    const Instr& in = *ip;
+    XAG_CALL_SFN();
+    XAG_NEXT();
+  }
+  h_ScalarCopy:
+    byte_at<uint64_t>(base, ip->oout) = byte_at<uint64_t>(base, ip->oa);
+    XAG_NEXT();
+  h_Jump:
+    ip = code + ip->x0;
     XAG_DISPATCH();
-  scalar_copy:
-    byte_at<uint64_t>(base, (*ip).oout) = byte_at<uint64_t>(base, (*ip).oa);
-    ++ip;
-    XAG_DISPATCH();
-  jump:
-    ip = code + (*ip).x0;
-    XAG_DISPATCH();
-  jump_if_false : {
-    const Instr& in = (*ip);
+  h_JumpIfFalse : {
+    const Instr& in = *ip;
     f.pc = static_cast<size_t>(ip - code);
     const bool c = in.b == 1 ? byte_at<bool>(base, in.oa) : truth(f.t[static_cast<size_t>(in.a)]);
-    ip = c ? ip + 1 : code + in.x0;
-    XAG_DISPATCH();
+    XAG_BRANCH(c);
   }
-  loop_start : {
-    const Instr& in = (*ip);
+  h_LoopStart : {
+    const Instr& in = *ip;
     f.pc = static_cast<size_t>(ip - code);
     f.loop_it[static_cast<size_t>(in.x0)] = 0;
     f.loop_max[static_cast<size_t>(in.x0)] =
         in.c >= 0 ? f.t[static_cast<size_t>(in.c)].item<int64_t>() : -1;
-    ++ip;
-    XAG_DISPATCH();
+    XAG_NEXT();
   }
-  loop_head : {
-    const Instr& in = (*ip);
+  h_LoopHead : {
+    const Instr& in = *ip;
     tick(f);
     const int64_t mx = f.loop_max[static_cast<size_t>(in.x0)];
     const bool done = mx >= 0 && f.loop_it[static_cast<size_t>(in.x0)] >= mx;
     ip = done ? code + in.x1 : ip + 1;
     XAG_DISPATCH();
   }
-  loop_back : {
+  h_LoopBack : {
     // Counts the iteration and does the loop head's work itself (one dispatch less per
     // iteration): the cancellation point, then the maximum check, then straight into the body
     // of the next iteration's condition.
-    const Instr& in = (*ip);
+    const Instr& in = *ip;
     const size_t loop = static_cast<size_t>(in.x0);
     const int64_t it = ++f.loop_it[loop];
     ++f.stats.loop_iterations;
@@ -326,253 +318,36 @@ void run_program(Frame& f) {
     ip = (mx >= 0 && it >= mx) ? code + code[head].x1 : code + head + 1;
     XAG_DISPATCH();
   }
-  list_push : {
-    // Appending a 0-d element to a packed list this instruction may take over, within its
-    // capacity: the common `out.append(scalar)` of a staged loop, without the generic path.
-    const Instr& in = (*ip);
-    ListPtr& src = f.l[static_cast<size_t>(in.a)];
-    ListData* l = src.get();
-    if (in.steal && l && l->packed && l->element.shape.rank() == 0 && src.use_count() == 1 &&
-        (l->count + 1) * l->elem_bytes <= l->bytes.size() &&
-        f.t[static_cast<size_t>(in.b)].dtype() == l->element.dtype) {
-      unsigned char* dst = l->bytes.data() + l->count * l->elem_bytes;
-      const void* src_bytes = f.t[static_cast<size_t>(in.b)].raw_data();
-      // Fixed-size copies for the common element sizes (a memcpy call costs more than the move).
-      switch (l->elem_bytes) {
-        case 8:
-          std::memcpy(dst, src_bytes, 8);
-          break;
-        case 4:
-          std::memcpy(dst, src_bytes, 4);
-          break;
-        case 1:
-          *dst = *static_cast<const unsigned char*>(src_bytes);
-          break;
-        default:
-          std::memcpy(dst, src_bytes, l->elem_bytes);
-      }
-      ++l->count;
-      if (in.out != in.a) f.l[static_cast<size_t>(in.out)] = std::move(src);
-      ++ip;
-      XAG_DISPATCH();
-    }
-    f.pc = static_cast<size_t>(ip - code);
-    exec_list(f, in);
-    ++ip;
-    XAG_DISPATCH();
-  }
-  loop_back_free:
+  h_LoopBackFree:
     ++f.stats.loop_iterations;
     tick(f);
     ip = code + ip->x1 + 1;
     XAG_DISPATCH();
+  h_ListPushBack:
+    if (!push_scalar_fast(f, *ip)) {
+      f.pc = static_cast<size_t>(ip - code);
+      exec_list(f, *ip);
+    }
+    XAG_NEXT();
+  h_ModI32 : {
+    const Instr& in = *ip;
+    if (!mod_i32_fast(base, in)) XAG_CALL_SFN();
+    XAG_NEXT();
+  }
   slow:
     f.pc = static_cast<size_t>(ip - code);
-    exec_slow(f, (*ip));
-    ++ip;
-    XAG_DISPATCH();
-  halt:
+    exec_slow(f, *ip);
+    XAG_NEXT();
+  h_Halt:
     return;
-
-// Inline int32 ops; ints wrap (unsigned arithmetic), as the kernels do.
-#define XAG_I32(label, expr)                         \
-  label : {                                          \
-    const Instr& in = (*ip);                         \
-    const int32_t a = byte_at<int32_t>(base, in.oa); \
-    const int32_t b = byte_at<int32_t>(base, in.ob); \
-    (void)b;                                         \
-    expr;                                            \
-    ++ip;                                            \
-    XAG_DISPATCH();                                  \
-  }
-#define XAG_I32_OUT(T) byte_at<T>(base, in.oout)
-    XAG_I32(add_i32, XAG_I32_OUT(int32_t) = static_cast<int32_t>(uint32_t(a) + uint32_t(b)))
-    XAG_I32(sub_i32, XAG_I32_OUT(int32_t) = static_cast<int32_t>(uint32_t(a) - uint32_t(b)))
-    XAG_I32(mul_i32, XAG_I32_OUT(int32_t) = static_cast<int32_t>(uint32_t(a) * uint32_t(b)))
-    XAG_I32(eq_i32, XAG_I32_OUT(bool) = a == b)
-    XAG_I32(ne_i32, XAG_I32_OUT(bool) = a != b)
-    XAG_I32(lt_i32, XAG_I32_OUT(bool) = a < b)
-    XAG_I32(le_i32, XAG_I32_OUT(bool) = a <= b)
-    XAG_I32(gt_i32, XAG_I32_OUT(bool) = a > b)
-    XAG_I32(ge_i32, XAG_I32_OUT(bool) = a >= b)
-    // Floor semantics for 2^c: arithmetic shift and mask (see scalar_kernels.cpp).
-    XAG_I32(mod_pow2_i32, XAG_I32_OUT(int32_t) = a & static_cast<int32_t>((1u << in.c) - 1u))
-    XAG_I32(floordiv_pow2_i32, XAG_I32_OUT(int32_t) = a >> in.c)
-
-// Compare, store the bool (other instructions may read it), branch when false.
-#define XAG_I32_BR(label, op)                                                      \
-  label : {                                                                        \
-    const Instr& in = (*ip);                                                       \
-    const bool r = byte_at<int32_t>(base, in.oa) op byte_at<int32_t>(base, in.ob); \
-    byte_at<bool>(base, in.oout) = r;                                              \
-    ip = r ? ip + 1 : code + in.x0;                                                \
-    XAG_DISPATCH();                                                                \
-  }
-    XAG_I32_BR(eq_i32_br, ==)
-    XAG_I32_BR(ne_i32_br, !=)
-    XAG_I32_BR(lt_i32_br, <)
-    XAG_I32_BR(le_i32_br, <=)
-    XAG_I32_BR(gt_i32_br, >)
-    XAG_I32_BR(ge_i32_br, >=)
-#define XAG_I64(label, expr)                         \
-  label : {                                          \
-    const Instr& in = (*ip);                         \
-    const int64_t a = byte_at<int64_t>(base, in.oa); \
-    const int64_t b = byte_at<int64_t>(base, in.ob); \
-    expr;                                            \
-    ++ip;                                            \
-    XAG_DISPATCH();                                  \
-  }
-    XAG_I64(add_i64, XAG_I32_OUT(int64_t) = static_cast<int64_t>(uint64_t(a) + uint64_t(b)))
-    XAG_I64(sub_i64, XAG_I32_OUT(int64_t) = static_cast<int64_t>(uint64_t(a) - uint64_t(b)))
-    XAG_I64(mul_i64, XAG_I32_OUT(int64_t) = static_cast<int64_t>(uint64_t(a) * uint64_t(b)))
-    XAG_I64(eq_i64, XAG_I32_OUT(bool) = a == b)
-    XAG_I64(ne_i64, XAG_I32_OUT(bool) = a != b)
-    XAG_I64(lt_i64, XAG_I32_OUT(bool) = a < b)
-    XAG_I64(le_i64, XAG_I32_OUT(bool) = a <= b)
-    XAG_I64(gt_i64, XAG_I32_OUT(bool) = a > b)
-    XAG_I64(ge_i64, XAG_I32_OUT(bool) = a >= b)
-#define XAG_I64_BR(label, op)                                                      \
-  label : {                                                                        \
-    const Instr& in = (*ip);                                                       \
-    const bool r = byte_at<int64_t>(base, in.oa) op byte_at<int64_t>(base, in.ob); \
-    byte_at<bool>(base, in.oout) = r;                                              \
-    ip = r ? ip + 1 : code + in.x0;                                                \
-    XAG_DISPATCH();                                                                \
-  }
-    XAG_I64_BR(eq_i64_br, ==)
-    XAG_I64_BR(ne_i64_br, !=)
-    XAG_I64_BR(lt_i64_br, <)
-    XAG_I64_BR(le_i64_br, <=)
-    XAG_I64_BR(gt_i64_br, >)
-    XAG_I64_BR(ge_i64_br, >=)
-#undef XAG_I64_BR
-#undef XAG_I64
-  not_b:
-    byte_at<bool>(base, (*ip).oout) = !byte_at<bool>(base, (*ip).oa);
-    ++ip;
-    XAG_DISPATCH();
-  and_b:
-    byte_at<bool>(base, (*ip).oout) =
-        byte_at<bool>(base, (*ip).oa) && byte_at<bool>(base, (*ip).ob);
-    ++ip;
-    XAG_DISPATCH();
-  or_b:
-    byte_at<bool>(base, (*ip).oout) =
-        byte_at<bool>(base, (*ip).oa) || byte_at<bool>(base, (*ip).ob);
-    ++ip;
-    XAG_DISPATCH();
-#define XAG_SELECT(label, T)                                                                  \
-  label : {                                                                                   \
-    const Instr& in = (*ip);                                                                  \
-    byte_at<T>(base, in.oout) = byte_at<T>(base, byte_at<bool>(base, in.oa) ? in.ob : in.oc); \
-    ++ip;                                                                                     \
-    XAG_DISPATCH();                                                                           \
-  }
-    XAG_SELECT(select_b, uint8_t)
-    XAG_SELECT(select4, uint32_t)
-    XAG_SELECT(select8, uint64_t)
-#undef XAG_SELECT
-  mod_i32 : {
-    const Instr& in = (*ip);
-    const int32_t a = byte_at<int32_t>(base, in.oa);
-    const int32_t b = byte_at<int32_t>(base, in.ob);
-    if (b == 0 || b == -1) {
-      f.pc = static_cast<size_t>(ip - code);
-      in.sfn(base, in);  // raises for 0; INT_MIN % -1 must not trap
-    } else {
-      int32_t r = a % b;
-      if (r != 0 && ((r < 0) != (b < 0))) r += b;  // floor modulo, as Python
-      byte_at<int32_t>(base, in.oout) = r;
-    }
-    ++ip;
-    XAG_DISPATCH();
-  }
-  and_b_br : {
-    const Instr& in = (*ip);
-    const bool r = byte_at<bool>(base, in.oa) && byte_at<bool>(base, in.ob);
-    byte_at<bool>(base, in.oout) = r;
-    ip = r ? ip + 1 : code + in.x0;
-    XAG_DISPATCH();
-  }
-  or_b_br : {
-    const Instr& in = (*ip);
-    const bool r = byte_at<bool>(base, in.oa) || byte_at<bool>(base, in.ob);
-    byte_at<bool>(base, in.oout) = r;
-    ip = r ? ip + 1 : code + in.x0;
-    XAG_DISPATCH();
-  }
-#define XAG_F(label, T, expr)            \
-  label : {                              \
-    const Instr& in = *ip;               \
-    const T a = byte_at<T>(base, in.oa); \
-    const T b = byte_at<T>(base, in.ob); \
-    expr;                                \
-    ++ip;                                \
-    XAG_DISPATCH();                      \
-  }
-#define XAG_F_BR(label, T, op)                                         \
-  label : {                                                            \
-    const Instr& in = *ip;                                             \
-    const bool r = byte_at<T>(base, in.oa) op byte_at<T>(base, in.ob); \
-    byte_at<bool>(base, in.oout) = r;                                  \
-    ip = r ? ip + 1 : code + in.x0;                                    \
-    XAG_DISPATCH();                                                    \
-  }
-    XAG_F(add_f32, float, XAG_I32_OUT(float) = a + b)
-    XAG_F(sub_f32, float, XAG_I32_OUT(float) = a - b)
-    XAG_F(mul_f32, float, XAG_I32_OUT(float) = a * b)
-    XAG_F(lt_f32, float, XAG_I32_OUT(bool) = a < b)
-    XAG_F(le_f32, float, XAG_I32_OUT(bool) = a <= b)
-    XAG_F(gt_f32, float, XAG_I32_OUT(bool) = a > b)
-    XAG_F(ge_f32, float, XAG_I32_OUT(bool) = a >= b)
-    XAG_F_BR(lt_f32_br, float, <)
-    XAG_F_BR(le_f32_br, float, <=)
-    XAG_F_BR(gt_f32_br, float, >)
-    XAG_F_BR(ge_f32_br, float, >=)
-    XAG_F(add_f64, double, XAG_I32_OUT(double) = a + b)
-    XAG_F(sub_f64, double, XAG_I32_OUT(double) = a - b)
-    XAG_F(mul_f64, double, XAG_I32_OUT(double) = a * b)
-    XAG_F(lt_f64, double, XAG_I32_OUT(bool) = a < b)
-    XAG_F(le_f64, double, XAG_I32_OUT(bool) = a <= b)
-    XAG_F(gt_f64, double, XAG_I32_OUT(bool) = a > b)
-    XAG_F(ge_f64, double, XAG_I32_OUT(bool) = a >= b)
-    XAG_F_BR(lt_f64_br, double, <)
-    XAG_F_BR(le_f64_br, double, <=)
-    XAG_F_BR(gt_f64_br, double, >)
-    XAG_F_BR(ge_f64_br, double, >=)
-#undef XAG_F_BR
-#undef XAG_F
-  abs_f32:
-    byte_at<float>(base, ip->oout) = std::fabs(byte_at<float>(base, ip->oa));
-    ++ip;
-    XAG_DISPATCH();
-  abs_f64:
-    byte_at<double>(base, ip->oout) = std::fabs(byte_at<double>(base, ip->oa));
-    ++ip;
-    XAG_DISPATCH();
-#define XAG_GETITEM(label, U)                                             \
-  label : {                                                               \
-    const Instr& in = *ip;                                                \
-    const Tensor& x = f.t[static_cast<size_t>(in.a)];                     \
-    const int64_t n = x.num_elements();                                   \
-    int64_t i = byte_at<int32_t>(base, in.ob);                            \
-    if (i < 0) i += n;                                                    \
-    if (i < 0 || i >= n) {                                                \
-      f.pc = static_cast<size_t>(ip - code);                              \
-      in.sfn(base, in); /* raises the out-of-bounds error */              \
-    } else {                                                              \
-      byte_at<U>(base, in.oout) = static_cast<const U*>(x.raw_data())[i]; \
-    }                                                                     \
-    ++ip;                                                                 \
-    XAG_DISPATCH();                                                       \
-  }
-    XAG_GETITEM(getitem4, uint32_t)
-    XAG_GETITEM(getitem8, uint64_t)
-#undef XAG_GETITEM
-#undef XAG_I32_BR
-#undef XAG_I32_OUT
-#undef XAG_I32
+    // The inline scalar families, from the macros above.
+#define XAG_BINARY XAG_H_BINARY
+#define XAG_TEST XAG_H_TEST
+#define XAG_SHIFT XAG_H_SHIFT
+#define XAG_UNARY XAG_H_UNARY
+#define XAG_SELECT XAG_H_SELECT
+#define XAG_GETITEM XAG_H_GETITEM
+#include "runtime/exec/instructions.def"
   } catch (const LocatedError&) {
     throw;
   } catch (const InvalidArgumentError& e) {
@@ -581,8 +356,17 @@ void run_program(Frame& f) {
     if (in.loc >= 0) throw LocatedError(e.what(), p.locs[static_cast<size_t>(in.loc)]);
     throw;
   }
-#undef XAG_DISPATCH
 }
+#undef XAG_H_GETITEM
+#undef XAG_H_SELECT
+#undef XAG_H_UNARY
+#undef XAG_H_SHIFT
+#undef XAG_H_TEST
+#undef XAG_H_BINARY
+#undef XAG_CALL_SFN
+#undef XAG_BRANCH
+#undef XAG_NEXT
+#undef XAG_DISPATCH
 
 void Frame::slow_tick() {
   using clock = std::chrono::steady_clock;

@@ -55,115 +55,15 @@ inline T& scalar_at(char* base, int32_t slot) {
                                           static_cast<std::ptrdiff_t>(sizeof(Tensor)));
 }
 
+// The instruction codes, in the order of instructions.def (which documents each).
 enum class Code : uint8_t {
-  Scalar,       // sfn(base, in): 0-d int/float/bool op without the dispatcher
-  ScalarCopy,   // 0-d t[out] = t[a] (8 inline bytes)
-  Jump,         // pc = x0
-  JumpIfFalse,  // if !truth(t[a]) pc = x0 (b == 1: t[a] is a bool scalar)
-  LoopStart,    // loop x0: iteration 0, maximum from t[c] (c < 0: none)
-  LoopHead,     // loop x0: cancellation point; exit to x1 at the maximum
-  LoopBack,     // loop x0: count the iteration, then the work of the LoopHead at x1
-  Transfer,     // transfers[x0]
-  Op,           // run_into(op, ins, attrs[payload], t[out])
-  Fused,        // fused program payload over ins
-  ListNew,
-  ListPushBack,
-  ListGet,
-  ListSet,
-  ListSize,
-  ListStack,
-  Print,
-  Assert,
-  VarRead,
-  VarAssign,
-  VarAssignAdd,
-  VarAssignSub,
-  Halt,  // end of the program (lets the dispatch skip a bounds check)
-  // Inline int32 scalar ops (the Python int type): the hottest instructions of staged loops get
-  // their own handlers instead of an indirect call. Same semantics as their ScalarFn.
-  AddI32,
-  SubI32,
-  MulI32,
-  EqI32,
-  NeI32,
-  LtI32,
-  LeI32,
-  GtI32,
-  GeI32,
-  ModPow2I32,       // a % 2^c
-  FloorDivPow2I32,  // a // 2^c
-  // Compare-and-branch: an int32 comparison stored to t[out] followed by a JumpIfFalse on it,
-  // fused into one dispatch (pc = x0 when false).
-  EqI32Br,
-  NeI32Br,
-  LtI32Br,
-  LeI32Br,
-  GtI32Br,
-  GeI32Br,
-  // The same for int64 scalars (int64 loop counters, e.g. a range over an int64 bound).
-  AddI64,
-  SubI64,
-  MulI64,
-  EqI64,
-  NeI64,
-  LtI64,
-  LeI64,
-  GtI64,
-  GeI64,
-  EqI64Br,
-  NeI64Br,
-  LtI64Br,
-  LeI64Br,
-  GtI64Br,
-  GeI64Br,
-  // Bool logic and scalar selects: what a staged `break`/`continue` turns into (flags and
-  // where(flag, new, old) on every loop variable).
-  NotB,
-  AndB,
-  OrB,
-  // t[out] = t[a] ? t[b] : t[c], all 0-d of one dtype of 1, 4 or 8 bytes. Copying exactly the
-  // dtype's bytes matters: an 8-byte load of a value just written by a 4-byte store stalls
-  // (no store forwarding), and the selected value often comes straight from the previous op.
-  SelectB,
-  Select4,
-  Select8,
-  ModI32,  // Python's floor modulo; b == 0 or -1 goes through sfn
-  AndBBr,  // AndB + JumpIfFalse
-  OrBBr,   // OrB + JumpIfFalse
-  // float32/float64 scalar arithmetic and comparisons (staged loops over float elements);
-  // the same IEEE operations in the same precision as the kernels.
-  AddF32,
-  SubF32,
-  MulF32,
-  LtF32,
-  LeF32,
-  GtF32,
-  GeF32,
-  AddF64,
-  SubF64,
-  MulF64,
-  LtF64,
-  LeF64,
-  GtF64,
-  GeF64,
-  LtF32Br,
-  LeF32Br,
-  GtF32Br,
-  GeF32Br,
-  LtF64Br,
-  LeF64Br,
-  GtF64Br,
-  GeF64Br,
-  AbsF32,
-  AbsF64,
-  // x[i] of a rank-1 tensor in slot a with an int32 index in slot b, elements of 4 / 8 bytes;
-  // an index out of range goes through sfn (which raises).
-  GetItem4,
-  GetItem8,
-  // LoopBack of a loop without maximum_iterations: no iteration count to keep, only the
-  // cancellation point, then the next iteration's condition (x1 + 1).
-  LoopBackFree,
+#define XAG_CODE(Name, label) Name,
+#include "runtime/exec/instructions.def"
 };
+inline constexpr size_t kNumCodes = 0
+#define XAG_CODE(Name, label) +1
+#include "runtime/exec/instructions.def"
+    ;
 
 struct Instr {
   Code code = Code::Op;

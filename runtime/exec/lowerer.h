@@ -1,0 +1,85 @@
+// The lowering of a graph to a Program (compile()), shared by lower.cpp (slots, emission, plain
+// nodes), lower_op.cpp (ops: the scalar fast paths, compare-and-branch fusion) and
+// lower_control.cpp (Cond and While as jumps and transfers). Only those files include this.
+#pragma once
+
+#include <unordered_map>
+#include <unordered_set>
+#include <vector>
+
+#include "runtime/exec/program.h"
+
+namespace xag::rt::exec {
+
+using ValueSet = std::unordered_set<Value, ValueHash>;
+
+inline bool is_scalar_tensor(const Type& t) {
+  return !t.is_list() && t.spec.shape.rank() == 0;
+}
+
+// May an update take over its input list `v` (Instr::steal)? Only when `v` is used once in the
+// graph being lowered and it is computed there, or it is a param whose caller allows it.
+class StealCheck {
+ public:
+  StealCheck(const Graph& g, const ValueSet& stealable);
+  bool operator()(const Value& v) const;
+
+ private:
+  std::unordered_map<Value, int, ValueHash> uses_;
+  const ValueSet& stealable_;
+};
+
+// Every value gets its own slot, except that subgraph params alias the slots of the values
+// passed to them (no copies on entry) and a While's results are its loop-carried slots.
+class Lowerer {
+ public:
+  explicit Lowerer(Program& p) : p_(p) {}
+
+  int32_t new_slot(const Type& t, bool preset_zero = true);
+  // The top-level graph's params get fresh slots, filled from run()'s arguments.
+  void map_params(const Graph& g);
+  int32_t slot(const Value& v) const {
+    auto it = slots_.find(v);
+    if (it == slots_.end()) throw InternalError("compile: a value has no slot");
+    return it->second;
+  }
+  // Emits `g`'s nodes (its params already mapped); returns the slots of its results.
+  std::vector<int32_t> lower(const Graph& g, const ValueSet& stealable);
+
+ private:
+  // lower.cpp
+  size_t emit(Instr in);
+  int32_t here() const { return static_cast<int32_t>(p_.code.size()); }
+  int32_t label();
+  int32_t loc_index(const Node& n);
+  Instr base(const Node& n, Code code);
+  int32_t define(const Node& n, int i = 0);
+  void lower_node(const Node& n, const StealCheck& can_steal);
+  void lower_list(const Node& n, const StealCheck& can_steal);
+  void lower_effect(const Node& n);
+
+  // lower_op.cpp
+  void lower_op(const Node& n);
+  void pick_getitem(const Node& n, Instr& in);
+  size_t emit_branch(Instr jf);
+
+  // lower_control.cpp
+  void lower_cond(const Node& n);
+  void lower_while(const Node& n);
+  size_t lower_while_body(const Node& n, const std::vector<int32_t>& carried);
+  Transfer make_transfer(const Value& src, int32_t dst, const Graph& g);
+  Transfer make_write_back(const Graph& body, size_t i, int32_t dst);
+  void emit_transfers(std::vector<Transfer> ts);
+  int32_t add_transfers(std::vector<Transfer> ts);
+
+  Program& p_;
+  std::unordered_map<Value, int32_t, ValueHash> slots_;
+  // Slots chosen for values before their node is lowered (results written in place).
+  std::unordered_map<Value, int32_t, ValueHash> preassigned_;
+  // The locations of the Cond/While nodes being lowered, innermost last.
+  std::vector<const SourceLoc*> enclosing_;
+  // Jump targets: no peephole may merge instructions across them.
+  std::unordered_set<int32_t> labels_;
+};
+
+}  // namespace xag::rt::exec
