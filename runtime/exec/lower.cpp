@@ -60,17 +60,6 @@ std::vector<int32_t> Lowerer::lower(const Graph& g, const ValueSet& stealable) {
   return results;
 }
 
-size_t Lowerer::emit(Instr in) {
-  p_.code.push_back(std::move(in));
-  return p_.code.size() - 1;
-}
-
-// The current position as a jump target (no peephole may merge across it).
-int32_t Lowerer::label() {
-  labels_.insert(here());
-  return here();
-}
-
 int32_t Lowerer::loc_index(const Node& n) {
   // Nodes without a location report the enclosing Cond/While's.
   const SourceLoc* loc = n.loc.known() ? &n.loc : enclosing_.empty() ? nullptr : enclosing_.back();

@@ -7,10 +7,37 @@ namespace xag::rt::exec {
 
 namespace {
 
-// The inline instruction for `op` on 0-d operands of dtypes `in` (instructions.def), or
-// Code::Scalar (call through sfn). Only called for ops that got a scalar kernel, so the dtypes
-// already fit the op. `shift` >= 0: the kernel divides by the constant 2^shift.
+// Inline instructions by (op, dtype of the operands), from instructions.def: one table for the
+// unary ops, one for the binary ops and one for the binary ops by a constant power of two.
+struct InlineTables {
+  static size_t at(OpKind op, DType dt) {
+    return static_cast<size_t>(op) * kNumDTypes + static_cast<size_t>(dt);
+  }
+  std::vector<Code> unary, binary, shift;
+
+  InlineTables() {
+    const size_t n = static_cast<size_t>(kNumOpKinds) * kNumDTypes;
+    unary.assign(n, Code::Scalar);
+    binary.assign(n, Code::Scalar);
+    shift.assign(n, Code::Scalar);
+#define XAG_UNARY(Name, label, Kind, DT, T, expr) unary[at(OpKind::Kind, DType::DT)] = Code::Name;
+#define XAG_BINARY(Name, label, Kind, DT, T, R, expr) \
+  binary[at(OpKind::Kind, DType::DT)] = Code::Name;
+#define XAG_TEST(Name, label, Kind, DT, T, expr) binary[at(OpKind::Kind, DType::DT)] = Code::Name;
+#define XAG_GUARDED(Name, label, Kind, DT) binary[at(OpKind::Kind, DType::DT)] = Code::Name;
+#define XAG_SHIFT(Name, label, Kind, DT, T, expr) shift[at(OpKind::Kind, DType::DT)] = Code::Name;
+#include "runtime/exec/instructions.def"
+    // On bools the bitwise ops are the logical ones.
+    binary[at(OpKind::BitwiseAnd, DType::Bool)] = binary[at(OpKind::LogicalAnd, DType::Bool)];
+    binary[at(OpKind::BitwiseOr, DType::Bool)] = binary[at(OpKind::LogicalOr, DType::Bool)];
+  }
+};
+
+// The inline instruction for `op` on 0-d operands of dtypes `in`, or Code::Scalar (call through
+// sfn). Only called for ops that got a scalar kernel, so the dtypes already fit the op.
+// `shift` >= 0: the kernel divides by the constant 2^shift.
 Code inline_code(OpKind op, const std::vector<DType>& in, int shift) {
+  static const InlineTables tables;
   if (op == OpKind::Where && in.size() == 3 && in[0] == DType::Bool && in[1] == in[2]) {
     const size_t bytes = dtype_size(in[1]);
     (void)bytes;
@@ -19,30 +46,9 @@ Code inline_code(OpKind op, const std::vector<DType>& in, int shift) {
 #include "runtime/exec/instructions.def"
     return Code::Scalar;
   }
-  if (in.size() == 1) {
-#define XAG_UNARY(Name, label, Kind, DT, T, expr) \
-  if (op == OpKind::Kind && in[0] == DType::DT) return Code::Name;
-#include "runtime/exec/instructions.def"
-    return Code::Scalar;
-  }
+  if (in.size() == 1) return tables.unary[InlineTables::at(op, in[0])];
   if (in.size() != 2 || in[0] != in[1]) return Code::Scalar;
-  const DType dt = in[0];
-  if (dt == DType::Bool && op == OpKind::BitwiseAnd) op = OpKind::LogicalAnd;
-  if (dt == DType::Bool && op == OpKind::BitwiseOr) op = OpKind::LogicalOr;
-  if (shift >= 0) {
-#define XAG_SHIFT(Name, label, Kind, DT, T, expr) \
-  if (op == OpKind::Kind && dt == DType::DT) return Code::Name;
-#include "runtime/exec/instructions.def"
-    return Code::Scalar;
-  }
-#define XAG_BINARY(Name, label, Kind, DT, T, R, expr) \
-  if (op == OpKind::Kind && dt == DType::DT) return Code::Name;
-#define XAG_TEST(Name, label, Kind, DT, T, expr) \
-  if (op == OpKind::Kind && dt == DType::DT) return Code::Name;
-#define XAG_GUARDED(Name, label, Kind, DT) \
-  if (op == OpKind::Kind && dt == DType::DT) return Code::Name;
-#include "runtime/exec/instructions.def"
-  return Code::Scalar;
+  return (shift >= 0 ? tables.shift : tables.binary)[InlineTables::at(op, in[0])];
 }
 
 // The compare-and-branch form of a test (instructions.def: XAG_TEST), or `code` itself.

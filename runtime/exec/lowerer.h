@@ -48,9 +48,16 @@ class Lowerer {
 
  private:
   // lower.cpp
-  size_t emit(Instr in);
+  size_t emit(Instr in) {
+    p_.code.push_back(std::move(in));
+    return p_.code.size() - 1;
+  }
   int32_t here() const { return static_cast<int32_t>(p_.code.size()); }
-  int32_t label();
+  // The current position as a jump target (no peephole may merge across it).
+  int32_t label() {
+    labels_.insert(here());
+    return here();
+  }
   int32_t loc_index(const Node& n);
   Instr base(const Node& n, Code code);
   int32_t define(const Node& n, int i = 0);
