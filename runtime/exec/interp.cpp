@@ -248,9 +248,14 @@ inline T wrap_mul(T a, T b) {
 #if defined(__GNUC__) && !defined(__clang__)
 // GCC's global CSE merges the dispatch jumps of computed-goto interpreters and hurts register
 // allocation (GCC manual, -fgcse); without it the instruction pointer stays in a register.
-__attribute__((optimize("no-gcse")))
+#define XAG_NO_GCSE __attribute__((optimize("no-gcse")))
+#else
+#define XAG_NO_GCSE
 #endif
-void run_program(Frame& f) {
+// Starts on a cache line: the speed of the dispatch jumps depends on where they fall within
+// 64-byte lines (huber: 10% between two placements 16 bytes apart), and without the alignment
+// that placement changes with whatever code the linker puts before this function.
+XAG_NO_GCSE __attribute__((aligned(64))) void run_program(Frame& f) {
   const Program& p = *f.prog;
   const Instr* const code = p.code.data();
   char* const base = f.scalar_base();
@@ -363,6 +368,7 @@ void run_program(Frame& f) {
 #undef XAG_H_SHIFT
 #undef XAG_H_TEST
 #undef XAG_H_BINARY
+#undef XAG_NO_GCSE
 #undef XAG_CALL_SFN
 #undef XAG_BRANCH
 #undef XAG_NEXT
