@@ -1,0 +1,185 @@
+// The tracer: one path for every op, eager or staged. With no trace open on this thread, apply()
+// runs an op at once on the CPU kernels (eager mode); inside a trace it adds a typed node to the
+// trace's graph instead, capturing eager tensors as constants. Control flow, tensor lists,
+// prints, asserts and variable access follow the same rule (see tracer_*.cpp).
+//
+// Nothing here knows Python: an embedding (the pybind11 module) converts its values to Operands
+// and its callables to std::functions, and installs a LocationSource so nodes carry the user's
+// file and line. C++ programs and tests trace the same way (tests/runtime/tracer_test.cpp).
+#pragma once
+
+#include <functional>
+#include <initializer_list>
+#include <memory>
+#include <stdexcept>
+#include <string>
+#include <utility>
+#include <variant>
+#include <vector>
+
+#include "runtime/graph/builder.h"
+#include "runtime/graph/graph.h"
+#include "runtime/graph/variable.h"
+#include "runtime/ops/weak_scalar.h"
+
+namespace xag::rt {
+
+class Trace;
+
+// A tracing rule was broken (a symbolic tensor used outside the trace that made it). Bindings
+// report it as ag.StagingError.
+class StagingError : public std::runtime_error {
+ public:
+  explicit StagingError(const std::string& msg) : std::runtime_error(msg) {}
+};
+
+// The symbolic half of an Operand: a value of the graph `trace` is building.
+struct Symbol {
+  Value value;
+  std::shared_ptr<Trace> trace;  // keeps the graph alive while the value is referenced
+};
+
+// What an ag.Tensor holds: an eager tensor, or a symbolic value of a trace.
+struct Operand {
+  Tensor value;                       // defined for eager operands
+  std::shared_ptr<const Symbol> sym;  // non-null for symbolic operands
+
+  Operand() = default;
+  explicit Operand(Tensor t) : value(std::move(t)) {}
+
+  bool symbolic() const { return sym != nullptr; }
+  DType dtype() const { return sym ? sym->value.spec().dtype : value.dtype(); }
+  const Shape& shape() const { return sym ? sym->value.spec().shape : value.shape(); }
+  // True for a symbolic tensor list (staged list appends, ag.TensorArray).
+  bool is_list() const { return sym && sym->value.is_list(); }
+};
+
+// One input of apply(): an operand (borrowed for the call) or a weakly typed number, whose dtype
+// follows the op's tensor inputs (weak_scalar.h).
+class Input {
+ public:
+  Input() = default;                        // the integer 0, until assigned (for arrays of inputs)
+  Input(const Operand& t) : tensor_(&t) {}  // NOLINT: implicit, so apply(op, {a, b}) reads well
+  Input(WeakScalar s) : scalar_(s) {}       // NOLINT
+  bool is_scalar() const { return tensor_ == nullptr; }
+  const Operand& tensor() const { return *tensor_; }
+  const WeakScalar& scalar() const { return scalar_; }
+
+ private:
+  const Operand* tensor_ = nullptr;
+  WeakScalar scalar_;
+};
+
+// Where the user's program is now. Called before every node is built with the location in
+// effect; returns false to keep it (the common, cheap case) or fills `out` and returns true.
+using LocationSource = std::function<bool(const SourceLoc& current, SourceLoc* out)>;
+
+// A graph being traced: owns the graph and its builder. Operands of the trace keep it alive.
+class Trace : public std::enable_shared_from_this<Trace> {
+ public:
+  static std::shared_ptr<Trace> create(std::string name = "main");
+
+  // The graph built so far (shared, not copied).
+  const std::shared_ptr<Graph>& graph() const { return graph_; }
+  GraphBuilder& builder() { return builder_; }
+
+  // A function argument of the graph.
+  Operand placeholder(const TensorSpec& spec, std::string name = {});
+  // Sets the graph's results (eager operands become constants).
+  void set_outputs(const std::vector<Operand>& outputs);
+
+  // The graph value of `t` in this trace: an eager tensor becomes a constant; a symbolic value
+  // of another trace throws StagingError.
+  Value value_of(const Operand& t);
+  // value_of, captured into the subgraph being built (cond branches, loop bodies).
+  Value captured(const Operand& t) { return builder_.capture(value_of(t)); }
+  Operand symbolic(Value v);
+  std::vector<Operand> symbolic(const std::vector<Value>& vs);
+  // Moves the builder's location to the user's current line (via the LocationSource).
+  void locate();
+
+ private:
+  explicit Trace(std::string name);
+
+  std::shared_ptr<Graph> graph_;
+  GraphBuilder builder_;
+};
+
+// ---- trace scopes (per thread; nested traces stack, ops go to the innermost) ----
+void enter_trace(std::shared_ptr<Trace> trace);
+// Closes `trace` when it is the innermost one (a no-op otherwise).
+void exit_trace(const Trace& trace);
+// True while a trace is open on this thread.
+bool tracing();
+// The innermost open trace; throws InternalError naming `what` when there is none.
+Trace& current_trace(const char* what);
+
+// Opens a trace for a C++ scope.
+class TraceScope {
+ public:
+  explicit TraceScope(std::shared_ptr<Trace> trace) : trace_(std::move(trace)) {
+    enter_trace(trace_);
+  }
+  ~TraceScope() { exit_trace(*trace_); }
+  TraceScope(const TraceScope&) = delete;
+  TraceScope& operator=(const TraceScope&) = delete;
+
+ private:
+  std::shared_ptr<Trace> trace_;
+};
+
+// ---- source locations ----
+// Installs the process-wide location source (null: nodes carry no location).
+void set_location_source(LocationSource source);
+// The location nodes would get now (unknown when no source is installed or it has none).
+SourceLoc user_location();
+
+// ---- ops ----
+// Applies `op`: eagerly when no trace is open, else as a node of the innermost trace. Weak
+// scalars take the promoted dtype of the tensor inputs (where's condition does not count).
+Operand apply(OpKind op, const Input* inputs, size_t n, const OpAttrs& attrs = {});
+inline Operand apply(OpKind op, std::initializer_list<Input> inputs, const OpAttrs& attrs = {}) {
+  return apply(op, inputs.begin(), inputs.size(), attrs);
+}
+
+// ---- control flow (tracer_control.cpp; a trace must be open) ----
+// A branch of cond: its results (values of enclosing graphs are captured).
+using BranchFn = std::function<std::vector<Operand>()>;
+using WhileCondFn = std::function<Operand(const std::vector<Operand>& loop_vars)>;
+using WhileBodyFn = std::function<std::vector<Operand>(const std::vector<Operand>& loop_vars)>;
+
+// Functional if over a scalar predicate; both branches return the same number of results of the
+// same dtypes and ranks (GraphBuilder::cond).
+std::vector<Operand> cond(const Operand& pred, const BranchFn& then_fn, const BranchFn& else_fn);
+// Functional while; `maximum_iterations` (an integer scalar) is optional.
+std::vector<Operand> while_loop(const std::vector<Operand>& loop_vars, const WhileCondFn& cond_fn,
+                                const WhileBodyFn& body_fn,
+                                const Operand* maximum_iterations = nullptr);
+
+// Side effects, in program order. A print item is literal text or a tensor.
+using PrintItemArg = std::variant<std::string, Operand>;
+void print(const std::vector<PrintItemArg>& items, std::string sep = " ", std::string end = "\n");
+void assert_true(const Operand& pred, std::string message);
+
+// ---- tensor lists (tracer_state.cpp; a trace must be open; each update returns a new list) ----
+Operand list_new(const TensorSpec& element, const Operand* size, bool dynamic_size);
+Operand list_push_back(const Operand& list, const Operand& item);
+Operand list_get(const Operand& list, const Operand& index);
+Operand list_set(const Operand& list, const Operand& index, const Operand& item);
+Operand list_size(const Operand& list);
+Operand list_stack(const Operand& list);
+// (the list without element `index`, that element); -1 is the last.
+std::pair<Operand, Operand> list_pop(const Operand& list, const Operand& index);
+
+// ---- variables (tracer_state.cpp; eager or staged) ----
+enum class AssignMode : uint8_t { Set, Add, Sub };
+// The current value: a VarRead node while tracing, else the variable's tensor.
+Operand read_variable(const std::shared_ptr<Variable>& var);
+// Sets, adds to or subtracts from the variable; returns its new value.
+Operand assign_variable(const std::shared_ptr<Variable>& var, const Operand& value,
+                        AssignMode mode);
+// The dtype an assigned value should be converted to before assign_variable: the variable's in
+// eager mode, none while tracing (the graph casts when the assignment runs).
+std::optional<DType> assign_value_dtype(const Variable& var);
+
+}  // namespace xag::rt
