@@ -82,7 +82,7 @@ py::tuple convert(const std::string& source, const std::string& function_name,
 
 }  // namespace
 
-void pybind_converter(py::module_& m) {
+void bind_converter(py::module_& m) {
   m.def("convert", &convert, py::arg("source"), py::arg("function_name") = "",
         py::arg("filename") = "<string>", py::arg("first_line") = 1,
         "Converts `function_name` of `source` (every function when empty) with AutoGraph; "

@@ -10,6 +10,7 @@
 
 #include "pybind_common.h"
 #include "runtime/core/errors.h"
+#include "runtime/ops/weak_scalar.h"
 
 namespace xag::py {
 
@@ -54,8 +55,8 @@ std::optional<rt::DType> from_numpy_dtype(const py::dtype& d) {
 [[noreturn]] void symbolic_misuse(const char* what) {
   if (g_symbolic_misuse_hook) g_symbolic_misuse_hook(what);
   // The hook always raises; this is the fallback before the package registered it.
-  raise_staging(std::string("using a symbolic tensor as a Python ") + what +
-                " is not allowed in a staged function");
+  throw rt::StagingError(std::string("using a symbolic tensor as a Python ") + what +
+                         " is not allowed in a staged function");
 }
 
 const rt::Tensor& eager_value(const PyTensor& t, const char* what) {
@@ -77,10 +78,6 @@ py::array numpy_view(const rt::Tensor& t, py::handle owner) {
   // Tensors are immutable and their buffers may be shared by other tensors: no writes.
   py::detail::array_proxy(arr.ptr())->flags &= ~py::detail::npy_api::NPY_ARRAY_WRITEABLE_;
   return arr;
-}
-
-bool fits_int32(long long v) {
-  return v >= INT32_MIN && v <= INT32_MAX;
 }
 
 // A NumPy array (any layout, any dtype we can map) as a tensor: zero-copy for aligned,
@@ -139,16 +136,21 @@ rt::Tensor from_sequence(py::handle seq, std::optional<rt::DType> want) {
 
 }  // namespace
 
-void raise_staging(const std::string& msg) {
-  PyErr_SetString(staging_error_class().ptr(), msg.c_str());
-  throw py::error_already_set();
-}
-
 py::handle invalid_argument_error_class() {
   return g_invalid_argument_error ? g_invalid_argument_error : py::handle(PyExc_ValueError);
 }
 py::handle staging_error_class() {
   return g_staging_error ? g_staging_error : py::handle(PyExc_RuntimeError);
+}
+
+void raise_located(py::handle cls, const rt::LocatedError& e) {
+  py::object exc = cls(e.what());
+  exc.attr("message") = e.message();
+  exc.attr("filename") = e.loc().file;
+  exc.attr("lineno") = e.loc().line;
+  exc.attr("source_line") = e.loc().source_line;
+  PyErr_SetObject(cls.ptr(), exc.ptr());
+  throw py::error_already_set();
 }
 
 py::object dtype_object(rt::DType dt) {
@@ -183,75 +185,35 @@ py::object wrap(rt::Tensor t) {
   return wrap(std::move(p));
 }
 
-std::optional<rt::DType> weak_scalar_dtype(py::handle h, rt::DType other) {
-  PyObject* o = h.ptr();
-  if (PyBool_Check(o)) return other;
-  if (PyLong_Check(o)) {
-    int overflow = 0;
-    const long long v = PyLong_AsLongLongAndOverflow(o, &overflow);
-    const bool small = !overflow && fits_int32(v);
-    if (rt::is_floating(other)) return other;
-    if (other == rt::DType::Int64 || !small) return rt::DType::Int64;
-    return rt::DType::Int32;  // int32 tensors and bools (SPEC: int -> int32)
-  }
-  if (PyFloat_Check(o)) {
-    if (rt::is_floating(other)) return other;
-    // NumPy 1.24: an integer array with a Python float gives float64.
-    return rt::is_integer(other) ? rt::DType::Float64 : rt::DType::Float32;
-  }
-  return std::nullopt;
+py::list wrap_all(const std::vector<PyTensor>& ts) {
+  py::list out;
+  for (const PyTensor& t : ts) out.append(wrap(t));
+  return out;
 }
 
-rt::Tensor scalar_tensor(py::handle h, rt::DType dt) {
+rt::WeakScalar weak_scalar(py::handle h) {
   PyObject* o = h.ptr();
-  if (PyFloat_Check(o)) return rt::Tensor::scalar(dt, PyFloat_AS_DOUBLE(o));
-  if (PyBool_Check(o)) return rt::Tensor::scalar(dt, o == Py_True ? 1.0 : 0.0);
+  if (PyBool_Check(o)) return rt::WeakScalar::boolean(o == Py_True);
+  if (PyFloat_Check(o)) return rt::WeakScalar::real(PyFloat_AS_DOUBLE(o));
   int overflow = 0;
   const long long v = PyLong_AsLongLongAndOverflow(o, &overflow);
   if (overflow) {
     throw rt::InvalidArgumentError("constant: Python int " + py::str(h).cast<std::string>() +
                                    " does not fit in int64");
   }
-  switch (dt) {
-    case rt::DType::Int32:
-      if (!fits_int32(v)) {
-        throw rt::InvalidArgumentError("constant: Python int " + std::to_string(v) +
-                                       " does not fit in int32");
-      }
-      return rt::Tensor::scalar<int32_t>(static_cast<int32_t>(v));
-    case rt::DType::Int64:
-      return rt::Tensor::scalar<int64_t>(static_cast<int64_t>(v));
-    case rt::DType::Bool:
-      return rt::Tensor::scalar<bool>(v != 0);
-    case rt::DType::Float32:
-      return rt::Tensor::scalar<float>(static_cast<float>(v));
-    case rt::DType::Float64:
-      return rt::Tensor::scalar<double>(static_cast<double>(v));
-  }
-  throw rt::InternalError("scalar_tensor: bad dtype");
+  return rt::WeakScalar::integer(v);
 }
 
 PyTensor to_tensor(py::handle h, std::optional<rt::DType> dtype) {
   if (PyTensor* t = tensor_ptr(h)) {
     if (!dtype || *dtype == t->dtype()) return *t;
-    PyTensor in = *t;
-    rt::OpAttrs attrs = rt::OpAttrs::with_dtype(*dtype);
-    py::object r = apply_op(rt::OpKind::Cast, &in, 1, attrs);
-    return *tensor_ptr(r);
+    return rt::apply(rt::OpKind::Cast, {*t}, rt::OpAttrs::with_dtype(*dtype));
   }
   PyObject* o = h.ptr();
   PyTensor out;
-  if (PyBool_Check(o)) {
-    out.value = scalar_tensor(h, dtype.value_or(rt::DType::Bool));
-  } else if (PyLong_CheckExact(o)) {
-    if (!dtype) {
-      int overflow = 0;
-      const long long v = PyLong_AsLongLongAndOverflow(o, &overflow);
-      dtype = !overflow && fits_int32(v) ? rt::DType::Int32 : rt::DType::Int64;
-    }
-    out.value = scalar_tensor(h, *dtype);
-  } else if (PyFloat_CheckExact(o)) {
-    out.value = scalar_tensor(h, dtype.value_or(rt::DType::Float32));
+  if (PyBool_Check(o) || PyLong_CheckExact(o) || PyFloat_CheckExact(o)) {
+    const rt::WeakScalar s = weak_scalar(h);
+    out.value = rt::scalar_tensor(s, dtype.value_or(rt::default_dtype(s)));
   } else if (py::isinstance<py::array>(h)) {
     out.value = from_array(py::reinterpret_borrow<py::array>(h), dtype);
   } else if (PyObject_HasAttrString(o, "__ag_tensor__")) {
@@ -276,6 +238,12 @@ PyTensor to_tensor(py::handle h, std::optional<rt::DType> dtype) {
     throw rt::InvalidArgumentError("cannot convert an object of type '" +
                                    std::string(Py_TYPE(o)->tp_name) + "' to a tensor");
   }
+  return out;
+}
+
+std::vector<PyTensor> to_tensors(py::handle seq) {
+  std::vector<PyTensor> out;
+  for (py::handle h : seq) out.push_back(to_tensor(h));
   return out;
 }
 
@@ -315,7 +283,7 @@ py::tuple shape_tuple(const rt::Shape& s) {
   return t;
 }
 
-void pybind_core(py::module_& m) {
+void bind_core(py::module_& m) {
   py::module_::import("numpy");
 
   py::class_<PyTensor> cls(m, "Tensor", py::buffer_protocol(),
@@ -469,10 +437,20 @@ void pybind_core(py::module_& m) {
     return static_cast<int>(rt::promote(static_cast<rt::DType>(a), static_cast<rt::DType>(b)));
   });
 
-  // Runtime exceptions -> the package's classes; nothing aborts the process.
+  // Runtime exceptions -> the package's classes; nothing aborts the process. Errors with a
+  // source location (build or run time) carry it as attributes, so the kernel can point the
+  // traceback at the user's line.
   py::register_exception_translator([](std::exception_ptr p) {
     try {
       if (p) std::rethrow_exception(p);
+    } catch (const rt::LocatedError& e) {
+      try {
+        raise_located(invalid_argument_error_class(), e);
+      } catch (py::error_already_set& err) {
+        err.restore();
+      }
+    } catch (const rt::StagingError& e) {
+      PyErr_SetString(staging_error_class().ptr(), e.what());
     } catch (const rt::InvalidArgumentError& e) {
       PyErr_SetString(invalid_argument_error_class().ptr(), e.what());
     } catch (const rt::CancelledError& e) {

@@ -180,9 +180,9 @@ py::list run(const PyExecutable& e, py::sequence args, py::object stats_out) {
 
 }  // namespace
 
-void pybind_exec(py::module_& m) {
+void bind_exec(py::module_& m) {
   py::class_<PyExecutable>(m, "Executable", "A compiled graph.")
-      .def(py::init([](const PyGraph& g) { return PyExecutable{rt::compile(*g.graph)}; }),
+      .def(py::init([](const rt::Graph& g) { return PyExecutable{rt::compile(g)}; }),
            py::arg("graph"), "Lowers a graph (verified first) to an executable program.")
       .def("run", &run, py::arg("args"), py::arg("stats") = py::none(),
            "Runs with one eager tensor per graph input and returns the results as a list. "

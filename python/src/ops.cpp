@@ -1,6 +1,7 @@
-// Bindings of runtime/ops: one dispatch point (eager run or graph node), the fast unary/binary
-// entry points, a generic entry point taking attributes as a dict, and ag.Tensor's operators.
-// Operators live here, in C++, because an eager op on two scalars must cost a few hundred ns.
+// Bindings of runtime/ops: the fast unary/binary entry points, a generic entry point taking
+// attributes as a dict, and ag.Tensor's operators, all calling the tracer's apply() (eager run or
+// graph node). Operators live here, in C++, because an eager op on two scalars must cost a few
+// hundred ns; this layer only turns Python values into the tracer's inputs.
 #include <pybind11/numpy.h>
 #include <pybind11/pybind11.h>
 
@@ -9,7 +10,7 @@
 
 #include "pybind_common.h"
 #include "runtime/core/errors.h"
-#include "runtime/core/small_vec.h"
+#include "runtime/graph/subscript.h"
 
 namespace xag::py {
 
@@ -20,82 +21,49 @@ const rt::OpAttrs& no_attrs() {
   return attrs;
 }
 
-bool is_py_scalar(py::handle h) {
-  PyObject* o = h.ptr();
-  return PyLong_Check(o) || PyFloat_Check(o);  // bool is a subclass of int
+// One input for rt::apply: an ag.Tensor is borrowed, a Python number stays a weak scalar,
+// anything else is converted into `slot` (which must outlive the call).
+rt::Input input_of(py::handle h, PyTensor& slot) {
+  if (PyTensor* t = tensor_ptr(h)) return *t;
+  if (is_number(h)) return weak_scalar(h);
+  slot = to_tensor(h);
+  return slot;
 }
 
-// Inputs of one op: Python values converted with the weak-scalar rule (a literal next to a
-// tensor adopts the tensor's dtype when of the same or a lower kind).
-struct Inputs {
-  static constexpr int kInline = 4;
-  PyTensor inline_[kInline];
-  std::vector<PyTensor> heap;
-  size_t n = 0;
-  PyTensor* data() { return heap.empty() ? inline_ : heap.data(); }
-
-  // `first_typed` is the first input whose dtype counts for the weak-scalar rule (Where's
-  // condition does not).
-  void convert(const py::handle* values, size_t count, size_t first_typed = 0) {
-    n = count;
-    if (count > kInline) heap.resize(count);
-    PyTensor* out = data();
-    bool have_typed = false;
-    rt::DType typed = rt::DType::Bool;
-    for (size_t i = 0; i < count; ++i) {
-      if (is_py_scalar(values[i])) continue;
-      out[i] = to_tensor(values[i]);
-      if (i >= first_typed) {
-        typed = have_typed ? rt::promote(typed, out[i].dtype()) : out[i].dtype();
-        have_typed = true;
-      }
+// The inputs of one generic op call.
+class Inputs {
+ public:
+  Inputs(const py::handle* values, size_t n) : n_(n) {
+    if (n > kInline) {
+      heap_slots_.resize(n);
+      heap_inputs_.resize(n);
     }
-    for (size_t i = 0; i < count; ++i) {
-      if (!is_py_scalar(values[i])) continue;
-      if (have_typed) {
-        out[i].value = scalar_tensor(values[i], *weak_scalar_dtype(values[i], typed));
-      } else {
-        out[i] = to_tensor(values[i]);
-      }
-    }
+    PyTensor* slots = n > kInline ? heap_slots_.data() : slots_;
+    rt::Input* inputs = n > kInline ? heap_inputs_.data() : inputs_;
+    for (size_t i = 0; i < n; ++i) inputs[i] = input_of(values[i], slots[i]);
   }
+  const rt::Input* data() const { return n_ > kInline ? heap_inputs_.data() : inputs_; }
+  size_t size() const { return n_; }
+
+ private:
+  static constexpr size_t kInline = 4;
+  size_t n_;
+  PyTensor slots_[kInline];
+  rt::Input inputs_[kInline];
+  std::vector<PyTensor> heap_slots_;
+  std::vector<rt::Input> heap_inputs_;
 };
 
 py::object binary(rt::OpKind op, py::handle a, py::handle b) {
-  PyTensor* ta = tensor_ptr(a);
-  PyTensor* tb = tensor_ptr(b);
-  // Fast path: two eager tensors, or an eager tensor and a Python scalar, with no graph being
-  // traced: straight to the kernel with no intermediate Python objects.
-  if (!tracing()) {
-    rt::Tensor in[2];
-    if (ta && tb && !ta->symbolic() && !tb->symbolic()) {
-      in[0] = ta->value;
-      in[1] = tb->value;
-      return wrap(rt::run(op, in, 2, no_attrs()));
-    }
-    if (ta && !ta->symbolic() && is_py_scalar(b)) {
-      in[0] = ta->value;
-      in[1] = scalar_tensor(b, *weak_scalar_dtype(b, ta->value.dtype()));
-      return wrap(rt::run(op, in, 2, no_attrs()));
-    }
-    if (tb && !tb->symbolic() && is_py_scalar(a)) {
-      in[0] = scalar_tensor(a, *weak_scalar_dtype(a, tb->value.dtype()));
-      in[1] = tb->value;
-      return wrap(rt::run(op, in, 2, no_attrs()));
-    }
-  }
-  py::handle v[2] = {a, b};
-  Inputs in;
-  in.convert(v, 2);
-  return apply_op(op, in.data(), 2, no_attrs());
+  PyTensor slots[2];
+  const rt::Input in[2] = {input_of(a, slots[0]), input_of(b, slots[1])};
+  return wrap(rt::apply(op, in, 2, no_attrs()));
 }
 
 py::object unary(rt::OpKind op, py::handle x) {
-  if (PyTensor* t = tensor_ptr(x); t && !t->symbolic() && !tracing()) {
-    return wrap(rt::run(op, &t->value, 1, no_attrs()));
-  }
-  PyTensor in = to_tensor(x);
-  return apply_op(op, &in, 1, no_attrs());
+  PyTensor slot;
+  const rt::Input in = input_of(x, slot);
+  return wrap(rt::apply(op, &in, 1, no_attrs()));
 }
 
 // Operators return NotImplemented for operands we do not know, so Python tries the other side
@@ -166,8 +134,19 @@ rt::OpAttrs parse_attrs(py::handle d) {
   return a;
 }
 
-// x[key]: ints, slices (bounds may be scalar tensors), `...`, None and scalar int tensors
-// become one getitem node; an integer tensor or list as the only index becomes a gather.
+// A slice bound: None, an int, or a tensor (the tracer checks it is an integer scalar).
+rt::IndexValue slice_bound(py::handle h) {
+  if (h.is_none()) return {};
+  if (PyTensor* t = tensor_ptr(h)) return rt::IndexValue::of(*t);
+  if (!PyIndex_Check(h.ptr())) {
+    throw py::type_error("getitem: slice bounds must be integers or None, got " +
+                         std::string(Py_TYPE(h.ptr())->tp_name));
+  }
+  return rt::IndexValue::of(int_attr(h));
+}
+
+// x[key]: the key's components as the tracer's KeyItems; a list or array as the whole key is a
+// tensor of indices (a gather).
 py::object getitem(py::handle self, py::handle key) {
   std::vector<py::handle> parts;
   if (PyTuple_Check(key.ptr())) {
@@ -175,82 +154,35 @@ py::object getitem(py::handle self, py::handle key) {
   } else {
     parts.push_back(key);
   }
-  if (parts.size() == 1) {
-    py::handle k = parts[0];
-    PyTensor* kt = tensor_ptr(k);
-    const bool list_index = PyList_Check(k.ptr());
-    if ((kt && kt->shape().rank() > 0) || list_index ||
-        (py::isinstance<py::array>(k) &&
-         py::array(py::reinterpret_borrow<py::object>(k)).ndim() > 0)) {
-      PyTensor in[2] = {to_tensor(self), to_tensor(k)};
-      if (in[1].dtype() == rt::DType::Bool) {
-        throw rt::InvalidArgumentError(
-            "getitem: boolean mask indexing is not supported; use ag.where instead");
-      }
-      return apply_op(rt::OpKind::Gather, in, 2, rt::OpAttrs::with_axis(0));
-    }
+  std::vector<rt::KeyItem> items;
+  py::handle k = parts.size() == 1 ? parts[0] : py::handle();
+  if (k &&
+      (PyList_Check(k.ptr()) || (py::isinstance<py::array>(k) &&
+                                 py::array(py::reinterpret_borrow<py::object>(k)).ndim() > 0))) {
+    items.push_back(rt::KeyItem::at(rt::IndexValue::of(to_tensor(k))));
+    return wrap(rt::getitem(to_tensor(self), items));
   }
-  rt::OpAttrs attrs;
-  std::vector<PyTensor> inputs;
-  inputs.push_back(to_tensor(self));
-  // A tensor bound becomes an extra input; returns its input index.
-  auto dynamic = [&](py::handle h) -> int8_t {
-    PyTensor t = to_tensor(h);
-    if (t.shape().rank() != 0 || !rt::is_integer(t.dtype())) {
-      throw rt::InvalidArgumentError(
-          "getitem: indices must be integers, slices, '...', None "
-          "or integer scalar tensors, got a " +
-          std::string(rt::dtype_name(t.dtype())) + " tensor of shape " + t.shape().to_string());
-    }
-    if (!t.symbolic()) return -1;  // eager value: the caller reads it as a constant
-    inputs.push_back(t);
-    return static_cast<int8_t>(inputs.size() - 1);
-  };
-  auto bound = [&](py::handle h, bool& has, int64_t& value, int8_t& input) {
-    if (h.is_none()) return;
-    PyTensor* t = tensor_ptr(h);
-    if (t) {
-      input = dynamic(h);
-      if (input < 0) {
-        value = t->value.item<int64_t>();
-        has = true;
-      }
-      return;
-    }
-    if (!PyIndex_Check(h.ptr())) {
-      throw py::type_error("getitem: slice bounds must be integers or None, got " +
-                           std::string(Py_TYPE(h.ptr())->tp_name));
-    }
-    value = py::int_(py::reinterpret_borrow<py::object>(h));
-    has = true;
-  };
   for (py::handle p : parts) {
     PyObject* o = p.ptr();
     if (p.is_none()) {
-      attrs.slices.push_back(rt::SliceItem::new_axis());
+      items.push_back(rt::KeyItem::new_axis());
     } else if (o == Py_Ellipsis) {
-      attrs.slices.push_back(rt::SliceItem::ellipsis());
+      items.push_back(rt::KeyItem::ellipsis());
     } else if (PySlice_Check(o)) {
-      rt::SliceItem s;
-      s.kind = rt::SliceItem::Kind::Slice;
-      bound(p.attr("start"), s.has_start, s.start, s.start_input);
-      bound(p.attr("stop"), s.has_stop, s.stop, s.stop_input);
-      bound(p.attr("step"), s.has_step, s.step, s.step_input);
-      attrs.slices.push_back(s);
+      items.push_back(rt::KeyItem::slice(slice_bound(p.attr("start")), slice_bound(p.attr("stop")),
+                                         slice_bound(p.attr("step"))));
     } else if (PyTensor* t = tensor_ptr(p)) {
-      const int8_t k = dynamic(p);
-      attrs.slices.push_back(k < 0 ? rt::SliceItem::index(t->value.item<int64_t>())
-                                   : rt::SliceItem::index_input(k));
+      items.push_back(rt::KeyItem::at(rt::IndexValue::of(*t)));
     } else if (PyIndex_Check(o) && !PyBool_Check(o)) {
-      attrs.slices.push_back(rt::SliceItem::index(py::int_(py::reinterpret_borrow<py::object>(p))));
+      items.push_back(rt::KeyItem::at(rt::IndexValue::of(int_attr(p))));
     } else {
       throw py::type_error(
-          "getitem: only integers, slices, '...', None and integer tensors are "
-          "valid indices, got " +
+          "getitem: only integers, slices, '...', None and integer tensors are valid indices, "
+          "got " +
           std::string(Py_TYPE(o)->tp_name));
     }
   }
-  return apply_op(rt::OpKind::GetItem, inputs.data(), inputs.size(), attrs);
+  return wrap(rt::getitem(to_tensor(self), items));
 }
 
 // ---- CPython number slots ----
@@ -390,30 +322,7 @@ void install_number_slots(py::handle cls) {
 
 }  // namespace
 
-py::object apply_op(rt::OpKind op, PyTensor* inputs, size_t n, const rt::OpAttrs& attrs) {
-  if (tracing()) return wrap(build_op(op, inputs, n, attrs));
-  rt::SmallVec<rt::Tensor, 8> small;
-  std::vector<rt::Tensor> big;
-  rt::Tensor* values;
-  if (n <= 8) {
-    small.resize(static_cast<int>(n));
-    values = small.data();
-  } else {
-    big.resize(n);
-    values = big.data();
-  }
-  for (size_t i = 0; i < n; ++i) {
-    if (inputs[i].symbolic()) {
-      raise_staging(std::string(rt::op_name(op)) +
-                    ": a symbolic tensor was used outside the staged function that made it "
-                    "(return it from the function instead of keeping it in a global)");
-    }
-    values[i] = inputs[i].value;
-  }
-  return wrap(rt::run(op, values, n, attrs));
-}
-
-void pybind_ops(py::module_& m) {
+void bind_ops(py::module_& m) {
   py::dict kinds;
   py::module_ ops = m.def_submodule("ops", "Raw runtime ops (one function per op kind).");
 #define XAG_OP(name, py_name, arity, category)                                 \
@@ -435,11 +344,10 @@ void pybind_ops(py::module_& m) {
   m.def(
       "apply",
       [](int kind, py::sequence inputs, py::object attrs) {
-        const auto op = static_cast<rt::OpKind>(kind);
         std::vector<py::handle> values(inputs.begin(), inputs.end());
-        Inputs in;
-        in.convert(values.data(), values.size(), op == rt::OpKind::Where ? 1 : 0);
-        return apply_op(op, in.data(), in.n, parse_attrs(attrs));
+        Inputs in(values.data(), values.size());
+        return wrap(
+            rt::apply(static_cast<rt::OpKind>(kind), in.data(), in.size(), parse_attrs(attrs)));
       },
       py::arg("kind"), py::arg("inputs"), py::arg("attrs") = py::none(),
       "Applies op `kind` (see op_kinds) to `inputs` with attributes given as a dict of OpAttrs "
