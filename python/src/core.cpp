@@ -194,7 +194,7 @@ py::list wrap_all(const std::vector<PyTensor>& ts) {
 rt::WeakScalar weak_scalar(py::handle h) {
   PyObject* o = h.ptr();
   if (PyBool_Check(o)) return rt::WeakScalar::boolean(o == Py_True);
-  if (PyFloat_Check(o)) return rt::WeakScalar::real(PyFloat_AS_DOUBLE(o));
+  if (!PyLong_Check(o)) return rt::WeakScalar::real(PyFloat_AS_DOUBLE(o));  // is_number(h)
   int overflow = 0;
   const long long v = PyLong_AsLongLongAndOverflow(o, &overflow);
   if (overflow) {

@@ -5,6 +5,7 @@
 #include <pybind11/numpy.h>
 #include <pybind11/pybind11.h>
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -21,13 +22,16 @@ const rt::OpAttrs& no_attrs() {
   return attrs;
 }
 
+// Storage for converted inputs; empty (and free to make) in the common case of ag.Tensors and
+// Python numbers.
+using Slot = std::optional<PyTensor>;
+
 // One input for rt::apply: an ag.Tensor is borrowed, a Python number stays a weak scalar,
 // anything else is converted into `slot` (which must outlive the call).
-rt::Input input_of(py::handle h, PyTensor& slot) {
+rt::Input input_of(py::handle h, Slot& slot) {
   if (PyTensor* t = tensor_ptr(h)) return *t;
   if (is_number(h)) return weak_scalar(h);
-  slot = to_tensor(h);
-  return slot;
+  return slot.emplace(to_tensor(h));
 }
 
 // The inputs of one generic op call.
@@ -38,7 +42,7 @@ class Inputs {
       heap_slots_.resize(n);
       heap_inputs_.resize(n);
     }
-    PyTensor* slots = n > kInline ? heap_slots_.data() : slots_;
+    Slot* slots = n > kInline ? heap_slots_.data() : slots_;
     rt::Input* inputs = n > kInline ? heap_inputs_.data() : inputs_;
     for (size_t i = 0; i < n; ++i) inputs[i] = input_of(values[i], slots[i]);
   }
@@ -48,20 +52,20 @@ class Inputs {
  private:
   static constexpr size_t kInline = 4;
   size_t n_;
-  PyTensor slots_[kInline];
+  Slot slots_[kInline];
   rt::Input inputs_[kInline];
-  std::vector<PyTensor> heap_slots_;
+  std::vector<Slot> heap_slots_;
   std::vector<rt::Input> heap_inputs_;
 };
 
 py::object binary(rt::OpKind op, py::handle a, py::handle b) {
-  PyTensor slots[2];
+  Slot slots[2];
   const rt::Input in[2] = {input_of(a, slots[0]), input_of(b, slots[1])};
   return wrap(rt::apply(op, in, 2, no_attrs()));
 }
 
 py::object unary(rt::OpKind op, py::handle x) {
-  PyTensor slot;
+  Slot slot;
   const rt::Input in = input_of(x, slot);
   return wrap(rt::apply(op, &in, 1, no_attrs()));
 }
@@ -159,7 +163,8 @@ py::object getitem(py::handle self, py::handle key) {
   if (k &&
       (PyList_Check(k.ptr()) || (py::isinstance<py::array>(k) &&
                                  py::array(py::reinterpret_borrow<py::object>(k)).ndim() > 0))) {
-    items.push_back(rt::KeyItem::at(rt::IndexValue::of(to_tensor(k))));
+    const PyTensor indices = to_tensor(k);
+    items.push_back(rt::KeyItem::at(rt::IndexValue::of(indices)));
     return wrap(rt::getitem(to_tensor(self), items));
   }
   for (py::handle p : parts) {
@@ -169,8 +174,9 @@ py::object getitem(py::handle self, py::handle key) {
     } else if (o == Py_Ellipsis) {
       items.push_back(rt::KeyItem::ellipsis());
     } else if (PySlice_Check(o)) {
-      items.push_back(rt::KeyItem::slice(slice_bound(p.attr("start")), slice_bound(p.attr("stop")),
-                                         slice_bound(p.attr("step"))));
+      const auto* sl = reinterpret_cast<PySliceObject*>(o);
+      items.push_back(
+          rt::KeyItem::slice(slice_bound(sl->start), slice_bound(sl->stop), slice_bound(sl->step)));
     } else if (PyTensor* t = tensor_ptr(p)) {
       items.push_back(rt::KeyItem::at(rt::IndexValue::of(*t)));
     } else if (PyIndex_Check(o) && !PyBool_Check(o)) {
@@ -182,6 +188,7 @@ py::object getitem(py::handle self, py::handle key) {
           std::string(Py_TYPE(o)->tp_name));
     }
   }
+  if (const PyTensor* x = tensor_ptr(self)) return wrap(rt::getitem(*x, items));
   return wrap(rt::getitem(to_tensor(self), items));
 }
 

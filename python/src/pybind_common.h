@@ -45,7 +45,8 @@ std::vector<PyTensor> to_tensors(py::handle seq);
 inline bool is_number(py::handle h) {
   return PyLong_Check(h.ptr()) || PyFloat_Check(h.ptr());  // bool is a subclass of int
 }
-// A Python number as a weak scalar; raises InvalidArgumentError for an int beyond int64.
+// A Python number (is_number(h) holds) as a weak scalar; raises InvalidArgumentError for an int
+// beyond int64.
 rt::WeakScalar weak_scalar(py::handle h);
 // Parses a dtype argument: an int code, a DType object or anything with `_code`.
 rt::DType dtype_arg(py::handle h);

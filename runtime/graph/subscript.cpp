@@ -11,7 +11,7 @@ namespace {
 // Collects the op's inputs: x, then the symbolic tensors of the key.
 struct Plan {
   OpAttrs attrs;
-  std::vector<Operand> inputs;
+  std::vector<Input> inputs;
 
   // A tensor in the key: its input index (>= 1), or -1 with `*value` set when it is eager.
   int8_t tensor_input(const Operand& t, int64_t* value) {
@@ -36,7 +36,7 @@ struct Plan {
       *has = true;
       return;
     }
-    *input = tensor_input(v.tensor, value);
+    *input = tensor_input(*v.tensor, value);
     *has = *input < 0;
   }
 
@@ -63,7 +63,7 @@ struct Plan {
           return;
         }
         int64_t value = 0;
-        const int8_t k = tensor_input(item.index.tensor, &value);
+        const int8_t k = tensor_input(*item.index.tensor, &value);
         attrs.slices.push_back(k < 0 ? SliceItem::index(value) : SliceItem::index_input(k));
         return;
       }
@@ -75,8 +75,8 @@ struct Plan {
 
 Operand getitem(const Operand& x, const std::vector<KeyItem>& key) {
   if (key.size() == 1 && key[0].kind == KeyItem::Kind::Index &&
-      key[0].index.kind == IndexValue::Kind::Tensor && key[0].index.tensor.shape().rank() > 0) {
-    const Operand& indices = key[0].index.tensor;
+      key[0].index.kind == IndexValue::Kind::Tensor && key[0].index.tensor->shape().rank() > 0) {
+    const Operand& indices = *key[0].index.tensor;
     if (indices.dtype() == DType::Bool) {
       throw InvalidArgumentError(
           "getitem: boolean mask indexing is not supported; use ag.where instead");
@@ -84,10 +84,10 @@ Operand getitem(const Operand& x, const std::vector<KeyItem>& key) {
     return apply(OpKind::Gather, {x, indices}, OpAttrs::with_axis(0));
   }
   Plan plan;
+  plan.inputs.reserve(key.size() + 1);
   plan.inputs.push_back(x);
   for (const KeyItem& item : key) plan.add(item);
-  std::vector<Input> inputs(plan.inputs.begin(), plan.inputs.end());
-  return apply(OpKind::GetItem, inputs.data(), inputs.size(), plan.attrs);
+  return apply(OpKind::GetItem, plan.inputs.data(), plan.inputs.size(), plan.attrs);
 }
 
 }  // namespace xag::rt

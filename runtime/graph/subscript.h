@@ -11,15 +11,16 @@
 
 namespace xag::rt {
 
-// A slice bound or index: absent (Python's None), a constant, or a tensor.
+// A slice bound or index: absent (Python's None), a constant, or a tensor (borrowed: it must
+// outlive the getitem call).
 struct IndexValue {
   enum class Kind : uint8_t { None, Constant, Tensor };
   Kind kind = Kind::None;
   int64_t constant = 0;
-  Operand tensor;
+  const Operand* tensor = nullptr;
 
-  static IndexValue of(int64_t v) { return {Kind::Constant, v, {}}; }
-  static IndexValue of(Operand t) { return {Kind::Tensor, 0, std::move(t)}; }
+  static IndexValue of(int64_t v) { return {Kind::Constant, v, nullptr}; }
+  static IndexValue of(const Operand& t) { return {Kind::Tensor, 0, &t}; }
 };
 
 // One comma-separated component of a subscript, as the embedding parsed it.
@@ -29,9 +30,9 @@ struct KeyItem {
   IndexValue index;              // Index: a constant or a tensor (any rank; see getitem)
   IndexValue start, stop, step;  // Slice
 
-  static KeyItem at(IndexValue i) { return {Kind::Index, std::move(i), {}, {}, {}}; }
+  static KeyItem at(IndexValue i) { return {Kind::Index, i, {}, {}, {}}; }
   static KeyItem slice(IndexValue a, IndexValue b, IndexValue c) {
-    return {Kind::Slice, {}, std::move(a), std::move(b), std::move(c)};
+    return {Kind::Slice, {}, a, b, c};
   }
   static KeyItem ellipsis() { return {Kind::Ellipsis, {}, {}, {}, {}}; }
   static KeyItem new_axis() { return {Kind::NewAxis, {}, {}, {}, {}}; }

@@ -1,6 +1,7 @@
 // The tracer's core: trace scopes, source locations and apply(), the one path every op takes.
 #include "runtime/graph/tracer.h"
 
+#include <new>
 #include <optional>
 
 #include "runtime/core/errors.h"
@@ -12,6 +13,9 @@ namespace {
 // The traces open on this thread, innermost last (nested staged calls inline into the outermost
 // trace, so there is usually one).
 thread_local std::vector<std::shared_ptr<Trace>> t_traces;
+// t_traces.back() or null: every op reads it, and a trivially destructible thread_local is one
+// TLS lookup where the vector needs an initialization guard too.
+thread_local Trace* t_innermost = nullptr;
 
 LocationSource& location_source() {
   static LocationSource source;
@@ -34,30 +38,62 @@ Tensor weak_tensor(const WeakScalar& s, const std::optional<DType>& typed) {
   return scalar_tensor(s, typed ? weak_dtype(s, *typed) : default_dtype(s));
 }
 
-// Eager mode: the kernels run at once on the inputs' tensors.
-Operand run_eager(OpKind op, const Input* inputs, size_t n, const OpAttrs& attrs,
-                  const std::optional<DType>& typed) {
-  constexpr size_t kInline = 4;  // every op but concat/stack of many tensors
-  Tensor inline_values[kInline];
-  std::vector<Tensor> heap_values;
-  Tensor* values = inline_values;
-  if (n > kInline) {
-    heap_values.resize(n);
-    values = heap_values.data();
+// The input tensors of one eager op, constructed in place: an op on scalars is a few hundred ns,
+// so default-constructing unused slots would show.
+class EagerArgs {
+ public:
+  explicit EagerArgs(size_t n) : n_(n) {
+    if (n > kInline) heap_.reserve(n);
   }
+  ~EagerArgs() {
+    if (n_ <= kInline) {
+      for (size_t i = 0; i < built_; ++i) slot(i)->~Tensor();
+    }
+  }
+  EagerArgs(const EagerArgs&) = delete;
+  EagerArgs& operator=(const EagerArgs&) = delete;
+
+  template <class T>  // const Tensor& or Tensor&&: constructed straight into its slot
+  void push(T&& t) {
+    if (n_ > kInline) {
+      heap_.push_back(std::forward<T>(t));
+    } else {
+      new (slot(built_)) Tensor(std::forward<T>(t));
+    }
+    ++built_;
+  }
+  const Tensor* data() const { return n_ > kInline ? heap_.data() : slot(0); }
+
+ private:
+  static constexpr size_t kInline = 4;  // every op but concat/stack of many tensors
+  Tensor* slot(size_t i) const {
+    return std::launder(reinterpret_cast<Tensor*>(const_cast<unsigned char*>(storage_)) + i);
+  }
+
+  size_t n_;
+  size_t built_ = 0;
+  alignas(Tensor) unsigned char storage_[kInline * sizeof(Tensor)];
+  std::vector<Tensor> heap_;
+};
+
+// Eager mode: the kernels run at once on the inputs' tensors.
+Operand run_eager(OpKind op, const Input* inputs, size_t n, const OpAttrs& attrs) {
+  EagerArgs args(n);
+  std::optional<std::optional<DType>> typed;  // computed at the first weak scalar
   for (size_t i = 0; i < n; ++i) {
     const Input& in = inputs[i];
     if (in.is_scalar()) {
-      values[i] = weak_tensor(in.scalar(), typed);
+      if (!typed) typed = typed_dtype(op, inputs, n);
+      args.push(weak_tensor(in.scalar(), *typed));
     } else if (in.tensor().symbolic()) {
       throw StagingError(std::string(op_name(op)) +
                          ": a symbolic tensor was used outside the staged function that made it "
                          "(return it from the function instead of keeping it in a global)");
     } else {
-      values[i] = in.tensor().value;
+      args.push(in.tensor().value);
     }
   }
-  return Operand(run(op, values, n, attrs));
+  return Operand(run(op, args.data(), n, attrs));
 }
 
 }  // namespace
@@ -116,20 +152,23 @@ void Trace::locate() {
 // ---- scopes ----
 
 void enter_trace(std::shared_ptr<Trace> trace) {
+  t_innermost = trace.get();
   t_traces.push_back(std::move(trace));
 }
 
 void exit_trace(const Trace& trace) {
-  if (!t_traces.empty() && t_traces.back().get() == &trace) t_traces.pop_back();
+  if (t_innermost != &trace) return;
+  t_traces.pop_back();
+  t_innermost = t_traces.empty() ? nullptr : t_traces.back().get();
 }
 
 bool tracing() {
-  return !t_traces.empty();
+  return t_innermost != nullptr;
 }
 
 Trace& current_trace(const char* what) {
-  if (t_traces.empty()) throw InternalError(std::string(what) + ": no graph is being traced");
-  return *t_traces.back();
+  if (!t_innermost) throw InternalError(std::string(what) + ": no graph is being traced");
+  return *t_innermost;
 }
 
 // ---- locations ----
@@ -148,10 +187,11 @@ SourceLoc user_location() {
 // ---- apply ----
 
 Operand apply(OpKind op, const Input* inputs, size_t n, const OpAttrs& attrs) {
-  const std::optional<DType> typed = typed_dtype(op, inputs, n);
-  if (t_traces.empty()) return run_eager(op, inputs, n, attrs, typed);
-  Trace& tr = *t_traces.back();
+  Trace* innermost = t_innermost;
+  if (!innermost) return run_eager(op, inputs, n, attrs);
+  Trace& tr = *innermost;
   tr.locate();
+  const std::optional<DType> typed = typed_dtype(op, inputs, n);
   std::vector<Value> values;
   values.reserve(n);
   for (size_t i = 0; i < n; ++i) {
