@@ -64,17 +64,22 @@ const rt::Tensor& eager_value(const PyTensor& t, const char* what) {
   return t.value;
 }
 
+// C-contiguous byte strides of `t` (NumPy's and the buffer protocol's).
+std::vector<py::ssize_t> byte_strides(const rt::Tensor& t) {
+  std::vector<py::ssize_t> strides(static_cast<size_t>(t.rank()));
+  py::ssize_t stride = static_cast<py::ssize_t>(rt::dtype_size(t.dtype()));
+  for (int i = t.rank() - 1; i >= 0; --i) {
+    strides[static_cast<size_t>(i)] = stride;
+    stride *= std::max<py::ssize_t>(t.shape()[i], 1);
+  }
+  return strides;
+}
+
 // A zero-copy, read-only NumPy view of an eager tensor; `owner` (the ag.Tensor) keeps the
 // storage alive, whether it is inline in the handle or a shared heap/external buffer.
 py::array numpy_view(const rt::Tensor& t, py::handle owner) {
   std::vector<py::ssize_t> shape(t.shape().begin(), t.shape().end());
-  std::vector<py::ssize_t> strides(shape.size());
-  py::ssize_t stride = static_cast<py::ssize_t>(rt::dtype_size(t.dtype()));
-  for (int i = static_cast<int>(shape.size()) - 1; i >= 0; --i) {
-    strides[i] = stride;
-    stride *= std::max<py::ssize_t>(shape[i], 1);
-  }
-  py::array arr(numpy_dtype(t.dtype()), shape, strides, t.raw_data(), owner);
+  py::array arr(numpy_dtype(t.dtype()), shape, byte_strides(t), t.raw_data(), owner);
   // Tensors are immutable and their buffers may be shared by other tensors: no writes.
   py::detail::array_proxy(arr.ptr())->flags &= ~py::detail::npy_api::NPY_ARRAY_WRITEABLE_;
   return arr;
@@ -317,17 +322,11 @@ void bind_core(py::module_& m) {
       .def_buffer([](PyTensor& t) -> py::buffer_info {
         const rt::Tensor& v = eager_value(t, "buffer");
         std::vector<py::ssize_t> shape(v.shape().begin(), v.shape().end());
-        std::vector<py::ssize_t> strides(shape.size());
-        py::ssize_t stride = static_cast<py::ssize_t>(rt::dtype_size(v.dtype()));
-        for (int i = static_cast<int>(shape.size()) - 1; i >= 0; --i) {
-          strides[i] = stride;
-          stride *= std::max<py::ssize_t>(shape[i], 1);
-        }
         return py::buffer_info(
             const_cast<void*>(v.raw_data()), static_cast<py::ssize_t>(rt::dtype_size(v.dtype())),
             rt::dispatch_dtype(
                 v.dtype(), [](auto tag) { return py::format_descriptor<decltype(tag)>::format(); }),
-            static_cast<py::ssize_t>(shape.size()), shape, strides,
+            static_cast<py::ssize_t>(shape.size()), shape, byte_strides(v),
             /*readonly=*/true);
       })
       .def("__bool__",
