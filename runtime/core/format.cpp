@@ -235,6 +235,7 @@ void render(const Tensor& t, const Layout& l, const ElementFormatter& fmt, int d
 
 std::string Tensor::to_string() const {
   if (!defined_) return "<undefined tensor>";
+  if (device_ != kCpuDevice) return host().to_string();
   if (is_scalar()) {
     switch (dtype_) {
       case DType::Float32:

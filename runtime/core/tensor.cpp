@@ -6,6 +6,7 @@
 #include <mutex>
 #include <vector>
 
+#include "runtime/backend/registry.h"
 #include "runtime/core/convert.h"
 
 namespace xag::rt {
@@ -23,6 +24,7 @@ void Tensor::init_meta(DType dtype, const Shape& shape) {
   }
   defined_ = true;
   external_ = false;
+  device_ = kCpuDevice;
   data_ = nullptr;
   owner_.reset();
 }
@@ -159,8 +161,40 @@ Tensor Tensor::from_external(DType dtype, const Shape& shape, const void* data,
   return t;
 }
 
+Tensor Tensor::from_device_buffer(DType dtype, const Shape& shape, DeviceId device, void* data,
+                                  std::shared_ptr<const void> owner) {
+  Tensor t;
+  t.init_meta(dtype, shape);
+  t.data_ = data;
+  t.owner_ = std::move(owner);
+  t.device_ = device;
+  return t;
+}
+
+Tensor Tensor::to(DeviceId device) const {
+  if (!defined_ || device == device_) return *this;
+  Backend& dst = backend(device);
+  Tensor out = dst.empty(dtype_, shape_);
+  const size_t n = nbytes();
+  if (device_ == kCpuDevice) {
+    dst.copy_from_host(out.raw_data(), raw_data(), n);
+  } else if (device == kCpuDevice) {
+    backend(device_).copy_to_host(out.raw_data(), raw_data(), n);
+  } else if (!dst.copy_from_peer(out.raw_data(), backend(device_), raw_data(), n)) {
+    const Tensor staged = to(kCpuDevice);  // no peer access: through the host
+    dst.copy_from_host(out.raw_data(), staged.raw_data(), n);
+  }
+  return out;
+}
+
 Tensor Tensor::copy() const {
   if (!defined_) return Tensor();
+  if (device_ != kCpuDevice) {
+    Backend& b = backend(device_);
+    Tensor t = b.empty(dtype_, shape_);
+    b.copy_on_device(t.raw_data(), raw_data(), nbytes());
+    return t;
+  }
   Tensor t = empty(dtype_, shape_);
   if (nbytes()) std::memcpy(t.raw_data(), raw_data(), nbytes());
   return t;
@@ -188,18 +222,20 @@ Tensor Tensor::view(const Shape& shape, int64_t offset) const {
                         shape_.to_string());
   }
   const char* src = static_cast<const char*>(raw_data()) + offset * dtype_size(dtype_);
-  if (t.nbytes() <= kInlineBytes) {
+  if (t.nbytes() <= kInlineBytes && device_ == kCpuDevice) {
     if (t.nbytes()) std::memcpy(t.inline_, src, t.nbytes());
     return t;
   }
   t.data_ = const_cast<char*>(src);
   t.owner_ = owner_;
   t.external_ = external_;
+  t.device_ = device_;
   return t;
 }
 
 Tensor Tensor::cast(DType dtype) const {
   if (dtype == dtype_) return *this;
+  if (device_ != kCpuDevice) return host().cast(dtype).to(device_);
   Tensor out = empty(dtype, shape_);
   convert_buffer(dtype_, raw_data(), dtype, out.raw_data(), numel_);
   return out;
@@ -207,6 +243,7 @@ Tensor Tensor::cast(DType dtype) const {
 
 bool Tensor::shares_buffer_with(const Tensor& other) const {
   if (!defined_ || !other.defined_ || nbytes() == 0 || other.nbytes() == 0) return false;
+  if (device_ != other.device_) return false;
   const char* a = static_cast<const char*>(raw_data());
   const char* b = static_cast<const char*>(other.raw_data());
   return a < b + other.nbytes() && b < a + nbytes();
@@ -220,6 +257,7 @@ bool Tensor::is_exclusively_owned() const {
 
 bool Tensor::equals(const Tensor& other) const {
   if (dtype_ != other.dtype_ || shape_ != other.shape_ || defined_ != other.defined_) return false;
+  if (device_ != kCpuDevice || other.device_ != kCpuDevice) return host().equals(other.host());
   return dispatch_dtype(dtype_, [&](auto tag) {
     using T = decltype(tag);
     const T* a = static_cast<const T*>(raw_data());
@@ -231,6 +269,10 @@ bool Tensor::equals(const Tensor& other) const {
 }
 
 void Tensor::type_mismatch(DType expected) const {
+  if (device_ != kCpuDevice) {
+    throw InternalError("typed host access to a tensor on " + device_name(device_) +
+                        ": copy it to the host first (Tensor::host)");
+  }
   throw InternalError(std::string("tensor of dtype ") + dtype_name(dtype_) + " accessed as " +
                       dtype_name(expected));
 }

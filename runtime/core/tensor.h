@@ -3,6 +3,11 @@
 // Tensors of at most 8 bytes (every 0-d tensor) keep their data inline in the handle, so scalar
 // ops never touch the heap. Consequence: copying such a handle copies the data, so a kernel must
 // write through the `Tensor&` it was given, never through a copy of it.
+//
+// Every tensor names the device its storage is on (a 1-byte id of runtime/backend's registry; 0 is
+// the host CPU). Inline storage is always host memory. The data of a tensor on another device is
+// the backend's buffer: raw_data() is then a device address the host must not dereference, and
+// the typed accessors throw; read it through host() (or let the methods below copy it).
 #pragma once
 
 #include <cstddef>
@@ -19,6 +24,10 @@
 #include "runtime/core/shape.h"
 
 namespace xag::rt {
+
+// Index of a backend in the registry (runtime/backend/registry.h).
+using DeviceId = uint8_t;
+inline constexpr DeviceId kCpuDevice = 0;
 
 class Tensor {
  public:
@@ -79,7 +88,14 @@ class Tensor {
   static Tensor from_external(DType dtype, const Shape& shape, const void* data,
                               std::shared_ptr<const void> owner);
 
+  // A tensor whose storage is a buffer of backend `device` (not host memory, unless the backend
+  // is the CPU): `owner` frees it. Backends make their tensors with this.
+  static Tensor from_device_buffer(DType dtype, const Shape& shape, DeviceId device, void* data,
+                                   std::shared_ptr<const void> owner);
+
   bool defined() const { return defined_; }
+  DeviceId device() const { return device_; }
+  bool on_host() const { return device_ == kCpuDevice; }
   DType dtype() const { return dtype_; }
   const Shape& shape() const { return shape_; }
   int rank() const { return shape_.rank(); }
@@ -108,6 +124,7 @@ class Tensor {
   template <class T>
   T item() const {
     check_single_element();
+    if (device_ != kCpuDevice) return host().item<T>();
     return dispatch_dtype(dtype_, [&](auto tag) -> T {
       using S = decltype(tag);
       S v;
@@ -116,14 +133,19 @@ class Tensor {
     });
   }
 
-  // A deep copy with its own (inline or heap) storage.
+  // A deep copy with its own storage on the same device (inline when it fits, on the host).
   Tensor copy() const;
+  // This tensor's data on `device`: *this when it is there already, else a copy (through the
+  // backends' copy functions). host() is to(kCpuDevice).
+  Tensor to(DeviceId device) const;
+  Tensor host() const { return device_ == kCpuDevice ? *this : to(kCpuDevice); }
   // Same data viewed with another shape of the same element count (no copy).
   Tensor reshaped(const Shape& shape) const;
   // The `shape.num_elements()` elements starting at flat element `offset`, viewed with `shape`:
   // shares the storage (no copy) unless the view fits inline. Throws when out of range.
   Tensor view(const Shape& shape, int64_t offset) const;
-  // Element-wise conversion (NumPy astype); returns *this when dtype already matches.
+  // Element-wise conversion (NumPy astype); returns *this when dtype already matches. On another
+  // device the conversion runs on the host (a round trip; ops use the backend's Cast instead).
   Tensor cast(DType dtype) const;
 
   // True when both tensors' elements live in the same memory.
@@ -143,8 +165,9 @@ class Tensor {
  private:
   void init_meta(DType dtype, const Shape& shape);
   void allocate();
+  // One test covers both: typed host access needs the dtype and host storage.
   void check_type(DType expected) const {
-    if (expected != dtype_) type_mismatch(expected);
+    if (expected != dtype_ || device_ != kCpuDevice) type_mismatch(expected);
   }
   [[noreturn]] void type_mismatch(DType expected) const;
   void check_single_element() const;
@@ -156,6 +179,7 @@ class Tensor {
   DType dtype_ = DType::Float32;
   bool defined_ = false;
   bool external_ = false;
+  DeviceId device_ = kCpuDevice;  // fills padding: sizeof(Tensor) does not grow
   alignas(8) unsigned char inline_[kInlineBytes] = {};
 };
 

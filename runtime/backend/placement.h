@@ -1,0 +1,57 @@
+// Placement: which device ops run on. An ag.device scope (DeviceScope) sets it per thread; without
+// one ops run on the CPU. Inputs on another device than the op's are copied there first (the
+// implicit copies of TensorFlow), so the CPU kernels only ever see host tensors.
+//
+// The eager hot path pays one branch for all this: needs_placement() ORs the inputs' device ids
+// with a process-wide count of scopes that place ops off the host; zero means "CPU, nothing to
+// copy" and the op goes straight to the CPU kernels.
+#pragma once
+
+#include <atomic>
+#include <cstddef>
+#include <vector>
+
+#include "runtime/core/tensor.h"
+
+namespace xag::rt {
+
+namespace detail {
+// Number of live DeviceScopes (all threads) whose device is not the CPU.
+extern std::atomic<int> g_offhost_scopes;
+}  // namespace detail
+
+// The device ops on this thread are placed on (the innermost DeviceScope's, else the CPU).
+DeviceId placed_device();
+
+// Places the ops of this thread on `device` while it lives (nests; restores on destruction).
+class DeviceScope {
+ public:
+  explicit DeviceScope(DeviceId device);
+  ~DeviceScope();
+  DeviceScope(const DeviceScope&) = delete;
+  DeviceScope& operator=(const DeviceScope&) = delete;
+
+ private:
+  DeviceId previous_;
+  bool offhost_;
+};
+
+// False when every input is on the host and no thread places ops elsewhere (the CPU fast path).
+inline bool needs_placement(const Tensor* in, size_t n) {
+  unsigned bits = static_cast<unsigned>(detail::g_offhost_scopes.load(std::memory_order_relaxed));
+  for (size_t i = 0; i < n; ++i) bits |= in[i].device();
+  return bits != 0;
+}
+
+// Copies of `in[0..n)` on `device` into `moved` (only where an input is elsewhere; undefined
+// entries stay undefined, 0-d host tensors stay on the host: backends take scalars by value) and
+// returns a pointer to the inputs to use: `in` itself when nothing had to move.
+const Tensor* inputs_on(DeviceId device, const Tensor* in, size_t n, std::vector<Tensor>& moved);
+
+// A value entering a graph run placed on `device` (a parameter or constant): moved there once per
+// run. 0-d values stay on the host, where the executor's scalar instructions read them.
+inline void place_value(Tensor& t, DeviceId device) {
+  if (t.rank() != 0 && t.device() != device && t.defined()) t = t.to(device);
+}
+
+}  // namespace xag::rt
