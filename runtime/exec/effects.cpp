@@ -29,7 +29,7 @@ void exec_assert(Frame& f, const Instr& in) {
   if (p.dtype() == DType::Bool && p.rank() == 0) {
     ok = *static_cast<const bool*>(p.raw_data());
   } else {
-    const Tensor b = p.cast(DType::Bool);
+    const Tensor b = p.host().cast(DType::Bool);
     const bool* d = b.data<bool>();
     for (int64_t i = 0; i < b.num_elements() && ok; ++i) ok = d[i];
   }

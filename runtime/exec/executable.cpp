@@ -1,7 +1,9 @@
 // Executable::run: sets up a frame (slots, presets, arguments), runs the top-level block,
 // returns the results.
+#include <optional>
 #include <sstream>
 
+#include "runtime/backend/placement.h"
 #include "runtime/exec/program.h"
 
 namespace xag::rt {
@@ -57,9 +59,13 @@ std::vector<Tensor> Executable::run(const std::vector<Tensor>& args,
   f.t.resize(static_cast<size_t>(p.num_tensor_slots));
   f.l.resize(static_cast<size_t>(p.num_list_slots));
   f.scratch.resize(static_cast<size_t>(p.max_inputs));
+  const DeviceId dev = options.device;
+  std::optional<DeviceScope> placed;
+  if (dev != kCpuDevice) placed.emplace(dev);
   for (const auto& [slot, value] : p.preset) {
     f.t[static_cast<size_t>(slot)] = value;
     exec::make_inline(f.t[static_cast<size_t>(slot)]);
+    if (dev != kCpuDevice) place_value(f.t[static_cast<size_t>(slot)], dev);
   }
   for (size_t i = 0; i < args.size(); ++i) {
     const TensorSpec& want = p.input_types[i].spec;
@@ -71,6 +77,7 @@ std::vector<Tensor> Executable::run(const std::vector<Tensor>& args,
     }
     f.t[static_cast<size_t>(p.param_slots[i])] = a;
     exec::make_inline(f.t[static_cast<size_t>(p.param_slots[i])]);
+    place_value(f.t[static_cast<size_t>(p.param_slots[i])], dev);
   }
   f.has_poll = static_cast<bool>(options.poll);
   f.last_check = f.last_poll = std::chrono::steady_clock::now();

@@ -35,6 +35,8 @@ struct RunOptions {
   std::function<bool()> poll;
   double poll_interval_ms = 3.0;
   RunStats* stats = nullptr;
+  // The device the graph's ops run on (runtime/backend); arguments elsewhere are copied there.
+  DeviceId device = kCpuDevice;
 };
 
 namespace exec {

@@ -5,6 +5,7 @@
 #include <cstring>
 #include <type_traits>
 
+#include "runtime/backend/fused_dispatch.h"
 #include "runtime/exec/fused_eval.h"
 #include "runtime/exec/program.h"
 
@@ -81,7 +82,7 @@ void exec_op(Frame& f, const Instr& in) {
   Tensor& out = f.t[static_cast<size_t>(in.out)];
   const void* before = out.defined() ? out.raw_data() : nullptr;
   if (in.code == Code::Fused) {
-    run_fused(*f.prog->fused[static_cast<size_t>(in.payload)], f.scratch.data(), n, out);
+    run_fused_into(*f.prog->fused[static_cast<size_t>(in.payload)], f.scratch.data(), n, out);
   } else {
     run_into(in.op, f.scratch.data(), n, f.prog->attrs[static_cast<size_t>(in.payload)], out);
   }
@@ -166,7 +167,7 @@ template <class U>
   const int64_t n = x.num_elements();
   int64_t i = byte_at<int32_t>(base, in.ob);
   if (i < 0) i += n;
-  if (i < 0 || i >= n) return false;
+  if (i < 0 || i >= n || !x.on_host()) return false;  // the generic kernel raises / copies
   byte_at<U>(base, in.oout) = static_cast<const U*>(x.raw_data())[i];
   return true;
 }

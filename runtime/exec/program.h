@@ -36,7 +36,7 @@ inline const std::ptrdiff_t kInlineOffset = [] {
 // reshaped vector or an external NumPy scalar get copied in.
 inline void make_inline(Tensor& t) {
   if (t.rank() == 0 && t.defined() && t.raw_data() != reinterpret_cast<char*>(&t) + kInlineOffset) {
-    t = t.copy();
+    t = t.on_host() ? t.copy() : t.host();  // a 0-d result on a device comes back to the host
   }
 }
 

@@ -212,6 +212,10 @@ void getitem_vec(char* t, const Instr& in) {
     throw InvalidArgumentError("getitem: index " + std::to_string(i0) +
                                " is out of bounds for axis 0 with size " + std::to_string(n));
   }
+  if (!x.on_host()) {  // a graph placed on a device: the element is copied to the host
+    R<T>(t, in.out) = x.view(Shape{}, i).item<T>();
+    return;
+  }
   R<T>(t, in.out) = static_cast<const T*>(x.raw_data())[i];
 }
 

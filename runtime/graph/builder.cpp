@@ -95,7 +95,7 @@ Value GraphBuilder::constant(const Tensor& value) {
   if (!value.defined()) throw LocatedError("constant: the tensor is undefined", loc_);
   auto n = std::make_unique<Node>();
   n->kind = NodeKind::Const;
-  n->value = value;
+  n->value = value.host();  // graph constants live on the host; a placed run moves them
   n->outputs.push_back(Type::tensor(TensorSpec{value.dtype(), value.shape()}));
   return add(std::move(n))->out(0);
 }

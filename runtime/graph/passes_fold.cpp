@@ -4,6 +4,7 @@
 // error is raised when the graph runs, at the user's line.
 #include <unordered_set>
 
+#include "runtime/backend/placement.h"
 #include "runtime/graph/pass_util.h"
 #include "runtime/graph/passes.h"
 
@@ -59,6 +60,7 @@ bool sink_constants(Node& n) {
 
 bool fold_graph(Graph& g) {
   bool changed = false;
+  const DeviceScope on_host(kCpuDevice);  // compile-time work, whatever ag.device is around
   passes::GraphEdit edit(g);
   auto& nodes = g.mutable_nodes();
   for (size_t i = 0; i < nodes.size(); ++i) {

@@ -1,9 +1,16 @@
-// Eager execution: infer the result's spec, get an output buffer (reused when allowed), then call
-// the op family's CPU kernel. Ops whose output shape depends on input values (range, shapes given
-// as tensors, subscripts with tensor indices) resolve it here before allocating.
+// Eager execution: infer the result's spec, get an output buffer (reused when allowed), then run
+// the op on its device's backend. Ops whose output shape depends on input values (range, shapes
+// given as tensors, subscripts with tensor indices) resolve it here before allocating.
+//
+// Placement (runtime/backend/placement.h): with every input on the host and no device scope
+// anywhere, an op goes straight to the CPU kernels; otherwise run_placed copies the inputs to the
+// placed device first and runs it there.
 #include <cstring>
 #include <vector>
 
+#include "runtime/backend/cpu_backend.h"
+#include "runtime/backend/placement.h"
+#include "runtime/backend/registry.h"
 #include "runtime/cpu/kernels.h"
 #include "runtime/ops/dtype_rules.h"
 #include "runtime/ops/ops.h"
@@ -22,7 +29,7 @@ std::string target_str(const Shape& s) {
 
 // Shape given by an integer vector tensor (zeros(shape_tensor), reshape(x, shape_tensor)).
 Shape shape_from_tensor(OpKind op, const Tensor& t) {
-  const Tensor v = t.cast(DType::Int64);
+  const Tensor v = t.host().cast(DType::Int64);
   const int64_t* p = v.data<int64_t>();
   Shape s;
   for (int64_t i = 0; i < v.num_elements(); ++i) {
@@ -90,88 +97,32 @@ bool contiguous_block(const Shape& in, const SlicePlan& plan, int64_t* offset) {
   return true;
 }
 
-// `out` keeps its storage when it already matches and nobody else can observe the write.
-bool can_reuse(const Tensor& out, const TensorSpec& spec, const Tensor* in, size_t n) {
+// `out` keeps its storage when it already matches, is on `dev` and nobody else can observe the
+// write.
+bool can_reuse(const Tensor& out, const TensorSpec& spec, const Tensor* in, size_t n,
+               DeviceId dev) {
   if (!out.defined() || out.dtype() != spec.dtype || out.shape() != spec.shape) return false;
-  if (!out.is_exclusively_owned()) return false;
+  if (out.device() != dev || !out.is_exclusively_owned()) return false;
   for (size_t i = 0; i < n; ++i)
     if (&in[i] == &out || out.shares_buffer_with(in[i])) return false;
   return true;
 }
 
-void execute(OpKind op, const Tensor* in, size_t n, const OpAttrs& a, const TensorSpec& spec,
-             Tensor& out) {
-  switch (op_category(op)) {
-    case OpCategory::Unary:
-      return cpu::unary(op, in[0], out);
-    case OpCategory::Binary:
-    case OpCategory::Compare:
-      return cpu::binary(op, in[0], in[1], out);
-    case OpCategory::Logical:
-      if (n == 1) return cpu::logical_unary(op, in[0], out);
-      return cpu::binary(op, in[0], in[1], out);
-    case OpCategory::Reduce:
-      if (op == OpKind::ArgMax || op == OpKind::ArgMin) return cpu::arg_reduce(op, in[0], a, out);
-      return cpu::reduce(op, in[0], a, out);
-    case OpCategory::Linalg:
-      return cpu::matmul(in[0], in[1], out);
-    case OpCategory::Nn:
-      return cpu::softmax(in[0], normalize_axis(a.has_axis ? a.axis : -1, in[0].rank(), "softmax"),
-                          out);
-    case OpCategory::Random:
-      return cpu::random(op, a, out);
-    default:
-      break;
-  }
-  switch (op) {
-    case OpKind::Where:
-      return cpu::where(in[0], in[1], in[2], out);
-    case OpKind::ClipByValue: {
-      // minimum(maximum(x, lo), hi) in the promoted dtype; NaN in x propagates like NumPy's clip.
-      TensorSpec lo_spec{spec.dtype,
-                         broadcast_shapes(in[0].shape(), in[1].shape(), "clip_by_value")};
-      Tensor lo = Tensor::empty(lo_spec.dtype, lo_spec.shape);
-      cpu::binary(OpKind::Maximum, in[0].cast(spec.dtype), in[1].cast(spec.dtype), lo);
-      return cpu::binary(OpKind::Minimum, lo, in[2].cast(spec.dtype), out);
-    }
-    case OpKind::Cast:
-      return cpu::cast(in[0], out);
-    case OpKind::Transpose:
-      return cpu::transpose(in[0], a, out);
-    case OpKind::Concat:
-      return cpu::concat(in, n, a.axis, false, out);
-    case OpKind::Stack:
-      return cpu::concat(in, n, a.axis, true, out);
-    case OpKind::Gather:
-      return cpu::gather(in[0], in[1], a.axis, out);
-    case OpKind::Size:
-      *out.data<int32_t>() = static_cast<int32_t>(in[0].num_elements());
-      return;
-    case OpKind::ShapeOf:
-      for (int i = 0; i < in[0].rank(); ++i)
-        out.data<int32_t>()[i] = static_cast<int32_t>(in[0].shape()[i]);
-      return;
-    case OpKind::Zeros:
-    case OpKind::ZerosLike:
-      std::memset(out.raw_data(), 0, out.nbytes());
-      return;
-    case OpKind::Ones:
-    case OpKind::OnesLike:
-      return cpu::fill(Tensor::scalar(true), out);
-    case OpKind::Fill:
-      return cpu::fill(in[n - 1], out);
-    case OpKind::Range:
-      return cpu::range(in[0], in[1], in[2], out);
-    case OpKind::OneHot:
-      return cpu::one_hot(in[0], a, out);
-    default:
-      throw InternalError(std::string("run: no CPU kernel for op ") + op_name(op));
-  }
+Tensor fresh_on(DeviceId dev, const TensorSpec& spec) {
+  return dev == kCpuDevice ? Tensor::empty(spec.dtype, spec.shape)
+                           : backend(dev).empty(spec.dtype, spec.shape);
+}
+
+// Runs `c` (inputs on `dev`) into `out` (allocated on `dev`): the CPU kernels without a virtual
+// call, other devices through their backend.
+void execute(DeviceId dev, const OpCall& c, Tensor& out) {
+  if (dev == kCpuDevice) return run_cpu_op(c, out);
+  backend(dev).run_op(c, out);
 }
 
 // getitem resolves its subscript against the concrete shape and index values directly (no
 // separate inference pass): it is the hot op of loops like `for i in range(n): x[i]`.
-void run_getitem(const Tensor* in, size_t n, const OpAttrs& a, Tensor& out) {
+void run_getitem(DeviceId dev, const Tensor* in, size_t n, const OpAttrs& a, Tensor& out) {
   const OpKind op = OpKind::GetItem;
   if (n < 1) op_error(op, "needs the tensor to index");
   for (size_t i = 1; i < n; ++i) {
@@ -197,24 +148,19 @@ void run_getitem(const Tensor* in, size_t n, const OpAttrs& a, Tensor& out) {
     return;
   }
   Tensor fresh;
-  const bool reuse = can_reuse(out, spec, in, n);
-  if (!reuse) fresh = Tensor::empty(spec.dtype, spec.shape);
-  cpu::getitem(in[0], plan, reuse ? out : fresh);
+  const bool reuse = can_reuse(out, spec, in, n, dev);
+  if (!reuse) fresh = fresh_on(dev, spec);
+  OpCall c{op, in, n, &a, spec, &plan};
+  execute(dev, c, reuse ? out : fresh);
   if (!reuse) out = std::move(fresh);
-  return;
 }
 
-}  // namespace
-
-void run_into(OpKind op, const Tensor* in, size_t n, const OpAttrs& a, Tensor& out) {
-  // Scalar arithmetic and comparisons (the bulk of staged loop counters) skip inference.
-  if (n == 2 && in[0].defined() && in[1].defined() && cpu::binary_scalar(op, in[0], in[1], out))
-    return;
-  if (n == 1 && in[0].defined() && cpu::unary_scalar(op, in[0], a, out)) return;
+// Every defined input is on `dev`.
+void run_on(DeviceId dev, OpKind op, const Tensor* in, size_t n, const OpAttrs& a, Tensor& out) {
   if (op == OpKind::GetItem) {
     for (size_t i = 0; i < n; ++i)
       if (!in[i].defined()) op_error(op, "input " + std::to_string(i) + " is an undefined tensor");
-    return run_getitem(in, n, a, out);
+    return run_getitem(dev, in, n, a, out);
   }
   TensorSpec small[4];
   std::vector<TensorSpec> big;
@@ -250,7 +196,7 @@ void run_into(OpKind op, const Tensor* in, size_t n, const OpAttrs& a, Tensor& o
       if (n == 2) spec.shape = shape_from_tensor(op, in[0]);
       break;
     case OpKind::Range:
-      spec.shape = Shape{cpu::range_length(in[0], in[1], in[2])};
+      spec.shape = Shape{cpu::range_length(in[0].host(), in[1].host(), in[2].host())};
       break;
     default:
       break;
@@ -258,13 +204,37 @@ void run_into(OpKind op, const Tensor* in, size_t n, const OpAttrs& a, Tensor& o
   for (int64_t d : spec.shape) {
     if (d < 0) op_error(op, "negative dimensions are not allowed: " + spec.shape.to_string());
   }
-  if (can_reuse(out, spec, in, n)) {
-    execute(op, in, n, a, spec, out);
-    return;
-  }
-  Tensor fresh = Tensor::empty(spec.dtype, spec.shape);
-  execute(op, in, n, a, spec, fresh);
+  const OpCall c{op, in, n, &a, spec, nullptr};
+  if (can_reuse(out, spec, in, n, dev)) return execute(dev, c, out);
+  Tensor fresh = fresh_on(dev, spec);
+  execute(dev, c, fresh);
   out = std::move(fresh);
+}
+
+// Off the fast path: the op runs on the placed device, its inputs copied there where they are
+// elsewhere (the implicit copies where devices meet).
+[[gnu::noinline]] void run_placed(OpKind op, const Tensor* in, size_t n, const OpAttrs& a,
+                                  Tensor& out) {
+  const DeviceId dev = placed_device();
+  std::vector<Tensor> moved;
+  const Tensor* on = inputs_on(dev, in, n, moved);
+  if (dev == kCpuDevice) {
+    if (n == 2 && on[0].defined() && on[1].defined() && cpu::binary_scalar(op, on[0], on[1], out))
+      return;
+    if (n == 1 && on[0].defined() && cpu::unary_scalar(op, on[0], a, out)) return;
+  }
+  run_on(dev, op, on, n, a, out);
+}
+
+}  // namespace
+
+void run_into(OpKind op, const Tensor* in, size_t n, const OpAttrs& a, Tensor& out) {
+  if (__builtin_expect(needs_placement(in, n), 0)) return run_placed(op, in, n, a, out);
+  // Scalar arithmetic and comparisons (the bulk of staged loop counters) skip inference.
+  if (n == 2 && in[0].defined() && in[1].defined() && cpu::binary_scalar(op, in[0], in[1], out))
+    return;
+  if (n == 1 && in[0].defined() && cpu::unary_scalar(op, in[0], a, out)) return;
+  run_on(kCpuDevice, op, in, n, a, out);
 }
 
 Tensor run(OpKind op, const Tensor* in, size_t n, const OpAttrs& a) {
