@@ -1,7 +1,9 @@
-"""Devices: `ag.device('cpu'|'gpu')` and `ag.list_devices()`.
+"""Devices: `ag.list_devices()`, `ag.device(...)` and the names they accept.
 
-This build runs on the CPU only; asking for the GPU raises InvalidArgumentError with a clear
-message instead of silently running on the CPU.
+Ops run on the device of the innermost `ag.device` scope, the CPU by default; inputs that live
+elsewhere are copied there first, and `Tensor.numpy()` copies to the host (SPEC §8). The runtime's
+backend registry (runtime/backend/registry.h) decides which devices exist: 'cpu' always, 'gpu:N'
+when a GPU backend is built and finds a GPU.
 """
 import contextlib
 import threading
@@ -13,23 +15,33 @@ _state = threading.local()
 
 
 def list_devices():
-    """Names of the devices this build can run on."""
-    return ["cpu", "gpu"] if getattr(_core, "has_gpu", False) else ["cpu"]
+    """Names of the devices ops can run on: ['cpu'] or ['cpu', 'gpu:0', ...]."""
+    return list(_core.list_devices())
 
 
 def canonical(name):
-    """'cpu' or 'gpu' for a device name ('/CPU:0', 'GPU', 'cuda' ...); raises when unknown or
-    not available in this build."""
+    """The registry name ('cpu', 'gpu:0', ...) of a device name ('gpu', 'GPU:1', '/device:GPU:0',
+    'cuda' ...); raises InvalidArgumentError when it is unknown or not available."""
     if name is None:
         return current()
-    key = str(name).lower().lstrip("/").split(":")[0]
-    key = {"cuda": "gpu", "device": "cpu"}.get(key, key)
-    if key not in ("cpu", "gpu"):
-        raise InvalidArgumentError(f"unknown device {name!r}: use 'cpu' or 'gpu'")
-    if key not in list_devices():
-        raise InvalidArgumentError(
-            f"device {name!r}: no GPU backend in this build (available: {list_devices()})")
-    return key
+    text = str(name).strip().lower().lstrip("/")
+    if text.startswith("device:"):
+        text = text[len("device:"):]
+    kind, _, index = text.partition(":")
+    kind = {"cuda": "gpu"}.get(kind, kind)
+    available = list_devices()
+    if kind == "cpu" and index in ("", "0"):
+        return "cpu"
+    key = f"{kind}:{index or 0}"
+    if index.isdigit() or not index:
+        if key in available:
+            return key
+        if kind == "gpu":
+            raise InvalidArgumentError(
+                f"device {name!r}: no GPU backend in this build or no such GPU "
+                f"(available devices: {available})")
+    raise InvalidArgumentError(
+        f"unknown device {name!r}: use 'cpu', 'gpu' or 'gpu:N' (available devices: {available})")
 
 
 def current():
@@ -39,11 +51,12 @@ def current():
 
 @contextlib.contextmanager
 def device(name):
-    """Runs the ops and staged functions of the block on `name`."""
+    """Runs the ops and staged functions of the block on `name` ('cpu', 'gpu', 'gpu:N')."""
     new = canonical(name)
     old = current()
     _state.device = new
     try:
-        yield new
+        with _core._DeviceScope(new):
+            yield new
     finally:
         _state.device = old

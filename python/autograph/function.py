@@ -236,7 +236,7 @@ class Function:
             trace.set_outputs(outputs)
         core_graph = trace.graph()
         core_graph.optimize()
-        executable = _core.Executable(core_graph)
+        executable = _core.Executable(core_graph, device=self._device or devices.current())
         keep = [x for x in leaves if not isinstance(x, (Tensor, np.ndarray))]
         return ConcreteFunction(Graph(core_graph, self._name), executable, out_tree, slots, keep)
 

@@ -9,6 +9,8 @@
 #include <string>
 
 #include "pybind_common.h"
+#include "runtime/backend/placement.h"
+#include "runtime/backend/registry.h"
 #include "runtime/core/errors.h"
 #include "runtime/ops/weak_scalar.h"
 
@@ -75,9 +77,29 @@ std::vector<py::ssize_t> byte_strides(const rt::Tensor& t) {
   return strides;
 }
 
+// The buffer protocol for host tensors only: symbolic tensors and tensors on a device refuse with
+// BufferError (pybind11's slot cannot fail: an exception there terminates), and NumPy then falls
+// back to __array__, which copies device data to the host.
+int tensor_getbuffer(PyObject* obj, Py_buffer* view, int flags) {
+  PyTensor* t = tensor_ptr(obj);
+  if (t && (t->symbolic() || !t->value.on_host())) {
+    if (view) view->obj = nullptr;
+    PyErr_SetString(PyExc_BufferError, t->symbolic() ? "a symbolic tensor has no data"
+                                                     : "the tensor's data is not in host memory");
+    return -1;
+  }
+  return py::detail::pybind11_getbuffer(obj, view, flags);
+}
+
 // A zero-copy, read-only NumPy view of an eager tensor; `owner` (the ag.Tensor) keeps the
-// storage alive, whether it is inline in the handle or a shared heap/external buffer.
+// storage alive, whether it is inline in the handle or a shared heap/external buffer. A tensor on
+// another device is copied to the host first (the copy, wrapped, owns the view).
 py::array numpy_view(const rt::Tensor& t, py::handle owner) {
+  if (!t.on_host()) {
+    rt::Tensor host = t.host();
+    py::object holder = wrap(host);
+    return numpy_view(host, holder);
+  }
   std::vector<py::ssize_t> shape(t.shape().begin(), t.shape().end());
   py::array arr(numpy_dtype(t.dtype()), shape, byte_strides(t), t.raw_data(), owner);
   // Tensors are immutable and their buffers may be shared by other tensors: no writes.
@@ -303,6 +325,13 @@ void bind_core(py::module_& m) {
           "The shape as a tuple (None for dims unknown while tracing).")
       .def_property_readonly("ndim", [](const PyTensor& t) { return t.shape().rank(); })
       .def_property_readonly(
+          "device",
+          [](const PyTensor& t) -> py::object {
+            if (t.symbolic()) return py::none();
+            return py::str(rt::device_name(t.value.device()));
+          },
+          "Where the tensor's data lives ('cpu', 'gpu:0', ...); None while tracing.")
+      .def_property_readonly(
           "is_symbolic", [](const PyTensor& t) { return t.symbolic(); },
           "True for a value of a graph being traced.")
       .def(
@@ -384,8 +413,11 @@ void bind_core(py::module_& m) {
              py::array view = numpy_view(t.value, self);
              std::string np_text = t.value.rank() == 0 ? py::str(view).cast<std::string>()
                                                        : py::repr(view).cast<std::string>();
+             const std::string where = t.value.on_host()
+                                           ? std::string()
+                                           : ", device=" + rt::device_name(t.value.device());
              return head + ": shape=" + t.shape().to_string() +
-                    ", dtype=" + rt::dtype_name(t.dtype()) + ", numpy=" + np_text + ">";
+                    ", dtype=" + rt::dtype_name(t.dtype()) + where + ", numpy=" + np_text + ">";
            })
       .def("__str__",
            [](py::handle self) {
@@ -402,13 +434,18 @@ void bind_core(py::module_& m) {
           [](py::handle self, py::handle) { return py::reinterpret_borrow<py::object>(self); },
           py::arg("memo"));
 
+  reinterpret_cast<PyHeapTypeObject*>(cls.ptr())->as_buffer.bf_getbuffer = &tensor_getbuffer;
+
   m.def(
       "constant",
       [](py::handle value, py::object dtype) {
         std::optional<rt::DType> dt;
         if (!dtype.is_none()) dt = dtype_arg(dtype);
         if (tensor_ptr(value) && !dt) return py::reinterpret_borrow<py::object>(value);
-        return wrap(to_tensor(value, dt));
+        PyTensor t = to_tensor(value, dt);
+        // A new constant goes where an ag.device scope places ops.
+        if (!t.symbolic()) t.value = t.value.to(rt::placed_device());
+        return wrap(std::move(t));
       },
       py::arg("value"), py::arg("dtype") = py::none(),
       "ag.constant: a tensor from a Python value, NumPy array or tensor.");
@@ -429,8 +466,6 @@ void bind_core(py::module_& m) {
         g_symbolic_misuse_hook = misuse_hook;
       },
       "Registers the exception classes and the symbolic-misuse hook (autograph/errors.py).");
-  // The CUDA backend registers itself here when built (SPEC §2); this build is CPU-only.
-  m.attr("has_gpu") = false;
   m.def("dtype_name", [](int code) { return rt::dtype_name(static_cast<rt::DType>(code)); });
   m.def("_result_type", [](int a, int b) {
     return static_cast<int>(rt::promote(static_cast<rt::DType>(a), static_cast<rt::DType>(b)));

@@ -57,6 +57,7 @@ struct KernelInterruptScope {};
 
 struct PyExecutable {
   rt::Executable exe;
+  rt::DeviceId device = rt::kCpuDevice;  // where the graph's ops run
 };
 
 using Clock = std::chrono::steady_clock;
@@ -133,6 +134,7 @@ py::list run(const PyExecutable& e, py::sequence args, py::object stats_out) {
   };
   opts.poll_interval_ms = 3.0;
   if (!stats_out.is_none()) opts.stats = &stats;
+  opts.device = e.device;
 
   std::vector<rt::Tensor> results;
   std::exception_ptr failure;
@@ -182,8 +184,11 @@ py::list run(const PyExecutable& e, py::sequence args, py::object stats_out) {
 
 void bind_exec(py::module_& m) {
   py::class_<PyExecutable>(m, "Executable", "A compiled graph.")
-      .def(py::init([](const rt::Graph& g) { return PyExecutable{rt::compile(g)}; }),
-           py::arg("graph"), "Lowers a graph (verified first) to an executable program.")
+      .def(py::init([](const rt::Graph& g, const std::string& device) {
+             return PyExecutable{rt::compile(g), device_id(device)};
+           }),
+           py::arg("graph"), py::arg("device") = "cpu",
+           "Lowers a graph (verified first) to an executable program whose ops run on `device`.")
       .def("run", &run, py::arg("args"), py::arg("stats") = py::none(),
            "Runs with one eager tensor per graph input and returns the results as a list. "
            "Releases the GIL; Ctrl-C raises KeyboardInterrupt. With a dict `stats`, fills in "

@@ -26,6 +26,7 @@ void bind_ops(py::module_& m);        // op entry points and Tensor operators (o
 void bind_graph(py::module_& m);      // traces, control flow, lists, variables (graph.cpp)
 void bind_exec(py::module_& m);       // executor, printing, interrupts (exec.cpp)
 void bind_converter(py::module_& m);  // the AutoGraph source transform (converter.cpp)
+void bind_devices(py::module_& m);    // device registry, ag.device placement (devices.cpp)
 
 // ---- core.cpp: Python values <-> runtime values ----
 // The Python DType object for `dt` (ag.int32, ...), registered by autograph/dtypes.py.
@@ -57,5 +58,9 @@ py::tuple shape_tuple(const rt::Shape& s);
 // ag.InvalidArgumentError) carrying message, filename, lineno and source_line, and throws.
 [[noreturn]] void raise_located(py::handle cls, const rt::LocatedError& e);
 py::handle staging_error_class();
+
+// ---- devices.cpp ----
+// The registry id of a listed device name; raises InvalidArgumentError naming the devices.
+rt::DeviceId device_id(const std::string& name);
 
 }  // namespace xag::py
