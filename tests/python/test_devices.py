@@ -1,6 +1,10 @@
 """Devices (SPEC §8) through the test-only backend "test:0", whose buffers the host cannot read:
 ag.device places ops and constants, Tensor.device says where a value lives, inputs on another
 device are copied implicitly, .numpy() copies back, ag.function(device=...) places a graph."""
+import os
+import subprocess
+import sys
+
 import numpy as np
 import pytest
 
@@ -123,3 +127,10 @@ def test_host_side_instructions_of_a_placed_graph_copy_from_the_device(test_devi
     assert float(s) == 3.0
     np.testing.assert_array_equal(stacked.numpy(), np.outer([0, 1, 2], np.arange(4)))
     assert capsys.readouterr().out == "x: [0. 1. 2. 3.]\n"
+
+
+def test_the_environment_variable_lists_the_test_backend():
+    code = "import autograph as ag; print(ag.list_devices())"
+    env = dict(os.environ, XAG_TEST_BACKEND="1")
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
+    assert out.stdout.strip() == "['cpu', 'test:0']", out.stderr
