@@ -142,7 +142,8 @@ class Tensor {
   // Same data viewed with another shape of the same element count (no copy).
   Tensor reshaped(const Shape& shape) const;
   // The `shape.num_elements()` elements starting at flat element `offset`, viewed with `shape`:
-  // shares the storage (no copy) unless the view fits inline. Throws when out of range.
+  // shares the storage (no copy) unless the view fits inline (host tensors only). Throws when out
+  // of range.
   Tensor view(const Shape& shape, int64_t offset) const;
   // Element-wise conversion (NumPy astype); returns *this when dtype already matches. On another
   // device the conversion runs on the host (a round trip; ops use the backend's Cast instead).
@@ -165,7 +166,7 @@ class Tensor {
  private:
   void init_meta(DType dtype, const Shape& shape);
   void allocate();
-  // One test covers both: typed host access needs the dtype and host storage.
+  // Typed host access needs the dtype and host storage (one branch for both).
   void check_type(DType expected) const {
     if (expected != dtype_ || device_ != kCpuDevice) type_mismatch(expected);
   }
