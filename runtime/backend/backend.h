@@ -34,8 +34,8 @@ struct OpCall {
   const Tensor* in = nullptr;
   size_t n = 0;
   const OpAttrs* attrs = nullptr;
-  TensorSpec spec;                  // the result's dtype and (concrete) shape
-  const SlicePlan* plan = nullptr;  // GetItem: the subscript resolved against in[0]'s shape
+  const TensorSpec* spec = nullptr;  // the result's dtype and (concrete) shape
+  const SlicePlan* plan = nullptr;   // GetItem: the subscript resolved against in[0]'s shape
 };
 
 class Backend {

@@ -47,7 +47,7 @@ void run_cpu_op(const OpCall& c, Tensor& out) {
       return cpu::where(in[0], in[1], in[2], out);
     case OpKind::ClipByValue: {
       // minimum(maximum(x, lo), hi) in the promoted dtype; NaN in x propagates like NumPy's clip.
-      const DType dt = c.spec.dtype;
+      const DType dt = c.spec->dtype;
       Tensor lo =
           Tensor::empty(dt, broadcast_shapes(in[0].shape(), in[1].shape(), "clip_by_value"));
       cpu::binary(OpKind::Maximum, in[0].cast(dt), in[1].cast(dt), lo);

@@ -3,7 +3,7 @@
 namespace xag::rt {
 
 namespace detail {
-std::atomic<int> g_offhost_scopes{0};
+[[gnu::visibility("hidden")]] std::atomic<int> g_offhost_scopes{0};
 }  // namespace detail
 
 namespace {

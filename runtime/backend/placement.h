@@ -16,8 +16,12 @@
 namespace xag::rt {
 
 namespace detail {
-// Number of live DeviceScopes (all threads) whose device is not the CPU.
-extern std::atomic<int> g_offhost_scopes;
+// Number of live DeviceScopes (all threads) whose device is not the CPU. Hidden: read with one
+// PC-relative load (no GOT) inside the module the runtime is linked into.
+[[gnu::visibility("hidden")]] extern std::atomic<int> g_offhost_scopes;
+inline unsigned offhost_scopes() {
+  return static_cast<unsigned>(g_offhost_scopes.load(std::memory_order_relaxed));
+}
 }  // namespace detail
 
 // The device ops on this thread are placed on (the innermost DeviceScope's, else the CPU).
@@ -38,9 +42,17 @@ class DeviceScope {
 
 // False when every input is on the host and no thread places ops elsewhere (the CPU fast path).
 inline bool needs_placement(const Tensor* in, size_t n) {
-  unsigned bits = static_cast<unsigned>(detail::g_offhost_scopes.load(std::memory_order_relaxed));
-  for (size_t i = 0; i < n; ++i) bits |= in[i].device();
-  return bits != 0;
+  const unsigned scopes = detail::offhost_scopes();
+  switch (n) {  // the common arities as one OR and one compare (a loop would get vectorized)
+    case 2:
+      return (scopes | in[0].device() | in[1].device()) != 0;
+    case 1:
+      return (scopes | in[0].device()) != 0;
+    default:
+      for (size_t i = 0; i < n; ++i)
+        if (in[i].device() != kCpuDevice) return true;
+      return scopes != 0;
+  }
 }
 
 // Copies of `in[0..n)` on `device` into `moved` (only where an input is elsewhere; undefined

@@ -4,7 +4,8 @@
 // it first crashes instead of silently reading data. The bytes themselves live in host blocks
 // only this backend reaches (through the copy functions). Ops run by copying their inputs out,
 // calling the CPU kernels, and copying the result in; every input but 0-d host scalars must
-// already be on test:0 (otherwise a copy was missing and run_op throws). Counters let tests check what moved.
+// already be on test:0 (otherwise a copy was missing and run_op throws). Counters let tests check
+// what moved.
 //
 // Registered only by enable_test_backend() / XAG_TEST_BACKEND=1 (runtime/backend/registry.h).
 #pragma once

@@ -233,9 +233,13 @@ Tensor Tensor::view(const Shape& shape, int64_t offset) const {
   return t;
 }
 
+Tensor Tensor::cast_off_host(DType dtype) const {
+  return host().cast(dtype).to(device_);
+}
+
 Tensor Tensor::cast(DType dtype) const {
   if (dtype == dtype_) return *this;
-  if (device_ != kCpuDevice) return host().cast(dtype).to(device_);
+  if (device_ != kCpuDevice) return cast_off_host(dtype);
   Tensor out = empty(dtype, shape_);
   convert_buffer(dtype_, raw_data(), dtype, out.raw_data(), numel_);
   return out;
@@ -243,10 +247,10 @@ Tensor Tensor::cast(DType dtype) const {
 
 bool Tensor::shares_buffer_with(const Tensor& other) const {
   if (!defined_ || !other.defined_ || nbytes() == 0 || other.nbytes() == 0) return false;
-  if (device_ != other.device_) return false;
   const char* a = static_cast<const char*>(raw_data());
   const char* b = static_cast<const char*>(other.raw_data());
-  return a < b + other.nbytes() && b < a + nbytes();
+  // Addresses of different devices may coincide: compared only when the ranges overlap.
+  return a < b + other.nbytes() && b < a + nbytes() && device_ == other.device_;
 }
 
 bool Tensor::is_exclusively_owned() const {

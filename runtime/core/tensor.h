@@ -165,6 +165,7 @@ class Tensor {
 
  private:
   void init_meta(DType dtype, const Shape& shape);
+  [[gnu::noinline, gnu::cold]] Tensor cast_off_host(DType dtype) const;
   void allocate();
   // Typed host access needs the dtype and host storage (one branch for both).
   void check_type(DType expected) const {

@@ -150,13 +150,15 @@ void run_getitem(DeviceId dev, const Tensor* in, size_t n, const OpAttrs& a, Ten
   Tensor fresh;
   const bool reuse = can_reuse(out, spec, in, n, dev);
   if (!reuse) fresh = fresh_on(dev, spec);
-  OpCall c{op, in, n, &a, spec, &plan};
+  OpCall c{op, in, n, &a, &spec, &plan};
   execute(dev, c, reuse ? out : fresh);
   if (!reuse) out = std::move(fresh);
 }
 
-// Every defined input is on `dev`.
-void run_on(DeviceId dev, OpKind op, const Tensor* in, size_t n, const OpAttrs& a, Tensor& out) {
+// Every defined input is on `dev`. Inlined into both callers: run_into's copy, with `dev` the
+// constant kCpuDevice, is the CPU path without a call or device tests.
+[[gnu::always_inline]] inline void run_on(DeviceId dev, OpKind op, const Tensor* in, size_t n,
+                                          const OpAttrs& a, Tensor& out) {
   if (op == OpKind::GetItem) {
     for (size_t i = 0; i < n; ++i)
       if (!in[i].defined()) op_error(op, "input " + std::to_string(i) + " is an undefined tensor");
@@ -204,7 +206,7 @@ void run_on(DeviceId dev, OpKind op, const Tensor* in, size_t n, const OpAttrs& 
   for (int64_t d : spec.shape) {
     if (d < 0) op_error(op, "negative dimensions are not allowed: " + spec.shape.to_string());
   }
-  const OpCall c{op, in, n, &a, spec, nullptr};
+  const OpCall c{op, in, n, &a, &spec, nullptr};
   if (can_reuse(out, spec, in, n, dev)) return execute(dev, c, out);
   Tensor fresh = fresh_on(dev, spec);
   execute(dev, c, fresh);
@@ -229,11 +231,20 @@ void run_on(DeviceId dev, OpKind op, const Tensor* in, size_t n, const OpAttrs& 
 }  // namespace
 
 void run_into(OpKind op, const Tensor* in, size_t n, const OpAttrs& a, Tensor& out) {
-  if (__builtin_expect(needs_placement(in, n), 0)) return run_placed(op, in, n, a, out);
-  // Scalar arithmetic and comparisons (the bulk of staged loop counters) skip inference.
-  if (n == 2 && in[0].defined() && in[1].defined() && cpu::binary_scalar(op, in[0], in[1], out))
-    return;
-  if (n == 1 && in[0].defined() && cpu::unary_scalar(op, in[0], a, out)) return;
+  // The placement check (needs_placement) is spelled out for the two common arities, sharing
+  // their test of n with the scalar fast paths: one OR of device ids and one compare.
+  const unsigned scopes = detail::offhost_scopes();
+  if (n == 2) {
+    if (__builtin_expect((scopes | in[0].device() | in[1].device()) != 0, 0))
+      return run_placed(op, in, n, a, out);
+    // Scalar arithmetic and comparisons (the bulk of staged loop counters) skip inference.
+    if (in[0].defined() && in[1].defined() && cpu::binary_scalar(op, in[0], in[1], out)) return;
+  } else if (n == 1) {
+    if (__builtin_expect((scopes | in[0].device()) != 0, 0)) return run_placed(op, in, n, a, out);
+    if (in[0].defined() && cpu::unary_scalar(op, in[0], a, out)) return;
+  } else if (needs_placement(in, n)) {
+    return run_placed(op, in, n, a, out);
+  }
   run_on(kCpuDevice, op, in, n, a, out);
 }
 

@@ -177,7 +177,8 @@ TEST_CASE("the test backend refuses inputs that were not copied to it", "[backen
   Tensor out = test_backend().empty(DType::Float32, Shape{2});
   const Tensor in[2] = {h, h};
   OpAttrs none;
-  OpCall call{OpKind::Add, in, 2, &none, TensorSpec{DType::Float32, Shape{2}}, nullptr};
+  const TensorSpec spec{DType::Float32, Shape{2}};
+  OpCall call{OpKind::Add, in, 2, &none, &spec, nullptr};
   CHECK_THROWS_AS(test_backend().run_op(call, out), InternalError);
 }
 
