@@ -62,10 +62,9 @@ void packed_get(const ListData& l, size_t i, Tensor& out) {
   if (l.elem_bytes > 0) std::memcpy(out.raw_data(), src, l.elem_bytes);
 }
 
-void packed_store(ListData& l, size_t i, const Tensor& element) {
+void packed_store(ListData& l, size_t i, const Tensor& item) {
   // Packed lists are host memory: an element from a device is copied out first.
-  Tensor staged;
-  const Tensor& item = element.on_host() ? element : (staged = element.host());
+  if (!item.on_host()) return packed_store(l, i, item.host());
   unsigned char* dst = l.bytes.data() + i * l.elem_bytes;
   if (l.elem_bytes == 8) {  // int64/float64 scalars: one 8-byte move, no memcpy call
     uint64_t v;
