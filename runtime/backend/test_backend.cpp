@@ -20,12 +20,11 @@ constexpr size_t kReserve = size_t{64} << 30;
 TestBackend::TestBackend() : Backend("test:0") {
   void* p = mmap(nullptr, kReserve, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
   if (p == MAP_FAILED) throw InternalError("test backend: cannot reserve its address range");
-  base_ = next_ = reinterpret_cast<uintptr_t>(p);
-  end_ = base_ + kReserve;
+  base_ = static_cast<char*>(p);
 }
 
 TestBackend::~TestBackend() {
-  munmap(reinterpret_cast<void*>(base_), kReserve);
+  munmap(base_, kReserve);
 }
 
 TestBackend& test_backend() {
@@ -36,31 +35,35 @@ TestBackend& test_backend() {
 void* TestBackend::allocate(size_t bytes) {
   const size_t rounded = (bytes + Tensor::kAlignment) / Tensor::kAlignment * Tensor::kAlignment;
   std::lock_guard<std::mutex> lk(mu_);
-  if (next_ + rounded > end_) throw std::bad_alloc();
-  const uintptr_t at = next_;
+  if (next_ + rounded > kReserve) throw std::bad_alloc();
+  const size_t at = next_;
   next_ += rounded;
   blocks_.emplace(at, Block{rounded, std::unique_ptr<unsigned char[]>(new unsigned char[rounded])});
   ++stats_.allocations;
   ++stats_.live_buffers;
-  return reinterpret_cast<void*>(at);
+  return base_ + at;
 }
 
 void TestBackend::deallocate(void* p, size_t) noexcept {
   std::lock_guard<std::mutex> lk(mu_);
-  if (blocks_.erase(reinterpret_cast<uintptr_t>(p))) {
+  if (owns(p) && blocks_.erase(offset_of(p))) {
     ++stats_.deallocations;
     --stats_.live_buffers;
   }
 }
 
+size_t TestBackend::offset_of(const void* p) const {
+  return reinterpret_cast<uintptr_t>(p) - reinterpret_cast<uintptr_t>(base_);
+}
+
 bool TestBackend::owns(const void* p) const {
-  const auto a = reinterpret_cast<uintptr_t>(p);
-  return a >= base_ && a < end_;
+  return offset_of(p) < kReserve;  // below base_ wraps around to a huge offset
 }
 
 unsigned char* TestBackend::shadow(const void* p, size_t bytes) {
   std::lock_guard<std::mutex> lk(mu_);
-  const auto a = reinterpret_cast<uintptr_t>(p);
+  if (!owns(p)) throw InternalError("test:0: address is not in test:0's range");
+  const size_t a = offset_of(p);
   auto it = blocks_.upper_bound(a);
   if (it == blocks_.begin()) throw InternalError("test:0: address is not a test:0 buffer");
   --it;

@@ -43,6 +43,7 @@ class TestBackend final : public Backend {
   bool owns(const void* p) const;
 
  private:
+  size_t offset_of(const void* p) const;  // from base_
   // The host bytes behind device address `p` with at least `bytes` left in its block.
   unsigned char* shadow(const void* p, size_t bytes);
   Tensor to_host_copy(const Tensor& t);
@@ -52,8 +53,10 @@ class TestBackend final : public Backend {
     std::unique_ptr<unsigned char[]> data;
   };
   mutable std::mutex mu_;
-  std::map<uintptr_t, Block> blocks_;  // by device start address
-  uintptr_t base_ = 0, next_ = 0, end_ = 0;
+  // The reserved range; blocks are keyed by their offset in it, handed out in address order.
+  std::map<size_t, Block> blocks_;
+  char* base_ = nullptr;
+  size_t next_ = 0;
   TestBackendStats stats_;
 };
 
