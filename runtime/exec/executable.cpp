@@ -48,7 +48,17 @@ const std::vector<Type>& Executable::output_types() const {
 std::vector<Tensor> Executable::run(const std::vector<Tensor>& args,
                                     const RunOptions& options) const {
   if (!program_) throw InvalidArgumentError("Executable::run: not compiled");
-  const Program& p = *program_;
+  const DeviceId dev = options.device;
+  // On another device, x[i] goes through its scalar kernel (which copies the element from the
+  // device) instead of the inline handlers, which read host memory (runtime/backend).
+  std::optional<Program> placed_program;
+  if (dev != kCpuDevice) {
+    placed_program.emplace(*program_);
+    for (exec::Instr& in : placed_program->code)
+      if (in.code == exec::Code::GetItem4 || in.code == exec::Code::GetItem8)
+        in.code = exec::Code::Scalar;
+  }
+  const Program& p = placed_program ? *placed_program : *program_;
   if (args.size() != p.param_slots.size()) {
     throw InvalidArgumentError("graph expects " + std::to_string(p.param_slots.size()) +
                                " arguments, got " + std::to_string(args.size()));
@@ -59,7 +69,6 @@ std::vector<Tensor> Executable::run(const std::vector<Tensor>& args,
   f.t.resize(static_cast<size_t>(p.num_tensor_slots));
   f.l.resize(static_cast<size_t>(p.num_list_slots));
   f.scratch.resize(static_cast<size_t>(p.max_inputs));
-  const DeviceId dev = options.device;
   std::optional<DeviceScope> placed;
   if (dev != kCpuDevice) placed.emplace(dev);
   for (const auto& [slot, value] : p.preset) {

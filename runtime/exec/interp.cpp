@@ -167,7 +167,7 @@ template <class U>
   const int64_t n = x.num_elements();
   int64_t i = byte_at<int32_t>(base, in.ob);
   if (i < 0) i += n;
-  if (i < 0 || i >= n || !x.on_host()) return false;  // the generic kernel raises / copies
+  if (i < 0 || i >= n) return false;
   byte_at<U>(base, in.oout) = static_cast<const U*>(x.raw_data())[i];
   return true;
 }
