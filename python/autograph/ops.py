@@ -1,7 +1,7 @@
 """The ops of SPEC §3 (`ag.exp`, `ag.reduce_sum`, `ag.matmul`, ...).
 
 Each runs at once on eager tensors and adds a graph node while a staged function is traced; the
-bindings decide which (python/src/ops.cpp). Element-wise unary and binary ops are the C++
+runtime's tracer decides which (runtime/graph/tracer.cpp). Element-wise unary and binary ops are the C++
 functions themselves (no Python frame per call); the rest build an attribute dict for the
 generic entry point `_core.apply`.
 
