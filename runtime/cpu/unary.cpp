@@ -1,7 +1,8 @@
-// Element-wise unary kernels. Transcendentals go through Eigen's vectorized array functions;
-// the input is first converted into the output buffer when the dtypes differ (int -> float64),
-// then transformed in place, so no temporary is allocated.
-#include <cmath>
+// Element-wise unary kernels: every Unary row and logical_not/invert, one generic loop around
+// the op's functor (runtime/ops/scalar_math.h). Operands of another dtype than the compute dtype
+// (int -> float64 for exp) are first converted into the output buffer and transformed in place,
+// so no temporary is allocated. Functors with an array form (transcendentals) run over blocks
+// through Eigen's vectorized functions; the rest are plain loops the compiler vectorizes.
 #include <type_traits>
 
 #include <Eigen/Core>
@@ -10,6 +11,7 @@
 #include "runtime/core/parallel.h"
 #include "runtime/cpu/kernels.h"
 #include "runtime/ops/dtype_rules.h"
+#include "runtime/ops/elementwise.h"
 
 namespace xag::rt::cpu {
 
@@ -17,143 +19,50 @@ namespace {
 
 template <class T>
 using ArrayMap = Eigen::Map<Eigen::Array<T, Eigen::Dynamic, 1>>;
-
-// Applies fn(ArrayMap chunk) over chunks of `out` in parallel.
-template <class T, class Fn>
-void chunked(Tensor& out, Fn fn) {
-  T* p = out.data<T>();
-  parallel_for(out.num_elements(), kParallelThreshold / 4, [&](int64_t b, int64_t e) {
-    ArrayMap<T> a(p + b, e - b);
-    fn(a);
-  });
-}
-
 template <class T>
-T wrap_neg(T v) {
-  if constexpr (std::is_integral_v<T>) {
-    return static_cast<T>(-static_cast<std::make_unsigned_t<T>>(v));
+using ConstArrayMap = Eigen::Map<const Eigen::Array<T, Eigen::Dynamic, 1>>;
+
+// out[i] = f(in[i]) for i < n, split across the pool when large. `in` may equal `out`.
+template <class F, class T, class R>
+void map_unary(const F& f, const T* in, R* out, int64_t n) {
+  if constexpr (F::kArrayMath) {
+    parallel_for(n, kParallelThreshold / 4, [&](int64_t b, int64_t e) {
+      ArrayMap<R> y(out + b, e - b);
+      y = f(ConstArrayMap<T>(in + b, e - b));
+    });
   } else {
-    return -v;
+    parallel_for_balanced(n, kParallelThreshold / 2, [&](int64_t b, int64_t e) {
+      for (int64_t i = b; i < e; ++i) out[i] = f(in[i]);
+    });
   }
 }
 
-template <class T>
-void apply_float(OpKind op, Tensor& out) {
-  chunked<T>(out, [op](ArrayMap<T>& a) {
-    switch (op) {
-      case OpKind::Exp:
-        a = a.exp();
-        break;
-      case OpKind::Log:
-        a = a.log();
-        break;
-      case OpKind::Sqrt:
-        a = a.sqrt();
-        break;
-      case OpKind::Sin:
-        a = a.sin();
-        break;
-      case OpKind::Cos:
-        a = a.cos();
-        break;
-      case OpKind::Tanh:
-        a = a.tanh();
-        break;
-      case OpKind::Sigmoid:
-        a = T(1) / (T(1) + (-a).exp());
-        break;
-      case OpKind::Floor:
-        a = a.floor();
-        break;
-      case OpKind::Ceil:
-        a = a.ceil();
-        break;
-      // rint rounds half to even in the default rounding mode, like NumPy.
-      case OpKind::Round:
-        for (auto& v : a) v = std::nearbyint(v);
-        break;
-      default:
-        break;
+// Runs element-wise op E on x into out (out has the op's result dtype and x's shape).
+template <class E>
+void unary_op(const Tensor& x, Tensor& out) {
+  using F = typename E::Fn;
+  const DType ct = compute_dtype(E::kOp, x.dtype());
+  dispatch_dtype(ct, [&](auto tag) {
+    using T = decltype(tag);
+    if constexpr (E::template kComputes<T>) {
+      using R = decltype(F{}(T{}));
+      const void* in = x.raw_data();
+      if (x.dtype() != ct) {  // convert into the output (which then has dtype ct) first
+        convert_buffer(x.dtype(), x.raw_data(), ct, out.raw_data(), x.num_elements());
+        in = out.raw_data();
+      }
+      map_unary(F{}, static_cast<const T*>(in), out.data<R>(), x.num_elements());
     }
   });
 }
 
-template <class T>
-void apply_keep_dtype(OpKind op, const T* in, T* out, int64_t n) {
-  parallel_for_balanced(n, kParallelThreshold / 2, [&](int64_t b, int64_t e) {
-    switch (op) {
-      case OpKind::Abs:
-        if constexpr (std::is_same_v<T, bool>) {
-          for (int64_t i = b; i < e; ++i) out[i] = in[i];
-        } else if constexpr (std::is_integral_v<T>) {
-          for (int64_t i = b; i < e; ++i) out[i] = in[i] < 0 ? wrap_neg(in[i]) : in[i];
-        } else {
-          for (int64_t i = b; i < e; ++i) out[i] = std::fabs(in[i]);
-        }
-        break;
-      case OpKind::Neg:
-        if constexpr (!std::is_same_v<T, bool>)
-          for (int64_t i = b; i < e; ++i) out[i] = wrap_neg(in[i]);
-        break;
-      case OpKind::Square:
-        if constexpr (std::is_integral_v<T> && !std::is_same_v<T, bool>) {
-          using U = std::make_unsigned_t<T>;
-          for (int64_t i = b; i < e; ++i) out[i] = static_cast<T>(U(in[i]) * U(in[i]));
-        } else if constexpr (!std::is_same_v<T, bool>) {
-          for (int64_t i = b; i < e; ++i) out[i] = in[i] * in[i];
-        }
-        break;
-      case OpKind::Sign:
-        if constexpr (!std::is_same_v<T, bool>) {
-          for (int64_t i = b; i < e; ++i) {
-            const T v = in[i];
-            // NaN compares false both ways and falls through to itself.
-            out[i] = v > T(0) ? T(1) : v < T(0) ? T(-1) : v == T(0) ? T(0) : v;
-          }
-        }
-        break;
-      case OpKind::Relu:
-        if constexpr (!std::is_same_v<T, bool>) {
-          // NaN stays NaN (NumPy maximum(x, 0) propagates it).
-          for (int64_t i = b; i < e; ++i) out[i] = in[i] < T(0) ? T(0) : in[i];
-        } else {
-          for (int64_t i = b; i < e; ++i) out[i] = in[i];
-        }
-        break;
-      case OpKind::Round:  // integers are already round
-        for (int64_t i = b; i < e; ++i) out[i] = in[i];
-        break;
-      default:
-        break;
-    }
+void unary_any(OpKind op, const Tensor& x, Tensor& out) {
+  const bool found = visit_elementwise(op, [&](auto e) {
+    using E = decltype(e);
+    if constexpr (E::Fn::kArity == 1) unary_op<E>(x, out);
   });
-}
-
-template <class T>
-T scalar_float_fn(OpKind op, T v) {
-  switch (op) {
-    case OpKind::Exp:
-      return std::exp(v);
-    case OpKind::Log:
-      return std::log(v);
-    case OpKind::Sqrt:
-      return std::sqrt(v);
-    case OpKind::Sin:
-      return std::sin(v);
-    case OpKind::Cos:
-      return std::cos(v);
-    case OpKind::Tanh:
-      return std::tanh(v);
-    case OpKind::Sigmoid:
-      return T(1) / (T(1) + std::exp(-v));
-    case OpKind::Floor:
-      return std::floor(v);
-    case OpKind::Ceil:
-      return std::ceil(v);
-    case OpKind::Round:
-      return std::nearbyint(v);
-    default:
-      return v;
+  if (!found || op_arity(op) != 1) {
+    throw InternalError(std::string("unary: not a unary element-wise op: ") + op_name(op));
   }
 }
 
@@ -173,89 +82,39 @@ bool unary_scalar(OpKind op, const Tensor& x, const OpAttrs& attrs, Tensor& out)
       return true;
     });
   }
+  // Bool operands may need errors or change dtype: the general path.
   if (op_category(op) != OpCategory::Unary || dt == DType::Bool) return false;
-  return dispatch_dtype(dt, [&](auto tag) {
-    using T = decltype(tag);
-    if constexpr (std::is_same_v<T, bool>) {
-      return false;
-    } else {
+  bool done = false;
+  visit_elementwise(op, [&](auto e) {
+    using E = decltype(e);
+    using F = typename E::Fn;
+    dispatch_dtype(dt, [&](auto tag) {
+      using T = decltype(tag);
       const T v = *static_cast<const T*>(x.raw_data());
-      switch (op) {
-        case OpKind::Abs:
-        case OpKind::Neg:
-        case OpKind::Square:
-        case OpKind::Sign:
-        case OpKind::Relu: {
-          T r = v;
-          apply_keep_dtype<T>(op, &v, &r, 1);
-          out.set_scalar(r);
-          return true;
-        }
-        default:
-          if constexpr (std::is_floating_point_v<T>) {
-            out.set_scalar(scalar_float_fn<T>(op, v));
-          } else if (op == OpKind::Round) {
-            out.set_scalar(v);
-          } else {  // ints -> float64
-            out.set_scalar(scalar_float_fn<double>(op, static_cast<double>(v)));
-          }
-          return true;
+      if constexpr (F::kArity != 1) {
+        return;
+      } else if constexpr (E::template kComputes<T>) {
+        out.set_scalar(F{}(v));
+        done = true;
+      } else if constexpr (E::template kComputes<double> && !std::is_same_v<T, bool>) {
+        out.set_scalar(F{}(static_cast<double>(v)));  // ints -> float64
+        done = true;
       }
-    }
+    });
   });
+  return done;
 }
 
 void unary(OpKind op, const Tensor& x, Tensor& out) {
-  const bool float_fn = op != OpKind::Abs && op != OpKind::Neg && op != OpKind::Square &&
-                        op != OpKind::Sign && op != OpKind::Relu &&
-                        !(op == OpKind::Round && !is_floating(out.dtype()));
-  if (float_fn) {
-    if (x.dtype() != out.dtype() || x.raw_data() != out.raw_data()) {
-      convert_buffer(x.dtype(), x.raw_data(), out.dtype(), out.raw_data(), x.num_elements());
-    }
-    if (out.dtype() == DType::Float32)
-      apply_float<float>(op, out);
-    else
-      apply_float<double>(op, out);
-    return;
-  }
-  if (x.dtype() != out.dtype()) {  // square of bool computes in int32
-    Tensor xc = x.cast(out.dtype());
-    return unary(op, xc, out);
-  }
-  dispatch_dtype(x.dtype(), [&](auto tag) {
-    using T = decltype(tag);
-    apply_keep_dtype<T>(op, x.data<T>(), out.data<T>(), x.num_elements());
-  });
+  unary_any(op, x, out);
+}
+
+void logical_unary(OpKind op, const Tensor& x, Tensor& out) {
+  unary_any(op, x, out);
 }
 
 void cast(const Tensor& x, Tensor& out) {
   convert_buffer(x.dtype(), x.raw_data(), out.dtype(), out.raw_data(), x.num_elements());
-}
-
-void logical_unary(OpKind op, const Tensor& x, Tensor& out) {
-  const int64_t n = x.num_elements();
-  if (op == OpKind::LogicalNot) {
-    bool* o = out.data<bool>();
-    dispatch_dtype(x.dtype(), [&](auto tag) {
-      using T = decltype(tag);
-      const T* p = x.data<T>();
-      for (int64_t i = 0; i < n; ++i) o[i] = !(p[i] != T(0));
-    });
-    return;
-  }
-  dispatch_dtype(x.dtype(), [&](auto tag) {  // invert: ~ on ints, not on bools
-    using T = decltype(tag);
-    if constexpr (std::is_same_v<T, bool>) {
-      const bool* p = x.data<bool>();
-      bool* o = out.data<bool>();
-      for (int64_t i = 0; i < n; ++i) o[i] = !p[i];
-    } else if constexpr (std::is_integral_v<T>) {
-      const T* p = x.data<T>();
-      T* o = out.data<T>();
-      for (int64_t i = 0; i < n; ++i) o[i] = static_cast<T>(~p[i]);
-    }
-  });
 }
 
 }  // namespace xag::rt::cpu

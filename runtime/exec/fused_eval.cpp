@@ -15,6 +15,7 @@
 
 #include "runtime/core/interrupt.h"
 #include "runtime/core/parallel.h"
+#include "runtime/ops/elementwise.h"
 
 namespace xag::rt::exec {
 
@@ -64,105 +65,50 @@ XAG_FUSED_INLINE void unary(const T* __restrict a, bool sa, T* __restrict o, int
   }
 }
 
-// Transcendentals over a block through Eigen's vectorized array functions: the same functions
-// the unfused kernels use (runtime/cpu/unary.cpp), so fused and unfused results agree, and far
-// faster than scalar libm calls (glibc's tanhf alone is slower than the whole fused chain).
-template <class T>
+// Functors with an array form (transcendentals) over a block through Eigen's vectorized
+// functions: the same path the unfused kernels take (runtime/cpu/unary.cpp), so fused and
+// unfused results agree, and far faster than scalar libm calls (glibc's tanhf alone is slower
+// than the whole fused chain).
+template <class F, class T>
 #if defined(__GNUC__)
 __attribute__((noinline))  // Eigen's own vector code; one copy is enough
 #endif
-bool transcendental(OpKind op, const T* a, T* o, int n) {
+void array_math(const T* a, T* o, int n) {
   using Arr = Eigen::Array<T, Eigen::Dynamic, 1>;
-  Eigen::Map<const Arr> x(a, n);
-  Eigen::Map<Arr> y(o, n);
-  switch (op) {
-    case OpKind::Exp:
-      y = x.exp();
-      return true;
-    case OpKind::Log:
-      y = x.log();
-      return true;
-    case OpKind::Sqrt:
-      y = x.sqrt();
-      return true;
-    case OpKind::Sin:
-      y = x.sin();
-      return true;
-    case OpKind::Cos:
-      y = x.cos();
-      return true;
-    case OpKind::Tanh:
-      y = x.tanh();
-      return true;
-    case OpKind::Sigmoid:
-      y = T(1) / (T(1) + (-x).exp());
-      return true;
-    default:
-      return false;
-  }
+  Eigen::Map<Arr>(o, n) = F{}(Eigen::Map<const Arr>(a, n));
 }
 
-// The ops transcendental() handles; checked inline so the other ops skip its call per block.
-inline bool is_transcendental(OpKind op) {
-  switch (op) {
-    case OpKind::Exp:
-    case OpKind::Log:
-    case OpKind::Sqrt:
-    case OpKind::Sin:
-    case OpKind::Cos:
-    case OpKind::Tanh:
-    case OpKind::Sigmoid:
-      return true;
-    default:
-      return false;
+// One step of the program over a block: the op's functor (runtime/ops/scalar_math.h) in a loop.
+// The fusion pass only emits ops whose functor is kFusable; others do nothing here. A struct
+// rather than a lambda so that the loops can be forced inline into each ISA's clone.
+template <class T>
+struct Step {
+  const T* a;
+  bool sa;
+  const T* b;
+  bool sb;
+  T* o;
+  int n;
+
+  template <class E>
+  XAG_FUSED_INLINE void operator()(E) const {
+    using F = typename E::Fn;
+    if constexpr (F::kFusable && F::kArity == 2) {
+      binary(a, sa, b, sb, o, n, F{});
+    } else if constexpr (F::kFusable && F::kArrayMath) {
+      if (sa)
+        unary(a, sa, o, n, F{});  // one scalar: no array to vectorize over
+      else
+        array_math<F, T>(a, o, n);
+    } else if constexpr (F::kFusable) {
+      unary(a, sa, o, n, F{});
+    }
   }
-}
+};
 
 template <class T>
 XAG_FUSED_INLINE void step(OpKind op, const T* a, bool sa, const T* b, bool sb, T* o, int n) {
-  if (!sa && is_transcendental(op) && transcendental(op, a, o, n)) return;
-  switch (op) {
-    case OpKind::Add:
-      return binary(a, sa, b, sb, o, n, [](T x, T y) { return x + y; });
-    case OpKind::Sub:
-      return binary(a, sa, b, sb, o, n, [](T x, T y) { return x - y; });
-    case OpKind::Mul:
-      return binary(a, sa, b, sb, o, n, [](T x, T y) { return x * y; });
-    case OpKind::TrueDiv:
-      return binary(a, sa, b, sb, o, n, [](T x, T y) { return x / y; });
-    case OpKind::Maximum:  // NaN propagates
-      return binary(a, sa, b, sb, o, n, [](T x, T y) { return (x != x || x > y) ? x : y; });
-    case OpKind::Minimum:
-      return binary(a, sa, b, sb, o, n, [](T x, T y) { return (x != x || x < y) ? x : y; });
-    case OpKind::Neg:
-      return unary(a, sa, o, n, [](T x) { return -x; });
-    case OpKind::Abs:
-      return unary(a, sa, o, n, [](T x) { return std::fabs(x); });
-    case OpKind::Square:
-      return unary(a, sa, o, n, [](T x) { return x * x; });
-    case OpKind::Relu:  // NaN stays NaN
-      return unary(a, sa, o, n, [](T x) { return x < T(0) ? T(0) : x; });
-    case OpKind::Exp:
-      return unary(a, sa, o, n, [](T x) { return std::exp(x); });
-    case OpKind::Log:
-      return unary(a, sa, o, n, [](T x) { return std::log(x); });
-    case OpKind::Sqrt:
-      return unary(a, sa, o, n, [](T x) { return std::sqrt(x); });
-    case OpKind::Sin:
-      return unary(a, sa, o, n, [](T x) { return std::sin(x); });
-    case OpKind::Cos:
-      return unary(a, sa, o, n, [](T x) { return std::cos(x); });
-    case OpKind::Tanh:
-      return unary(a, sa, o, n, [](T x) { return std::tanh(x); });
-    case OpKind::Sigmoid:
-      return unary(a, sa, o, n, [](T x) { return T(1) / (T(1) + std::exp(-x)); });
-    case OpKind::Floor:
-      return unary(a, sa, o, n, [](T x) { return std::floor(x); });
-    case OpKind::Ceil:
-      return unary(a, sa, o, n, [](T x) { return std::ceil(x); });
-    default:
-      return;  // the fusion pass only emits the ops above
-  }
+  visit_elementwise(op, Step<T>{a, sa, b, sb, o, n});
 }
 
 // Running max/min over one chunk, NaN-propagating like the unfused reduction

@@ -1,12 +1,13 @@
 // The scalar fast path: 0-d int/float/bool ops computed straight on the slots' inline bytes,
-// bypassing run()'s inference and dispatch. Semantics match the CPU kernels (ints wrap, Python
-// floor division and modulo); anything unusual (division by zero) goes through the generic op,
-// which raises its canonical error.
-#include <cmath>
+// bypassing run()'s inference and dispatch. Element-wise ops run the same functors as the CPU
+// kernels (runtime/ops/scalar_math.h); anything unusual (division by zero) goes through the
+// generic op, which raises its canonical error.
 #include <type_traits>
 
 #include "runtime/core/convert.h"
 #include "runtime/exec/program.h"
+#include "runtime/ops/dtype_rules.h"
+#include "runtime/ops/elementwise.h"
 
 namespace xag::rt::exec {
 
@@ -16,12 +17,6 @@ template <class T>
 inline T& R(char* base, int32_t i) {
   return scalar_at<T>(base, i);
 }
-
-template <class T>
-constexpr bool kInt = std::is_integral_v<T> && !std::is_same_v<T, bool>;
-
-template <class T>
-using Wide = std::make_unsigned_t<std::conditional_t<kInt<T>, T, int>>;
 
 // Runs the op generically: used where the fast path hits an error case, so the user sees the
 // kernels' own message.
@@ -33,79 +28,23 @@ using Wide = std::make_unsigned_t<std::conditional_t<kInt<T>, T, int>>;
   throw InternalError(std::string("scalar fast path: ") + op_name(in.op) + " did not fail");
 }
 
-// ---- arithmetic, one functor per op ----
-struct AddF {
-  template <class T>
-  static T ap(T a, T b) {
-    if constexpr (kInt<T>)
-      return static_cast<T>(Wide<T>(a) + Wide<T>(b));
-    else
-      return a + b;
-  }
-};
-struct SubF {
-  template <class T>
-  static T ap(T a, T b) {
-    if constexpr (kInt<T>)
-      return static_cast<T>(Wide<T>(a) - Wide<T>(b));
-    else
-      return a - b;
-  }
-};
-struct MulF {
-  template <class T>
-  static T ap(T a, T b) {
-    if constexpr (kInt<T>)
-      return static_cast<T>(Wide<T>(a) * Wide<T>(b));
-    else
-      return a * b;
-  }
-};
-struct MaxF {
-  template <class T>
-  static T ap(T a, T b) {
-    if constexpr (!kInt<T>) {
-      if (a != a) return a;  // NaN propagates
-      if (b != b) return b;
-    }
-    return a < b ? b : a;
-  }
-};
-struct MinF {
-  template <class T>
-  static T ap(T a, T b) {
-    if constexpr (!kInt<T>) {
-      if (a != a) return a;
-      if (b != b) return b;
-    }
-    return b < a ? b : a;
-  }
-};
-struct TrueDivF {
-  template <class T>
-  static T ap(T a, T b) {
-    return a / b;
-  }
-};
-
+// ---- element-wise ops: the functors of runtime/ops/scalar_math.h on inline scalars ----
+// t[out] = F(t[a], t[b]); a functor's fault (integer division by zero, negative power) takes
+// the generic path, which raises the kernels' error.
 template <class T, class F>
 void bin(char* t, const Instr& in) {
-  R<T>(t, in.out) = F::template ap<T>(R<T>(t, in.a), R<T>(t, in.b));
-}
-
-// Python floor division and modulo on ints; b == 0 takes the generic path (it raises).
-template <class T>
-void floordiv_int(char* t, const Instr& in) {
-  const T a = R<T>(t, in.a), b = R<T>(t, in.b);
-  if (b == 0) fault(t, in);
-  T q;
-  if (b == -1) {
-    q = static_cast<T>(Wide<T>(0) - Wide<T>(a));  // INT_MIN // -1 wraps
+  if constexpr (F::kCanFault) {
+    int f = math::kNoFault;
+    const T r = F{}(R<T>(t, in.a), R<T>(t, in.b), math::FaultFlag{&f});
+    if (f != math::kNoFault) fault(t, in);
+    R<T>(t, in.out) = r;
   } else {
-    q = a / b;
-    if (a % b != 0 && ((a < 0) != (b < 0))) --q;
+    R<decltype(F{}(T{}, T{}))>(t, in.out) = F{}(R<T>(t, in.a), R<T>(t, in.b));
   }
-  R<T>(t, in.out) = q;
+}
+template <class T, class F>
+void un(char* t, const Instr& in) {
+  R<decltype(F{}(T{}))>(t, in.out) = F{}(R<T>(t, in.a));
 }
 
 // Python floor division / modulo by a constant power of two 2^k: an arithmetic shift and a mask
@@ -119,74 +58,7 @@ void mod_pow2(char* t, const Instr& in) {
   R<T>(t, in.out) = static_cast<T>(R<T>(t, in.a) & static_cast<T>((T(1) << in.c) - 1));
 }
 
-template <class T>
-void mod_int(char* t, const Instr& in) {
-  const T a = R<T>(t, in.a), b = R<T>(t, in.b);
-  if (b == 0) fault(t, in);
-  T r = 0;
-  if (b != -1) {
-    r = a % b;
-    if (r != 0 && ((r < 0) != (b < 0))) r = static_cast<T>(Wide<T>(r) + Wide<T>(b));
-  }
-  R<T>(t, in.out) = r;
-}
-
-// ---- comparisons and logic ----
-// a K b for one of the six comparison ops (shared by the same-dtype and mixed-dtype kernels).
-template <OpKind K, class T>
-bool compare(T a, T b) {
-  if constexpr (K == OpKind::Equal)
-    return a == b;
-  else if constexpr (K == OpKind::NotEqual)
-    return a != b;
-  else if constexpr (K == OpKind::Less)
-    return a < b;
-  else if constexpr (K == OpKind::LessEqual)
-    return a <= b;
-  else if constexpr (K == OpKind::Greater)
-    return a > b;
-  else
-    return a >= b;
-}
-
-template <class T, OpKind K>
-void cmp(char* t, const Instr& in) {
-  R<bool>(t, in.out) = compare<K>(R<T>(t, in.a), R<T>(t, in.b));
-}
-
-template <OpKind K>
-void logic(char* t, const Instr& in) {
-  const bool a = R<bool>(t, in.a), b = R<bool>(t, in.b);
-  R<bool>(t, in.out) = K == OpKind::LogicalAnd  ? (a && b)
-                       : K == OpKind::LogicalOr ? (a || b)
-                                                : (a != b);
-}
-
-void logical_not(char* t, const Instr& in) {
-  R<bool>(t, in.out) = !R<bool>(t, in.a);
-}
-
-// ---- unary ----
-template <class T>
-void neg(char* t, const Instr& in) {
-  if constexpr (kInt<T>)
-    R<T>(t, in.out) = static_cast<T>(Wide<T>(0) - Wide<T>(R<T>(t, in.a)));
-  else
-    R<T>(t, in.out) = -R<T>(t, in.a);
-}
-template <class T>
-void abs_(char* t, const Instr& in) {
-  const T a = R<T>(t, in.a);
-  if constexpr (kInt<T>)
-    R<T>(t, in.out) = a < 0 ? static_cast<T>(Wide<T>(0) - Wide<T>(a)) : a;
-  else
-    R<T>(t, in.out) = std::fabs(a);
-}
-template <class T>
-void square(char* t, const Instr& in) {
-  const T a = R<T>(t, in.a);
-  R<T>(t, in.out) = MulF::ap<T>(a, a);
-}
+// ---- data movement ----
 template <class T>
 void identity(char* t, const Instr& in) {
   R<T>(t, in.out) = R<T>(t, in.a);
@@ -223,97 +95,58 @@ void getitem_vec(char* t, const Instr& in) {
 // the kernels do), then the same-dtype functor.
 template <class A, class B, class T, class F>
 void bin_mixed(char* t, const Instr& in) {
-  R<T>(t, in.out) = F::template ap<T>(static_cast<T>(R<A>(t, in.a)), static_cast<T>(R<B>(t, in.b)));
-}
-template <class A, class B, class T, OpKind K>
-void cmp_mixed(char* t, const Instr& in) {
-  R<bool>(t, in.out) = compare<K>(static_cast<T>(R<A>(t, in.a)), static_cast<T>(R<B>(t, in.b)));
+  const T a = static_cast<T>(R<A>(t, in.a)), b = static_cast<T>(R<B>(t, in.b));
+  if constexpr (F::kCanFault) {
+    int f = math::kNoFault;
+    const T r = F{}(a, b, math::FaultFlag{&f});
+    if (f != math::kNoFault) fault(t, in);
+    R<T>(t, in.out) = r;
+  } else {
+    R<decltype(F{}(a, b))>(t, in.out) = F{}(a, b);
+  }
 }
 
+// The scalar function of element-wise op `op` whose operands of dtypes A and B compute in T
+// (T is A and B's promoted dtype and the op computes in it), or null.
 template <class A, class B, class T>
-ScalarFn pick_mixed(OpKind op) {
-  switch (op) {
-    case OpKind::Add:
-      return bin_mixed<A, B, T, AddF>;
-    case OpKind::Sub:
-      return bin_mixed<A, B, T, SubF>;
-    case OpKind::Mul:
-      return bin_mixed<A, B, T, MulF>;
-    case OpKind::Maximum:
-      return bin_mixed<A, B, T, MaxF>;
-    case OpKind::Minimum:
-      return bin_mixed<A, B, T, MinF>;
-    case OpKind::TrueDiv:
-      if constexpr (!kInt<T>) return bin_mixed<A, B, T, TrueDivF>;
-      return nullptr;
-    case OpKind::Equal:
-      return cmp_mixed<A, B, T, OpKind::Equal>;
-    case OpKind::NotEqual:
-      return cmp_mixed<A, B, T, OpKind::NotEqual>;
-    case OpKind::Less:
-      return cmp_mixed<A, B, T, OpKind::Less>;
-    case OpKind::LessEqual:
-      return cmp_mixed<A, B, T, OpKind::LessEqual>;
-    case OpKind::Greater:
-      return cmp_mixed<A, B, T, OpKind::Greater>;
-    case OpKind::GreaterEqual:
-      return cmp_mixed<A, B, T, OpKind::GreaterEqual>;
-    default:
-      return nullptr;  // floordiv/mod/pow of mixed dtypes: generic path
-  }
+ScalarFn pick_elementwise(OpKind op) {
+  ScalarFn fn = nullptr;
+  visit_elementwise(op, [&](auto e) {
+    using E = decltype(e);
+    using F = typename E::Fn;
+    if constexpr (E::template kComputes<T>) {
+      if constexpr (F::kArity == 1 && std::is_same_v<A, T>)
+        fn = un<T, F>;
+      else if constexpr (F::kArity == 2 && std::is_same_v<A, T> && std::is_same_v<B, T>)
+        fn = bin<T, F>;
+      else if constexpr (F::kArity == 2)
+        fn = bin_mixed<A, B, T, F>;
+    }
+  });
+  return fn;
 }
 
-template <class T>
-ScalarFn pick_binary(OpKind op) {
-  switch (op) {
-    case OpKind::Add:
-      return bin<T, AddF>;
-    case OpKind::Sub:
-      return bin<T, SubF>;
-    case OpKind::Mul:
-      return bin<T, MulF>;
-    case OpKind::Maximum:
-      return bin<T, MaxF>;
-    case OpKind::Minimum:
-      return bin<T, MinF>;
-    case OpKind::TrueDiv:
-      if constexpr (!kInt<T>) return bin<T, TrueDivF>;
-      return nullptr;
-    case OpKind::FloorDiv:
-      if constexpr (kInt<T>) return floordiv_int<T>;
-      return nullptr;  // float floor division has NumPy's subtle rounding: generic path
-    case OpKind::Mod:
-      if constexpr (kInt<T>) return mod_int<T>;
-      return nullptr;
-    case OpKind::Equal:
-      return cmp<T, OpKind::Equal>;
-    case OpKind::NotEqual:
-      return cmp<T, OpKind::NotEqual>;
-    case OpKind::Less:
-      return cmp<T, OpKind::Less>;
-    case OpKind::LessEqual:
-      return cmp<T, OpKind::LessEqual>;
-    case OpKind::Greater:
-      return cmp<T, OpKind::Greater>;
-    case OpKind::GreaterEqual:
-      return cmp<T, OpKind::GreaterEqual>;
-    default:
-      return nullptr;
+// An element-wise op on 0-d operands whose dtypes promote to the op's compute dtype (no other
+// conversion: int truediv, bool floordiv and logical ops on non-bools take the generic path).
+ScalarFn pick_elementwise_fn(OpKind op, const std::vector<DType>& in, DType out) {
+  if (!is_elementwise(op_category(op)) || in.empty() || in.size() > 2 ||
+      static_cast<int>(in.size()) != op_arity(op)) {
+    return nullptr;
   }
-}
-
-template <class T>
-ScalarFn pick_unary(OpKind op) {
-  switch (op) {
-    case OpKind::Neg:
-      return neg<T>;
-    case OpKind::Abs:
-      return abs_<T>;
-    case OpKind::Square:
-      return square<T>;
-    default:
-      return nullptr;
+  const DType pt = promote(in[0], in.back());
+  const TensorSpec specs[2] = {{in[0], Shape{}}, {in.back(), Shape{}}};
+  if (compute_dtype(op, in[0], in.back()) != pt ||
+      result_dtype(op, specs, in.size(), OpAttrs{}) != out) {
+    return nullptr;
   }
+  return dispatch_dtype(in[0], [&](auto ta) -> ScalarFn {
+    using A = decltype(ta);
+    return dispatch_dtype(in.back(), [&](auto tb) -> ScalarFn {
+      using B = decltype(tb);
+      using T = cpp_type_t<promote(dtype_of<A>, dtype_of<B>)>;
+      return pick_elementwise<A, B, T>(op);
+    });
+  });
 }
 
 template <class From>
@@ -367,77 +200,11 @@ ScalarFn pick_scalar_fn(OpKind op, const std::vector<DType>& in, DType out, cons
     return dispatch_dtype(in[0],
                           [&](auto tag) -> ScalarFn { return pick_cast<decltype(tag)>(out); });
   }
-  if (op == OpKind::LogicalNot && in.size() == 1 && in[0] == DType::Bool) return logical_not;
-  if (in.size() == 2 && in[0] == DType::Bool && in[1] == DType::Bool && out == DType::Bool) {
-    switch (op) {
-      case OpKind::LogicalAnd:
-      case OpKind::BitwiseAnd:
-        return logic<OpKind::LogicalAnd>;
-      case OpKind::LogicalOr:
-      case OpKind::BitwiseOr:
-        return logic<OpKind::LogicalOr>;
-      case OpKind::LogicalXor:
-      case OpKind::BitwiseXor:
-      case OpKind::NotEqual:
-        return logic<OpKind::LogicalXor>;
-      case OpKind::Equal:
-        return cmp<bool, OpKind::Equal>;
-      default:
-        return nullptr;
-    }
-  }
   if (op == OpKind::Where && in.size() == 3 && in[0] == DType::Bool && in[1] == out &&
       in[2] == out) {
     return dispatch_dtype(out, [](auto tag) -> ScalarFn { return where<decltype(tag)>; });
   }
-  if (in.empty() || in[0] == DType::Bool) return nullptr;
-  if (in.size() == 1 && out == in[0] && op_category(op) == OpCategory::Unary) {
-    return dispatch_dtype(out, [&](auto tag) -> ScalarFn {
-      using T = decltype(tag);
-      if constexpr (std::is_same_v<T, bool>)
-        return nullptr;
-      else
-        return pick_unary<T>(op);
-    });
-  }
-  if (in.size() == 2 && in[0] != in[1]) {
-    const DType pt = promote(in[0], in[1]);
-    const OpCategory cat = op_category(op);
-    if (!((cat == OpCategory::Compare && out == DType::Bool) ||
-          (cat == OpCategory::Binary && out == pt)) ||
-        in[1] == DType::Bool) {
-      return nullptr;
-    }
-    return dispatch_dtype(in[0], [&](auto ta) -> ScalarFn {
-      using A = decltype(ta);
-      return dispatch_dtype(in[1], [&](auto tb) -> ScalarFn {
-        using B = decltype(tb);
-        return dispatch_dtype(pt, [&](auto tt) -> ScalarFn {
-          using T = decltype(tt);
-          if constexpr (std::is_same_v<A, bool> || std::is_same_v<B, bool> ||
-                        std::is_same_v<T, bool>) {
-            return nullptr;
-          } else {
-            return pick_mixed<A, B, T>(op);
-          }
-        });
-      });
-    });
-  }
-  if (in.size() == 2 && in[0] == in[1]) {
-    const OpCategory cat = op_category(op);
-    const bool cmp_ok = cat == OpCategory::Compare && out == DType::Bool;
-    const bool bin_ok = cat == OpCategory::Binary && out == in[0];
-    if (!cmp_ok && !bin_ok) return nullptr;
-    return dispatch_dtype(in[0], [&](auto tag) -> ScalarFn {
-      using T = decltype(tag);
-      if constexpr (std::is_same_v<T, bool>)
-        return nullptr;
-      else
-        return pick_binary<T>(op);
-    });
-  }
-  return nullptr;
+  return pick_elementwise_fn(op, in, out);
 }
 
 }  // namespace xag::rt::exec

@@ -8,6 +8,7 @@
 #include "runtime/graph/fused.h"
 #include "runtime/graph/pass_util.h"
 #include "runtime/graph/passes.h"
+#include "runtime/ops/elementwise.h"
 
 namespace xag::rt {
 
@@ -15,31 +16,11 @@ namespace {
 
 constexpr size_t kMaxGroup = 32;  // steps per program (stack buffers per block)
 
+// Ops whose functor is marked kFusable in runtime/ops/scalar_math.h (the fused evaluator runs
+// exactly those bodies).
 bool fusable_op(OpKind op) {
-  switch (op) {
-    case OpKind::Add:
-    case OpKind::Sub:
-    case OpKind::Mul:
-    case OpKind::TrueDiv:
-    case OpKind::Maximum:
-    case OpKind::Minimum:
-    case OpKind::Neg:
-    case OpKind::Abs:
-    case OpKind::Square:
-    case OpKind::Relu:
-    case OpKind::Exp:
-    case OpKind::Log:
-    case OpKind::Sqrt:
-    case OpKind::Sin:
-    case OpKind::Cos:
-    case OpKind::Tanh:
-    case OpKind::Sigmoid:
-    case OpKind::Floor:
-    case OpKind::Ceil:
-      return true;
-    default:
-      return false;
-  }
+  const auto traits = elementwise_traits(op);
+  return traits && traits->fusable;
 }
 
 // A float op over a static non-scalar shape whose inputs have its dtype and either its shape or

@@ -62,21 +62,6 @@ Shape reduced_shape(OpKind op, const Shape& in, const OpAttrs& a) {
   return out;
 }
 
-DType reduce_dtype(OpKind op, DType in) {
-  switch (op) {
-    case OpKind::ReduceSum:
-    case OpKind::ReduceProd:  // NumPy accumulates small integers in the platform int (int64)
-      return in == DType::Bool || in == DType::Int32 ? DType::Int64 : in;
-    case OpKind::ReduceMean:
-      return is_floating(in) ? in : DType::Float64;
-    case OpKind::ReduceAny:
-    case OpKind::ReduceAll:
-      return DType::Bool;
-    default:
-      return in;
-  }
-}
-
 TensorSpec infer_matmul(OpKind op, const TensorSpec& a, const TensorSpec& b) {
   if (a.shape.rank() == 0 || b.shape.rank() == 0) {
     op_error(op, "operands must have at least one dimension, got shapes " + a.shape.to_string() +
@@ -102,8 +87,7 @@ TensorSpec infer_matmul(OpKind op, const TensorSpec& a, const TensorSpec& b) {
   Shape out = *batch;
   if (!vec_a) out.push_back(sa[sa.rank() - 2]);
   if (!vec_b) out.push_back(sb[sb.rank() - 1]);
-  DType dt = promote(a.dtype, b.dtype);
-  return {dt, out};
+  return {promote(a.dtype, b.dtype), out};
 }
 
 // Shape from attrs, or from an int vector input (dims then unknown until run time).
@@ -159,14 +143,12 @@ TensorSpec infer_concat(OpKind op, const TensorSpec* in, size_t n, const OpAttrs
   const bool stack = op == OpKind::Stack;
   const int rank = in[0].shape.rank();
   if (!stack && rank == 0) op_error(op, "zero-dimensional tensors cannot be concatenated");
-  DType dt = in[0].dtype;
   Shape common = in[0].shape;
   const int out_rank = stack ? rank + 1 : rank;
   const int axis = normalize_axis(a.axis, out_rank, op_name(op));
   int64_t axis_total = 0;
   for (size_t i = 0; i < n; ++i) {
     const Shape& s = in[i].shape;
-    dt = promote(dt, in[i].dtype);
     if (s.rank() != rank) {
       op_error(op, "all inputs must have the same rank; input 0 has shape " +
                        in[0].shape.to_string() + " and input " + std::to_string(i) + " has shape " +
@@ -189,7 +171,7 @@ TensorSpec infer_concat(OpKind op, const TensorSpec* in, size_t n, const OpAttrs
     out.insert(axis, static_cast<int64_t>(n));
   else
     out[axis] = axis_total;
-  return {dt, out};
+  return {result_dtype(op, in, n, a), out};
 }
 
 TensorSpec infer_gather(OpKind op, const TensorSpec& params, const TensorSpec& idx,
@@ -201,7 +183,7 @@ TensorSpec infer_gather(OpKind op, const TensorSpec& params, const TensorSpec& i
   for (int d = 0; d < axis; ++d) out.push_back(params.shape[d]);
   for (int64_t d : idx.shape) out.push_back(d);
   for (int d = axis + 1; d < params.shape.rank(); ++d) out.push_back(params.shape[d]);
-  return {params.dtype, out};
+  return {result_dtype(op, &params, 1, a), out};
 }
 
 TensorSpec infer_getitem(OpKind op, const TensorSpec* in, size_t n, const OpAttrs& a) {
@@ -211,55 +193,36 @@ TensorSpec infer_getitem(OpKind op, const TensorSpec* in, size_t n, const OpAttr
     check_scalar(op, in[i], "a tensor index");
   }
   SlicePlan plan = resolve_slices(in[0].shape, a.slices, nullptr, n - 1);
-  return {in[0].dtype, plan.out_shape};
+  return {result_dtype(op, in, n, a), plan.out_shape};
 }
 
 }  // namespace
 
 TensorSpec infer(OpKind op, const TensorSpec* in, size_t n, const OpAttrs& a) {
   check_arity(op, n);
-  switch (op_category(op)) {
-    case OpCategory::Unary:
-      return {unary_result_dtype(op, in[0].dtype), in[0].shape};
-    case OpCategory::Binary:
-    case OpCategory::Compare:
-      return {binary_result_dtype(op, in[0].dtype, in[1].dtype),
-              broadcast_shapes(in[0].shape, in[1].shape, op_name(op))};
-    case OpCategory::Logical:
-      if (n == 1) {
-        if (op == OpKind::BitwiseNot && is_floating(in[0].dtype)) {
-          op_error(op, "the ~ operator needs a bool or integer tensor, got " +
-                           describe(in[0].dtype, in[0].shape));
-        }
-        return {op == OpKind::LogicalNot ? DType::Bool : in[0].dtype, in[0].shape};
-      }
-      return {binary_result_dtype(op, in[0].dtype, in[1].dtype),
-              broadcast_shapes(in[0].shape, in[1].shape, op_name(op))};
-    case OpCategory::Select: {
-      Shape s = broadcast_shapes(in[0].shape, in[1].shape, op_name(op));
-      s = broadcast_shapes(s, in[2].shape, op_name(op));
-      DType dt = op == OpKind::Where ? promote(in[1].dtype, in[2].dtype)
-                                     : promote(promote(in[0].dtype, in[1].dtype), in[2].dtype);
+  switch (op_shape_rule(op)) {
+    case ShapeRule::Same:
+      return {result_dtype(op, in, n, a), in[0].shape};
+    case ShapeRule::Broadcast: {
+      const DType dt = result_dtype(op, in, n, a);  // dtype errors come first
+      Shape s = in[0].shape;
+      for (size_t i = 1; i < n; ++i) s = broadcast_shapes(s, in[i].shape, op_name(op));
       return {dt, s};
     }
-    case OpCategory::Reduce:
-      if (op == OpKind::ArgMax || op == OpKind::ArgMin) {
-        if (!a.has_axis) return {DType::Int64, Shape{}};
-        Shape s = in[0].shape;
-        if (s.rank() == 0) {
-          op_error(op, "axis " + std::to_string(a.axis) + " is out of bounds for a scalar");
-        }
-        s.erase(normalize_axis(a.axis, s.rank(), op_name(op)));
-        return {DType::Int64, s};
+    case ShapeRule::Reduce:
+      return {result_dtype(op, in, n, a), reduced_shape(op, in[0].shape, a)};
+    case ShapeRule::ArgReduce: {
+      if (!a.has_axis) return {result_dtype(op, in, n, a), Shape{}};
+      Shape s = in[0].shape;
+      if (s.rank() == 0) {
+        op_error(op, "axis " + std::to_string(a.axis) + " is out of bounds for a scalar");
       }
-      return {reduce_dtype(op, in[0].dtype), reduced_shape(op, in[0].shape, a)};
-    case OpCategory::Linalg:
+      s.erase(normalize_axis(a.axis, s.rank(), op_name(op)));
+      return {result_dtype(op, in, n, a), s};
+    }
+    case ShapeRule::MatMul:
       return infer_matmul(op, in[0], in[1]);
-    case OpCategory::Nn:  // softmax
-      if (in[0].shape.rank() == 0) op_error(op, "needs a tensor of rank >= 1, got a scalar");
-      normalize_axis(a.has_axis ? a.axis : -1, in[0].shape.rank(), op_name(op));
-      return {float_result(in[0].dtype), in[0].shape};
-    default:
+    case ShapeRule::Custom:
       break;
   }
   switch (op) {
@@ -268,7 +231,7 @@ TensorSpec infer(OpKind op, const TensorSpec* in, size_t n, const OpAttrs& a) {
       if (a.perm.empty()) {
         Shape out;
         for (int i = s.rank() - 1; i >= 0; --i) out.push_back(s[i]);
-        return {in[0].dtype, out};
+        return {result_dtype(op, in, n, a), out};
       }
       if (a.perm.size() != s.rank()) {
         op_error(op, "perm has " + std::to_string(a.perm.size()) +
@@ -282,12 +245,12 @@ TensorSpec infer(OpKind op, const TensorSpec* in, size_t n, const OpAttrs& a) {
         seen[k] = true;
         out.push_back(s[k]);
       }
-      return {in[0].dtype, out};
+      return {result_dtype(op, in, n, a), out};
     }
     case OpKind::Reshape: {
       if (n < 1 || n > 2) op_error(op, "expects 1 or 2 inputs, got " + std::to_string(n));
-      if (n == 2) return {in[0].dtype, shape_arg(op, &in[1], a)};
-      return {in[0].dtype, reshape_target(op, in[0].shape, a.shape)};
+      if (n == 2) return {result_dtype(op, in, n, a), shape_arg(op, &in[1], a)};
+      return {result_dtype(op, in, n, a), reshape_target(op, in[0].shape, a.shape)};
     }
     case OpKind::Concat:
     case OpKind::Stack:
@@ -297,15 +260,15 @@ TensorSpec infer(OpKind op, const TensorSpec* in, size_t n, const OpAttrs& a) {
     case OpKind::Gather:
       return infer_gather(op, in[0], in[1], a);
     case OpKind::Size:
-      return {DType::Int32, Shape{}};
+      return {result_dtype(op, in, n, a), Shape{}};
     case OpKind::ShapeOf:
-      return {DType::Int32, Shape{in[0].shape.rank()}};
+      return {result_dtype(op, in, n, a), Shape{in[0].shape.rank()}};
     case OpKind::Zeros:
     case OpKind::Ones:
     case OpKind::RandomUniform:
     case OpKind::RandomNormal: {
       if (n > 1) op_error(op, "expects 0 inputs or 1 shape tensor, got " + std::to_string(n));
-      DType dt = a.has_dtype ? a.dtype : DType::Float32;
+      const DType dt = result_dtype(op, in, n, a);
       if (op_category(op) == OpCategory::Random && !is_floating(dt)) {
         op_error(op, std::string("dtype must be float32 or float64, got ") + dtype_name(dt));
       }
@@ -316,17 +279,17 @@ TensorSpec infer(OpKind op, const TensorSpec* in, size_t n, const OpAttrs& a) {
         op_error(op, "expects (value) or (shape, value), got " + std::to_string(n) + " inputs");
       const TensorSpec& value = in[n - 1];
       check_scalar(op, value, "value");
-      return {value.dtype, shape_arg(op, n == 2 ? &in[0] : nullptr, a)};
+      return {result_dtype(op, in, n, a), shape_arg(op, n == 2 ? &in[0] : nullptr, a)};
     }
     case OpKind::ZerosLike:
     case OpKind::OnesLike:
-      return {a.has_dtype ? a.dtype : in[0].dtype, in[0].shape};
+      return {result_dtype(op, in, n, a), in[0].shape};
     case OpKind::Range: {
       for (size_t i = 0; i < 3; ++i) {
         check_scalar(op, in[i], i == 0 ? "start" : i == 1 ? "limit" : "delta");
         if (in[i].dtype == DType::Bool) op_error(op, "bool arguments are not supported");
       }
-      return {promote(promote(in[0].dtype, in[1].dtype), in[2].dtype), Shape{kUnknownDim}};
+      return {result_dtype(op, in, n, a), Shape{kUnknownDim}};
     }
     case OpKind::OneHot: {
       check_int_dtype(op, in[0], "indices");
@@ -334,12 +297,12 @@ TensorSpec infer(OpKind op, const TensorSpec* in, size_t n, const OpAttrs& a) {
       Shape s = in[0].shape;
       const int64_t ax = a.has_axis ? a.axis : -1;
       s.insert(ax == -1 ? s.rank() : normalize_axis(ax, s.rank() + 1, op_name(op)), a.depth);
-      return {a.has_dtype ? a.dtype : DType::Float32, s};
+      return {result_dtype(op, in, n, a), s};
     }
-    case OpKind::Cast:
-      return {a.dtype, in[0].shape};
-    case OpKind::Identity:
-      return in[0];
+    case OpKind::Softmax:
+      if (in[0].shape.rank() == 0) op_error(op, "needs a tensor of rank >= 1, got a scalar");
+      normalize_axis(a.has_axis ? a.axis : -1, in[0].shape.rank(), op_name(op));
+      return {result_dtype(op, in, n, a), in[0].shape};
     default:
       break;
   }

@@ -1,3 +1,4 @@
+// The op table: one entry per row of op_kinds.def, read through the accessors of ops.h.
 #include <cstring>
 
 #include "runtime/ops/ops.h"
@@ -9,11 +10,15 @@ struct OpInfo {
   const char* name;
   int arity;
   OpCategory category;
+  DTypeRule dtype_rule;
+  ShapeRule shape_rule;
+  const char* gradient;
 };
 constexpr OpInfo kOps[] = {
-#define XAG_OP(name, py_name, arity, category) {py_name, arity, OpCategory::category},
+#define XAG_OP_ROW(name, py_name, arity, category, dtype_rule, shape_rule, gradient) \
+  {py_name, arity, OpCategory::category, DTypeRule::dtype_rule, ShapeRule::shape_rule, #gradient},
 #include "runtime/ops/op_kinds.def"
-#undef XAG_OP
+#undef XAG_OP_ROW
 };
 static_assert(sizeof(kOps) / sizeof(kOps[0]) == kNumOpKinds);
 }  // namespace
@@ -26,6 +31,15 @@ int op_arity(OpKind op) noexcept {
 }
 OpCategory op_category(OpKind op) noexcept {
   return kOps[static_cast<int>(op)].category;
+}
+DTypeRule op_dtype_rule(OpKind op) noexcept {
+  return kOps[static_cast<int>(op)].dtype_rule;
+}
+ShapeRule op_shape_rule(OpKind op) noexcept {
+  return kOps[static_cast<int>(op)].shape_rule;
+}
+const char* op_gradient(OpKind op) noexcept {
+  return kOps[static_cast<int>(op)].gradient;
 }
 
 std::optional<OpKind> op_from_name(std::string_view name) noexcept {

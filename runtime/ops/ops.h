@@ -34,15 +34,15 @@
 namespace xag::rt {
 
 enum class OpKind : uint16_t {
-#define XAG_OP(name, py_name, arity, category) name,
+#define XAG_OP_ROW(name, py_name, arity, category, dtype_rule, shape_rule, gradient) name,
 #include "runtime/ops/op_kinds.def"
-#undef XAG_OP
+#undef XAG_OP_ROW
 };
 
 inline constexpr int kNumOpKinds = 0
-#define XAG_OP(name, py_name, arity, category) +1
+#define XAG_OP_ROW(name, py_name, arity, category, dtype_rule, shape_rule, gradient) +1
 #include "runtime/ops/op_kinds.def"
-#undef XAG_OP
+#undef XAG_OP_ROW
     ;
 
 enum class OpCategory : uint8_t {
@@ -60,11 +60,57 @@ enum class OpCategory : uint8_t {
   Misc
 };
 
+// How an op's result dtype follows from its inputs (the DTypeRule column of op_kinds.def).
+// "Compute dtype" is the dtype an element-wise kernel converts its operands to and runs in.
+enum class DTypeRule : uint8_t {
+  Same,              // the first input's dtype (abs, relu, max/min reductions, shape ops)
+  NoBool,            // as Same; bool rejected (negative, sign)
+  BoolAsInt,         // as Same; bool computes in int32 (square; NumPy: int8, which we lack)
+  BoolAsFloat,       // as Same; bool computes in float32 (round)
+  Float,             // float_result(): floats keep theirs, ints -> float64, bool -> float32
+  Promote,           // promote() over every input
+  PromoteNoBool,     // as Promote; bool rejected (subtract)
+  PromoteFloat,      // as Promote; ints and bools compute in float64 (truediv)
+  PromoteBoolAsInt,  // as Promote; bool computes in int32 (floordiv, mod, pow)
+  Compare,           // computes in the promoted dtype, returns bool
+  Logical,           // computes on truthiness (bool), returns bool
+  Truth,             // computes in the input's dtype, returns bool (logical_not)
+  Bitwise,           // as Promote; floats rejected (& | ^ ~)
+  PromoteLast2,      // promote() of inputs 1 and 2 (where's x and y)
+  Accumulate,        // bool/int32 -> int64, others kept (sum, prod: NumPy's platform int)
+  Mean,              // floats kept, others -> float64
+  ToBool,            // bool (any, all)
+  Index,             // int64 (argmax, argmin)
+  Int32,             // int32 (size, shape; TensorFlow)
+  Last,              // the last input's dtype (fill's value)
+  Attr,              // attrs.dtype (cast, constructors; default float32)
+  AttrOrFirst,       // attrs.dtype if given, else the first input's (zeros_like, ones_like)
+};
+
+// How an op's result shape follows from its inputs (the ShapeRule column of op_kinds.def).
+enum class ShapeRule : uint8_t {
+  Same,       // the first input's shape
+  Broadcast,  // NumPy broadcasting of every input
+  Reduce,     // attrs.axes removed (or kept as 1 with keepdims)
+  ArgReduce,  // attrs.axis removed (none: a scalar)
+  MatMul,     // NumPy matmul
+  Custom,     // a case of its own in infer.cpp
+};
+
 // Python-facing name from op_kinds.def, e.g. "reduce_sum".
 const char* op_name(OpKind op) noexcept;
 // Number of tensor inputs; -1 when variable (see op_kinds.def).
 int op_arity(OpKind op) noexcept;
 OpCategory op_category(OpKind op) noexcept;
+DTypeRule op_dtype_rule(OpKind op) noexcept;
+ShapeRule op_shape_rule(OpKind op) noexcept;
+// The Gradient column of op_kinds.def: "Pending", "NoGradient" or the name of the op's rule.
+const char* op_gradient(OpKind op) noexcept;
+// Unary, Binary, Compare and Logical rows: the ops with a functor in scalar_math.h.
+constexpr bool is_elementwise(OpCategory c) noexcept {
+  return c == OpCategory::Unary || c == OpCategory::Binary || c == OpCategory::Compare ||
+         c == OpCategory::Logical;
+}
 // Inverse of op_name.
 std::optional<OpKind> op_from_name(std::string_view name) noexcept;
 
