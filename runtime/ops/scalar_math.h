@@ -80,6 +80,8 @@ XAG_EITHER_FN(sqrt)
 XAG_EITHER_FN(sin)
 XAG_EITHER_FN(cos)
 XAG_EITHER_FN(tanh)
+XAG_EITHER_FN(floor)
+XAG_EITHER_FN(ceil)
 #undef XAG_EITHER_FN
 
 // The element type of a scalar or of an Eigen expression.
@@ -119,7 +121,6 @@ XAG_FLOAT_FN(Sqrt, sqrt)
 XAG_FLOAT_FN(Sin, sin)
 XAG_FLOAT_FN(Cos, cos)
 XAG_FLOAT_FN(Tanh, tanh)
-#undef XAG_FLOAT_FN
 
 struct Sigmoid : UnaryFn {
   static constexpr bool kFusable = true;
@@ -131,21 +132,10 @@ struct Sigmoid : UnaryFn {
   }
 };
 
-// floor/ceil/round vectorize as plain loops (SSE4.1 round instructions): no array form needed.
-struct Floor : UnaryFn {
-  static constexpr bool kFusable = true;
-  template <class T>
-  XAG_HOST_DEVICE T operator()(T x) const {
-    return std::floor(x);
-  }
-};
-struct Ceil : UnaryFn {
-  static constexpr bool kFusable = true;
-  template <class T>
-  XAG_HOST_DEVICE T operator()(T x) const {
-    return std::ceil(x);
-  }
-};
+// floor and ceil: GCC leaves std::floor loops scalar; Eigen's array forms use SSE4.1 rounding.
+XAG_FLOAT_FN(Floor, floor)
+XAG_FLOAT_FN(Ceil, ceil)
+#undef XAG_FLOAT_FN
 // Half to even (nearbyint in the default rounding mode), like NumPy; integers are already round.
 struct Round : UnaryFn {
   template <class T>
