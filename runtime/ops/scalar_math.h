@@ -17,6 +17,11 @@
 //   kCanFault   integer error cases (division by zero, negative powers): operator() takes a
 //               FaultFlag last, sets it and returns 0; the caller raises after its loop.
 //   kBoolError  where the dtype rule rejects bool operands: what to say instead (NumPy's hint).
+//
+// Adding an element-wise op: a row in op_kinds.def (its dtype rule, shape rule and gradient),
+// a functor here, and a test of its values. Inference, the CPU kernels, the fused evaluator, the
+// executor's scalar path, the fusion pass and the Python binding (_core.ops) follow from those;
+// tests/runtime/op_table_test.cpp checks the new row on every path and dtype.
 #pragma once
 
 #include <cmath>
