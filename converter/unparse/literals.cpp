@@ -133,6 +133,7 @@ bool append_body(std::string& out, std::string_view text, Quote q, const BodyOpt
           out += static_cast<char>(c);
           continue;
         }
+        if (opt.escape_braces) esc = c == '{' ? "\\x7b" : "\\x7d";
         break;
       default:
         break;

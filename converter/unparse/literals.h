@@ -38,8 +38,11 @@ inline bool is_triple(Quote q) {
 struct BodyOptions {
   bool allow_backslash = true;  // false inside 3.11 f-string expressions
   bool double_braces = false;   // f-string literal text: `{` is written `{{`
-  bool raw_newlines = false;    // triple-quoted: keep line breaks as they are
-  bool raw_tabs = false;        // docstrings keep tabs readable
+  // Format spec text: 3.11 reads no `{{` there (`{` opens a field, `}` ends the
+  // spec), so a brace is written \x7b / \x7d, which needs a backslash.
+  bool escape_braces = false;
+  bool raw_newlines = false;  // triple-quoted: keep line breaks as they are
+  bool raw_tabs = false;      // docstrings keep tabs readable
 };
 
 // Appends the body of a str literal (UTF-8, lone surrogates as WTF-8) quoted

@@ -48,54 +48,89 @@ bool Unparser::fstring_str(std::string_view text, bool bytes, std::string& out) 
   return false;
 }
 
-bool Unparser::fstring_field(NodeId n, std::string& body, char quote, bool triple) {
+bool Unparser::fstring_field(NodeId n, std::string& body, char quote, bool triple,
+                             const std::string_view* debug) {
   FStringContext inner;
   inner.inside = true;
   inner.forbidden = fs_.forbidden | quote_bit(quote);
   inner.newlines_ok = triple && (!fs_.inside || fs_.newlines_ok);
-  Unparser sub(t_, inner);
-  // Lambdas, conditionals, walruses and tuples take parentheses: a bare `:`
-  // or `!` would start the format spec or conversion.
-  sub.expr(t_.node(n, Field::FormattedValue_value), Prec::Or);
-  const std::string& text = sub.text();
-  if (sub.failed() || text.find('\\') != std::string::npos) return false;
-  if (!inner.newlines_ok && text.find('\n') != std::string::npos) return false;
-  body += '{';
-  // `{{` would be a literal brace.
-  bool pad = !text.empty() && text[0] == '{';
-  if (pad) body += ' ';
-  body += text;
-  if (pad) body += ' ';
   int64_t conversion = t_.int_value(n, Field::FormattedValue_conversion);
+  NodeId spec = t_.node(n, Field::FormattedValue_format_spec);
+  body += '{';
+  if (debug) {
+    // Verbatim source: no backslash, no quote of an enclosing string (in a
+    // triple-quoted one the caller's re-parse judges its own quote).
+    std::string_view text = *debug;
+    uint8_t off_limits = triple ? fs_.forbidden : inner.forbidden;
+    if (text.find('\\') != std::string_view::npos) return false;
+    if ((off_limits & 1) && text.find('\'') != std::string_view::npos) return false;
+    if ((off_limits & 2) && text.find('"') != std::string_view::npos) return false;
+    if (!inner.newlines_ok && text.find('\n') != std::string_view::npos) return false;
+    body += text;
+    // `{x=}` implies !r unless a format spec follows; no spelling gives neither.
+    if (conversion == 'r' && !spec)
+      conversion = -1;
+    else if (conversion <= 0 && !spec)
+      return false;
+  } else {
+    Unparser sub(t_, inner);
+    // Lambdas, conditionals, walruses and tuples take parentheses: a bare `:`
+    // or `!` would start the format spec or conversion.
+    sub.expr(t_.node(n, Field::FormattedValue_value), Prec::Or);
+    const std::string& text = sub.text();
+    if (sub.failed() || text.find('\\') != std::string::npos) return false;
+    if (!inner.newlines_ok && text.find('\n') != std::string::npos) return false;
+    // `{{` would be a literal brace.
+    bool pad = !text.empty() && text[0] == '{';
+    if (pad) body += ' ';
+    body += text;
+    if (pad) body += ' ';
+  }
   if (conversion > 0) {
     body += '!';
     body += static_cast<char>(conversion);
   }
-  if (NodeId spec = t_.node(n, Field::FormattedValue_format_spec)) {
+  if (spec) {
     body += ':';
     bool ok = true;
-    fstring_body(spec, body, quote, triple, ok);
+    fstring_body(spec, body, quote, triple, /*spec=*/true, ok);
     if (!ok) return false;
   }
   body += '}';
   return true;
 }
 
-void Unparser::fstring_body(NodeId n, std::string& body, char quote, bool triple, bool& ok) {
+BodyOptions Unparser::literal_options(bool triple, bool spec) const {
+  BodyOptions opt;
+  opt.allow_backslash = !fs_.inside;
+  opt.double_braces = !spec;
+  opt.escape_braces = spec;
+  opt.raw_newlines = fs_.inside && triple && fs_.newlines_ok;
+  return opt;
+}
+
+void Unparser::fstring_body(NodeId n, std::string& body, char quote, bool triple, bool spec,
+                            bool& ok) {
   ast::Span<NodeId> values = t_.kind(n) == NodeKind::JoinedStr ? t_.list(n, Field::JoinedStr_values)
                                                                : ast::Span<NodeId>{&n, 1};
   Quote q = quote == '\'' ? (triple ? Quote::TripleSingle : Quote::Single)
                           : (triple ? Quote::TripleDouble : Quote::Double);
-  for (NodeId v : values) {
-    if (!ok) return;
+  for (uint32_t i = 0; i < values.size() && ok; ++i) {
+    NodeId v = values[i];
     if (t_.kind(v) == NodeKind::FormattedValue) {
       ok = fstring_field(v, body, quote, triple);
     } else if (t_.kind(v) == NodeKind::Constant) {
-      BodyOptions opt;
-      opt.allow_backslash = !fs_.inside;
-      opt.double_braces = true;
-      opt.raw_newlines = fs_.inside && triple && fs_.newlines_ok;
-      ok = append_str_body(body, t_.constant(v, Field::Constant_value).text, q, opt);
+      std::string_view text = t_.constant(v, Field::Constant_value).text;
+      // Braces in a spec's text come from a self-documenting field's source
+      // (`{a:{ {c}=}}`: ' {c}=') or from escapes (`{a:\x7b}`).
+      bool braces = spec && text.find_first_of("{}") != std::string_view::npos;
+      if (braces && i + 1 < values.size() && t_.kind(values[i + 1]) == NodeKind::FormattedValue &&
+          spec_debug_field(v, values[i + 1], body, quote, triple)) {
+        ++i;
+        continue;
+      }
+      ok = (!braces || escape_spec_braces_) &&
+           append_str_body(body, text, q, literal_options(triple, spec));
     } else {
       ok = false;  // only constants and fields belong in an f-string
     }
@@ -118,25 +153,13 @@ void Unparser::joined_str(NodeId n) {
       if (t_.kind(v) == NodeKind::Constant) literal += t_.constant(v, Field::Constant_value).text;
   Quote order[4];
   quote_order(repr_quote(literal), order);
-  for (Quote q : order) {
-    if (fs_.forbidden & quote_bit(quote_char(q))) continue;
-    std::string body;
-    bool ok = true;
-    fstring_body(n, body, quote_char(q), is_triple(q), ok);
-    if (!ok) continue;
-    // CPython gives the leading constant of `u"a" f"{x}"` kind 'u'; an empty
-    // u-string in front of the f-string keeps it.
-    if (leading_u_kind(n)) {
-      write("u");
-      write(quote_text(q));
-      write(quote_text(q));
-      write(" ");
+  // Format spec braces as \x7b only when no quote kind lets the source of
+  // their self-documenting field be written back (`f"{a:{'{'=}}"`).
+  for (int pass = 0; pass < 2; ++pass) {
+    escape_spec_braces_ = pass == 1;
+    for (Quote q : order) {
+      if (joined_str_in(n, q)) return;
     }
-    write("f");
-    write(quote_text(q));
-    write(body);
-    write(quote_text(q));
-    return;
   }
   // Nothing fits (a hand-built tree): write it anyway and let the caller know.
   failed_ = true;
@@ -144,11 +167,32 @@ void Unparser::joined_str(NodeId n) {
   fs_ = FStringContext{};
   std::string body;
   bool ok = true;
-  fstring_body(n, body, '\'', false, ok);
+  fstring_body(n, body, '\'', false, /*spec=*/false, ok);
   fs_ = saved;
   write("f'");
   write(body);
   write("'");
+}
+
+bool Unparser::joined_str_in(NodeId n, Quote q) {
+  if (fs_.forbidden & quote_bit(quote_char(q))) return false;
+  std::string body;
+  bool ok = true;
+  fstring_body(n, body, quote_char(q), is_triple(q), /*spec=*/false, ok);
+  if (!ok) return false;
+  // CPython gives the leading constant of `u"a" f"{x}"` kind 'u'; an empty
+  // u-string in front of the f-string keeps it.
+  if (leading_u_kind(n)) {
+    write("u");
+    write(quote_text(q));
+    write(quote_text(q));
+    write(" ");
+  }
+  write("f");
+  write(quote_text(q));
+  write(body);
+  write(quote_text(q));
+  return true;
 }
 
 }  // namespace xag::unparse

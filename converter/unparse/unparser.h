@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "converter/ast/ast.h"
+#include "converter/unparse/literals.h"
 
 namespace xag::unparse {
 
@@ -102,8 +103,20 @@ class Unparser {
 
  private:
   void bin_op(NodeId n, Prec p);
-  void fstring_body(NodeId n, std::string& body, char quote, bool triple, bool& ok);
-  bool fstring_field(NodeId n, std::string& body, char quote, bool triple);
+  // spec: n is a format spec, where 3.11 has no `{{` escape for literal braces.
+  void fstring_body(NodeId n, std::string& body, char quote, bool triple, bool spec, bool& ok);
+  // debug: the field's source as a self-documenting `{<expr>=}` left it in the
+  // constant before it; written verbatim in place of the rendered expression.
+  bool fstring_field(NodeId n, std::string& body, char quote, bool triple,
+                     const std::string_view* debug = nullptr);
+  BodyOptions literal_options(bool triple, bool spec) const;
+  // Writes f-string n in quotes q if everything fits there.
+  bool joined_str_in(NodeId n, Quote q);
+  // (unparse_fstring_spec.cpp) A format spec constant with braces followed by
+  // field: both written as one self-documenting field, when that parses back.
+  bool spec_debug_field(NodeId constant, NodeId field, std::string& body, char quote, bool triple);
+  bool spec_piece_reparses(const std::string& piece, NodeId constant, NodeId field,
+                           std::string_view quote) const;
   bool fstring_str(std::string_view text, bool bytes, std::string& out);
 
   const ast::Tree& t_;
@@ -112,6 +125,8 @@ class Unparser {
   std::vector<Pos> lines_;
   int indent_ = 0;
   bool failed_ = false;
+  // Whether format spec braces may be written \x7b / \x7d (see joined_str).
+  bool escape_spec_braces_ = true;
 };
 
 }  // namespace xag::unparse

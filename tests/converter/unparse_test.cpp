@@ -91,6 +91,36 @@ TEST_CASE("f-strings pick quotes that 3.11 can read", "[unparse]") {
   });
 }
 
+// 3.11 has no `{{` escape in a format spec: a brace there opens a field or
+// ends the spec. Braces in a spec's text come from the source of a
+// self-documenting field (written back as that field) or from \x7b escapes.
+TEST_CASE("f-string format specs keep their braces", "[unparse]") {
+  check_all({
+      // Found by fuzz_parser: was written f'{a:{{c}}={ {c} !r}}'.
+      {"x = f'{a:{{c}=}}'\n", "x = f'{a:{{c}=}}'\n"},
+      {"f'{a:{ {c}=}}'\n", "f'{a:{ {c}=}}'\n"},
+      {"f'{a:x{ {c} = }y}'\n", "f'{a:x{ {c} = }y}'\n"},
+      {"f'{a:{ {c}=}{ {d}=}}'\n", "f'{a:{ {c}=}{ {d}=}}'\n"},
+      {"f'{a:{ {c}=!s:>3}}'\n", "f'{a:{ {c}=!s:>3}}'\n"},
+      {"f'{a:{ {c}=:}}'\n", "f'{a:{ {c}=:}}'\n"},
+      {"f'{a:{\"{\"=}}'\n", "f'{a:{\"{\"=}}'\n"},
+      {"f\"{a:{'{'=}}\"\n", "f\"{a:{'{'=}}\"\n"},
+      {"f'''{a:{ {c}=}}'''\n", "f'{a:{ {c}=}}'\n"},
+      // Inside a field no backslash may appear: only the field form fits.
+      {"f'{f\"{a:{ {c}=}}\"}'\n", "f'{f\"{a:{ {c}=}}\"}'\n"},
+      // Without braces the constant stays plain text.
+      {"f'{a:{b=}}'\n", "f'{a:b={b!r}}'\n"},
+      {"f'{a:>{w=}}'\n", "f'{a:>w={w!r}}'\n"},
+      {"f'{a:{b=!s:>3}}'\n", "f'{a:b={b!s:>3}}'\n"},
+      // Escaped braces, and text that only looks like a field's source.
+      {"f'{a:\\x7b}'\n", "f'{a:\\x7b}'\n"},
+      {"f'{a:\\N{RIGHT CURLY BRACKET}{b}}'\n", "f'{a:\\x7d{b}}'\n"},
+      {"f'{a:{b:\\x7b}}'\n", "f'{a:{b:\\x7b}}'\n"},
+      {"f'{a:\\x7bb={b!r}}'\n", "f'{a:\\x7bb={b!r}}'\n"},
+      {"f'{a:\\x7bc\\x7d={d!r}}'\n", "f'{a:\\x7bc\\x7d={d!r}}'\n"},
+  });
+}
+
 TEST_CASE("statements read like hand-written code", "[unparse]") {
   check_all({
       {"import os\ndef f(a, b=1, *args, c: int=2, **kw) -> int:\n  '''Doc.\n\n  More.'''\n"
