@@ -14,6 +14,23 @@ uint8_t quote_bit(char ch) {
   return ch == '\'' ? 1 : 2;
 }
 
+// Whether quotes q may open a string inside a field written under ctx.
+bool quote_free(Quote q, const FStringContext& ctx) {
+  uint8_t bit = quote_bit(quote_char(q));
+  return !(ctx.forbidden & bit) && !(is_triple(q) && (ctx.forbidden_triple & bit));
+}
+
+// Whether a field's text can stand inside the enclosing string tokens.
+bool fits_field(std::string_view text, const FStringContext& ctx) {
+  if (text.find('\\') != std::string_view::npos) return false;
+  if (!ctx.newlines_ok && text.find('\n') != std::string_view::npos) return false;
+  if ((ctx.forbidden & 1) && text.find('\'') != std::string_view::npos) return false;
+  if ((ctx.forbidden & 2) && text.find('"') != std::string_view::npos) return false;
+  if ((ctx.forbidden_triple & 1) && text.find("'''") != std::string_view::npos) return false;
+  if ((ctx.forbidden_triple & 2) && text.find("\"\"\"") != std::string_view::npos) return false;
+  return true;
+}
+
 // Quote kinds in the order to try: what repr() would pick, then the other
 // single one, then the triple kinds.
 void quote_order(Quote preferred, Quote out[4]) {
@@ -31,7 +48,7 @@ bool Unparser::fstring_str(std::string_view text, bool bytes, std::string& out) 
   quote_order(repr_quote(text), order);
   bool has_newline = text.find('\n') != std::string_view::npos;
   for (Quote q : order) {
-    if (fs_.forbidden & quote_bit(quote_char(q))) continue;
+    if (!quote_free(q, fs_)) continue;
     if (is_triple(q) && has_newline && !fs_.newlines_ok) continue;
     BodyOptions opt;
     opt.allow_backslash = false;
@@ -52,21 +69,15 @@ bool Unparser::fstring_field(NodeId n, std::string& body, char quote, bool tripl
                              const std::string_view* debug) {
   FStringContext inner;
   inner.inside = true;
-  inner.forbidden = fs_.forbidden | quote_bit(quote);
+  inner.forbidden = fs_.forbidden | (triple ? 0 : quote_bit(quote));
+  inner.forbidden_triple = fs_.forbidden_triple | (triple ? quote_bit(quote) : 0);
   inner.newlines_ok = triple && (!fs_.inside || fs_.newlines_ok);
   int64_t conversion = t_.int_value(n, Field::FormattedValue_conversion);
   NodeId spec = t_.node(n, Field::FormattedValue_format_spec);
   body += '{';
   if (debug) {
-    // Verbatim source: no backslash, no quote of an enclosing string (in a
-    // triple-quoted one the caller's re-parse judges its own quote).
-    std::string_view text = *debug;
-    uint8_t off_limits = triple ? fs_.forbidden : inner.forbidden;
-    if (text.find('\\') != std::string_view::npos) return false;
-    if ((off_limits & 1) && text.find('\'') != std::string_view::npos) return false;
-    if ((off_limits & 2) && text.find('"') != std::string_view::npos) return false;
-    if (!inner.newlines_ok && text.find('\n') != std::string_view::npos) return false;
-    body += text;
+    if (!fits_field(*debug, inner)) return false;
+    body += *debug;
     // `{x=}` implies !r unless a format spec follows; no spelling gives neither.
     if (conversion == 'r' && !spec)
       conversion = -1;
@@ -78,8 +89,9 @@ bool Unparser::fstring_field(NodeId n, std::string& body, char quote, bool tripl
     // or `!` would start the format spec or conversion.
     sub.expr(t_.node(n, Field::FormattedValue_value), Prec::Or);
     const std::string& text = sub.text();
-    if (sub.failed() || text.find('\\') != std::string::npos) return false;
-    if (!inner.newlines_ok && text.find('\n') != std::string::npos) return false;
+    // Strings in it pick free quotes, but their text may hold a quote no
+    // spelling can escape (no backslashes in 3.11 fields).
+    if (sub.failed() || !fits_field(text, inner)) return false;
     // `{{` would be a literal brace.
     bool pad = !text.empty() && text[0] == '{';
     if (pad) body += ' ';
@@ -175,7 +187,7 @@ void Unparser::joined_str(NodeId n) {
 }
 
 bool Unparser::joined_str_in(NodeId n, Quote q) {
-  if (fs_.forbidden & quote_bit(quote_char(q))) return false;
+  if (!quote_free(q, fs_)) return false;
   std::string body;
   bool ok = true;
   fstring_body(n, body, quote_char(q), is_triple(q), /*spec=*/false, ok);

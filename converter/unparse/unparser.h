@@ -47,11 +47,14 @@ inline Prec next(Prec p) {
 }
 
 // Where an f-string puts the expression being written. Python 3.11 forbids
-// backslashes and the enclosing quote characters inside replacement fields.
+// backslashes inside replacement fields, and the string token ends at the
+// enclosing quotes: a `'` cannot appear in a field of f'...', nor `'''` in one
+// of f'''...''' (a lone `'` can: f'''{'a'}''').
 struct FStringContext {
-  bool inside = false;       // writing a replacement field's expression
-  uint8_t forbidden = 0;     // quote characters in use: 1 = ', 2 = "
-  bool newlines_ok = false;  // every enclosing f-string is triple-quoted
+  bool inside = false;           // writing a replacement field's expression
+  uint8_t forbidden = 0;         // quote characters in use: 1 = ', 2 = "
+  uint8_t forbidden_triple = 0;  // triple quotes in use: 1 = ''', 2 = """
+  bool newlines_ok = false;      // every enclosing f-string is triple-quoted
 };
 
 class Unparser {

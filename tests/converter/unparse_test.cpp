@@ -86,6 +86,11 @@ TEST_CASE("f-strings pick quotes that 3.11 can read", "[unparse]") {
       // A control character in a string inside a field cannot be escaped
       // there (no backslashes in 3.11 field expressions): it stays raw.
       {"f'{x, \"\x01q\"}'\n", "f'{(x, \"\x01q\")}'\n"},
+      // 3.11 ends f'...' at any `'`, even in a field: a string there whose
+      // text holds both quote kinds needs f'''...''', where a lone `'` is fine.
+      {"f'''{\"'\"}'''\n", "f'''{\"'\"}'''\n"},
+      {"f'{\"\"\"x\"\"y\"\"\"}'\n", "f'''{'x\"\"y'}'''\n"},
+      {"f'''{'\"'!r:{'\"\"'=}}'''\n", "f'''{'\"'!r:'\"\"'={'\"\"'!r}}'''\n"},
       // The leading constant of `u"a" f"{x}"` has kind 'u' in CPython's tree.
       {"u'a' F'{x}'\n", "u'' f'a{x}'\n"},
   });
