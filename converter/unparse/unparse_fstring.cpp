@@ -141,8 +141,12 @@ void Unparser::fstring_body(NodeId n, std::string& body, char quote, bool triple
         ++i;
         continue;
       }
-      ok = (!braces || escape_spec_braces_) &&
-           append_str_body(body, text, q, literal_options(triple, spec));
+      if (braces && !escape_spec_braces_) {
+        spec_braces_refused_ = true;
+        ok = false;
+        break;
+      }
+      ok = append_str_body(body, text, q, literal_options(triple, spec));
     } else {
       ok = false;  // only constants and fields belong in an f-string
     }
@@ -167,12 +171,14 @@ void Unparser::joined_str(NodeId n) {
   quote_order(repr_quote(literal), order);
   // Format spec braces as \x7b only when no quote kind lets the source of
   // their self-documenting field be written back (`f"{a:{'{'=}}"`).
-  for (int pass = 0; pass < 2; ++pass) {
-    escape_spec_braces_ = pass == 1;
-    for (Quote q : order) {
+  spec_braces_refused_ = false;
+  escape_spec_braces_ = false;
+  for (Quote q : order)
+    if (joined_str_in(n, q)) return;
+  escape_spec_braces_ = true;
+  if (spec_braces_refused_)
+    for (Quote q : order)
       if (joined_str_in(n, q)) return;
-    }
-  }
   // Nothing fits (a hand-built tree): write it anyway and let the caller know.
   failed_ = true;
   FStringContext saved = fs_;

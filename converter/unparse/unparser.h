@@ -130,6 +130,7 @@ class Unparser {
   bool failed_ = false;
   // Whether format spec braces may be written \x7b / \x7d (see joined_str).
   bool escape_spec_braces_ = true;
+  bool spec_braces_refused_ = false;  // a spec brace wanted an escape
 };
 
 }  // namespace xag::unparse
