@@ -260,7 +260,7 @@ void Unparser::expr(NodeId n, Prec p) {
           t_.constant(v, Field::Constant_value).kind == ast::ConstKind::Int)
         write(" ");
       write(".");
-      write(t_.ident(n, Field::Attribute_attr));
+      write_name(t_.ident(n, Field::Attribute_attr));
       break;
     }
     case NodeKind::Subscript: {
@@ -284,7 +284,7 @@ void Unparser::expr(NodeId n, Prec p) {
       expr(t_.node(n, Field::Starred_value), Prec::BitOr);
       break;
     case NodeKind::Name:
-      write(t_.ident(n, Field::Name_id));
+      write_name(t_.ident(n, Field::Name_id));
       break;
     case NodeKind::List:
       write("[");
@@ -342,7 +342,7 @@ void Unparser::arguments(NodeId n, bool lambda) {
   };
   auto param = [&](NodeId a, NodeId def) {
     sep();
-    write(t_.ident(a, Field::arg_arg));
+    write_name(t_.ident(a, Field::arg_arg));
     NodeId ann = lambda ? ast::kNoNode : t_.node(a, Field::arg_annotation);
     if (ann) {
       write(": ");
@@ -368,7 +368,7 @@ void Unparser::arguments(NodeId n, bool lambda) {
     sep();
     write("*");
     if (vararg) {
-      write(t_.ident(vararg, Field::arg_arg));
+      write_name(t_.ident(vararg, Field::arg_arg));
       NodeId ann = lambda ? ast::kNoNode : t_.node(vararg, Field::arg_annotation);
       if (ann) {
         write(": ");
@@ -381,7 +381,7 @@ void Unparser::arguments(NodeId n, bool lambda) {
   if (kwarg) {
     sep();
     write("**");
-    write(t_.ident(kwarg, Field::arg_arg));
+    write_name(t_.ident(kwarg, Field::arg_arg));
     NodeId ann = lambda ? ast::kNoNode : t_.node(kwarg, Field::arg_annotation);
     if (ann) {
       write(": ");
@@ -392,7 +392,7 @@ void Unparser::arguments(NodeId n, bool lambda) {
 
 void Unparser::keyword(NodeId n) {
   if (t_.has_str(n, Field::keyword_arg)) {
-    write(t_.ident(n, Field::keyword_arg));
+    write_name(t_.ident(n, Field::keyword_arg));
     write("=");
     expr(t_.node(n, Field::keyword_value), Prec::Test);
   } else {

@@ -37,7 +37,7 @@ void Unparser::pattern(NodeId n, bool tight) {
       if (t_.has_str(n, Field::MatchMapping_rest)) {
         if (!keys.empty()) write(", ");
         write("**");
-        write(t_.ident(n, Field::MatchMapping_rest));
+        write_name(t_.ident(n, Field::MatchMapping_rest));
       }
       return write("}");
     }
@@ -64,16 +64,17 @@ void Unparser::pattern(NodeId n, bool tight) {
     }
     case NodeKind::MatchStar:
       write("*");
-      return write(t_.has_str(n, Field::MatchStar_name) ? t_.ident(n, Field::MatchStar_name) : "_");
+      return write_name(t_.has_str(n, Field::MatchStar_name) ? t_.ident(n, Field::MatchStar_name)
+                                                             : "_");
     case NodeKind::MatchAs: {
       NodeId p = t_.node(n, Field::MatchAs_pattern);
       bool named = t_.has_str(n, Field::MatchAs_name);
-      if (!p) return write(named ? t_.ident(n, Field::MatchAs_name) : "_");
+      if (!p) return write_name(named ? t_.ident(n, Field::MatchAs_name) : "_");
       // `p as x` binds looser than `|`; inside `|` or another `as` it needs parentheses.
       if (tight) write("(");
       pattern(p, /*tight=*/t_.kind(p) == NodeKind::MatchAs);
       write(" as ");
-      write(named ? t_.ident(n, Field::MatchAs_name) : "_");
+      write_name(named ? t_.ident(n, Field::MatchAs_name) : "_");
       if (tight) write(")");
       return;
     }

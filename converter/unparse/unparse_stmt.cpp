@@ -66,6 +66,33 @@ void Unparser::write(std::string_view s) {
     lines_.push_back(lines_.empty() ? Pos{} : lines_.back());
 }
 
+void Unparser::write_name(std::string_view name) {
+  static constexpr std::string_view kKeywords[] = {
+      "False", "None",     "True",  "and",    "as",   "assert", "async",  "await",    "break",
+      "class", "continue", "def",   "del",    "elif", "else",   "except", "finally",  "for",
+      "from",  "global",   "if",    "import", "in",   "is",     "lambda", "nonlocal", "not",
+      "or",    "pass",     "raise", "return", "try",  "while",  "with",   "yield"};
+  while (true) {
+    size_t dot = name.find('.');
+    std::string_view part = name.substr(0, dot);
+    bool keyword = false;
+    for (std::string_view k : kKeywords) keyword = keyword || part == k;
+    if (keyword) {
+      // U+FF21.. / U+FF41.. (FULLWIDTH LATIN CAPITAL / SMALL LETTER A), in UTF-8.
+      char c = part[0];
+      uint32_t cp = c >= 'a' ? 0xFF41 + (c - 'a') : 0xFF21 + (c - 'A');
+      out_ += static_cast<char>(0xE0 | (cp >> 12));
+      out_ += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+      out_ += static_cast<char>(0x80 | (cp & 0x3F));
+      part.remove_prefix(1);
+    }
+    write(part);
+    if (dot == std::string_view::npos) return;
+    write('.');
+    name.remove_prefix(dot + 1);
+  }
+}
+
 void Unparser::fill(const Pos& origin) {
   if (!out_.empty()) out_ += '\n';
   lines_.push_back(origin);
@@ -252,7 +279,8 @@ void Unparser::stmt(NodeId n) {
       fill(pos);
       write("from ");
       out_.append(t_.int_value(n, Field::ImportFrom_level), '.');
-      if (t_.has_str(n, Field::ImportFrom_module)) write(t_.ident(n, Field::ImportFrom_module));
+      if (t_.has_str(n, Field::ImportFrom_module))
+        write_name(t_.ident(n, Field::ImportFrom_module));
       write(" import ");
       import_names(t_.list(n, Field::ImportFrom_names));
       return;
@@ -264,7 +292,7 @@ void Unparser::stmt(NodeId n) {
       auto names = t_.idents(n, global ? Field::Global_names : Field::Nonlocal_names);
       for (uint32_t i = 0; i < names.size(); ++i) {
         if (i) write(", ");
-        write(t_.string(names[i]));
+        write_name(t_.string(names[i]));
       }
       return;
     }
@@ -302,7 +330,7 @@ void Unparser::function_def(NodeId n, bool is_async) {
       t_.list(n, f(Field::FunctionDef_decorator_list, Field::AsyncFunctionDef_decorator_list)));
   fill(t_.pos(n));
   write(is_async ? "async def " : "def ");
-  write(t_.ident(n, f(Field::FunctionDef_name, Field::AsyncFunctionDef_name)));
+  write_name(t_.ident(n, f(Field::FunctionDef_name, Field::AsyncFunctionDef_name)));
   write("(");
   arguments(t_.node(n, f(Field::FunctionDef_args, Field::AsyncFunctionDef_args)), false);
   write(")");
@@ -317,7 +345,7 @@ void Unparser::class_def(NodeId n) {
   decorators(t_.list(n, Field::ClassDef_decorator_list));
   fill(t_.pos(n));
   write("class ");
-  write(t_.ident(n, Field::ClassDef_name));
+  write_name(t_.ident(n, Field::ClassDef_name));
   auto bases = t_.list(n, Field::ClassDef_bases);
   auto keywords = t_.list(n, Field::ClassDef_keywords);
   if (!bases.empty() || !keywords.empty()) {
@@ -359,7 +387,7 @@ void Unparser::try_stmt(NodeId n, bool star) {
       expr(type, Prec::Test);
       if (t_.has_str(h, Field::ExceptHandler_name)) {
         write(" as ");
-        write(t_.ident(h, Field::ExceptHandler_name));
+        write_name(t_.ident(h, Field::ExceptHandler_name));
       }
     }
     block(t_.list(h, Field::ExceptHandler_body));
@@ -399,10 +427,10 @@ void Unparser::with_items(ast::Span<NodeId> items) {
 void Unparser::import_names(ast::Span<NodeId> names) {
   for (uint32_t i = 0; i < names.size(); ++i) {
     if (i) write(", ");
-    write(t_.ident(names[i], Field::alias_name));
+    write_name(t_.ident(names[i], Field::alias_name));
     if (t_.has_str(names[i], Field::alias_asname)) {
       write(" as ");
-      write(t_.ident(names[i], Field::alias_asname));
+      write_name(t_.ident(names[i], Field::alias_asname));
     }
   }
 }
@@ -447,7 +475,7 @@ void Unparser::any(NodeId n) {
         expr(type, Prec::Test);
         if (t_.has_str(n, Field::ExceptHandler_name)) {
           write(" as ");
-          write(t_.ident(n, Field::ExceptHandler_name));
+          write_name(t_.ident(n, Field::ExceptHandler_name));
         }
       }
       return block(t_.list(n, Field::ExceptHandler_body));
@@ -455,7 +483,7 @@ void Unparser::any(NodeId n) {
     case ast::Category::Arguments:
       return arguments(n, false);
     case ast::Category::Arg:
-      write(t_.ident(n, Field::arg_arg));
+      write_name(t_.ident(n, Field::arg_arg));
       if (NodeId a = t_.node(n, Field::arg_annotation)) {
         write(": ");
         expr(a, Prec::Test);

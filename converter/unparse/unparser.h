@@ -71,6 +71,10 @@ class Unparser {
   // ---- output (unparse_stmt.cpp) ----
   void write(std::string_view s);
   void write(char c) { out_ += c; }
+  // An identifier or dotted name. NFKC folds `iſ` to the keyword `is`, so a
+  // name that is a keyword is written with a fullwidth first letter (`ｉs`),
+  // which CPython folds back to it.
+  void write_name(std::string_view name);
   void fill(const Pos& origin);  // starts a new line at the current indentation
   void blank_line();
 

@@ -126,6 +126,17 @@ TEST_CASE("f-string format specs keep their braces", "[unparse]") {
   });
 }
 
+// NFKC folds `iſ` (long s) to the keyword `is`: such names come back with a
+// fullwidth first letter, which folds the same way. Found by fuzz_parser.
+TEST_CASE("names that fold to keywords stay names", "[unparse]") {
+  check_all({
+      {"i\xc5\xbf\n", "\xef\xbd\x89s\n"},
+      {"x.i\xc5\xbf = \xef\xbc\xaeone\n", "x.\xef\xbd\x89s = \xef\xbc\xaeone\n"},
+      {"import a.i\xc5\xbf as i\xc5\xbf\n", "import a.\xef\xbd\x89s as \xef\xbd\x89s\n"},
+      {"f(i\xc5\xbf=1)\n", "f(\xef\xbd\x89s=1)\n"},
+  });
+}
+
 TEST_CASE("statements read like hand-written code", "[unparse]") {
   check_all({
       {"import os\ndef f(a, b=1, *args, c: int=2, **kw) -> int:\n  '''Doc.\n\n  More.'''\n"
