@@ -1,7 +1,7 @@
 // Reductions over an axis set. The input is walked once in memory order; dims are grouped into
 // runs of reduced / kept axes so the innermost loop is contiguous either way (row sums or column
-// accumulation). Float32 sums accumulate in double (NumPy uses pairwise float32 summation; ours
-// is at least as accurate, results may differ in the last bit).
+// accumulation). The math of each reduction (identity, combine, finalize; accumulator types) is
+// its functor in runtime/ops/reduce_math.h; this file only walks memory and splits the work.
 #include <cmath>
 #include <limits>
 #include <memory>
@@ -14,102 +14,42 @@
 #include "runtime/cpu/kernels.h"
 #include "runtime/cpu/loops.h"
 #include "runtime/ops/dtype_rules.h"
+#include "runtime/ops/reduce_visit.h"
 
 namespace xag::rt::cpu {
 
 namespace {
 
-enum class Red { Sum, Prod, Max, Min, Any, All };
-
-Red red_of(OpKind op) {
-  switch (op) {
-    case OpKind::ReduceProd:
-      return Red::Prod;
-    case OpKind::ReduceMax:
-      return Red::Max;
-    case OpKind::ReduceMin:
-      return Red::Min;
-    case OpKind::ReduceAny:
-      return Red::Any;
-    case OpKind::ReduceAll:
-      return Red::All;
-    default:
-      return Red::Sum;  // sum and mean
-  }
-}
-
-template <Red R, class A, class T>
+// The fold of one element into an accumulator (reduce_math.h).
+template <class F, class A, class T>
 inline A combine(A acc, T v) {
-  if constexpr (R == Red::Any) {
-    return acc || (v != T(0));
-  } else if constexpr (R == Red::All) {
-    return acc && (v != T(0));
-  } else if constexpr (R == Red::Sum || R == Red::Prod) {
-    if constexpr (std::is_integral_v<A>) {  // wraps like NumPy's int64 accumulation
-      using U = std::make_unsigned_t<A>;
-      return R == Red::Sum ? static_cast<A>(U(acc) + U(static_cast<A>(v)))
-                           : static_cast<A>(U(acc) * U(static_cast<A>(v)));
-    } else {
-      return R == Red::Sum ? acc + static_cast<A>(v) : acc * static_cast<A>(v);
-    }
-  } else if constexpr (std::is_floating_point_v<A>) {
-    const A x = static_cast<A>(v);
-    if constexpr (R == Red::Max)
-      return (x > acc || std::isnan(x)) ? x : acc;  // NaN sticks
-    else
-      return (x < acc || std::isnan(x)) ? x : acc;
-  } else {
-    const A x = static_cast<A>(v);
-    if constexpr (R == Red::Max)
-      return x > acc ? x : acc;
-    else
-      return x < acc ? x : acc;
-  }
-}
-
-template <Red R, class A>
-constexpr A identity() {
-  if constexpr (R == Red::Sum) return A(0);
-  if constexpr (R == Red::Prod) return A(1);
-  if constexpr (R == Red::Any) return false;
-  if constexpr (R == Red::All) return true;
-  if constexpr (R == Red::Max) {
-    if constexpr (std::is_floating_point_v<A>)
-      return -std::numeric_limits<A>::infinity();
-    else
-      return std::numeric_limits<A>::lowest();
-  }
-  if constexpr (R == Red::Min) {
-    if constexpr (std::is_floating_point_v<A>)
-      return std::numeric_limits<A>::infinity();
-    else
-      return std::numeric_limits<A>::max();
-  }
+  return F{}(acc, F::template lift<A>(v));
 }
 
 // Reduces a contiguous run with kLanes independent accumulators so the loop vectorizes without
 // reassociating anything the compiler may not (no -ffast-math). For float max/min the lanes use
-// plain comparisons and NaN is tracked separately: once seen, the result is NaN (NumPy).
-template <Red R, class T, class A>
+// the functor's ordered compare-select and NaN is tracked separately: once seen, the result is
+// NaN (NumPy).
+template <class F, class T, class A>
 A reduce_run(A acc, const T* p, int64_t n) {
   constexpr int kLanes = 8;
   if (n < 2 * kLanes) {
-    for (int64_t i = 0; i < n; ++i) acc = combine<R>(acc, p[i]);
+    for (int64_t i = 0; i < n; ++i) acc = combine<F>(acc, p[i]);
     return acc;
   }
-  constexpr bool kFloatMinMax = std::is_floating_point_v<A> && (R == Red::Max || R == Red::Min);
+  constexpr bool kFloatMinMax = std::is_floating_point_v<A> && F::kOrderedLanes;
   A lane[kLanes];
   bool nan[kLanes] = {};
-  for (int j = 0; j < kLanes; ++j) lane[j] = identity<R, A>();
+  for (int j = 0; j < kLanes; ++j) lane[j] = F::template identity<A>();
   int64_t i = 0;
   for (; i + kLanes <= n; i += kLanes) {
     for (int j = 0; j < kLanes; ++j) {
       if constexpr (kFloatMinMax) {
         const A x = static_cast<A>(p[i + j]);
         nan[j] |= x != x;
-        lane[j] = R == Red::Max ? (x > lane[j] ? x : lane[j]) : (x < lane[j] ? x : lane[j]);
+        F::ordered(lane[j], x);
       } else {
-        lane[j] = combine<R>(lane[j], p[i + j]);
+        lane[j] = combine<F>(lane[j], p[i + j]);
       }
     }
   }
@@ -117,9 +57,9 @@ A reduce_run(A acc, const T* p, int64_t n) {
     if constexpr (kFloatMinMax) {
       if (nan[j]) return std::numeric_limits<A>::quiet_NaN();
     }
-    acc = combine<R>(acc, lane[j]);
+    acc = combine<F>(acc, lane[j]);
   }
-  for (; i < n; ++i) acc = combine<R>(acc, p[i]);
+  for (; i < n; ++i) acc = combine<F>(acc, p[i]);
   return acc;
 }
 
@@ -145,20 +85,20 @@ Groups group_dims(const Shape& s, const bool* reduced) {
   return g;
 }
 
-template <Red R, class T, class A>
+template <class F, class T, class A>
 void reduce_into(const T* in, int64_t numel, const Groups& g, A* acc) {
   if (numel == 0) return;
   if (g.n == 0) {  // a single element
-    acc[0] = combine<R>(acc[0], in[0]);
+    acc[0] = combine<F>(acc[0], in[0]);
     return;
   }
   if (g.n == 1 && g.reduced[0]) {  // everything into one value: split across threads
     std::mutex mu;
     A total = acc[0];
     parallel_for(numel, kParallelThreshold, [&](int64_t b, int64_t e) {
-      const A s = reduce_run<R, T, A>(identity<R, A>(), in + b, e - b);
+      const A s = reduce_run<F, T, A>(F::template identity<A>(), in + b, e - b);
       std::lock_guard<std::mutex> lk(mu);
-      total = combine<R>(total, s);  // NaN partials stick in max/min
+      total = combine<F>(total, s);  // NaN partials stick in max/min
     });
     acc[0] = total;
     return;
@@ -179,10 +119,10 @@ void reduce_into(const T* in, int64_t numel, const Groups& g, A* acc) {
   for (int64_t r = 0; r < rows; ++r) {
     const T* row = in + r * inner;
     if (inner_reduced) {
-      acc[off] = reduce_run<R, T, A>(acc[off], row, inner);
+      acc[off] = reduce_run<F, T, A>(acc[off], row, inner);
     } else {
       A* o = acc + off;
-      for (int64_t i = 0; i < inner; ++i) o[i] = combine<R>(o[i], row[i]);
+      for (int64_t i = 0; i < inner; ++i) o[i] = combine<F>(o[i], row[i]);
     }
     for (int d = last - 1; d >= 0; --d) {
       off += ostride[d];
@@ -194,8 +134,9 @@ void reduce_into(const T* in, int64_t numel, const Groups& g, A* acc) {
   }
 }
 
-template <Red R, class T, class A>
-void run_reduce(const Tensor& x, const Groups& g, Tensor& out, double scale) {
+template <class F, class T>
+void run_reduce(const Tensor& x, const Groups& g, Tensor& out, int64_t count) {
+  using A = typename F::template Acc<T>;
   const int64_t on = out.num_elements();
   // Scalar results accumulate on the stack: reduce-all stays allocation-free.
   std::unique_ptr<A[]> heap;
@@ -205,24 +146,19 @@ void run_reduce(const Tensor& x, const Groups& g, Tensor& out, double scale) {
     heap.reset(new A[on]);
     acc = heap.get();
   }
-  for (int64_t i = 0; i < (on > 1 ? on : 1); ++i) acc[i] = identity<R, A>();
-  reduce_into<R>(x.data<T>(), x.num_elements(), g, acc);
+  for (int64_t i = 0; i < (on > 1 ? on : 1); ++i) acc[i] = F::template identity<A>();
+  reduce_into<F>(x.data<T>(), x.num_elements(), g, acc);
   dispatch_dtype(out.dtype(), [&](auto otag) {
     using O = decltype(otag);
     O* o = out.data<O>();
-    for (int64_t i = 0; i < on; ++i) {
-      if constexpr (std::is_floating_point_v<A>)
-        o[i] = convert<O>(acc[i] * scale);
-      else
-        o[i] = convert<O>(acc[i]);
-    }
+    for (int64_t i = 0; i < on; ++i) o[i] = convert<O>(F::finalize(acc[i], count));
   });
 }
 
 }  // namespace
 
-void reduce(OpKind op, const Tensor& x0, const OpAttrs& attrs, Tensor& out) {
-  const Shape& s = x0.shape();
+void reduce(OpKind op, const Tensor& x, const OpAttrs& attrs, Tensor& out) {
+  const Shape& s = x.shape();
   bool reduced[Shape::kMaxRank];
   int64_t count = 1;
   for (int d = 0; d < s.rank(); ++d) reduced[d] = !attrs.has_axes;
@@ -230,38 +166,15 @@ void reduce(OpKind op, const Tensor& x0, const OpAttrs& attrs, Tensor& out) {
     for (int64_t ax : attrs.axes) reduced[normalize_axis(ax, s.rank(), op_name(op))] = true;
   for (int d = 0; d < s.rank(); ++d)
     if (reduced[d]) count *= s[d];
-  const Red red = red_of(op);
-  if (count == 0 && out.num_elements() > 0 && (red == Red::Max || red == Red::Min)) {
-    op_error(op, "zero-size reduction over " + describe(x0.dtype(), s) +
-                     ", which has no identity; reduce a non-empty axis");
-  }
   const Groups g = group_dims(s, reduced);
-  // Mean reduces ints as float64 (NumPy); other ops read the input dtype directly.
-  const Tensor x = op == OpKind::ReduceMean ? x0.cast(out.dtype()) : x0;
-  const double scale = op == OpKind::ReduceMean ? 1.0 / static_cast<double>(count) : 1.0;
-  dispatch_dtype(x.dtype(), [&](auto tag) {
-    using T = decltype(tag);
-    // Accumulator: double for floats (sum/prod/mean), int64 for integer sums, T for max/min.
-    using SumAcc = std::conditional_t<std::is_floating_point_v<T>, double, int64_t>;
-    switch (red) {
-      case Red::Sum:
-        return run_reduce<Red::Sum, T, SumAcc>(x, g, out, scale);
-      case Red::Prod:
-        return run_reduce<Red::Prod, T, SumAcc>(x, g, out, 1.0);
-      case Red::Max:
-        if constexpr (std::is_same_v<T, bool>)
-          return run_reduce<Red::Any, T, bool>(x, g, out, 1);
-        else
-          return run_reduce<Red::Max, T, T>(x, g, out, 1.0);
-      case Red::Min:
-        if constexpr (std::is_same_v<T, bool>)
-          return run_reduce<Red::All, T, bool>(x, g, out, 1);
-        else
-          return run_reduce<Red::Min, T, T>(x, g, out, 1.0);
-      case Red::Any:
-        return run_reduce<Red::Any, T, bool>(x, g, out, 1.0);
-      case Red::All:
-        return run_reduce<Red::All, T, bool>(x, g, out, 1.0);
+  visit_reduce(op, [&](auto r) {
+    using F = typename decltype(r)::Fn;
+    if constexpr (!F::kArg) {
+      if (!F::kHasIdentity && count == 0 && out.num_elements() > 0) {
+        op_error(op, "zero-size reduction over " + describe(x.dtype(), s) +
+                         ", which has no identity; reduce a non-empty axis");
+      }
+      dispatch_dtype(x.dtype(), [&](auto tag) { run_reduce<F, decltype(tag)>(x, g, out, count); });
     }
   });
 }
@@ -279,27 +192,26 @@ void arg_reduce(OpKind op, const Tensor& x, const OpAttrs& attrs, Tensor& out) {
     op_error(op, std::string("attempt to get ") + op_name(op) + " of an empty sequence (" +
                      describe(x.dtype(), s) + ")");
   }
-  const bool is_max = op == OpKind::ArgMax;
   int64_t* o = out.data<int64_t>();
-  dispatch_dtype(x.dtype(), [&](auto tag) {
-    using T = decltype(tag);
-    const T* p = x.data<T>();
-    for (int64_t a = 0; a < outer; ++a) {
-      for (int64_t i = 0; i < inner; ++i) {
-        const T* col = p + a * n * inner + i;
-        T best = col[0];
-        int64_t at = 0;
-        for (int64_t k = 1; k < n; ++k) {
-          const T v = col[k * inner];
-          if constexpr (std::is_floating_point_v<T>) {
-            if (std::isnan(best)) break;  // the first NaN wins, as in NumPy
-            if (std::isnan(v) || (is_max ? v > best : v < best)) best = v, at = k;
-          } else {
-            if (is_max ? v > best : v < best) best = v, at = k;
+  visit_reduce(op, [&](auto r) {
+    using F = typename decltype(r)::Fn;
+    if constexpr (F::kArg) {
+      dispatch_dtype(x.dtype(), [&](auto tag) {
+        using T = decltype(tag);
+        const T* p = x.data<T>();
+        for (int64_t a = 0; a < outer; ++a) {
+          for (int64_t i = 0; i < inner; ++i) {
+            const T* col = p + a * n * inner + i;
+            T best = col[0];
+            int64_t at = 0;
+            for (int64_t k = 1; k < n; ++k) {
+              const T v = col[k * inner];
+              if (F{}(v, best)) best = v, at = k;
+            }
+            o[a * inner + i] = at;
           }
         }
-        o[a * inner + i] = at;
-      }
+      });
     }
   });
 }

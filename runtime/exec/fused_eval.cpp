@@ -16,6 +16,7 @@
 #include "runtime/core/interrupt.h"
 #include "runtime/core/parallel.h"
 #include "runtime/ops/elementwise.h"
+#include "runtime/ops/reduce_math.h"
 
 namespace xag::rt::exec {
 
@@ -112,9 +113,10 @@ XAG_FUSED_INLINE void step(OpKind op, const T* a, bool sa, const T* b, bool sb, 
 }
 
 // Running max/min over one chunk, NaN-propagating like the unfused reduction
-// (runtime/cpu/reduce.cpp): plain comparisons over independent lanes (they vectorize) with NaN
-// tracked on the side. The lanes live across all blocks of the chunk and are folded once at the
-// end: folding them after every 256-element block cost as much as the block's comparisons.
+// (runtime/cpu/reduce.cpp): the functors' ordered compare-select (runtime/ops/reduce_math.h)
+// over independent lanes (they vectorize) with NaN tracked on the side. The lanes live across all
+// blocks of the chunk and are folded once at the end: folding them after every 256-element block
+// cost as much as the block's comparisons.
 template <class T>
 struct Extreme {
 #if defined(__GNUC__) && !defined(__clang__)
@@ -153,7 +155,7 @@ struct Extreme {
           V x;
           std::memcpy(&x, p + i + u * kL, sizeof(V));
           bad |= x != x;
-          lane[u] = x > lane[u] ? x : lane[u];
+          math::ReduceMax::ordered(lane[u], x);
         }
       }
     } else {
@@ -162,14 +164,17 @@ struct Extreme {
           V x;
           std::memcpy(&x, p + i + u * kL, sizeof(V));
           bad |= x != x;
-          lane[u] = x < lane[u] ? x : lane[u];
+          math::ReduceMin::ordered(lane[u], x);
         }
       }
     }
 #endif
     for (; i < n; ++i) {
       any_nan |= p[i] != p[i];
-      r = is_max ? (p[i] > r ? p[i] : r) : (p[i] < r ? p[i] : r);
+      if (is_max)
+        math::ReduceMax::ordered(r, p[i]);
+      else
+        math::ReduceMin::ordered(r, p[i]);
     }
   }
 
@@ -178,7 +183,10 @@ struct Extreme {
     for (int j = 0; j < kL; ++j) any_nan |= bad[j] != 0;
     for (int u = 0; u < 4; ++u)
       for (int j = 0; j < kL; ++j)
-        r = is_max ? (lane[u][j] > r ? lane[u][j] : r) : (lane[u][j] < r ? lane[u][j] : r);
+        if (is_max)
+          math::ReduceMax::ordered(r, T(lane[u][j]));
+        else
+          math::ReduceMin::ordered(r, T(lane[u][j]));
 #endif
     return any_nan ? std::numeric_limits<T>::quiet_NaN() : r;  // NaN sticks, as unfused
   }
@@ -248,7 +256,7 @@ void run_typed(const FusedProgram& prog, const Tensor* inputs, size_t n, Tensor&
                int64_t numel) {
   const bool reduce = prog.reduce != OpKind::Identity;
   const bool is_max = prog.reduce == OpKind::ReduceMax;
-  const T start = is_max ? -std::numeric_limits<T>::infinity() : std::numeric_limits<T>::infinity();
+  const T start = is_max ? math::ReduceMax::identity<T>() : math::ReduceMin::identity<T>();
   T total = start;
   std::mutex mu;
   const int ni = prog.num_inputs;
@@ -269,12 +277,8 @@ void run_typed(const FusedProgram& prog, const Tensor* inputs, size_t n, Tensor&
     const T acc = run_chunk(c, b0 * kFusedBlock, std::min(numel, b1 * kFusedBlock));
     if (reduce) {
       std::lock_guard<std::mutex> lk(mu);
-      // NaN sticks, as in the unfused reduction.
-      if (acc != acc || total != total) {
-        total = std::numeric_limits<T>::quiet_NaN();
-      } else {
-        total = is_max ? (acc > total ? acc : total) : (acc < total ? acc : total);
-      }
+      // The functor's combine: NaN sticks, as in the unfused reduction.
+      total = is_max ? math::ReduceMax{}(total, acc) : math::ReduceMin{}(total, acc);
     }
   });
   if (reduce) *out.data<T>() = total;

@@ -1,7 +1,9 @@
 // The op table (runtime/ops/op_kinds.def) against what every row must have: a CPU kernel that
 // agrees with inference, a gradient entry, and for element-wise rows one functor
 // (runtime/ops/scalar_math.h) that the eager kernels, the 0-d fast paths, the executor's scalar
-// path and fused programs all reproduce. A new row fails here until it is complete.
+// path and fused programs all reproduce, and for Reduce rows one functor
+// (runtime/ops/reduce_math.h) that the reduction kernels and fused max/min reproduce. A new row
+// fails here until it is complete.
 #include <catch2/catch.hpp>
 
 #include <cmath>
@@ -12,8 +14,10 @@
 
 #include "graph_test_util.h"
 #include "helpers.h"
+#include "runtime/core/convert.h"
 #include "runtime/ops/dtype_rules.h"
 #include "runtime/ops/elementwise.h"
+#include "runtime/ops/reduce_visit.h"
 
 using namespace xag::rt;
 using namespace xag::rt::test;
@@ -124,8 +128,9 @@ TEST_CASE("op table: every row has a kernel that agrees with inference, and a gr
       CHECK((want.shape[d] == kUnknownDim || want.shape[d] == got.shape()[d]));
     float_capable |= is_floating(got.dtype());
     if (float_capable) CHECK(has_gradient_entry(op));
-    // Element-wise rows have a functor; nothing else claims one.
+    // Element-wise and Reduce rows have a functor; nothing else claims one.
     CHECK(elementwise_traits(op).has_value() == is_elementwise(op_category(op)));
+    CHECK(visit_reduce(op, [](auto) {}) == (op_category(op) == OpCategory::Reduce));
   }
 }
 
@@ -309,6 +314,196 @@ TEST_CASE("op table: dtype rules reject what NumPy rejects, with the row's hint"
       }
     }
   }
+}
+
+// ---- Reduce rows against their functors (runtime/ops/reduce_math.h) ----
+
+// Values whose float sums and products are exact in double (dyadic, few bits), so the kernels'
+// lane and thread splits cannot change a result; the specials go in one position at a time.
+// Long products stay within +-1 (an overflow to inf in one lane and 0 in another is NaN, where a
+// sequential fold stays 0), and int64 extremes are left out of sums in double (they round).
+template <class F, class D>
+std::vector<D> reduce_base(size_t n) {
+  if constexpr (std::is_floating_point_v<D>) {
+    if (std::is_same_v<F, math::ReduceProd> && n > 100)
+      return {D(-1), D(1), D(-0.0), D(0), D(1), D(-1), D(1), D(1)};
+    return {D(-2.5), D(-1), D(-0.0), D(0), D(0.5), D(1), D(3), D(0.75)};
+  } else if constexpr (std::is_floating_point_v<typename F::template Acc<D>> && sizeof(D) == 8) {
+    return {-7, -2, -1, 0, 1, 3, 64};
+  } else {
+    return operand_values<D>();
+  }
+}
+template <class D>
+std::vector<D> reduce_specials() {
+  if constexpr (std::is_floating_point_v<D>)
+    return {std::numeric_limits<D>::quiet_NaN(), std::numeric_limits<D>::infinity(),
+            -std::numeric_limits<D>::infinity()};
+  else
+    return {};
+}
+
+// Equal, NaN matching NaN; -0 equals 0 (max/min of both zeros depends on the lane order).
+template <class O>
+bool same_value(O got, O want) {
+  if constexpr (std::is_floating_point_v<O>) {
+    if (want != want) return got != got;
+  }
+  return got == want;
+}
+
+// The functor's fold of v[begin], v[begin + step], ... (n elements), finalized and converted to
+// the output dtype O.
+template <class F, class O, class D>
+O fold(const std::vector<D>& v, size_t begin, size_t step, size_t n) {
+  using A = typename F::template Acc<D>;
+  A acc = F::template identity<A>();
+  for (size_t i = 0; i < n; ++i) acc = F{}(acc, F::template lift<A>(v[begin + i * step]));
+  return convert<O>(F::finalize(acc, static_cast<int64_t>(n)));
+}
+
+// The reduction of v (all of it, and as a matrix along each axis) against the functor's fold.
+template <class E, class D>
+void check_reduce_values(const std::vector<D>& v, size_t cols) {
+  using F = typename E::Fn;
+  const auto n = static_cast<int64_t>(v.size());
+  const Tensor all = run(E::kOp, {Tensor::from_vector<D>(v, Shape{n})}, {});
+  dispatch_dtype(all.dtype(), [&](auto otag) {
+    using O = decltype(otag);
+    CHECK(same_value(all.item<O>(), fold<F, O>(v, 0, 1, v.size())));
+    const size_t rows = v.size() / cols;
+    const std::vector<D> head(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(rows * cols));
+    const Tensor m =
+        Tensor::from_vector<D>(head, Shape{static_cast<int64_t>(rows), static_cast<int64_t>(cols)});
+    const Tensor down = run(E::kOp, {m}, OpAttrs::with_axes({0}));
+    for (size_t j = 0; j < cols; ++j) {
+      INFO("column " << j);
+      CHECK(same_value(down.data<O>()[j], fold<F, O>(head, j, cols, rows)));
+    }
+    const Tensor across = run(E::kOp, {m}, OpAttrs::with_axes({1}));
+    for (size_t i = 0; i < rows; ++i) {
+      INFO("row " << i);
+      CHECK(same_value(across.data<O>()[i], fold<F, O>(head, i * cols, 1, cols)));
+    }
+  });
+  if constexpr (F::kOrderedLanes && std::is_floating_point_v<D>) {
+    // Fused: max/min of -x, as one FusedElementwise program.
+    Graph fg;
+    GraphBuilder fb(fg);
+    const Value x = fb.placeholder(TensorSpec{dtype_of<D>, Shape{n}});
+    fb.set_outputs({fb.op(E::kOp, {fb.op(OpKind::Neg, {x})})});
+    REQUIRE(fuse_elementwise(fg));
+    std::vector<D> neg(v.size());
+    for (size_t i = 0; i < v.size(); ++i) neg[i] = math::Neg{}(v[i]);
+    const Tensor fused = run_graph(fg, {Tensor::from_vector<D>(v, Shape{n})})[0];
+    CHECK(same_value(fused.item<D>(), fold<F, D>(neg, 0, 1, neg.size())));
+  }
+}
+
+// Short runs, runs through the vector lanes and their tail, and runs split across threads; each
+// with every special value in a few positions (first, inside a lane block, middle, last).
+template <class E, class D>
+void check_reduce(const char* name) {
+  using F = typename E::Fn;
+  for (size_t n : {size_t{5}, size_t{37}, (size_t{1} << 17) + 3}) {
+    const std::vector<D> base = reduce_base<F, D>(n);
+    std::vector<D> v(n);
+    for (size_t i = 0; i < n; ++i) v[i] = base[(i * 7 + n) % base.size()];
+    INFO(name << " on " << dtype_name(dtype_of<D>) << ", " << n << " elements");
+    check_reduce_values<E>(v, n > 100 ? 64 : 4);
+    for (D special : reduce_specials<D>()) {
+      for (size_t at : {size_t{0}, size_t{11} % n, n / 2, n - 1}) {
+        INFO("special " << special << " at " << at);
+        std::vector<D> w = v;
+        w[at] = special;
+        check_reduce_values<E>(w, n > 100 ? 64 : 4);
+      }
+    }
+  }
+  // Empty: the finalized identity, or an error where there is none.
+  const Tensor empty = Tensor::from_vector<D>({}, Shape{0});
+  if constexpr (F::kHasIdentity) {
+    const Tensor got = run(E::kOp, {empty}, {});
+    dispatch_dtype(got.dtype(), [&](auto otag) {
+      using O = decltype(otag);
+      CHECK(same_value(got.item<O>(), fold<F, O>(std::vector<D>{}, 0, 1, 0)));
+    });
+  } else {
+    CHECK_THROWS_AS(run(E::kOp, {empty}, {}), InvalidArgumentError);
+  }
+}
+
+// ArgMax/ArgMin: the kernel's index against the functor's scan, along each axis.
+template <class E, class D>
+void check_arg_reduce(const char* name) {
+  using F = typename E::Fn;
+  std::vector<D> v = operand_values<D>();
+  for (D s : operand_values<D>()) v.push_back(s);
+  const size_t cols = 2, rows = v.size() / cols;
+  v.resize(rows * cols);
+  const Tensor m = Tensor::from_vector<D>(v, Shape{static_cast<int64_t>(rows), 2});
+  auto scan = [&](size_t begin, size_t step, size_t n) {
+    int64_t at = 0;
+    for (size_t k = 1; k < n; ++k)
+      if (F{}(v[begin + k * step], v[begin + static_cast<size_t>(at) * step]))
+        at = static_cast<int64_t>(k);
+    return at;
+  };
+  INFO(name << " on " << dtype_name(dtype_of<D>));
+  const Tensor down = run(E::kOp, {m}, OpAttrs::with_axis(0));
+  for (size_t j = 0; j < cols; ++j) CHECK(down.data<int64_t>()[j] == scan(j, cols, rows));
+  const Tensor across = run(E::kOp, {m}, OpAttrs::with_axis(1));
+  for (size_t i = 0; i < rows; ++i) CHECK(across.data<int64_t>()[i] == scan(i * cols, 1, cols));
+}
+
+TEST_CASE("op table: Reduce rows run their functor in the kernels and fused max/min",
+          "[ops][table][reduce]") {
+  int visited = 0, rows = 0;
+  for (int k = 0; k < kNumOpKinds; ++k) {
+    const auto op = static_cast<OpKind>(k);
+    if (op_category(op) == OpCategory::Reduce) ++rows;
+    visit_reduce(op, [&](auto r) {
+      ++visited;
+      using E = decltype(r);
+      if constexpr (E::Fn::kArg) {
+        check_arg_reduce<E, bool>(op_name(op));
+        check_arg_reduce<E, int32_t>(op_name(op));
+        check_arg_reduce<E, int64_t>(op_name(op));
+        check_arg_reduce<E, float>(op_name(op));
+        check_arg_reduce<E, double>(op_name(op));
+      } else {
+        check_reduce<E, bool>(op_name(op));
+        check_reduce<E, int32_t>(op_name(op));
+        check_reduce<E, int64_t>(op_name(op));
+        check_reduce<E, float>(op_name(op));
+        check_reduce<E, double>(op_name(op));
+      }
+    });
+  }
+  CHECK(visited == rows);
+  CHECK(rows >= 9);
+}
+
+// What the functors encode, independently of them: NumPy's answers.
+TEST_CASE("reductions: NaN, empty and bool rules", "[ops][reduce]") {
+  const float nan = std::numeric_limits<float>::quiet_NaN();
+  const Tensor x = vec<float>({1, nan, 3, nan, -2});
+  CHECK(std::isnan(run(OpKind::ReduceMax, {x}).item<float>()));
+  CHECK(std::isnan(run(OpKind::ReduceMin, {x}).item<float>()));
+  CHECK(run(OpKind::ReduceAll, {x}).item<bool>());       // NaN is true
+  CHECK(run(OpKind::ArgMax, {x}).item<int64_t>() == 1);  // the first NaN
+  CHECK(run(OpKind::ArgMin, {x}).item<int64_t>() == 1);
+  const Tensor y = vec<float>({3, 1, 3, 1});
+  CHECK(run(OpKind::ArgMax, {y}).item<int64_t>() == 0);  // the first of equal extremes
+  CHECK(run(OpKind::ArgMin, {y}).item<int64_t>() == 1);
+  CHECK(std::isnan(run(OpKind::ReduceMean, {vec<float>({})}).item<float>()));
+  CHECK(run(OpKind::ReduceProd, {vec<float>({})}).item<float>() == 1.0f);
+  CHECK(run(OpKind::ReduceMean, {vec<int32_t>({1, 2})}).item<double>() == 1.5);
+  CHECK(run(OpKind::ReduceMax, {vec<bool>({false, true})}).item<bool>());
+  CHECK(!run(OpKind::ReduceMin, {vec<bool>({false, true})}).item<bool>());
+  const int64_t big = std::numeric_limits<int64_t>::max();
+  CHECK(run(OpKind::ReduceSum, {vec<int64_t>({big, 1})}).item<int64_t>() ==
+        std::numeric_limits<int64_t>::min());  // wraps
 }
 
 }  // namespace
