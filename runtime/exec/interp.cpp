@@ -8,6 +8,7 @@
 #include "runtime/backend/fused_dispatch.h"
 #include "runtime/exec/fused_eval.h"
 #include "runtime/exec/program.h"
+#include "runtime/ops/scalar_math.h"
 
 namespace xag::rt::exec {
 
@@ -170,23 +171,6 @@ template <class U>
   if (i < 0 || i >= n) return false;
   byte_at<U>(base, in.oout) = static_cast<const U*>(x.raw_data())[i];
   return true;
-}
-
-// Ints wrap (unsigned arithmetic), as the kernels do.
-template <class T>
-inline T wrap_add(T a, T b) {
-  return static_cast<T>(static_cast<std::make_unsigned_t<T>>(a) +
-                        static_cast<std::make_unsigned_t<T>>(b));
-}
-template <class T>
-inline T wrap_sub(T a, T b) {
-  return static_cast<T>(static_cast<std::make_unsigned_t<T>>(a) -
-                        static_cast<std::make_unsigned_t<T>>(b));
-}
-template <class T>
-inline T wrap_mul(T a, T b) {
-  return static_cast<T>(static_cast<std::make_unsigned_t<T>>(a) *
-                        static_cast<std::make_unsigned_t<T>>(b));
 }
 
 }  // namespace
