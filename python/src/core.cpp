@@ -3,15 +3,13 @@
 #include <pybind11/numpy.h>
 #include <pybind11/pybind11.h>
 
-#include <climits>
-#include <cmath>
-#include <cstring>
 #include <string>
 
 #include "pybind_common.h"
 #include "runtime/backend/placement.h"
 #include "runtime/backend/registry.h"
 #include "runtime/core/errors.h"
+#include "runtime/core/host_values.h"
 #include "runtime/ops/weak_scalar.h"
 
 namespace xag::py {
@@ -28,30 +26,7 @@ py::object g_symbolic_misuse_hook;
 PyTypeObject* g_tensor_type = nullptr;
 
 py::dtype numpy_dtype(rt::DType dt) {
-  switch (dt) {
-    case rt::DType::Bool:
-      return py::dtype::of<bool>();
-    case rt::DType::Int32:
-      return py::dtype::of<int32_t>();
-    case rt::DType::Int64:
-      return py::dtype::of<int64_t>();
-    case rt::DType::Float32:
-      return py::dtype::of<float>();
-    case rt::DType::Float64:
-      return py::dtype::of<double>();
-  }
-  throw rt::InternalError("numpy_dtype: bad dtype");
-}
-
-// Our dtype for a NumPy dtype; other NumPy types map to the nearest wider one of ours.
-std::optional<rt::DType> from_numpy_dtype(const py::dtype& d) {
-  const char kind = d.kind();
-  const auto size = d.itemsize();
-  if (kind == 'b') return rt::DType::Bool;
-  if (kind == 'i') return size <= 4 ? rt::DType::Int32 : rt::DType::Int64;
-  if (kind == 'u') return size <= 2 ? rt::DType::Int32 : rt::DType::Int64;
-  if (kind == 'f') return size <= 4 ? rt::DType::Float32 : rt::DType::Float64;
-  return std::nullopt;
+  return rt::dispatch_dtype(dt, [](auto tag) { return py::dtype::of<decltype(tag)>(); });
 }
 
 [[noreturn]] void symbolic_misuse(const char* what) {
@@ -64,17 +39,6 @@ std::optional<rt::DType> from_numpy_dtype(const py::dtype& d) {
 const rt::Tensor& eager_value(const PyTensor& t, const char* what) {
   if (t.symbolic()) symbolic_misuse(what);
   return t.value;
-}
-
-// C-contiguous byte strides of `t` (NumPy's and the buffer protocol's).
-std::vector<py::ssize_t> byte_strides(const rt::Tensor& t) {
-  std::vector<py::ssize_t> strides(static_cast<size_t>(t.rank()));
-  py::ssize_t stride = static_cast<py::ssize_t>(rt::dtype_size(t.dtype()));
-  for (int i = t.rank() - 1; i >= 0; --i) {
-    strides[static_cast<size_t>(i)] = stride;
-    stride *= std::max<py::ssize_t>(t.shape()[i], 1);
-  }
-  return strides;
 }
 
 // The buffer protocol for host tensors only: symbolic tensors and tensors on a device refuse with
@@ -101,7 +65,7 @@ py::array numpy_view(const rt::Tensor& t, py::handle owner) {
     return numpy_view(host, holder);
   }
   std::vector<py::ssize_t> shape(t.shape().begin(), t.shape().end());
-  py::array arr(numpy_dtype(t.dtype()), shape, byte_strides(t), t.raw_data(), owner);
+  py::array arr(numpy_dtype(t.dtype()), shape, rt::byte_strides(t), t.raw_data(), owner);
   // Tensors are immutable and their buffers may be shared by other tensors: no writes.
   py::detail::array_proxy(arr.ptr())->flags &= ~py::detail::npy_api::NPY_ARRAY_WRITEABLE_;
   return arr;
@@ -110,7 +74,9 @@ py::array numpy_view(const rt::Tensor& t, py::handle owner) {
 // A NumPy array (any layout, any dtype we can map) as a tensor: zero-copy for aligned,
 // C-contiguous arrays of our dtypes; otherwise one converting copy.
 rt::Tensor from_array(py::array arr, std::optional<rt::DType> want) {
-  auto dt = from_numpy_dtype(arr.dtype());
+  const py::dtype adt = arr.dtype();
+  const auto itemsize = static_cast<size_t>(adt.itemsize());
+  const std::optional<rt::DType> dt = rt::dtype_for_array(adt.kind(), itemsize);
   if (!dt) {
     throw rt::InvalidArgumentError("constant: unsupported NumPy dtype " +
                                    py::str(arr.dtype()).cast<std::string>());
@@ -118,8 +84,7 @@ rt::Tensor from_array(py::array arr, std::optional<rt::DType> want) {
   const rt::DType target = want.value_or(*dt);
   rt::Shape shape;
   for (py::ssize_t i = 0; i < arr.ndim(); ++i) shape.push_back(arr.shape(i));
-  const bool exact = arr.dtype().itemsize() == static_cast<py::ssize_t>(rt::dtype_size(*dt)) &&
-                     arr.dtype().kind() != 'u' && arr.dtype().byteorder() != '>';
+  const bool exact = rt::array_layout_matches(adt.kind(), itemsize, adt.byteorder());
   const int flags = py::detail::array_proxy(arr.ptr())->flags;
   const bool contiguous = (flags & py::detail::npy_api::NPY_ARRAY_C_CONTIGUOUS_) &&
                           (flags & py::detail::npy_api::NPY_ARRAY_ALIGNED_);
@@ -140,25 +105,16 @@ rt::Tensor from_array(py::array arr, std::optional<rt::DType> want) {
   return target == *dt ? t : t.cast(target);
 }
 
-// Python lists/tuples: NumPy parses the nesting; SPEC dtypes for the literals (int -> int32,
-// float -> float32) unless a dtype is given or an int does not fit in int32.
+// Python lists/tuples: NumPy parses the nesting; rt::literal_tensor picks the dtype.
 rt::Tensor from_sequence(py::handle seq, std::optional<rt::DType> want) {
-  py::module_ np = py::module_::import("numpy");
-  py::array arr = np.attr("asarray")(seq);
+  py::array arr = py::module_::import("numpy").attr("asarray")(seq);
   const char kind = arr.dtype().kind();
   if (kind == 'O' || kind == 'U' || kind == 'S') {
     throw rt::InvalidArgumentError(
         "constant: cannot convert " + py::repr(seq).cast<std::string>().substr(0, 80) +
         " to a tensor (nested lists of numbers or tensors of one shape are accepted)");
   }
-  std::optional<rt::DType> dt = want;
-  if (!dt && kind == 'i') {
-    const bool small = arr.size() == 0 || (np.attr("min")(arr).cast<long long>() >= INT32_MIN &&
-                                           np.attr("max")(arr).cast<long long>() <= INT32_MAX);
-    dt = small ? rt::DType::Int32 : rt::DType::Int64;
-  }
-  if (!dt && kind == 'f') dt = rt::DType::Float32;
-  return from_array(arr, dt);
+  return rt::literal_tensor(from_array(arr, std::nullopt), kind, want);
 }
 
 }  // namespace
@@ -313,7 +269,12 @@ py::tuple shape_tuple(const rt::Shape& s) {
 void bind_core(py::module_& m) {
   py::module_::import("numpy");
 
+  // Operators and the buffer hook are C slots set before PyType_Ready (see ops.cpp).
   py::class_<PyTensor> cls(m, "Tensor", py::buffer_protocol(),
+                           py::custom_type_setup([](PyHeapTypeObject* type) {
+                             type->as_buffer.bf_getbuffer = &tensor_getbuffer;
+                             install_operator_slots(type);
+                           }),
                            "A value on the runtime: eager (has data) or symbolic (a value of a "
                            "graph being traced).");
   g_tensor_type = reinterpret_cast<PyTypeObject*>(cls.ptr());
@@ -355,42 +316,20 @@ void bind_core(py::module_& m) {
             const_cast<void*>(v.raw_data()), static_cast<py::ssize_t>(rt::dtype_size(v.dtype())),
             rt::dispatch_dtype(
                 v.dtype(), [](auto tag) { return py::format_descriptor<decltype(tag)>::format(); }),
-            static_cast<py::ssize_t>(shape.size()), shape, byte_strides(v),
+            static_cast<py::ssize_t>(shape.size()), shape, rt::byte_strides(v),
             /*readonly=*/true);
       })
-      .def("__bool__",
-           [](const PyTensor& t) {
-             const rt::Tensor& v = eager_value(t, "bool");
-             if (v.num_elements() != 1) {
-               throw rt::InvalidArgumentError("the truth value of a tensor of shape " +
-                                              v.shape().to_string() +
-                                              " is ambiguous: use ag.reduce_any or ag.reduce_all");
-             }
-             return v.item<bool>();
-           })
+      .def("__bool__", [](const PyTensor& t) { return rt::truth_value(eager_value(t, "bool")); })
       .def("__int__",
            [](const PyTensor& t) {
              const rt::Tensor& v = eager_value(t, "int");
              if (rt::is_floating(v.dtype())) {
-               const double d = v.item<double>();
-               if (!std::isfinite(d)) {
-                 throw rt::InvalidArgumentError("cannot convert " + v.to_string() + " to int");
-               }
-               return py::reinterpret_steal<py::int_>(PyLong_FromDouble(d));
+               return py::reinterpret_steal<py::int_>(PyLong_FromDouble(rt::finite_value(v)));
              }
              return py::int_(v.item<int64_t>());
            })
       .def("__index__",
-           [](const PyTensor& t) {
-             const rt::Tensor& v = eager_value(t, "int (as an index)");
-             if (rt::is_floating(v.dtype())) {
-               throw rt::InvalidArgumentError(
-                   "only integer scalar tensors can be used as an "
-                   "index, got a " +
-                   std::string(rt::dtype_name(v.dtype())) + " tensor");
-             }
-             return v.item<int64_t>();
-           })
+           [](const PyTensor& t) { return rt::index_value(eager_value(t, "int (as an index)")); })
       .def("__float__", [](const PyTensor& t) { return eager_value(t, "float").item<double>(); })
       .def("__len__",
            [](const PyTensor& t) {
@@ -401,23 +340,18 @@ void bind_core(py::module_& m) {
              if (s[0] == rt::kUnknownDim) symbolic_misuse("int (len() of a dynamic dimension)");
              return s[0];
            })
-      .def("__hash__", [](py::handle self) { return reinterpret_cast<intptr_t>(self.ptr()); })
       .def("__repr__",
            [](py::handle self) {
              const PyTensor& t = *tensor_ptr(self);
-             std::string head = "<ag.Tensor";
-             if (t.symbolic()) {
-               return head + " shape=" + t.shape().to_string() +
-                      ", dtype=" + rt::dtype_name(t.dtype()) + " (symbolic)>";
+             std::string np_text;
+             if (!t.symbolic()) {
+               py::array view = numpy_view(t.value, self);
+               np_text = t.value.rank() == 0 ? py::str(view) : py::repr(view);
              }
-             py::array view = numpy_view(t.value, self);
-             std::string np_text = t.value.rank() == 0 ? py::str(view).cast<std::string>()
-                                                       : py::repr(view).cast<std::string>();
-             const std::string where = t.value.on_host()
-                                           ? std::string()
-                                           : ", device=" + rt::device_name(t.value.device());
-             return head + ": shape=" + t.shape().to_string() +
-                    ", dtype=" + rt::dtype_name(t.dtype()) + where + ", numpy=" + np_text + ">";
+             const bool host = t.symbolic() || t.value.on_host();
+             return rt::tensor_repr(t.shape(), t.dtype(), t.symbolic(),
+                                    host ? std::string() : rt::device_name(t.value.device()),
+                                    np_text);
            })
       .def("__str__",
            [](py::handle self) {
@@ -433,8 +367,6 @@ void bind_core(py::module_& m) {
           "__deepcopy__",
           [](py::handle self, py::handle) { return py::reinterpret_borrow<py::object>(self); },
           py::arg("memo"));
-
-  reinterpret_cast<PyHeapTypeObject*>(cls.ptr())->as_buffer.bf_getbuffer = &tensor_getbuffer;
 
   m.def(
       "constant",
@@ -466,10 +398,6 @@ void bind_core(py::module_& m) {
         g_symbolic_misuse_hook = misuse_hook;
       },
       "Registers the exception classes and the symbolic-misuse hook (autograph/errors.py).");
-  m.def("dtype_name", [](int code) { return rt::dtype_name(static_cast<rt::DType>(code)); });
-  m.def("_result_type", [](int a, int b) {
-    return static_cast<int>(rt::promote(static_cast<rt::DType>(a), static_cast<rt::DType>(b)));
-  });
 
   // Runtime exceptions -> the package's classes; nothing aborts the process. Errors with a
   // source location (build or run time) carry it as attributes, so the kernel can point the

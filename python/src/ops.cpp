@@ -12,6 +12,7 @@
 #include "pybind_common.h"
 #include "runtime/core/errors.h"
 #include "runtime/graph/subscript.h"
+#include "runtime/ops/attr_set.h"
 
 namespace xag::py {
 
@@ -80,23 +81,22 @@ bool operand_ok(py::handle h) {
   return PyObject_HasAttrString(o, "__ag_tensor__") || PyObject_HasAttrString(o, "__array__");
 }
 
-py::object binary_operator(rt::OpKind op, py::handle a, py::handle b) {
-  if (!operand_ok(b)) return py::reinterpret_borrow<py::object>(Py_NotImplemented);
-  return binary(op, a, b);
-}
-
 int64_t int_attr(py::handle h) {
   return py::int_(py::reinterpret_borrow<py::object>(h));
 }
 
-rt::AxisList axis_list(py::handle h) {
-  rt::AxisList axes;
-  if (PyLong_Check(h.ptr())) {
-    axes.push_back(int_attr(h));
-  } else {
-    for (py::handle a : h) axes.push_back(int_attr(a));
+// One value of the attribute dict (rt::set_attr checks it against the field): lists and shapes
+// through shape_arg (None is an unknown dim), dtypes as DType objects, names or codes.
+rt::AttrValue attr_value(py::handle v) {
+  PyObject* o = v.ptr();
+  if (PyBool_Check(o)) return o == Py_True;
+  if (PyFloat_Check(o)) return PyFloat_AS_DOUBLE(o);
+  if (PyIndex_Check(o)) return int_attr(v);
+  if (PyList_Check(o) || PyTuple_Check(o)) {
+    const rt::Shape s = shape_arg(v);
+    return std::vector<int64_t>(s.begin(), s.end());
   }
-  return axes;
+  return dtype_arg(v);
 }
 
 // Attributes from a dict whose keys are OpAttrs' field names; None means "not given".
@@ -104,36 +104,8 @@ rt::OpAttrs parse_attrs(py::handle d) {
   rt::OpAttrs a;
   if (!d || d.is_none()) return a;
   for (auto item : py::reinterpret_borrow<py::dict>(d)) {
-    const std::string key = py::str(item.first);
-    py::handle v = item.second;
-    if (v.is_none()) continue;
-    if (key == "axes") {
-      a.axes = axis_list(v);
-      a.has_axes = true;
-    } else if (key == "keepdims") {
-      a.keepdims = v.cast<bool>();
-    } else if (key == "perm") {
-      a.perm = axis_list(v);
-    } else if (key == "axis") {
-      a.axis = int_attr(v);
-      a.has_axis = true;
-    } else if (key == "dtype") {
-      a.dtype = dtype_arg(v);
-      a.has_dtype = true;
-    } else if (key == "shape") {
-      a.shape = shape_arg(v);
-    } else if (key == "depth") {
-      a.depth = int_attr(v);
-    } else if (key == "value_a") {
-      a.value_a = v.cast<double>();
-    } else if (key == "value_b") {
-      a.value_b = v.cast<double>();
-    } else if (key == "seed") {
-      a.seed = static_cast<uint64_t>(int_attr(v));
-      a.has_seed = true;
-    } else {
-      throw rt::InternalError("unknown op attribute '" + key + "'");
-    }
+    if (!item.second.is_none())
+      rt::set_attr(a, item.first.cast<std::string>(), attr_value(item.second));
   }
   return a;
 }
@@ -193,10 +165,10 @@ py::object getitem(py::handle self, py::handle key) {
 }
 
 // ---- CPython number slots ----
-// Operators are also installed straight into the type's number slots: `a + b` then calls
-// slot_binary without pybind11's generic dispatcher (overload resolution, argument vectors),
-// which is most of the cost of an eager scalar op. The pybind11-defined methods stay for
-// introspection and explicit calls (t.__add__(x)).
+// Operators are C slots of the type, set before PyType_Ready (install_operator_slots): `a + b`
+// calls slot_binary without pybind11's generic dispatcher (overload resolution, argument vectors),
+// which is most of the cost of an eager scalar op, and Python derives __add__, __radd__, __eq__,
+// ... from the slots for explicit calls (t.__add__(x)).
 
 // Sets the Python error for the C++ exception being handled, with the module's translators.
 void set_python_error() {
@@ -217,15 +189,22 @@ void set_python_error() {
   }
 }
 
-template <rt::OpKind op>
-PyObject* slot_binary(PyObject* a, PyObject* b) {
+// Runs `f` (returning a new reference) for a raw CPython entry point: C++ exceptions become the
+// Python error and nullptr.
+template <class F>
+PyObject* guarded(F&& f) {
   try {
-    if (!operand_ok(a) || !operand_ok(b)) Py_RETURN_NOTIMPLEMENTED;
-    return binary(op, a, b).release().ptr();
+    return f().release().ptr();
   } catch (...) {
     set_python_error();
     return nullptr;
   }
+}
+
+template <rt::OpKind op>
+PyObject* slot_binary(PyObject* a, PyObject* b) {
+  if (!operand_ok(a) || !operand_ok(b)) Py_RETURN_NOTIMPLEMENTED;
+  return guarded([&] { return binary(op, a, b); });
 }
 
 PyObject* slot_power(PyObject* a, PyObject* b, PyObject* mod) {
@@ -238,112 +217,96 @@ PyObject* slot_power(PyObject* a, PyObject* b, PyObject* mod) {
 
 template <rt::OpKind op>
 PyObject* slot_unary(PyObject* x) {
-  try {
-    return unary(op, x).release().ptr();
-  } catch (...) {
-    set_python_error();
-    return nullptr;
-  }
+  return guarded([&] { return unary(op, x); });
+}
+
+PyObject* slot_positive(PyObject* x) {
+  return Py_NewRef(x);
 }
 
 PyObject* slot_richcompare(PyObject* a, PyObject* b, int cmp) {
+  // Indexed by Py_LT, Py_LE, Py_EQ, Py_NE, Py_GT, Py_GE (0 to 5).
   using K = rt::OpKind;
-  switch (cmp) {
-    case Py_LT:
-      return slot_binary<K::Less>(a, b);
-    case Py_LE:
-      return slot_binary<K::LessEqual>(a, b);
-    case Py_EQ:
-      return slot_binary<K::Equal>(a, b);
-    case Py_NE:
-      return slot_binary<K::NotEqual>(a, b);
-    case Py_GT:
-      return slot_binary<K::Greater>(a, b);
-    case Py_GE:
-      return slot_binary<K::GreaterEqual>(a, b);
-  }
-  Py_RETURN_NOTIMPLEMENTED;
+  static constexpr binaryfunc kCompare[] = {
+      &slot_binary<K::Less>,     &slot_binary<K::LessEqual>, &slot_binary<K::Equal>,
+      &slot_binary<K::NotEqual>, &slot_binary<K::Greater>,   &slot_binary<K::GreaterEqual>};
+  if (cmp < Py_LT || cmp > Py_GE) Py_RETURN_NOTIMPLEMENTED;
+  return kCompare[cmp](a, b);
+}
+
+// Identity hash: tensors compare element-wise, so equal values need not hash alike.
+Py_hash_t slot_hash(PyObject* x) {
+  return _Py_HashPointer(x);
 }
 
 // ag.exp(x), ag.maximum(x, y), ...: plain METH_FASTCALL functions (positional arguments only),
 // for the same reason as the number slots: no pybind11 dispatcher on the eager path.
-template <rt::OpKind op>
-PyObject* fast_unary(PyObject*, PyObject* const* args, Py_ssize_t nargs) {
-  if (nargs != 1) {
-    PyErr_Format(PyExc_TypeError, "%s() takes 1 positional argument (%zd given)", rt::op_name(op),
-                 nargs);
+template <rt::OpKind op, int arity>
+PyObject* fast_op(PyObject*, PyObject* const* args, Py_ssize_t nargs) {
+  if (nargs != arity) {
+    PyErr_Format(PyExc_TypeError, "%s() takes %d positional argument%s (%zd given)",
+                 rt::op_name(op), arity, arity == 1 ? "" : "s", nargs);
     return nullptr;
   }
-  return slot_unary<op>(args[0]);
+  if constexpr (arity == 1) return slot_unary<op>(args[0]);
+  return guarded([&] { return binary(op, args[0], args[1]); });
 }
 
-template <rt::OpKind op>
-PyObject* fast_binary(PyObject*, PyObject* const* args, Py_ssize_t nargs) {
-  if (nargs != 2) {
-    PyErr_Format(PyExc_TypeError, "%s() takes 2 positional arguments (%zd given)", rt::op_name(op),
-                 nargs);
-    return nullptr;
+// The fast entry point's arity for an op_kinds.def row (0: the op goes through `apply` only).
+constexpr int fast_arity(rt::OpCategory c, int arity) {
+  using C = rt::OpCategory;
+  if (c == C::Unary || (c == C::Logical && arity == 1)) return 1;
+  const bool binary = c == C::Binary || c == C::Compare || c == C::Logical || c == C::Linalg;
+  return binary && arity == 2 ? 2 : 0;
+}
+
+template <rt::OpKind op, int arity>
+void add_fast_function(py::module_& m, const char* name) {
+  if constexpr (arity != 0) {
+    // PyCFunction keeps a pointer to its PyMethodDef: these live as long as the process.
+    auto* def = new PyMethodDef{
+        name, reinterpret_cast<PyCFunction>(reinterpret_cast<void (*)()>(&fast_op<op, arity>)),
+        METH_FASTCALL,
+        arity == 1 ? "Element-wise op on one tensor (eager or staged)."
+                   : "Element-wise op on two tensors, with NumPy broadcasting and weak Python "
+                     "scalars."};
+    py::object f = py::reinterpret_steal<py::object>(
+        PyCFunction_NewEx(def, nullptr, m.attr("__name__").ptr()));
+    if (!f) throw py::error_already_set();
+    m.attr(name) = f;
   }
-  try {
-    return binary(op, args[0], args[1]).release().ptr();
-  } catch (...) {
-    set_python_error();
-    return nullptr;
-  }
-}
-
-void add_fast_function(py::module_& m, const char* name, _PyCFunctionFast fn, int arity) {
-  // PyCFunction keeps a pointer to its PyMethodDef: these live as long as the process.
-  auto* def = new PyMethodDef{name, reinterpret_cast<PyCFunction>(reinterpret_cast<void (*)()>(fn)),
-                              METH_FASTCALL,
-                              arity == 1 ? "Element-wise op on one tensor (eager or staged)."
-                                         : "Element-wise op on two tensors, with NumPy "
-                                           "broadcasting and weak Python scalars."};
-  py::object f =
-      py::reinterpret_steal<py::object>(PyCFunction_NewEx(def, nullptr, m.attr("__name__").ptr()));
-  if (!f) throw py::error_already_set();
-  m.attr(name) = f;
-}
-
-void install_number_slots(py::handle cls) {
-  using K = rt::OpKind;
-  auto* type = reinterpret_cast<PyTypeObject*>(cls.ptr());
-  PyNumberMethods* nb = type->tp_as_number;
-  nb->nb_add = &slot_binary<K::Add>;
-  nb->nb_subtract = &slot_binary<K::Sub>;
-  nb->nb_multiply = &slot_binary<K::Mul>;
-  nb->nb_true_divide = &slot_binary<K::TrueDiv>;
-  nb->nb_floor_divide = &slot_binary<K::FloorDiv>;
-  nb->nb_remainder = &slot_binary<K::Mod>;
-  nb->nb_power = &slot_power;
-  nb->nb_matrix_multiply = &slot_binary<K::MatMul>;
-  nb->nb_and = &slot_binary<K::BitwiseAnd>;
-  nb->nb_or = &slot_binary<K::BitwiseOr>;
-  nb->nb_xor = &slot_binary<K::BitwiseXor>;
-  nb->nb_negative = &slot_unary<K::Neg>;
-  nb->nb_absolute = &slot_unary<K::Abs>;
-  nb->nb_invert = &slot_unary<K::BitwiseNot>;
-  type->tp_richcompare = &slot_richcompare;
-  PyType_Modified(type);
 }
 
 }  // namespace
 
+void install_operator_slots(PyHeapTypeObject* heap_type) {
+  using K = rt::OpKind;
+  PyNumberMethods& nb = heap_type->as_number;
+  nb.nb_add = &slot_binary<K::Add>;
+  nb.nb_subtract = &slot_binary<K::Sub>;
+  nb.nb_multiply = &slot_binary<K::Mul>;
+  nb.nb_true_divide = &slot_binary<K::TrueDiv>;
+  nb.nb_floor_divide = &slot_binary<K::FloorDiv>;
+  nb.nb_remainder = &slot_binary<K::Mod>;
+  nb.nb_power = &slot_power;
+  nb.nb_matrix_multiply = &slot_binary<K::MatMul>;
+  nb.nb_and = &slot_binary<K::BitwiseAnd>;
+  nb.nb_or = &slot_binary<K::BitwiseOr>;
+  nb.nb_xor = &slot_binary<K::BitwiseXor>;
+  nb.nb_negative = &slot_unary<K::Neg>;
+  nb.nb_positive = &slot_positive;
+  nb.nb_absolute = &slot_unary<K::Abs>;
+  nb.nb_invert = &slot_unary<K::BitwiseNot>;
+  heap_type->ht_type.tp_richcompare = &slot_richcompare;
+  heap_type->ht_type.tp_hash = &slot_hash;
+}
+
 void bind_ops(py::module_& m) {
   py::dict kinds;
   py::module_ ops = m.def_submodule("ops", "Raw runtime ops (one function per op kind).");
-#define XAG_OP(name, py_name, arity, category)                                 \
-  kinds[py_name] = static_cast<int>(rt::OpKind::name);                         \
-  if (rt::OpCategory::category == rt::OpCategory::Unary ||                     \
-      (rt::OpCategory::category == rt::OpCategory::Logical && (arity) == 1)) { \
-    add_fast_function(ops, py_name, &fast_unary<rt::OpKind::name>, 1);         \
-  } else if ((rt::OpCategory::category == rt::OpCategory::Binary ||            \
-              rt::OpCategory::category == rt::OpCategory::Compare ||           \
-              rt::OpCategory::category == rt::OpCategory::Logical ||           \
-              rt::OpCategory::category == rt::OpCategory::Linalg) &&           \
-             (arity) == 2) {                                                   \
-    add_fast_function(ops, py_name, &fast_binary<rt::OpKind::name>, 2);        \
-  }
+#define XAG_OP(name, py_name, arity, category)         \
+  kinds[py_name] = static_cast<int>(rt::OpKind::name); \
+  add_fast_function<rt::OpKind::name, fast_arity(rt::OpCategory::category, arity)>(ops, py_name);
 #include "runtime/ops/op_kinds.def"
 #undef XAG_OP
   m.attr("op_kinds") = kinds;
@@ -359,57 +322,7 @@ void bind_ops(py::module_& m) {
       py::arg("kind"), py::arg("inputs"), py::arg("attrs") = py::none(),
       "Applies op `kind` (see op_kinds) to `inputs` with attributes given as a dict of OpAttrs "
       "field names.");
-  m.def(
-      "infer",
-      [](int kind, py::sequence specs, py::object attrs) {
-        std::vector<rt::TensorSpec> in;
-        for (py::handle s : specs) {
-          py::tuple t = py::reinterpret_borrow<py::tuple>(s);
-          in.push_back(rt::TensorSpec{dtype_arg(t[0]), shape_arg(t[1])});
-        }
-        rt::TensorSpec out =
-            rt::infer(static_cast<rt::OpKind>(kind), in.data(), in.size(), parse_attrs(attrs));
-        return py::make_tuple(dtype_object(out.dtype), shape_tuple(out.shape));
-      },
-      py::arg("kind"), py::arg("specs"), py::arg("attrs") = py::none(),
-      "Static (dtype, shape) of an op's result for inputs given as (dtype, shape) pairs.");
-
-  // ---- ag.Tensor operators ----
-  py::class_<PyTensor> cls = py::reinterpret_borrow<py::class_<PyTensor>>(m.attr("Tensor"));
-  using K = rt::OpKind;
-  auto def_binary = [&](const char* name, const char* rname, K op) {
-    cls.def(
-        name, [op](py::handle a, py::handle b) { return binary_operator(op, a, b); },
-        py::is_operator());
-    if (rname) {
-      cls.def(
-          rname, [op](py::handle a, py::handle b) { return binary_operator(op, b, a); },
-          py::is_operator());
-    }
-  };
-  def_binary("__add__", "__radd__", K::Add);
-  def_binary("__sub__", "__rsub__", K::Sub);
-  def_binary("__mul__", "__rmul__", K::Mul);
-  def_binary("__truediv__", "__rtruediv__", K::TrueDiv);
-  def_binary("__floordiv__", "__rfloordiv__", K::FloorDiv);
-  def_binary("__mod__", "__rmod__", K::Mod);
-  def_binary("__pow__", "__rpow__", K::Pow);
-  def_binary("__matmul__", "__rmatmul__", K::MatMul);
-  def_binary("__and__", "__rand__", K::BitwiseAnd);
-  def_binary("__or__", "__ror__", K::BitwiseOr);
-  def_binary("__xor__", "__rxor__", K::BitwiseXor);
-  def_binary("__eq__", nullptr, K::Equal);
-  def_binary("__ne__", nullptr, K::NotEqual);
-  def_binary("__lt__", nullptr, K::Less);
-  def_binary("__le__", nullptr, K::LessEqual);
-  def_binary("__gt__", nullptr, K::Greater);
-  def_binary("__ge__", nullptr, K::GreaterEqual);
-  cls.def("__neg__", [](py::handle x) { return unary(K::Neg, x); });
-  cls.def("__pos__", [](py::handle x) { return py::reinterpret_borrow<py::object>(x); });
-  cls.def("__abs__", [](py::handle x) { return unary(K::Abs, x); });
-  cls.def("__invert__", [](py::handle x) { return unary(K::BitwiseNot, x); });
-  cls.def("__getitem__", &getitem);
-  install_number_slots(cls);
+  py::reinterpret_borrow<py::class_<PyTensor>>(m.attr("Tensor")).def("__getitem__", &getitem);
 }
 
 }  // namespace xag::py

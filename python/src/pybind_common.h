@@ -28,6 +28,11 @@ void bind_exec(py::module_& m);       // executor, printing, interrupts (exec.cp
 void bind_converter(py::module_& m);  // the AutoGraph source transform (converter.cpp)
 void bind_devices(py::module_& m);    // device registry, ag.device placement (devices.cpp)
 
+// ---- ops.cpp ----
+// Sets ag.Tensor's operator slots (nb_add, ..., tp_richcompare, tp_hash) before PyType_Ready, so
+// Python derives __add__, __radd__, __eq__, ... from them.
+void install_operator_slots(PyHeapTypeObject* type);
+
 // ---- core.cpp: Python values <-> runtime values ----
 // The Python DType object for `dt` (ag.int32, ...), registered by autograph/dtypes.py.
 py::object dtype_object(rt::DType dt);
