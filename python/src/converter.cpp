@@ -7,6 +7,7 @@
 
 #include <string>
 
+#include "converter/diag/located.h"
 #include "converter/pipeline/convert.h"
 #include "pybind_common.h"
 
@@ -14,24 +15,12 @@ namespace xag::py {
 
 namespace {
 
-// The source line `line` (1-based) of `source`, without its newline.
-std::string source_line(const std::string& source, int line) {
-  size_t start = 0;
-  for (int i = 1; i < line; ++i) {
-    start = source.find('\n', start);
-    if (start == std::string::npos) return {};
-    ++start;
-  }
-  size_t end = source.find('\n', start);
-  return source.substr(start, end == std::string::npos ? std::string::npos : end - start);
-}
-
 // Raises the diagnostic as SyntaxError or ag.ConversionError. Positions are shifted by
 // `first_line - 1` so they name lines of the user's file, not of the extracted function.
 [[noreturn]] void raise_diagnostic(const pipeline::Diagnostic& d, const std::string& source,
                                    const std::string& filename, int first_line) {
   const int line = d.pos.lineno + first_line - 1;
-  const std::string text = source_line(source, d.pos.lineno);
+  const std::string text = diag::source_line(source, d.pos.lineno);
   // SyntaxError's offset is 1-based (CPython counts characters; our columns are bytes, which
   // agree on ASCII lines).
   const int offset = d.pos.col_offset + 1;
@@ -43,17 +32,7 @@ std::string source_line(const std::string& source, int line) {
     throw py::error_already_set();
   }
   py::object cls = py::module_::import("autograph.errors").attr("ConversionError");
-  std::string message = d.message + " (" + filename + ":" + std::to_string(line) + ")";
-  if (!text.empty()) {
-    size_t indent = text.find_first_not_of(" \t");
-    if (indent == std::string::npos) indent = 0;
-    message += "\n    " + text.substr(indent) + "\n    ";
-    if (static_cast<size_t>(d.pos.col_offset) >= indent) {
-      message += std::string(d.pos.col_offset - indent, ' ');
-    }
-    message += "^";
-  }
-  py::object exc = cls(message);
+  py::object exc = cls(diag::located_message(d.message, filename, line, text, d.pos.col_offset));
   exc.attr("filename") = filename;
   exc.attr("lineno") = line;
   exc.attr("offset") = offset;

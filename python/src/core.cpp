@@ -258,6 +258,12 @@ rt::Shape shape_arg(py::handle h) {
   return s;
 }
 
+py::dict counters(const std::vector<std::pair<const char*, int64_t>>& fields) {
+  py::dict d;
+  for (const auto& [name, value] : fields) d[name] = value;
+  return d;
+}
+
 py::tuple shape_tuple(const rt::Shape& s) {
   py::tuple t(s.rank());
   for (int i = 0; i < s.rank(); ++i) {

@@ -24,25 +24,10 @@ struct PyDeviceScope {
 
 }  // namespace
 
-rt::DeviceId device_id(const std::string& name) {
-  rt::Backend* b = rt::find_backend(name);
-  if (!b) {
-    std::string known;
-    for (const std::string& n : rt::device_names())
-      known += (known.empty() ? "'" : ", '") + n + "'";
-    throw rt::InvalidArgumentError("device '" + name + "' is not available (devices: " + known +
-                                   ")");
-  }
-  return b->id();
-}
-
 void bind_devices(py::module_& m) {
   m.def("list_devices", &rt::device_names, "Names of the devices ops can be placed on.");
-  m.def(
-      "current_device", [] { return rt::device_name(rt::placed_device()); },
-      "The device this thread's ops are placed on.");
   py::class_<PyDeviceScope>(m, "_DeviceScope")
-      .def(py::init([](const std::string& name) { return new PyDeviceScope(device_id(name)); }))
+      .def(py::init([](const std::string& name) { return new PyDeviceScope(rt::device_id(name)); }))
       .def("__enter__", [](PyDeviceScope& s) { s.scope.emplace(s.device); })
       .def("__exit__", [](PyDeviceScope& s, py::args) { s.scope.reset(); });
   m.def(
@@ -50,24 +35,13 @@ void bind_devices(py::module_& m) {
       [](py::handle t, const std::string& name) {
         PyTensor* p = tensor_ptr(t);
         if (!p || p->symbolic()) throw rt::InvalidArgumentError("_to_device: not an eager tensor");
-        return wrap(p->value.to(device_id(name)));
+        return wrap(p->value.to(rt::device_id(name)));
       },
       "A copy of an eager tensor on another device (the tensor itself when already there).");
 
   // ---- test backend (never listed unless a test enables it) ----
   m.def("_enable_test_backend", &rt::enable_test_backend, py::arg("enabled") = true);
-  m.def("_test_backend_stats", [] {
-    const rt::TestBackendStats s = rt::test_backend().stats();
-    py::dict d;
-    d["allocations"] = s.allocations;
-    d["deallocations"] = s.deallocations;
-    d["live_buffers"] = s.live_buffers;
-    d["to_device"] = s.to_device;
-    d["to_host"] = s.to_host;
-    d["on_device"] = s.on_device;
-    d["ops"] = s.ops;
-    return d;
-  });
+  m.def("_test_backend_stats", [] { return counters(rt::test_backend().stats().fields()); });
   m.def("_reset_test_backend_stats", [] { rt::test_backend().reset_stats(); });
 }
 

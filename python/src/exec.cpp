@@ -5,15 +5,16 @@
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
-#include <chrono>
-#include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "pybind_common.h"
+#include "runtime/backend/registry.h"
 #include "runtime/core/errors.h"
 #include "runtime/core/interrupt.h"
 #include "runtime/exec/executor.h"
+#include "runtime/exec/print_buffer.h"
 #include "runtime/graph/graph.h"
 
 #if __has_include(<xautograph/interrupt_api.h>)
@@ -60,48 +61,12 @@ struct PyExecutable {
   rt::DeviceId device = rt::kCpuDevice;  // where the graph's ops run
 };
 
-using Clock = std::chrono::steady_clock;
-constexpr auto kFlushInterval = std::chrono::milliseconds(10);
-
-// Staged print output of one run: appended without the GIL, written to sys.stdout with it.
-struct PrintBuffer {
-  std::mutex mu;
-  std::string text;
-  Clock::time_point last_flush = Clock::now();
-
-  void append(std::string_view s) {
-    std::lock_guard<std::mutex> lock(mu);
-    text.append(s);
-  }
-  // Needs the GIL.
-  void flush() {
-    std::string out;
-    {
-      std::lock_guard<std::mutex> lock(mu);
-      out.swap(text);
-      last_flush = Clock::now();
-    }
-    if (out.empty()) return;
-    py::object stdout_ = py::module_::import("sys").attr("stdout");
-    if (!stdout_.is_none()) stdout_.attr("write")(out);
-  }
-  bool due() {
-    std::lock_guard<std::mutex> lock(mu);
-    return !text.empty() && Clock::now() - last_flush >= kFlushInterval;
-  }
-};
-
-// A Python error caught by the poll hook, re-raised once the run has stopped.
-struct PendingError {
-  PyObject* type = nullptr;
-  PyObject* value = nullptr;
-  PyObject* tb = nullptr;
-  bool set() const { return type != nullptr; }
-  void restore() {
-    PyErr_Restore(type, value, tb);
-    type = value = tb = nullptr;
-  }
-};
+// Writes staged print output to sys.stdout (needs the GIL).
+void write_stdout(const std::string& text) {
+  if (text.empty()) return;
+  py::object out = py::module_::import("sys").attr("stdout");
+  if (!out.is_none()) out.attr("write")(text);
+}
 
 py::list run(const PyExecutable& e, py::sequence args, py::object stats_out) {
   std::vector<rt::Tensor> inputs;
@@ -112,25 +77,21 @@ py::list run(const PyExecutable& e, py::sequence args, py::object stats_out) {
     inputs.push_back(std::move(t.value));
   }
 
-  auto prints = std::make_shared<PrintBuffer>();
-  PendingError pending;
+  auto prints = std::make_shared<rt::PrintBuffer>();
+  std::optional<py::error_already_set> pending;  // the poll hook's error, raised after the run
   rt::RunStats stats;
   rt::RunOptions opts;
   opts.print_sink = [prints](std::string_view s) { prints->append(s); };
   opts.poll = [prints, &pending]() {
     py::gil_scoped_acquire gil;
-    if (prints->due()) {
-      try {
-        prints->flush();
-      } catch (py::error_already_set&) {
-        // A broken stdout must not kill the run; the final flush reports it.
-      }
+    try {
+      write_stdout(prints->take_if_due());
+    } catch (py::error_already_set&) {
+      // A broken stdout must not kill the run; the final flush reports it.
     }
-    if (PyErr_CheckSignals() != 0) {
-      PyErr_Fetch(&pending.type, &pending.value, &pending.tb);
-      return true;
-    }
-    return false;
+    if (PyErr_CheckSignals() == 0) return false;
+    pending.emplace();  // fetches the signal handler's exception
+    return true;
   };
   opts.poll_interval_ms = 3.0;
   if (!stats_out.is_none()) opts.stats = &stats;
@@ -152,28 +113,16 @@ py::list run(const PyExecutable& e, py::sequence args, py::object stats_out) {
       failure = std::current_exception();
     }
   }
-  prints->flush();
-  if (!stats_out.is_none()) {
-    stats_out["instructions"] = stats.instructions;
-    stats_out["loop_iterations"] = stats.loop_iterations;
-    stats_out["buffer_allocations"] = stats.buffer_allocations;
-    stats_out["polls"] = stats.polls;
-  }
+  write_stdout(prints->take());
+  if (!stats_out.is_none()) stats_out.attr("update")(counters(stats.fields()));
+  if (failure) rt::clear_interrupt();
+  // The signal handler's exception (KeyboardInterrupt) wins over CancelledError.
+  if (pending) throw *pending;
   if (failure) {
-    rt::clear_interrupt();
-    if (pending.set()) {
-      // The signal handler's exception (KeyboardInterrupt) wins over CancelledError.
-      pending.restore();
-      throw py::error_already_set();
-    }
     // Stopped through the kernel's callback: Python's handler has recorded the signal, so this
     // raises the real KeyboardInterrupt (or whatever a user's SIGINT handler raises).
     if (cancelled && PyErr_CheckSignals() != 0) throw py::error_already_set();
     std::rethrow_exception(failure);
-  }
-  if (pending.set()) {
-    pending.restore();
-    throw py::error_already_set();
   }
   py::list out;
   for (rt::Tensor& t : results) out.append(wrap(std::move(t)));
@@ -185,15 +134,14 @@ py::list run(const PyExecutable& e, py::sequence args, py::object stats_out) {
 void bind_exec(py::module_& m) {
   py::class_<PyExecutable>(m, "Executable", "A compiled graph.")
       .def(py::init([](const rt::Graph& g, const std::string& device) {
-             return PyExecutable{rt::compile(g), device_id(device)};
+             return PyExecutable{rt::compile(g), rt::device_id(device)};
            }),
            py::arg("graph"), py::arg("device") = "cpu",
            "Lowers a graph (verified first) to an executable program whose ops run on `device`.")
       .def("run", &run, py::arg("args"), py::arg("stats") = py::none(),
            "Runs with one eager tensor per graph input and returns the results as a list. "
            "Releases the GIL; Ctrl-C raises KeyboardInterrupt. With a dict `stats`, fills in "
-           "the run's counters.")
-      .def("dump", [](const PyExecutable& e) { return e.exe.dump(); });
+           "the run's counters.");
 
   m.def("request_interrupt", &rt::request_interrupt,
         "Asks running graphs to stop (they raise KeyboardInterrupt).");

@@ -83,7 +83,6 @@ void bind_graph_object(py::module_& m) {
       .def("ops", &rt::Graph::ops, py::arg("recursive") = true, "Op names in execution order.")
       .def("dump", &rt::Graph::dump)
       .def("to_dot", &rt::Graph::to_dot)
-      .def("verify", &rt::Graph::verify)
       .def("num_nodes", [](const rt::Graph& g) { return g.num_nodes(true); })
       .def(
           "optimize",
@@ -91,18 +90,7 @@ void bind_graph_object(py::module_& m) {
             return rt::run_passes(g, rt::default_passes(), verify_each);
           },
           py::arg("verify_each") = false,
-          "Runs the default passes in place; returns the names of those that changed it.")
-      .def("input_types",
-           [](const rt::Graph& g) {
-             py::list out;
-             for (const rt::Type& t : g.param_types()) out.append(t.to_string());
-             return out;
-           })
-      .def("output_types", [](const rt::Graph& g) {
-        py::list out;
-        for (const rt::Type& t : g.output_types()) out.append(t.to_string());
-        return out;
-      });
+          "Runs the default passes in place; returns the names of those that changed it.");
 
   using TracePtr = std::shared_ptr<rt::Trace>;
   py::class_<rt::Trace, TracePtr>(m, "Trace",
@@ -229,13 +217,7 @@ void bind_variables(py::module_& m) {
   py::class_<rt::Variable, VariablePtr>(m, "VariableResource",
                                         "A variable's storage (ag.Variable).")
       .def(py::init([](py::handle initial, const std::string& name) {
-             const PyTensor t = to_tensor(initial);
-             if (t.symbolic()) {
-               throw rt::StagingError(
-                   "ag.Variable: the initial value must be known when the variable is created "
-                   "(create variables outside staged functions)");
-             }
-             return std::make_shared<rt::Variable>(t.value, name);
+             return rt::new_variable(to_tensor(initial), name);
            }),
            py::arg("initial"), py::arg("name") = "")
       .def_property_readonly("dtype",
@@ -248,10 +230,7 @@ void bind_variables(py::module_& m) {
           "assign",
           [](const VariablePtr& v, py::handle value, const std::string& mode) {
             const PyTensor x = to_tensor(value, rt::assign_value_dtype(*v));
-            return wrap(rt::assign_variable(v, x,
-                                            mode == "add"   ? rt::AssignMode::Add
-                                            : mode == "sub" ? rt::AssignMode::Sub
-                                                            : rt::AssignMode::Set));
+            return wrap(rt::assign_variable(v, x, rt::assign_mode(mode)));
           },
           py::arg("value"), py::arg("mode") = "set",
           "Sets (mode 'set'), adds to ('add') or subtracts from ('sub') the value; returns the "

@@ -64,8 +64,7 @@ py::tuple shape_tuple(const rt::Shape& s);
 [[noreturn]] void raise_located(py::handle cls, const rt::LocatedError& e);
 py::handle staging_error_class();
 
-// ---- devices.cpp ----
-// The registry id of a listed device name; raises InvalidArgumentError naming the devices.
-rt::DeviceId device_id(const std::string& name);
+// A dict of a runtime stats struct's fields() (name, value) pairs.
+py::dict counters(const std::vector<std::pair<const char*, int64_t>>& fields);
 
 }  // namespace xag::py

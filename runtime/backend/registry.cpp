@@ -75,6 +75,14 @@ Backend* find_backend(std::string_view name) {
   return nullptr;
 }
 
+DeviceId device_id(std::string_view name) {
+  if (Backend* b = find_backend(name)) return b->id();
+  std::string known;
+  for (const std::string& n : device_names()) known += (known.empty() ? "'" : ", '") + n + "'";
+  throw InvalidArgumentError("device '" + std::string(name) +
+                             "' is not available (devices: " + known + ")");
+}
+
 std::vector<std::string> device_names() {
   ensure_init();
   std::lock_guard<std::mutex> lk(g_mu);

@@ -35,6 +35,8 @@ Backend& cpu_backend();
 
 // The backend named `name` ("cpu", "gpu:0", "test:0"), or null when none is listed under it.
 Backend* find_backend(std::string_view name);
+// The id of listed device `name`; InvalidArgumentError naming the listed devices otherwise.
+DeviceId device_id(std::string_view name);
 // The names of the listed devices in id order, "cpu" first (ag.list_devices()).
 std::vector<std::string> device_names();
 // The name of a device id ("cpu", "test:0").

@@ -14,6 +14,8 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <utility>
+#include <vector>
 
 #include "runtime/backend/backend.h"
 
@@ -24,6 +26,17 @@ struct TestBackendStats {
   int64_t live_buffers = 0;
   int64_t to_device = 0, to_host = 0, on_device = 0;  // copies by direction
   int64_t ops = 0;  // run_op calls (fused programs arrive as their steps: no run_fused)
+
+  // (name, value) of every counter, for the bindings' dict.
+  std::vector<std::pair<const char*, int64_t>> fields() const {
+    return {{"allocations", allocations},
+            {"deallocations", deallocations},
+            {"live_buffers", live_buffers},
+            {"to_device", to_device},
+            {"to_host", to_host},
+            {"on_device", on_device},
+            {"ops", ops}};
+  }
 };
 
 class TestBackend final : public Backend {

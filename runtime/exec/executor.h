@@ -12,6 +12,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "runtime/core/tensor.h"
@@ -25,6 +26,14 @@ struct RunStats {
   int64_t loop_iterations = 0;     // While body executions, all loops together
   int64_t buffer_allocations = 0;  // generic ops whose output slot got a new heap buffer
   int64_t polls = 0;               // calls of RunOptions::poll
+
+  // (name, value) of every counter, for the bindings' dict.
+  std::vector<std::pair<const char*, int64_t>> fields() const {
+    return {{"instructions", instructions},
+            {"loop_iterations", loop_iterations},
+            {"buffer_allocations", buffer_allocations},
+            {"polls", polls}};
+  }
 };
 
 struct RunOptions {

@@ -14,6 +14,7 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <variant>
 #include <vector>
@@ -182,5 +183,10 @@ Operand assign_variable(const std::shared_ptr<Variable>& var, const Operand& val
 // The dtype an assigned value should be converted to before assign_variable: the variable's in
 // eager mode, none while tracing (the graph casts when the assignment runs).
 std::optional<DType> assign_value_dtype(const Variable& var);
+// The mode named "set", "add" or "sub"; InvalidArgumentError otherwise.
+AssignMode assign_mode(std::string_view name);
+// A variable holding `initial`, which must be eager: StagingError for a symbolic value (variables
+// are created outside staged functions).
+std::shared_ptr<Variable> new_variable(const Operand& initial, const std::string& name);
 
 }  // namespace xag::rt

@@ -91,4 +91,21 @@ std::optional<DType> assign_value_dtype(const Variable& var) {
   return var.spec().dtype;
 }
 
+AssignMode assign_mode(std::string_view name) {
+  if (name == "set") return AssignMode::Set;
+  if (name == "add") return AssignMode::Add;
+  if (name == "sub") return AssignMode::Sub;
+  throw InvalidArgumentError("assign: mode must be 'set', 'add' or 'sub', got '" +
+                             std::string(name) + "'");
+}
+
+std::shared_ptr<Variable> new_variable(const Operand& initial, const std::string& name) {
+  if (initial.symbolic()) {
+    throw StagingError(
+        "ag.Variable: the initial value must be known when the variable is created (create "
+        "variables outside staged functions)");
+  }
+  return std::make_shared<Variable>(initial.value, name);
+}
+
 }  // namespace xag::rt
