@@ -152,7 +152,7 @@ PyTensor* tensor_ptr(py::handle h) {
 
 // Every eager op ends here, so this skips py::cast's generic steps (type lookup by typeid, the
 // search for an existing Python object owning the pointer): the result is always a new object.
-py::object wrap(PyTensor t) {
+py::object wrap(rt::Operand t) {
   static const py::detail::type_info* tinfo = py::detail::get_type_info(typeid(PyTensor));
   PyObject* self = py::detail::make_new_instance(tinfo->type);
   if (!self) throw py::error_already_set();
@@ -163,15 +163,7 @@ py::object wrap(PyTensor t) {
   return py::reinterpret_steal<py::object>(self);
 }
 py::object wrap(rt::Tensor t) {
-  PyTensor p;
-  p.value = std::move(t);
-  return wrap(std::move(p));
-}
-
-py::list wrap_all(const std::vector<PyTensor>& ts) {
-  py::list out;
-  for (const PyTensor& t : ts) out.append(wrap(t));
-  return out;
+  return wrap(rt::Operand(std::move(t)));
 }
 
 rt::WeakScalar weak_scalar(py::handle h) {
@@ -221,12 +213,6 @@ PyTensor to_tensor(py::handle h, std::optional<rt::DType> dtype) {
     throw rt::InvalidArgumentError("cannot convert an object of type '" +
                                    std::string(Py_TYPE(o)->tp_name) + "' to a tensor");
   }
-  return out;
-}
-
-std::vector<PyTensor> to_tensors(py::handle seq) {
-  std::vector<PyTensor> out;
-  for (py::handle h : seq) out.push_back(to_tensor(h));
   return out;
 }
 
@@ -286,9 +272,9 @@ void bind_core(py::module_& m) {
   g_tensor_type = reinterpret_cast<PyTypeObject*>(cls.ptr());
 
   cls.def_property_readonly(
-         "dtype", [](const PyTensor& t) { return dtype_object(t.dtype()); }, "The element type.")
+         "dtype", [](const PyTensor& t) { return t.dtype(); }, "The element type.")
       .def_property_readonly(
-          "shape", [](const PyTensor& t) { return shape_tuple(t.shape()); },
+          "shape", [](const PyTensor& t) { return t.shape(); },
           "The shape as a tuple (None for dims unknown while tracing).")
       .def_property_readonly("ndim", [](const PyTensor& t) { return t.shape().rank(); })
       .def_property_readonly(

@@ -71,11 +71,6 @@ auto staging_errors(F&& f) -> decltype(f()) {
   }
 }
 
-std::optional<PyTensor> optional_tensor(py::handle h) {
-  if (h.is_none()) return std::nullopt;
-  return to_tensor(h);
-}
-
 void bind_graph_object(py::module_& m) {
   using GraphPtr = std::shared_ptr<rt::Graph>;
   py::class_<rt::Graph, GraphPtr>(m, "Graph",
@@ -108,13 +103,12 @@ void bind_graph_object(py::module_& m) {
            })
       .def(
           "placeholder",
-          [](rt::Trace& t, py::handle dtype, py::handle shape, const std::string& name) {
-            return wrap(t.placeholder(rt::TensorSpec{dtype_arg(dtype), shape_arg(shape)}, name));
+          [](rt::Trace& t, rt::DType dtype, const rt::Shape& shape, const std::string& name) {
+            return t.placeholder(rt::TensorSpec{dtype, shape}, name);
           },
           py::arg("dtype"), py::arg("shape"), py::arg("name") = "")
-      .def(
-          "set_outputs", [](rt::Trace& t, py::sequence outs) { t.set_outputs(to_tensors(outs)); },
-          "Sets the graph's results (tensors or values convertible to tensors).")
+      .def("set_outputs", &rt::Trace::set_outputs,
+           "Sets the graph's results (tensors or values convertible to tensors).")
       .def("graph", &rt::Trace::graph, "The graph built so far (shared, not copied).");
 }
 
@@ -122,30 +116,19 @@ void bind_control_flow(py::module_& m) {
   m.def("tracing", &rt::tracing, "True while a staged function is being traced on this thread.");
   m.def(
       "cond",
-      [](py::handle pred, py::function then_fn, py::function else_fn) {
-        const PyTensor p = to_tensor(pred);
-        auto branch = [](py::function fn) -> rt::BranchFn {
-          return [fn] { return to_tensors(fn()); };
-        };
-        return wrap_all(
-            staging_errors([&] { return rt::cond(p, branch(then_fn), branch(else_fn)); }));
+      [](const rt::Operand& pred, const rt::BranchFn& then_fn, const rt::BranchFn& else_fn) {
+        return staging_errors([&] { return rt::cond(pred, then_fn, else_fn); });
       },
       py::arg("pred"), py::arg("then_fn"), py::arg("else_fn"),
       "Functional if: each branch is a callable returning a flat list of tensors.");
   m.def(
       "while_loop",
-      [](py::sequence loop_vars, py::function cond_fn, py::function body_fn,
-         py::handle maximum_iterations) {
-        const std::vector<PyTensor> vars = to_tensors(loop_vars);
-        const std::optional<PyTensor> max_it = optional_tensor(maximum_iterations);
-        rt::WhileCondFn c = [cond_fn](const std::vector<PyTensor>& v) {
-          return to_tensor(cond_fn(wrap_all(v)));
-        };
-        rt::WhileBodyFn b = [body_fn](const std::vector<PyTensor>& v) {
-          return to_tensors(body_fn(wrap_all(v)));
-        };
-        return wrap_all(staging_errors(
-            [&] { return rt::while_loop(vars, c, b, max_it ? &*max_it : nullptr); }));
+      [](const std::vector<rt::Operand>& loop_vars, const rt::WhileCondFn& cond_fn,
+         const rt::WhileBodyFn& body_fn, const std::optional<rt::Operand>& max_iterations) {
+        return staging_errors([&] {
+          return rt::while_loop(loop_vars, cond_fn, body_fn,
+                                max_iterations ? &*max_iterations : nullptr);
+        });
       },
       py::arg("loop_vars"), py::arg("cond_fn"), py::arg("body_fn"),
       py::arg("maximum_iterations") = py::none(),
@@ -153,59 +136,28 @@ void bind_control_flow(py::module_& m) {
       "a list; body_fn returns a flat list.");
 
   // Side effects, in program order.
-  m.def(
-      "staged_print",
-      [](py::sequence items, const std::string& sep, const std::string& end) {
-        std::vector<rt::PrintItemArg> args;
-        for (py::handle h : items) {
-          if (PyUnicode_Check(h.ptr())) {
-            args.emplace_back(h.cast<std::string>());
-          } else {
-            args.emplace_back(to_tensor(h));
-          }
-        }
-        rt::print(args, sep, end);
-      },
-      py::arg("items"), py::arg("sep") = " ", py::arg("end") = "\n",
-      "Adds a print node: str items are literal text, the rest are tensors.");
-  m.def(
-      "staged_assert",
-      [](py::handle pred, const std::string& message) {
-        rt::assert_true(to_tensor(pred), message);
-      },
-      py::arg("pred"), py::arg("message"));
+  m.def("staged_print", &rt::print, py::arg("items"), py::arg("sep") = " ", py::arg("end") = "\n",
+        "Adds a print node: str items are literal text, the rest are tensors.");
+  m.def("staged_assert", &rt::assert_true, py::arg("pred"), py::arg("message"));
 }
 
 // Tensor lists (ag.TensorArray and staged list appends).
 void bind_lists(py::module_& m) {
   m.def(
       "list_new",
-      [](py::handle dtype, py::handle shape, py::handle size, bool dynamic_size) {
-        const rt::TensorSpec element{dtype_arg(dtype), shape_arg(shape)};
-        const std::optional<PyTensor> sz = optional_tensor(size);
-        return wrap(rt::list_new(element, sz ? &*sz : nullptr, dynamic_size));
+      [](rt::DType dtype, const rt::Shape& shape, const std::optional<rt::Operand>& size,
+         bool dynamic_size) {
+        return rt::list_new(rt::TensorSpec{dtype, shape}, size ? &*size : nullptr, dynamic_size);
       },
       py::arg("dtype"), py::arg("element_shape"), py::arg("size") = py::none(),
       py::arg("dynamic_size") = true);
-  m.def("list_push_back", [](py::handle list, py::handle item) {
-    return wrap(rt::list_push_back(to_tensor(list), to_tensor(item)));
-  });
-  m.def("list_get", [](py::handle list, py::handle index) {
-    return wrap(rt::list_get(to_tensor(list), to_tensor(index)));
-  });
-  m.def("list_set", [](py::handle list, py::handle index, py::handle item) {
-    return wrap(rt::list_set(to_tensor(list), to_tensor(index), to_tensor(item)));
-  });
-  m.def("list_size", [](py::handle list) { return wrap(rt::list_size(to_tensor(list))); });
-  m.def("list_stack", [](py::handle list) { return wrap(rt::list_stack(to_tensor(list))); });
-  m.def(
-      "list_pop",
-      [](py::handle list, py::handle index) {
-        auto [rest, item] = rt::list_pop(to_tensor(list), to_tensor(index));
-        return py::make_tuple(wrap(rest), wrap(item));
-      },
-      py::arg("list"), py::arg("index"),
-      "Removes element `index` (-1: the last) of a tensor list: (shorter list, element).");
+  m.def("list_push_back", &rt::list_push_back);
+  m.def("list_get", &rt::list_get);
+  m.def("list_set", &rt::list_set);
+  m.def("list_size", &rt::list_size);
+  m.def("list_stack", &rt::list_stack);
+  m.def("list_pop", &rt::list_pop, py::arg("list"), py::arg("index"),
+        "Removes element `index` (-1: the last) of a tensor list: (shorter list, element).");
   m.def("is_list", [](py::handle h) {
     const PyTensor* t = tensor_ptr(h);
     return t && t->is_list();
@@ -216,21 +168,16 @@ void bind_variables(py::module_& m) {
   using VariablePtr = std::shared_ptr<rt::Variable>;
   py::class_<rt::Variable, VariablePtr>(m, "VariableResource",
                                         "A variable's storage (ag.Variable).")
-      .def(py::init([](py::handle initial, const std::string& name) {
-             return rt::new_variable(to_tensor(initial), name);
-           }),
-           py::arg("initial"), py::arg("name") = "")
-      .def_property_readonly("dtype",
-                             [](const rt::Variable& v) { return dtype_object(v.spec().dtype); })
-      .def_property_readonly("shape",
-                             [](const rt::Variable& v) { return shape_tuple(v.spec().shape); })
+      .def(py::init(&rt::new_variable), py::arg("initial"), py::arg("name") = "")
+      .def_property_readonly("dtype", [](const rt::Variable& v) { return v.spec().dtype; })
+      .def_property_readonly("shape", [](const rt::Variable& v) { return v.spec().shape; })
       .def_property_readonly("name", &rt::Variable::name)
-      .def("read", [](const VariablePtr& v) { return wrap(rt::read_variable(v)); })
+      .def("read", &rt::read_variable)
       .def(
           "assign",
           [](const VariablePtr& v, py::handle value, const std::string& mode) {
             const PyTensor x = to_tensor(value, rt::assign_value_dtype(*v));
-            return wrap(rt::assign_variable(v, x, rt::assign_mode(mode)));
+            return rt::assign_variable(v, x, rt::assign_mode(mode));
           },
           py::arg("value"), py::arg("mode") = "set",
           "Sets (mode 'set'), adds to ('add') or subtracts from ('sub') the value; returns the "

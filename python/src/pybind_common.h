@@ -17,8 +17,13 @@ namespace xag::py {
 
 namespace py = pybind11;
 
-// What ag.Tensor wraps: an eager tensor or a symbolic value of a trace.
-using PyTensor = rt::Operand;
+// What ag.Tensor wraps: an eager tensor or a symbolic value of a trace. A type of its own, so
+// that rt::Operand in a bound function's signature converts through the caster below.
+struct PyTensor : rt::Operand {
+  PyTensor() = default;
+  PyTensor(rt::Operand&& o) : rt::Operand(std::move(o)) {}  // NOLINT: implicit by design
+  PyTensor(const rt::Operand& o) : rt::Operand(o) {}        // NOLINT
+};
 
 // ---- registration, one function per folder, called in this order by module.cpp ----
 void bind_core(py::module_& m);       // dtypes, Tensor, conversions, errors (core.cpp)
@@ -40,13 +45,11 @@ py::object dtype_object(rt::DType dt);
 PyTensor* tensor_ptr(py::handle h);
 // Wraps a runtime value into a new ag.Tensor.
 py::object wrap(rt::Tensor t);
-py::object wrap(PyTensor t);
-py::list wrap_all(const std::vector<PyTensor>& ts);
+py::object wrap(rt::Operand t);
 // Converts any accepted Python value (ag.Tensor, objects with __ag_tensor__, bool/int/float,
 // NumPy arrays and scalars, nested lists) into an operand. `dtype` forces the result's dtype
 // (a cast for tensors/arrays, the literal's type for Python scalars).
 PyTensor to_tensor(py::handle h, std::optional<rt::DType> dtype = std::nullopt);
-std::vector<PyTensor> to_tensors(py::handle seq);
 // Python bool, int and float (and their subclasses): weakly typed next to tensors.
 inline bool is_number(py::handle h) {
   return PyLong_Check(h.ptr()) || PyFloat_Check(h.ptr());  // bool is a subclass of int
@@ -68,3 +71,46 @@ py::handle staging_error_class();
 py::dict counters(const std::vector<std::pair<const char*, int64_t>>& fields);
 
 }  // namespace xag::py
+
+// Casters, so bound functions take and return the runtime's types directly: rt::Operand from
+// any value to_tensor accepts (to a new ag.Tensor), rt::DType from dtype_arg's values (to the
+// DType object), rt::Shape from shape_arg's (to a tuple with None for unknown dims).
+namespace pybind11::detail {
+
+template <>
+struct type_caster<xag::rt::Operand> {
+  PYBIND11_TYPE_CASTER(xag::rt::Operand, const_name("autograph.Tensor"));
+  bool load(handle src, bool) {
+    value = xag::py::to_tensor(src);
+    return true;
+  }
+  static handle cast(xag::rt::Operand v, return_value_policy, handle) {
+    return xag::py::wrap(std::move(v)).release();
+  }
+};
+
+template <>
+struct type_caster<xag::rt::DType> {
+  PYBIND11_TYPE_CASTER(xag::rt::DType, const_name("autograph.DType"));
+  bool load(handle src, bool) {
+    value = xag::py::dtype_arg(src);
+    return true;
+  }
+  static handle cast(xag::rt::DType v, return_value_policy, handle) {
+    return xag::py::dtype_object(v).release();
+  }
+};
+
+template <>
+struct type_caster<xag::rt::Shape> {
+  PYBIND11_TYPE_CASTER(xag::rt::Shape, const_name("tuple"));
+  bool load(handle src, bool) {
+    value = xag::py::shape_arg(src);
+    return true;
+  }
+  static handle cast(const xag::rt::Shape& v, return_value_policy, handle) {
+    return xag::py::shape_tuple(v).release();
+  }
+};
+
+}  // namespace pybind11::detail
