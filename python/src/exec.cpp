@@ -68,11 +68,9 @@ void write_stdout(const std::string& text) {
   if (!out.is_none()) out.attr("write")(text);
 }
 
-py::list run(const PyExecutable& e, py::sequence args, py::object stats_out) {
+py::list run(const PyExecutable& e, std::vector<rt::Operand> args, py::object stats_out) {
   std::vector<rt::Tensor> inputs;
-  inputs.reserve(py::len(args));
-  for (py::handle h : args) {
-    PyTensor t = to_tensor(h);
+  for (rt::Operand& t : args) {
     if (t.symbolic()) throw rt::InternalError("run: symbolic argument");
     inputs.push_back(std::move(t.value));
   }
