@@ -21,20 +21,15 @@ namespace xag::py {
 
 namespace {
 
-// Frames in these files belong to the package; the user's location is the first frame outside.
-std::string g_package_dir;
-
-// The tracer's LocationSource: the first Python frame outside the autograph package, with the
-// text of its line (read only when the line changed).
+// The tracer's LocationSource: the first Python frame outside the autograph package
+// (rt::in_package), with the text of its line (read only when the line changed).
 bool python_location(const rt::SourceLoc& current, rt::SourceLoc* out) {
   PyFrameObject* f = PyEval_GetFrame();  // borrowed
   Py_XINCREF(f);
   while (f) {
     PyCodeObject* code = PyFrame_GetCode(f);
     const char* fname = PyUnicode_AsUTF8(code->co_filename);
-    const bool ours = fname && !g_package_dir.empty() &&
-                      std::string_view(fname).substr(0, g_package_dir.size()) == g_package_dir;
-    if (!ours && fname) {
+    if (fname && !rt::in_package(fname)) {
       const int line = PyFrame_GetLineNumber(f);
       const bool moved = current.line != line || current.file != fname;
       Py_DECREF(code);
@@ -193,7 +188,7 @@ void bind_graph(py::module_& m) {
   bind_variables(m);
 
   rt::set_location_source(&python_location);
-  m.def("_set_package_dir", [](const std::string& dir) { g_package_dir = dir; });
+  m.def("_set_package_dir", &rt::set_package_dir);
   m.def(
       "user_location",
       []() -> py::object {

@@ -177,6 +177,18 @@ void set_location_source(LocationSource source) {
   location_source() = std::move(source);
 }
 
+namespace {
+std::string g_package_dir;  // set once when the host package is imported
+}  // namespace
+
+void set_package_dir(std::string dir) {
+  g_package_dir = std::move(dir);
+}
+
+bool in_package(std::string_view file) {
+  return !g_package_dir.empty() && file.substr(0, g_package_dir.size()) == g_package_dir;
+}
+
 SourceLoc user_location() {
   SourceLoc loc;
   const LocationSource& source = location_source();

@@ -135,6 +135,10 @@ class TraceScope {
 void set_location_source(LocationSource source);
 // The location nodes would get now (unknown when no source is installed or it has none).
 SourceLoc user_location();
+// Files whose path starts with `dir` belong to the host package (autograph/): a LocationSource
+// skips their frames, so nodes are located at the user's code. Empty (the default): none do.
+void set_package_dir(std::string dir);
+bool in_package(std::string_view file);
 
 // ---- ops ----
 // Applies `op`: eagerly when no trace is open, else as a node of the innermost trace. Weak

@@ -66,3 +66,13 @@ TEST_CASE("stats structs list their counters by name", "[stats]") {
   CHECK(std::string(t.fields().back().first) == "ops");
   CHECK(t.fields().back().second == 5);
 }
+
+TEST_CASE("frames of the host package are recognised by their directory", "[tracer]") {
+  CHECK_FALSE(in_package("/usr/lib/autograph/ops.py"));  // no package directory set
+  set_package_dir("/usr/lib/autograph/");
+  CHECK(in_package("/usr/lib/autograph/ops.py"));
+  CHECK_FALSE(in_package("/home/user/cell.py"));
+  CHECK_FALSE(in_package("/usr/lib/"));
+  set_package_dir("");
+  CHECK_FALSE(in_package("/usr/lib/autograph/ops.py"));
+}
