@@ -1,7 +1,8 @@
 """`ag.Tensor`: the C++ type from the bindings, plus the few methods that read best in Python.
 
-Operators, conversions and `repr` are in C++ (python/src/ops.cpp, core.cpp) for speed; here are
-iteration, formatting and NumPy's operator deference.
+Operators, conversions, `numpy()` and `repr` are in C++ (python/src/ops.cpp, core.cpp) for speed;
+here are the methods Python calls rarely, built on those: iteration, `len`, `str`, formatting,
+`__array__`, copying, and NumPy's operator deference.
 """
 from . import _core
 
@@ -19,6 +20,42 @@ def _iter(self):
         _symbolic_misuse("iterable (a for loop over a tensor needs autograph or ag.while_loop)")
     for i in range(len(self)):
         yield self[i]
+
+
+def _len(self):
+    shape = self.shape
+    if not shape:
+        raise TypeError("len() of a 0-d tensor (shape ())")
+    if shape[0] is None:
+        from .errors import _symbolic_misuse
+
+        _symbolic_misuse("int (len() of a dynamic dimension)")
+    return shape[0]
+
+
+def _str(self):
+    if self.is_symbolic:
+        return repr(self)
+    return str(self.numpy())
+
+
+def _array(self, dtype=None):
+    # NumPy's fallback when the buffer protocol refuses (a tensor on a device): numpy() copies
+    # the data to the host.
+    if self.is_symbolic:
+        from .errors import _symbolic_misuse
+
+        _symbolic_misuse("value (__array__)")
+    a = self.numpy()
+    return a if dtype is None else a.astype(dtype)
+
+
+def _copy(self):
+    return self  # tensors are immutable: a copy may share everything
+
+
+def _deepcopy(self, memo):
+    return self
 
 
 def _format(self, spec):
@@ -40,6 +77,11 @@ def _setitem(self, key, value):
 
 
 Tensor.__iter__ = _iter
+Tensor.__len__ = _len
+Tensor.__str__ = _str
+Tensor.__array__ = _array
+Tensor.__copy__ = _copy
+Tensor.__deepcopy__ = _deepcopy
 Tensor.__format__ = _format
 Tensor.__round__ = _round
 Tensor.__setitem__ = _setitem

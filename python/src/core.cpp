@@ -293,14 +293,6 @@ void bind_core(py::module_& m) {
             return numpy_view(eager_value(*tensor_ptr(self), "value (numpy())"), self);
           },
           "A read-only NumPy view sharing this tensor's buffer.")
-      .def(
-          "__array__",
-          [](py::handle self, py::object dtype) {
-            py::array a = numpy_view(eager_value(*tensor_ptr(self), "value (__array__)"), self);
-            if (!dtype.is_none()) return py::array(a.attr("astype")(dtype));
-            return a;
-          },
-          py::arg("dtype") = py::none())
       .def_buffer([](PyTensor& t) -> py::buffer_info {
         const rt::Tensor& v = eager_value(t, "buffer");
         std::vector<py::ssize_t> shape(v.shape().begin(), v.shape().end());
@@ -323,15 +315,6 @@ void bind_core(py::module_& m) {
       .def("__index__",
            [](const PyTensor& t) { return rt::index_value(eager_value(t, "int (as an index)")); })
       .def("__float__", [](const PyTensor& t) { return eager_value(t, "float").item<double>(); })
-      .def("__len__",
-           [](const PyTensor& t) {
-             const rt::Shape& s = t.shape();
-             if (s.rank() == 0) {
-               throw py::type_error("len() of a 0-d tensor (shape ())");
-             }
-             if (s[0] == rt::kUnknownDim) symbolic_misuse("int (len() of a dynamic dimension)");
-             return s[0];
-           })
       .def("__repr__",
            [](py::handle self) {
              const PyTensor& t = *tensor_ptr(self);
@@ -345,20 +328,9 @@ void bind_core(py::module_& m) {
                                     host ? std::string() : rt::device_name(t.value.device()),
                                     np_text);
            })
-      .def("__str__",
-           [](py::handle self) {
-             const PyTensor& t = *tensor_ptr(self);
-             if (t.symbolic()) return py::repr(self).cast<std::string>();
-             return py::str(numpy_view(t.value, self)).cast<std::string>();
-           })
       .def(
           "_format", [](const PyTensor& t) { return eager_value(t, "value (print)").to_string(); },
-          "The text ag.print shows (the same in eager and staged code).")
-      .def("__copy__", [](py::handle self) { return py::reinterpret_borrow<py::object>(self); })
-      .def(
-          "__deepcopy__",
-          [](py::handle self, py::handle) { return py::reinterpret_borrow<py::object>(self); },
-          py::arg("memo"));
+          "The text ag.print shows (the same in eager and staged code).");
 
   m.def(
       "constant",

@@ -158,3 +158,28 @@ def test_bad_values():
         ag.constant([[1, 2], [3]])
     with pytest.raises(TypeError):
         ag.constant([1], dtype="complex64")
+
+
+def test_python_level_methods():
+    # len, str, __array__ and copying are defined in autograph/tensor.py on top of the C++ type.
+    import copy
+
+    t = ag.constant([1, 2, 3])
+    with pytest.raises(TypeError, match=r"len\(\) of a 0-d tensor \(shape \(\)\)"):
+        len(ag.constant(1))
+    assert str(ag.constant(2.5)) == "2.5"
+    a = np.asarray(t, dtype=np.float64)
+    assert a.dtype == np.float64 and a.tolist() == [1.0, 2.0, 3.0]
+    assert t.__array__().dtype == np.int32
+    assert copy.copy(t) is t and copy.deepcopy([t])[0] is t
+
+    from autograph import _core
+
+    with _core.Trace() as trace:
+        p = trace.placeholder(ag.float32, (None, 2))
+        assert len(p[0]) == 2
+        assert str(p) == repr(p) == "<ag.Tensor shape=(None, 2), dtype=float32 (symbolic)>"
+        with pytest.raises(ag.StagingError, match="int"):
+            len(p)
+        with pytest.raises(ag.StagingError):
+            np.asarray(p)
