@@ -50,6 +50,12 @@ class GraphBuilder {
   // Location copied onto every node created from now on (the tracer updates it per statement).
   void set_location(SourceLoc loc) { loc_ = std::move(loc); }
   const SourceLoc& location() const { return loc_; }
+  // While on, nodes are marked as the backward pass (Node::backward); returns the old setting.
+  bool set_backward(bool on) {
+    const bool was = backward_;
+    backward_ = on;
+    return was;
+  }
 
   // A function argument of the top-level graph (only valid outside cond/while).
   Value placeholder(const TensorSpec& spec, std::string name = {});
@@ -117,6 +123,7 @@ class GraphBuilder {
   // Last ordered node per open graph (automatic control dependencies).
   std::vector<Node*> last_ordered_;
   SourceLoc loc_;
+  bool backward_ = false;
 };
 
 }  // namespace xag::rt

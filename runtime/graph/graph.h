@@ -138,6 +138,8 @@ struct Node {
   std::vector<Node*> control_deps;
   SourceLoc loc;
   Graph* graph = nullptr;  // the graph that owns this node
+  // Made by a gradient (the backward pass): dumps and pictures draw it apart.
+  bool backward = false;
 
   // Cond: {then, else}. While: {cond, body}.
   std::vector<std::unique_ptr<Graph>> subgraphs;

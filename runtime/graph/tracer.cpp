@@ -1,6 +1,7 @@
 // The tracer's core: trace scopes, source locations and apply(), the one path every op takes.
 #include "runtime/graph/tracer.h"
 
+#include <atomic>
 #include <new>
 #include <optional>
 
@@ -16,6 +17,8 @@ thread_local std::vector<std::shared_ptr<Trace>> t_traces;
 // t_traces.back() or null: every op reads it, and a trivially destructible thread_local is one
 // TLS lookup where the vector needs an initialization guard too.
 thread_local Trace* t_innermost = nullptr;
+// The gradient tapes' observer, when a tape records on this thread.
+thread_local OpObserver* t_observer = nullptr;
 
 LocationSource& location_source() {
   static LocationSource source;
@@ -93,10 +96,29 @@ Operand run_eager(OpKind op, const Input* inputs, size_t n, const OpAttrs& attrs
       args.push(in.tensor().value);
     }
   }
-  return Operand(run(op, args.data(), n, attrs));
+  Operand out(run(op, args.data(), n, attrs));
+  if (t_observer) t_observer->on_eager_op(op, inputs, args.data(), n, attrs, out);
+  return out;
 }
 
 }  // namespace
+
+// ---- Operand ----
+
+uint64_t Operand::next_id() {
+  static std::atomic<uint64_t> next{1};
+  return next.fetch_add(1, std::memory_order_relaxed);
+}
+
+OpObserver* set_op_observer(OpObserver* observer) {
+  OpObserver* previous = t_observer;
+  t_observer = observer;
+  return previous;
+}
+
+void notify_variable_read(const std::shared_ptr<Variable>& var, const Operand& out) {
+  if (t_observer) t_observer->on_variable_read(var, out);
+}
 
 // ---- Trace ----
 

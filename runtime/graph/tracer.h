@@ -45,9 +45,13 @@ struct Symbol {
 struct Operand {
   Tensor value;                       // defined for eager operands
   std::shared_ptr<const Symbol> sym;  // non-null for symbolic operands
+  // Identity of an eager operand: fresh for every tensor made, kept by copies (the gradient
+  // tape watches and records tensors by it). 0 for symbolic operands (their Value says it).
+  uint64_t id = 0;
 
   Operand() = default;
-  explicit Operand(Tensor t) : value(std::move(t)) {}
+  explicit Operand(Tensor t) : value(std::move(t)), id(next_id()) {}
+  static uint64_t next_id();
 
   bool symbolic() const { return sym != nullptr; }
   DType dtype() const { return sym ? sym->value.spec().dtype : value.dtype(); }
@@ -147,6 +151,24 @@ Operand apply(OpKind op, const Input* inputs, size_t n, const OpAttrs& attrs = {
 inline Operand apply(OpKind op, std::initializer_list<Input> inputs, const OpAttrs& attrs = {}) {
   return apply(op, inputs.begin(), inputs.size(), attrs);
 }
+
+// ---- op observers (the gradient tape, runtime/autodiff/) ----
+// Sees the eager ops and the variable reads of this thread while installed. The tracer does
+// not depend on what observes it.
+class OpObserver {
+ public:
+  virtual ~OpObserver() = default;
+  // An eager op ran: `inputs` as given to apply(), `args` the tensors it ran on (weak scalars
+  // materialized), `out` its result.
+  virtual void on_eager_op(OpKind op, const Input* inputs, const Tensor* args, size_t n,
+                           const OpAttrs& attrs, const Operand& out) = 0;
+  // A variable was read: `out` is its value (eager) or its VarRead (staged).
+  virtual void on_variable_read(const std::shared_ptr<Variable>& var, const Operand& out) = 0;
+};
+// Installs the observer of this thread (null removes it); returns the previous one.
+OpObserver* set_op_observer(OpObserver* observer);
+// Tells the observer about a variable read (read_variable calls it).
+void notify_variable_read(const std::shared_ptr<Variable>& var, const Operand& out);
 
 // ---- control flow (tracer_control.cpp; a trace must be open) ----
 // A branch of cond: its results (values of enclosing graphs are captured).

@@ -57,9 +57,15 @@ std::pair<Operand, Operand> list_pop(const Operand& list, const Operand& index) 
 }
 
 Operand read_variable(const std::shared_ptr<Variable>& var) {
-  if (!tracing()) return Operand(var->read());
-  Trace& tr = located_trace("var_read");
-  return tr.symbolic(tr.builder().var_read(var));
+  Operand out;
+  if (!tracing()) {
+    out = Operand(var->read());
+  } else {
+    Trace& tr = located_trace("var_read");
+    out = tr.symbolic(tr.builder().var_read(var));
+  }
+  notify_variable_read(var, out);
+  return out;
 }
 
 Operand assign_variable(const std::shared_ptr<Variable>& var, const Operand& value,

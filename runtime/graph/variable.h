@@ -26,11 +26,17 @@ class Variable {
   // shape throws InvalidArgumentError naming the variable.
   void assign(const Tensor& value);
 
+  // Trainable variables read while a gradient tape records are watched by it automatically
+  // (ag.Variable(trainable=...)).
+  bool trainable() const { return trainable_; }
+  void set_trainable(bool trainable) { trainable_ = trainable; }
+
  private:
   mutable std::mutex mu_;  // Python may read while a graph runs with the GIL released
   Tensor value_;
   TensorSpec spec_;
   std::string name_;
+  bool trainable_ = true;
 };
 
 }  // namespace xag::rt

@@ -1,0 +1,186 @@
+// The gradient of a staged `while`, for any trip count decided at run time.
+//
+// Forward: the loop is edited to push, at the start of every iteration, each loop variable
+// that changes from one iteration to the next onto a stack of its own (a tensor list carried
+// as one more loop variable). Loop-invariant values (captures, variables passed through
+// unchanged) are not stacked. So a loop of N iterations stores N copies of its changing
+// tensor variables, nothing else: no intermediates of the body.
+//
+// Backward: a While that runs while the stacks are not empty. Each iteration pops the values
+// the forward iteration started from, replays the body on them (recomputing its
+// intermediates) and differentiates the replay: the gradients of the loop variables are carried
+// from iteration to iteration, the gradients of the captures are summed. The trip count is the
+// forward's, read back from the stack.
+//
+// Tensor lists carried by the loop (appends, TensorArray writes) are replayed with the list the
+// forward loop finished with: their elements are written once, so a read of element i sees the
+// same value as it did in the forward iteration.
+#include <string>
+
+#include "runtime/autodiff/replay.h"
+#include "runtime/autodiff/staged_backprop.h"
+
+namespace xag::rt::autodiff {
+
+namespace {
+
+Value insert_param(Graph& g, size_t pos, const Type& t) {
+  const Value v = g.add_param(t);
+  std::vector<Value>& params = g.mutable_params();
+  params.pop_back();
+  params.insert(params.begin() + static_cast<long>(pos), v);
+  return v;
+}
+
+size_t index_of(const Graph& g, const Node* n) {
+  const auto& nodes = g.nodes();
+  for (size_t i = 0; i < nodes.size(); ++i)
+    if (nodes[i].get() == n) return i;
+  throw InternalError("while gradient: the loop is not in its graph");
+}
+
+// Makes loop `w` push loop variable `var` at the start of each iteration onto a new stack (an
+// extra loop variable); returns the loop's output holding the filled stack.
+Value add_stack(Node& w, size_t var) {
+  Graph& outer = *w.graph;
+  Graph& cond = *w.subgraphs[0];
+  Graph& body = *w.subgraphs[1];
+  const size_t pos = static_cast<size_t>(w.num_loop_vars);
+  const Type stack_type = Type::list(body.params()[var].spec());
+
+  auto empty = std::make_unique<Node>();
+  empty->kind = NodeKind::ListNew;
+  empty->outputs.push_back(stack_type);
+  empty->loc = w.loc;
+  empty->backward = true;
+  const Value init = outer.insert_node(std::move(empty), index_of(outer, &w))->out(0);
+
+  insert_param(cond, pos, stack_type);
+  const Value stack = insert_param(body, pos, stack_type);
+  auto push = std::make_unique<Node>();
+  push->kind = NodeKind::ListPushBack;
+  push->inputs = {stack, body.params()[var]};
+  push->outputs.push_back(stack_type);
+  push->loc = w.loc;
+  push->backward = true;
+  const Value pushed = body.insert_node(std::move(push))->out(0);
+  body.mutable_outputs().insert(body.mutable_outputs().begin() + static_cast<long>(pos), pushed);
+
+  w.inputs.insert(w.inputs.begin() + static_cast<long>(pos), init);
+  w.outputs.insert(w.outputs.begin() + static_cast<long>(pos), stack_type);
+  w.num_loop_vars += 1;
+  return w.out(static_cast<int>(pos));
+}
+
+Value int_scalar(GraphBuilder& b, int32_t v) {
+  return b.constant(scalar_tensor(WeakScalar::integer(v), DType::Int32));
+}
+
+}  // namespace
+
+void StagedBackprop::while_node(Node& w) {
+  const size_t k = static_cast<size_t>(w.num_loop_vars);
+  const size_t end = w.inputs.size() - (w.has_max_iterations ? 1 : 0);
+  const Graph& body = *w.subgraphs[1];
+  const std::vector<Value> var_in(w.inputs.begin(), w.inputs.begin() + static_cast<long>(k));
+  const std::vector<Value> caps(w.inputs.begin() + static_cast<long>(k),
+                                w.inputs.begin() + static_cast<long>(end));
+
+  // Loop variables whose gradient is carried: floating tensors, and floating lists that have
+  // a gradient after the loop. Captures whose gradient is summed: active floating tensors.
+  std::vector<size_t> grad_vars, grad_caps, stacked;
+  std::vector<Value> var_out;
+  for (size_t j = 0; j < k; ++j) {
+    const Value out = w.out(static_cast<int>(j));
+    var_out.push_back(out);
+    const bool changes = body.outputs()[j] != body.params()[j];
+    if (changes && !out.is_list()) stacked.push_back(j);
+    if (out.is_list() ? gradient_of(out).valid() : differentiable(out.type()))
+      grad_vars.push_back(j);
+  }
+  for (size_t i = 0; i < caps.size(); ++i) {
+    if (!active(caps[i]) || !differentiable(caps[i].type())) continue;
+    if (caps[i].is_list()) unsupported(w, "a tensor list read (not carried) by a loop");
+    grad_caps.push_back(i);
+  }
+  // Variables read in the body (or the condition): their gradients are summed like captures'.
+  const std::vector<std::shared_ptr<Variable>> vars = variables_read(body, variables_);
+  if (grad_vars.empty() && grad_caps.empty() && vars.empty()) return;
+  if (stacked.empty()) unsupported(w, "a loop in which no tensor changes");
+
+  std::vector<Value> stacks;  // the forward loop's filled stacks
+  for (size_t j : stacked) stacks.push_back(add_stack(w, j));
+
+  // The backward loop's variables: stacks, gradients of the loop variables, capture sums.
+  std::vector<Value> init = stacks;
+  for (size_t j : grad_vars) {
+    const Value g = gradient_of(var_out[j]);
+    init.push_back(g.valid() ? g : b_.op(OpKind::ZerosLike, {var_out[j]}));
+  }
+  for (size_t i : grad_caps) init.push_back(b_.op(OpKind::ZerosLike, {caps[i]}));
+  for (const auto& var : vars) init.push_back(variable_zeros(*var));
+  const size_t at_vars = init.size() - vars.size();
+  const size_t ns = stacks.size(), nv = grad_vars.size();
+
+  const LoopCondFn cond = [&](const std::vector<Value>& v) {
+    return b_.op(OpKind::Greater, {b_.list_size(v[0]), int_scalar(b_, 0)});
+  };
+  const SubgraphFn step = [&](const std::vector<Value>& v) {
+    std::vector<Value> next(v.size());
+    // The body's params now: loop variables, the stacks added above, captures. The replayed
+    // pushes onto the stacks go to empty lists nobody reads (the graph passes drop them).
+    const size_t at_caps = k + ns;
+    std::vector<Value> args(at_caps + caps.size());
+    for (size_t s = 0; s < ns; ++s) {
+      const auto [rest, top] = b_.list_pop(v[s], int_scalar(b_, -1));
+      next[s] = rest;
+      args[stacked[s]] = top;
+      args[k + s] = b_.list_new(v[s].spec());
+    }
+    for (size_t j = 0; j < k; ++j) {  // unchanged variables, lists: their final values
+      if (!args[j].valid()) args[j] = b_.capture(var_out[j].is_list() ? var_out[j] : var_in[j]);
+    }
+    for (size_t i = 0; i < caps.size(); ++i) args[at_caps + i] = b_.capture(caps[i]);
+    std::unordered_set<Value, ValueHash> sources;
+    auto distinct = [&](Value& a) {  // so two arguments get two gradients
+      if (!a.is_list()) a = b_.op(OpKind::Identity, {a});
+      sources.insert(a);
+    };
+    for (size_t j : grad_vars) distinct(args[j]);
+    for (size_t i : grad_caps) distinct(args[at_caps + i]);
+
+    const Replayed r = replay(b_, body, args);
+    StagedBackprop inner(tr_, variables_);
+    inner.mark_active(r.nodes, sources);
+    for (size_t g = 0; g < nv; ++g) inner.accumulate(r.outputs[grad_vars[g]], v[ns + g]);
+    inner.run(r.nodes);
+    for (size_t g = 0; g < nv; ++g) {
+      const Value& a = args[grad_vars[g]];
+      Value d = inner.gradient_of(a);
+      if (!d.valid()) {
+        if (a.is_list()) unsupported(w, "a tensor list the loop body replaces");
+        d = b_.op(OpKind::ZerosLike, {a});
+      }
+      next[ns + g] = d;
+    }
+    for (size_t c = 0; c < grad_caps.size(); ++c) {
+      const Value d = inner.gradient_of(args[at_caps + grad_caps[c]]);
+      next[ns + nv + c] = d.valid() ? b_.op(OpKind::Add, {v[ns + nv + c], d}) : v[ns + nv + c];
+    }
+    for (size_t x = 0; x < vars.size(); ++x) {
+      const Value d = inner.variable_gradient(vars[x].get());
+      const Value& sum = v[at_vars + x];
+      next[at_vars + x] = d.valid() ? b_.op(OpKind::Add, {sum, d}) : sum;
+    }
+    return next;
+  };
+  const std::vector<Value> done = b_.while_loop(init, cond, step);
+  for (size_t g = 0; g < nv; ++g) {
+    const Value in = var_in[grad_vars[g]];
+    if (active(in)) accumulate(in, done[ns + g]);
+  }
+  for (size_t c = 0; c < grad_caps.size(); ++c) accumulate(caps[grad_caps[c]], done[ns + nv + c]);
+  for (size_t x = 0; x < vars.size(); ++x) add_variable_gradient(vars[x].get(), done[at_vars + x]);
+}
+
+}  // namespace xag::rt::autodiff

@@ -1,0 +1,23 @@
+// Replay: rebuilds the nodes of a branch or loop-body subgraph in the graph the builder is in
+// now, with the subgraph's params bound to given values. The gradient of a Cond or While
+// recomputes the forward branch (or one iteration of the body) this way next to its backward
+// pass, instead of keeping every intermediate of the forward run (see grad_while.cpp for what
+// a loop stores per iteration).
+#pragma once
+
+#include <vector>
+
+#include "runtime/graph/builder.h"
+
+namespace xag::rt::autodiff {
+
+struct Replayed {
+  std::vector<Value> outputs;  // the subgraph's results, rebuilt
+  std::vector<Node*> nodes;    // the nodes made in the current graph, in program order
+};
+
+// Side effects (print, assert) are left out: they ran in the forward pass. A variable update
+// stands for its value; updates by a delta throw StagingError (the variable has moved on).
+Replayed replay(GraphBuilder& b, const Graph& g, const std::vector<Value>& args);
+
+}  // namespace xag::rt::autodiff
