@@ -138,6 +138,10 @@ class Function:
         if _core.tracing():
             # Called from a function being staged: inline into that trace.
             return self._callable()(*args, **kwargs)
+        if _core._eager_tape_recording():
+            # A GradientTape records eager ops: run the (converted) function eagerly so the tape
+            # sees them, as TensorFlow differentiates through a tf.function call.
+            return self._callable()(*args, **kwargs)
         if not kwargs and all(type(a) in _FAST_TYPES for a in args):
             key = (tuple(_leaf_key(a) for a in args), devices.current())
             hit = self._fast_cache.get(key)

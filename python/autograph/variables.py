@@ -28,7 +28,12 @@ class Variable:
         Variable._count += 1
         self._name = name or f"Variable{Variable._count}"
         self._resource = _core.VariableResource(value, self._name)
-        self.trainable = trainable
+        self._resource.trainable = bool(trainable)
+
+    @property
+    def trainable(self):
+        """Whether a GradientTape watches this variable when it is read (default True)."""
+        return self._resource.trainable
 
     @property
     def dtype(self):

@@ -11,5 +11,6 @@ PYBIND11_MODULE(_core, m) {
   xag::py::bind_graph(m);
   xag::py::bind_exec(m);
   xag::py::bind_devices(m);
+  xag::py::bind_autodiff(m);
   xag::py::bind_converter(m);
 }

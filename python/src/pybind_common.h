@@ -32,6 +32,7 @@ void bind_graph(py::module_& m);      // traces, control flow, lists, variables 
 void bind_exec(py::module_& m);       // executor, printing, interrupts (exec.cpp)
 void bind_converter(py::module_& m);  // the AutoGraph source transform (converter.cpp)
 void bind_devices(py::module_& m);    // device registry, ag.device placement (devices.cpp)
+void bind_autodiff(py::module_& m);   // the gradient tape (autodiff.cpp)
 
 // ---- ops.cpp ----
 // Sets ag.Tensor's operator slots (nb_add, ..., tp_richcompare, tp_hash) before PyType_Ready, so

@@ -27,6 +27,11 @@ class ThreadTapes : public OpObserver {
     for (GradientTape* t : tapes_)
       if (t->recording()) t->record_op(op, inputs, args, n, attrs, out);
   }
+  bool eager_recording() const {
+    for (GradientTape* t : tapes_)
+      if (t->recording() && !t->staged()) return true;
+    return false;
+  }
   void on_variable_read(const std::shared_ptr<Variable>& var, const Operand& out) override {
     for (GradientTape* t : tapes_)
       if (t->recording()) t->record_read(var, out);
@@ -39,6 +44,10 @@ class ThreadTapes : public OpObserver {
 thread_local ThreadTapes t_tapes;
 
 }  // namespace
+
+bool eager_tape_recording() {
+  return t_tapes.eager_recording();
+}
 
 GradientTape::GradientTape(bool persistent, bool watch_accessed_variables)
     : persistent_(persistent), watch_accessed_variables_(watch_accessed_variables) {}
@@ -147,7 +156,8 @@ void GradientTape::check_usable(const char* what) const {
 
 std::vector<std::optional<Operand>> GradientTape::gradient(
     const std::vector<Operand>& targets, const std::vector<Source>& sources,
-    const std::vector<std::optional<Operand>>& output_gradients, Unconnected unconnected) {
+    const std::vector<std::optional<Operand>>& output_gradients, Unconnected unconnected,
+    bool last_use) {
   check_usable("GradientTape.gradient");
   if (!output_gradients.empty() && output_gradients.size() != targets.size()) {
     throw InvalidArgumentError("GradientTape.gradient: " + std::to_string(targets.size()) +
@@ -174,7 +184,7 @@ std::vector<std::optional<Operand>> GradientTape::gradient(
       out[i] = apply(OpKind::ZerosLike, {like});
     }
   }
-  if (!persistent_) {
+  if (!persistent_ && last_use) {
     used_ = true;
     records_.clear();
     reads_.clear();

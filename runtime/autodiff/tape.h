@@ -32,6 +32,10 @@ struct Source {
 // Gradients with no path from the target: None, or zeros of the source's shape.
 enum class Unconnected : uint8_t { None, Zero };
 
+// Whether a tape records eager ops on this thread now (ag.function then runs the Python
+// function eagerly, so the tape sees its ops).
+bool eager_tape_recording();
+
 class GradientTape {
  public:
   GradientTape(bool persistent, bool watch_accessed_variables);
@@ -47,16 +51,20 @@ class GradientTape {
   void resume();
   bool recording() const { return recording_; }
   bool persistent() const { return persistent_; }
+  // Opened inside a trace (its gradient is built into the graph).
+  bool staged() const { return region_.graph != nullptr; }
 
   // Watches a floating tensor (or a variable) so that ops on it are recorded.
   void watch(const Operand& t);
   void watch(const std::shared_ptr<Variable>& var);
 
   // d(sum of targets)/d(source) for each source; `output_gradients` (one per target, or empty)
-  // weights the targets. A non-persistent tape answers once.
+  // weights the targets. A non-persistent tape answers once: its records go with the call that
+  // has `last_use` (jacobian() asks several gradients and releases the tape with the last).
   std::vector<std::optional<Operand>> gradient(
       const std::vector<Operand>& targets, const std::vector<Source>& sources,
-      const std::vector<std::optional<Operand>>& output_gradients, Unconnected unconnected);
+      const std::vector<std::optional<Operand>>& output_gradients, Unconnected unconnected,
+      bool last_use = true);
 
   // ---- called by the thread's observer ----
   void record_op(OpKind op, const Input* inputs, const Tensor* args, size_t n, const OpAttrs& attrs,
@@ -80,7 +88,6 @@ class GradientTape {
     size_t paused_at = 0;
   };
 
-  bool staged() const { return region_.graph != nullptr; }
   size_t node_count() const { return region_.graph->nodes().size(); }
   void check_usable(const char* what) const;
   std::vector<std::optional<Operand>> eager_gradient(

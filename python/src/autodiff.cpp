@@ -1,0 +1,73 @@
+// Bindings of runtime/autodiff: the gradient tape behind ag.GradientTape (autograph/autodiff.py
+// keeps the structures and the Python-facing API).
+#include <pybind11/pybind11.h>
+#include <pybind11/stl.h>
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "pybind_common.h"
+#include "runtime/autodiff/tape.h"
+
+namespace xag::py {
+
+namespace {
+
+using rt::autodiff::GradientTape;
+using VariablePtr = std::shared_ptr<rt::Variable>;
+
+// A source: a variable's storage (ag.Variable._resource) or anything convertible to a tensor.
+rt::autodiff::Source source_arg(py::handle h) {
+  if (py::isinstance<rt::Variable>(h)) return {rt::Operand{}, h.cast<VariablePtr>()};
+  return {to_tensor(h), nullptr};
+}
+
+py::list tape_gradient(GradientTape& tape, const std::vector<PyTensor>& targets,
+                       const py::list& sources, const py::list& output_gradients,
+                       const std::string& unconnected, bool last_use) {
+  if (unconnected != "none" && unconnected != "zero") {
+    throw rt::InvalidArgumentError(
+        "GradientTape.gradient: unconnected_gradients must be 'none' or 'zero', got '" +
+        unconnected + "'");
+  }
+  std::vector<rt::Operand> ts(targets.begin(), targets.end());
+  std::vector<rt::autodiff::Source> srcs;
+  for (py::handle s : sources) srcs.push_back(source_arg(s));
+  std::vector<std::optional<rt::Operand>> ogs;
+  for (py::handle g : output_gradients) {
+    ogs.push_back(g.is_none() ? std::nullopt : std::optional<rt::Operand>(to_tensor(g)));
+  }
+  const auto mode =
+      unconnected == "zero" ? rt::autodiff::Unconnected::Zero : rt::autodiff::Unconnected::None;
+  py::list out;
+  for (auto& g : tape.gradient(ts, srcs, ogs, mode, last_use)) {
+    out.append(g ? wrap(std::move(*g)) : py::none());
+  }
+  return out;
+}
+
+}  // namespace
+
+void bind_autodiff(py::module_& m) {
+  py::class_<GradientTape>(m, "_GradientTape")
+      .def(py::init<bool, bool>(), py::arg("persistent"), py::arg("watch_accessed_variables"))
+      .def("start", &GradientTape::start)
+      .def("stop", &GradientTape::stop)
+      .def("pause", &GradientTape::pause)
+      .def("resume", &GradientTape::resume)
+      .def_property_readonly("recording", &GradientTape::recording)
+      .def_property_readonly("persistent", &GradientTape::persistent)
+      .def("watch_tensor", [](GradientTape& t, const PyTensor& x) { t.watch(x); })
+      .def("watch_variable", [](GradientTape& t, const VariablePtr& v) { t.watch(v); })
+      .def("gradient", &tape_gradient, py::arg("targets"), py::arg("sources"),
+           py::arg("output_gradients"), py::arg("unconnected"), py::arg("last_use") = true);
+  m.def("_eager_tape_recording", &rt::autodiff::eager_tape_recording);
+  // ag.Variable(trainable=...): the flag lives on the storage, where the tape reads it.
+  auto variable =
+      py::reinterpret_borrow<py::class_<rt::Variable, VariablePtr>>(m.attr("VariableResource"));
+  variable.def_property("trainable", &rt::Variable::trainable, &rt::Variable::set_trainable);
+}
+
+}  // namespace xag::py
