@@ -142,6 +142,7 @@ class Printer {
       out_ << " after";
       for (const Node* d : n.control_deps) out_ << " %" << names_.id(d);
     }
+    if (n.backward) out_ << "  [gradient]";
     if (n.loc.known()) out_ << "  # " << n.loc.to_string();
     out_ << "\n";
     for (const auto& sg : n.subgraphs) graph(*sg, indent + "  ");
@@ -169,7 +170,11 @@ class DotPrinter {
                           : n->kind == NodeKind::Const       ? "ellipse"
                           : !n->subgraphs.empty()            ? "diamond"
                                                              : "box";
-      out_ << indent << id << " [label=" << escaped(label) << ", shape=" << shape << "];\n";
+      out_ << indent << id << " [label=" << escaped(label) << ", shape=" << shape;
+      // The backward pass (nodes a gradient made) is filled orange, apart from the forward.
+      if (n->backward) out_ << ", style=filled, fillcolor=\"" << kBackwardFill << "\"";
+      out_ << "];\n";
+      any_backward_ = any_backward_ || n->backward;
       for (const Value& in : n->inputs)
         out_ << indent << "n" << names_.id(in.node) << " -> " << id << ";\n";
       for (const Node* d : n->control_deps)
@@ -177,7 +182,12 @@ class DotPrinter {
       for (const auto& sg : n->subgraphs) {
         out_ << indent << "subgraph cluster_" << cluster_++ << " {\n";
         out_ << indent << "  label=" << escaped(sg->name()) << ";\n";
-        out_ << indent << "  style=rounded;\n";
+        if (n->backward) {
+          out_ << indent << "  style=\"rounded,filled\"; fillcolor=\"" << kBackwardCluster
+               << "\";\n";
+        } else {
+          out_ << indent << "  style=rounded;\n";
+        }
         graph(*sg, indent + "  ");
         for (const Value& o : sg->outputs()) {
           out_ << indent << "  n" << names_.id(o.node) << " -> " << id
@@ -194,6 +204,10 @@ class DotPrinter {
     for (size_t i = 0; i < root.outputs().size(); ++i) {
       out_ << "  out" << i << " [label=\"output " << i << "\", shape=house];\n";
       out_ << "  n" << names_.id(root.outputs()[i].node) << " -> out" << i << ";\n";
+    }
+    if (any_backward_) {
+      out_ << "  legend [label=\"gradient (backward pass)\", shape=note, style=filled, fillcolor=\""
+           << kBackwardFill << "\"];\n";
     }
     out_ << "}\n";
     return out_.str();
@@ -220,9 +234,13 @@ class DotPrinter {
     return q + "\"";
   }
 
+  static constexpr const char* kBackwardFill = "#ffd8a8";
+  static constexpr const char* kBackwardCluster = "#fff4e6";
+
   Namer names_;
   std::ostringstream out_;
   int cluster_ = 0;
+  bool any_backward_ = false;
 };
 
 void collect_ops(const Graph& g, bool recursive, std::vector<std::string>& out) {

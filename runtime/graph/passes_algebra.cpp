@@ -139,6 +139,7 @@ bool simplify_graph(Graph& g) {
         m->inputs = r->inputs;
         m->outputs.push_back(*t);
         m->loc = n.loc;
+        m->backward = n.backward;
         v = edit.insert(i, std::move(m))->out(0);
       }
       edit.replace(n.out(0), v);

@@ -137,6 +137,7 @@ bool fuse_graph(Graph& g) {
     f->inputs = inputs;
     f->outputs = last->outputs;
     f->loc = last->loc;
+    f->backward = last->backward;  // a fused backward chain stays drawn as the gradient
     f->fused = std::move(prog);
     // Right after the last replaced node: every input is defined before it.
     Node* fn = edit.insert(pos[last] + 1, std::move(f));
