@@ -63,6 +63,14 @@ void run_cpu_op(const OpCall& c, Tensor& out) {
       return cpu::concat(in, n, a.axis, true, out);
     case OpKind::Gather:
       return cpu::gather(in[0], in[1], a.axis, out);
+    case OpKind::SumToLike:
+      return cpu::sum_to_like(in[0], out);
+    case OpKind::BroadcastLike:
+      return cpu::broadcast_like(in[0], a, out);
+    case OpKind::GetItemGrad:
+      return cpu::getitem_grad(in, n, a, out);
+    case OpKind::GatherGrad:
+      return cpu::gather_grad(in[0], in[1], a.axis, out);
     case OpKind::Size:
       *out.data<int32_t>() = static_cast<int32_t>(in[0].num_elements());
       return;

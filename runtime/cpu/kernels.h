@@ -45,4 +45,11 @@ void random(OpKind op, const OpAttrs& attrs, Tensor& out);
 
 void softmax(const Tensor& x, int axis, Tensor& out);
 
+// Gradient helpers (grad_kernels.cpp); `out` has the reference tensor's shape.
+void sum_to_like(const Tensor& dy, Tensor& out);
+void broadcast_like(const Tensor& g, const OpAttrs& attrs, Tensor& out);
+// in = (dy, x, tensor indices...).
+void getitem_grad(const Tensor* in, size_t n, const OpAttrs& attrs, Tensor& out);
+void gather_grad(const Tensor& dy, const Tensor& indices, int64_t axis, Tensor& out);
+
 }  // namespace xag::rt::cpu

@@ -196,6 +196,73 @@ TensorSpec infer_getitem(OpKind op, const TensorSpec* in, size_t n, const OpAttr
   return {result_dtype(op, in, n, a), plan.out_shape};
 }
 
+// The gradient helpers' checks: `got` (what the op is given) must be `want` where both are known.
+void check_same_dims(OpKind op, const Shape& got, const Shape& want, const char* what) {
+  bool ok = got.rank() == want.rank();
+  for (int d = 0; ok && d < got.rank(); ++d) ok = got[d] < 0 || want[d] < 0 || got[d] == want[d];
+  if (!ok) {
+    op_error(
+        op, std::string(what) + " has shape " + got.to_string() + ", expected " + want.to_string());
+  }
+}
+
+// `from` broadcasts to `to` (NumPy, right-aligned) where dims are known.
+void check_broadcasts_to(OpKind op, const Shape& from, const Shape& to) {
+  bool ok = from.rank() <= to.rank();
+  for (int i = 1; ok && i <= from.rank(); ++i) {
+    const int64_t f = from[from.rank() - i], t = to[to.rank() - i];
+    ok = f == 1 || f < 0 || t < 0 || f == t;
+  }
+  if (!ok) {
+    op_error(op, "shape " + from.to_string() + " does not broadcast to " + to.to_string());
+  }
+}
+
+// sum_to_like, broadcast_like, getitem_grad, gather_grad: the result has the reference input's
+// shape and the incoming gradient's dtype.
+TensorSpec infer_grad_helper(OpKind op, const TensorSpec* in, size_t n, const OpAttrs& a) {
+  const DType dt = result_dtype(op, in, n, a);
+  switch (op) {
+    case OpKind::SumToLike:
+      check_broadcasts_to(op, in[1].shape, in[0].shape);
+      return {dt, in[1].shape};
+    case OpKind::BroadcastLike: {
+      Shape g = in[0].shape;
+      if (!a.keepdims) {
+        const int rank = in[1].shape.rank();
+        bool reduced[Shape::kMaxRank];
+        reduce_axes(op, a, rank, reduced);
+        int kept = 0;
+        for (int d = 0; d < rank; ++d) kept += reduced[d] ? 0 : 1;
+        if (g.rank() != kept) {
+          op_error(op, "a gradient of shape " + g.to_string() + " cannot be the reduction of " +
+                           in[1].shape.to_string() + " over the given axes");
+        }
+        for (int d = 0; d < rank; ++d)
+          if (reduced[d]) g.insert(d, 1);
+      }
+      check_broadcasts_to(op, g, in[1].shape);
+      return {dt, in[1].shape};
+    }
+    case OpKind::GetItemGrad: {
+      if (n < 2) op_error(op, "needs the gradient and the indexed tensor");
+      for (size_t i = 2; i < n; ++i) {
+        check_int_dtype(op, in[i], "a tensor index");
+        check_scalar(op, in[i], "a tensor index");
+      }
+      const SlicePlan plan = resolve_slices(in[1].shape, a.slices, nullptr, n - 2);
+      check_same_dims(op, in[0].shape, plan.out_shape, "the gradient");
+      return {dt, in[1].shape};
+    }
+    case OpKind::GatherGrad: {
+      const TensorSpec want = infer_gather(op, in[2], in[1], a);
+      check_same_dims(op, in[0].shape, want.shape, "the gradient");
+      return {dt, in[2].shape};
+    }
+    default:
+      throw InternalError(std::string("infer: not a gradient helper: ") + op_name(op));
+  }
+}
 }  // namespace
 
 TensorSpec infer(OpKind op, const TensorSpec* in, size_t n, const OpAttrs& a) {
@@ -259,6 +326,11 @@ TensorSpec infer(OpKind op, const TensorSpec* in, size_t n, const OpAttrs& a) {
       return infer_getitem(op, in, n, a);
     case OpKind::Gather:
       return infer_gather(op, in[0], in[1], a);
+    case OpKind::SumToLike:
+    case OpKind::BroadcastLike:
+    case OpKind::GetItemGrad:
+    case OpKind::GatherGrad:
+      return infer_grad_helper(op, in, n, a);
     case OpKind::Size:
       return {result_dtype(op, in, n, a), Shape{}};
     case OpKind::ShapeOf:

@@ -104,7 +104,7 @@ int op_arity(OpKind op) noexcept;
 OpCategory op_category(OpKind op) noexcept;
 DTypeRule op_dtype_rule(OpKind op) noexcept;
 ShapeRule op_shape_rule(OpKind op) noexcept;
-// The Gradient column of op_kinds.def: "Pending", "NoGradient" or the name of the op's rule.
+// The Gradient column of op_kinds.def: "Rule" or "NoGradient".
 const char* op_gradient(OpKind op) noexcept;
 // Unary, Binary, Compare and Logical rows: the ops with a functor in scalar_math.h.
 constexpr bool is_elementwise(OpCategory c) noexcept {

@@ -182,6 +182,7 @@ void run_getitem(DeviceId dev, const Tensor* in, size_t n, const OpAttrs& a, Ten
   // Views and value-dependent shapes.
   switch (op) {
     case OpKind::Identity:
+    case OpKind::StopGradient:
       out = in[0];
       return;
     case OpKind::Reshape:

@@ -14,6 +14,7 @@
 
 #include "graph_test_util.h"
 #include "helpers.h"
+#include "runtime/autodiff/grad_rule.h"
 #include "runtime/core/convert.h"
 #include "runtime/ops/dtype_rules.h"
 #include "runtime/ops/elementwise.h"
@@ -27,10 +28,10 @@ namespace {
 constexpr DType kDTypes[] = {DType::Bool, DType::Int32, DType::Int64, DType::Float32,
                              DType::Float64};
 
-// Whether the row declares a gradient. The autodiff work tightens this to "has a rule":
-// Pending then stops counting.
+// Whether the row settles its gradient: a rule, or an explicit NoGradient.
 bool has_gradient_entry(OpKind op) {
-  return std::string(op_gradient(op)) != "";
+  const std::string g = op_gradient(op);
+  return g == "Rule" || g == "NoGradient";
 }
 
 struct Sample {
@@ -65,7 +66,19 @@ std::optional<Sample> sample(OpKind op) {
     case OpKind::ZerosLike:
     case OpKind::OnesLike:
     case OpKind::Identity:
+    case OpKind::StopGradient:
       return Sample{{m}, {}};
+    case OpKind::SumToLike:  // (2, 3) summed to (3,)
+      return Sample{{m, vec<float>({0, 0, 0})}, {}};
+    case OpKind::BroadcastLike:  // a reduce_sum over axis 1 of (2, 3), expanded back
+      return Sample{{vec<float>({1, 2}), m}, OpAttrs::with_axes({1})};
+    case OpKind::GetItemGrad: {
+      OpAttrs a;
+      a.slices = {SliceItem::index_input(1)};  // x[t], t the getitem's input 1 (here input 2)
+      return Sample{{vec<float>({7, 8, 9}), m, Tensor::scalar<int32_t>(1)}, a};
+    }
+    case OpKind::GatherGrad:
+      return Sample{{mat<float>({1, 2, 3, 4}, {2, 2}), idx, m}, OpAttrs::with_axis(1)};
     case OpKind::Reshape:
       return Sample{{m, vec<int32_t>({3, 2})}, {}};
     case OpKind::Concat:
@@ -132,6 +145,21 @@ TEST_CASE("op table: every row has a kernel that agrees with inference, and a gr
     CHECK(elementwise_traits(op).has_value() == is_elementwise(op_category(op)));
     CHECK(visit_reduce(op, [](auto) {}) == (op_category(op) == OpCategory::Reduce));
   }
+}
+
+TEST_CASE("op table: Rule rows have a rule, NoGradient rows none", "[ops][table][autodiff]") {
+  int rules = 0;
+  for (int k = 0; k < kNumOpKinds; ++k) {
+    const auto op = static_cast<OpKind>(k);
+    INFO("op " << op_name(op));
+    const std::string g = op_gradient(op);
+    REQUIRE((g == "Rule" || g == "NoGradient"));
+    CHECK((autodiff::grad_rule(op) != nullptr) == (g == "Rule"));
+    rules += g == "Rule";
+  }
+  CHECK(rules > 40);
+  CHECK(autodiff::grad_rule(OpKind::StopGradient) == nullptr);
+  CHECK(autodiff::grad_rule(OpKind::MatMul) != nullptr);
 }
 
 // Operand values of one dtype: signs, zeros, extremes, NaN and infinities.
