@@ -262,6 +262,19 @@ def test_shape_ops(rng):
         assert_same(staged, expected, rtol=1e-5)
 
 
+def test_stop_gradient_op_is_identity(rng):
+    # The runtime op behind ag.stop_gradient: the values pass unchanged, eagerly and staged.
+    from autograph import _core
+    x = random_array(rng, (3, 4), "float64")
+
+    def stop(t):
+        return _core.apply(_core.op_kinds["stop_gradient"], [t])
+
+    eager, staged = run_both(stop, ag.constant(x))
+    assert_same(eager, x)
+    assert_same(staged, x)
+
+
 def test_constructors():
     cases = [
         (lambda: ag.zeros((2, 3)), np.zeros((2, 3), np.float32)),
