@@ -75,6 +75,25 @@ void sum_to_like(const Tensor& dy, Tensor& out) {
                                  " does not broadcast to " + dy.shape().to_string());
     }
   }
+  if (is_floating(dy.dtype())) {
+    // The reduction kernel (vectorized, parallel): sum over the leading dims and the stretched
+    // ones, keeping dims so the result has out's elements in out's order.
+    OpAttrs sum;
+    sum.has_axes = true;
+    sum.keepdims = true;
+    Shape kept = dy.shape();
+    const int lead = dy.rank() - out.rank();
+    for (int d = 0; d < dy.rank(); ++d) {
+      if (d < lead || (out.shape()[d - lead] == 1 && dy.shape()[d] != 1)) {
+        sum.axes.push_back(d);
+        kept[d] = 1;
+      }
+    }
+    Tensor tmp = Tensor::empty(dy.dtype(), kept);
+    reduce(OpKind::ReduceSum, dy, sum, tmp);
+    if (out.nbytes()) std::memcpy(out.raw_data(), tmp.raw_data(), out.nbytes());
+    return;
+  }
   zero(out);
   int64_t st[Shape::kMaxRank];
   broadcast_strides(out.shape(), dy.shape(), st);

@@ -277,3 +277,41 @@ TEST_CASE("stop_gradient is identity with no gradient rule, eager and staged", "
   CHECK(values<float>(run_graph(*trace->graph(), {vec<float>({3, 4})})[0]) ==
         std::vector<float>{9, 16});
 }
+
+TEST_CASE("gradient helper ops: integer values and shape errors", "[autodiff][grad]") {
+  // Integer and bool tensors take the kernels' generic loops (floats go through reduce_sum).
+  const Tensor m = mat<int32_t>({1, 2, 3, 4, 5, 6}, {3, 2});
+  CHECK(values<int32_t>(run(OpKind::SumToLike, {m, vec<int32_t>({0, 0})})) ==
+        std::vector<int32_t>{9, 12});
+  CHECK(values<int32_t>(run(OpKind::SumToLike, {m, mat<int32_t>({0, 0, 0}, {3, 1})})) ==
+        std::vector<int32_t>{3, 7, 11});
+  CHECK(values<bool>(run(OpKind::SumToLike, {vec<bool>({false, true}), Tensor::scalar(false)})) ==
+        std::vector<bool>{true});
+  CHECK(values<int64_t>(
+            run(OpKind::GatherGrad,
+                {vec<int64_t>({1, 2, 3}), vec<int32_t>({2, 0, 2}), vec<int64_t>({0, 0, 0, 0})},
+                OpAttrs::with_axis(0))) == std::vector<int64_t>{2, 0, 4, 0});
+  CHECK(values<int32_t>(run(OpKind::BroadcastLike, {vec<int32_t>({1, 2, 3}), m.cast(DType::Int64)},
+                            OpAttrs::with_axes({1}))) == std::vector<int32_t>{1, 1, 2, 2, 3, 3});
+  OpAttrs sub;
+  sub.slices = {SliceItem::index(-1)};
+  CHECK(values<double>(run(OpKind::GetItemGrad,
+                           {vec<double>({7, 8}), Tensor::zeros(DType::Float32, {2, 2})}, sub)) ==
+        std::vector<double>{0, 0, 7, 8});
+
+  // Shapes that do not fit raise, eagerly and when known at graph-build time.
+  CHECK(error_of(OpKind::SumToLike, {vec<double>({1, 2, 3}), vec<double>({0, 0})})
+            .find("does not broadcast") != std::string::npos);
+  CHECK_THROWS_AS(run(OpKind::GetItemGrad,
+                      {vec<double>({7, 8, 9}), Tensor::zeros(DType::Float64, {2, 2})}, sub),
+                  InvalidArgumentError);
+  CHECK_THROWS_AS(infer(OpKind::BroadcastLike, {{DType::Float64, {3, 1}}, {DType::Float64, {3, 4}}},
+                        OpAttrs::with_axes({1})),
+                  InvalidArgumentError);
+  CHECK(error_of(OpKind::GatherGrad, {vec<double>({1}), vec<int32_t>({5}), vec<double>({0, 0})},
+                 OpAttrs::with_axis(0))
+            .find("index 5 is out of bounds") != std::string::npos);
+  // With unknown dims the check waits for run time.
+  CHECK(infer(OpKind::SumToLike, {{DType::Float64, {U, 3}}, {DType::Float64, {U}}}).shape ==
+        Shape{U});
+}
