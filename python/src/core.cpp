@@ -213,6 +213,7 @@ PyTensor to_tensor(py::handle h, std::optional<rt::DType> dtype) {
     throw rt::InvalidArgumentError("cannot convert an object of type '" +
                                    std::string(Py_TYPE(o)->tp_name) + "' to a tensor");
   }
+  out.id = rt::Operand::next_id();  // a new tensor (the gradient tape tells tensors apart by id)
   return out;
 }
 
