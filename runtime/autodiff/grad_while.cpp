@@ -72,6 +72,30 @@ Value add_stack(Node& w, size_t var) {
   return w.out(static_cast<int>(pos));
 }
 
+// The replay gives a list the loop modifies its final value (see the top of the file), which
+// answers reads of written elements by a non-negative index, and nothing else: a read by a
+// negative constant index, the size, a stack or a pop would see the final list instead of the
+// list at the iteration. Names the first such use of body param `list`, or returns null.
+const Node* size_dependent_use(const Graph& body, Value list) {
+  for (const auto& n : body.nodes()) {
+    if (n->inputs.empty() || n->inputs[0] != list) continue;
+    switch (n->kind) {
+      case NodeKind::ListGet: {
+        const Value idx = n->inputs[1];
+        if (idx.node->kind == NodeKind::Const && idx.node->value.item<double>() < 0) return n.get();
+        break;
+      }
+      case NodeKind::ListSize:
+      case NodeKind::ListStack:
+      case NodeKind::ListPop:
+        return n.get();
+      default:
+        break;
+    }
+  }
+  return nullptr;
+}
+
 Value int_scalar(GraphBuilder& b, int32_t v) {
   return b.constant(scalar_tensor(WeakScalar::integer(v), DType::Int32));
 }
@@ -95,6 +119,14 @@ void StagedBackprop::while_node(Node& w) {
     var_out.push_back(out);
     const bool changes = body.outputs()[j] != body.params()[j];
     if (changes && !out.is_list()) stacked.push_back(j);
+    if (changes && out.is_list()) {
+      if (const Node* use = size_dependent_use(body, body.params()[j])) {
+        unsupported(*use,
+                    "inside a differentiated loop that also changes the list, reading it by a "
+                    "negative index, its length, stacking it or popping from it (this includes "
+                    "a second derivative through a staged loop)");
+      }
+    }
     if (out.is_list() ? gradient_of(out).valid() : differentiable(out.type()))
       grad_vars.push_back(j);
   }
