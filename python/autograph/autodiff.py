@@ -44,7 +44,15 @@ class GradientTape:
         return False
 
     def watch(self, tensor):
-        """Watches a tensor, a Variable, or a nested structure of them."""
+        """Watches a tensor, a Variable, or a nested structure of them (inside the tape's
+        `with` block)."""
+        if not self._open:
+            from .errors import InvalidArgumentError
+
+            raise InvalidArgumentError(
+                "GradientTape.watch: the tape is not recording; watch tensors inside its "
+                "`with ag.GradientTape() as tape:` block"
+            )
         leaves, _ = nest.flatten(tensor, is_leaf=_is_source_leaf)
         for x in leaves:
             if isinstance(x, Variable):

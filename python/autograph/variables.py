@@ -13,7 +13,7 @@ class Variable:
 
     _count = 0
 
-    def __init__(self, initial_value, dtype=None, name=None, trainable=True):
+    def __init__(self, initial_value, trainable=True, name=None, dtype=None):
         if callable(initial_value):
             initial_value = initial_value()
         if _core.tracing():

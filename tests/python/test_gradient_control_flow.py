@@ -203,3 +203,36 @@ def test_variable_update_inside_a_differentiated_loop_names_the_line():
 
     with pytest.raises(ag.StagingError, match=r"assign_add.*test_gradient_control_flow.py:\d+"):
         step(f64(2.0))
+
+
+def test_reading_the_length_of_a_list_the_differentiated_loop_appends_to_is_refused():
+    @ag.function
+    def step(x):
+        with ag.GradientTape() as tape:
+            tape.watch(x)
+            outs = []
+            ag.set_element_type(outs, ag.float64, ())
+            for _ in ag.range(3):
+                outs.append(x * ag.cast(len(outs), ag.float64))
+            y = ag.reduce_sum(ag.stack(outs))
+        return tape.gradient(y, x)
+
+    with pytest.raises(ag.StagingError, match="its length"):
+        step(f64(2.0))
+
+
+def test_nested_tapes_through_a_staged_loop_say_what_is_missing():
+    @ag.function
+    def step(x):
+        with ag.GradientTape() as outer:
+            outer.watch(x)
+            with ag.GradientTape() as inner:
+                inner.watch(x)
+                y = x
+                for _ in ag.range(3):
+                    y = y * x
+            g = inner.gradient(y, x)
+        return outer.gradient(g, x)
+
+    with pytest.raises(ag.StagingError, match="second derivative through a staged loop"):
+        step(f64(2.0))

@@ -37,7 +37,8 @@ def test_unconnected_zero():
 
 def test_trainable_variables_are_watched():
     v = ag.Variable(np.float64(2.0))
-    frozen = ag.Variable(np.float64(5.0), trainable=False)
+    frozen = ag.Variable(np.float64(5.0), False)  # SPEC's order: initial, trainable, name, dtype
+    assert v.trainable and not frozen.trainable
     with ag.GradientTape() as tape:
         y = v * v * v + frozen * v
     gv, gf = tape.gradient(y, [v, frozen])
@@ -119,11 +120,15 @@ def test_stop_recording_and_stop_gradient():
     assert float(tape.gradient(y, x)) == pytest.approx(18.0)
 
 
-def test_stop_recording_outside_the_block_raises():
+def test_recording_outside_the_with_block_raises():
     tape = ag.GradientTape()
     with pytest.raises(ag.InvalidArgumentError, match="not recording"):
         with tape.stop_recording():
             pass
+    with tape:
+        pass
+    with pytest.raises(ag.InvalidArgumentError, match="inside its `with"):
+        tape.watch(f64(1.0))
 
 
 def test_integer_paths_give_none():
