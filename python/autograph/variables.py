@@ -5,7 +5,21 @@ function sees (and makes) the same updates as eager code. Inside a staged functi
 assignments are side effects kept in program order. A Variable works in expressions like a
 tensor (its current value).
 """
+import contextlib
+
 from . import _core
+
+
+@contextlib.contextmanager
+def init_scope():
+    """Runs its block eagerly even while a staged function is being traced (TensorFlow's
+    `tf.init_scope`): the place to create variables on a layer's first call."""
+    scope = _core._InitScope()
+    scope.__enter__()
+    try:
+        yield
+    finally:
+        scope.__exit__(None, None, None)
 
 
 class Variable:

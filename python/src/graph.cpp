@@ -6,6 +6,8 @@
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
+#include <optional>
+
 #include <frameobject.h>
 
 #include <memory>
@@ -109,6 +111,14 @@ void bind_graph_object(py::module_& m) {
 
 void bind_control_flow(py::module_& m) {
   m.def("tracing", &rt::tracing, "True while a staged function is being traced on this thread.");
+  // `with ag.init_scope():` suspends the traces of this thread (ops run eagerly inside).
+  struct InitScopeSlot {
+    std::optional<rt::InitScope> scope;
+  };
+  py::class_<InitScopeSlot>(m, "_InitScope")
+      .def(py::init<>())
+      .def("__enter__", [](InitScopeSlot& s) { s.scope.emplace(); })
+      .def("__exit__", [](InitScopeSlot& s, py::args) { s.scope.reset(); });
   m.def(
       "cond",
       [](const rt::Operand& pred, const rt::BranchFn& then_fn, const rt::BranchFn& else_fn) {

@@ -184,6 +184,16 @@ void exit_trace(const Trace& trace) {
   t_innermost = t_traces.empty() ? nullptr : t_traces.back().get();
 }
 
+InitScope::InitScope() : suspended_(std::move(t_traces)) {
+  t_traces.clear();
+  t_innermost = nullptr;
+}
+
+InitScope::~InitScope() {
+  t_traces = std::move(suspended_);
+  t_innermost = t_traces.empty() ? nullptr : t_traces.back().get();
+}
+
 bool tracing() {
   return t_innermost != nullptr;
 }

@@ -120,6 +120,19 @@ bool tracing();
 // The innermost open trace; throws InternalError naming `what` when there is none.
 Trace& current_trace(const char* what);
 
+// Suspends every open trace of this thread for a scope: ops in it run eagerly (TensorFlow's
+// init_scope; layers create their variables there when first called while tracing).
+class InitScope {
+ public:
+  InitScope();
+  ~InitScope();
+  InitScope(const InitScope&) = delete;
+  InitScope& operator=(const InitScope&) = delete;
+
+ private:
+  std::vector<std::shared_ptr<Trace>> suspended_;
+};
+
 // Opens a trace for a C++ scope.
 class TraceScope {
  public:

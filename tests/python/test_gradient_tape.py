@@ -199,3 +199,20 @@ def test_staged_unconnected_and_structures():
     g = f(f64(1.0), f64([1.0, 1.0]))
     assert float(g["a"]) == 4.0
     np.testing.assert_array_equal(g["b"].numpy(), [0.0, 0.0])
+
+
+def test_init_scope_creates_variables_while_tracing():
+    made = []
+
+    @ag.function
+    def f(x):
+        if not made:  # a layer's first call: its weights are created eagerly
+            with ag.init_scope():
+                assert not ag._core.tracing()
+                made.append(ag.Variable(np.ones(3) * 2.0))
+        with ag.GradientTape() as tape:
+            y = ag.reduce_sum(made[0] * x)
+        return tape.gradient(y, made[0])
+
+    np.testing.assert_array_equal(f(f64([1.0, 2.0, 3.0])).numpy(), [1.0, 2.0, 3.0])
+    assert len(made) == 1
