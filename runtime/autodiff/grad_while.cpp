@@ -17,60 +17,13 @@
 // same value as it did in the forward iteration.
 #include <string>
 
+#include "runtime/autodiff/loop_stacks.h"
 #include "runtime/autodiff/replay.h"
 #include "runtime/autodiff/staged_backprop.h"
 
 namespace xag::rt::autodiff {
 
 namespace {
-
-Value insert_param(Graph& g, size_t pos, const Type& t) {
-  const Value v = g.add_param(t);
-  std::vector<Value>& params = g.mutable_params();
-  params.pop_back();
-  params.insert(params.begin() + static_cast<long>(pos), v);
-  return v;
-}
-
-size_t index_of(const Graph& g, const Node* n) {
-  const auto& nodes = g.nodes();
-  for (size_t i = 0; i < nodes.size(); ++i)
-    if (nodes[i].get() == n) return i;
-  throw InternalError("while gradient: the loop is not in its graph");
-}
-
-// Makes loop `w` push loop variable `var` at the start of each iteration onto a new stack (an
-// extra loop variable); returns the loop's output holding the filled stack.
-Value add_stack(Node& w, size_t var) {
-  Graph& outer = *w.graph;
-  Graph& cond = *w.subgraphs[0];
-  Graph& body = *w.subgraphs[1];
-  const size_t pos = static_cast<size_t>(w.num_loop_vars);
-  const Type stack_type = Type::list(body.params()[var].spec());
-
-  auto empty = std::make_unique<Node>();
-  empty->kind = NodeKind::ListNew;
-  empty->outputs.push_back(stack_type);
-  empty->loc = w.loc;
-  empty->backward = true;
-  const Value init = outer.insert_node(std::move(empty), index_of(outer, &w))->out(0);
-
-  insert_param(cond, pos, stack_type);
-  const Value stack = insert_param(body, pos, stack_type);
-  auto push = std::make_unique<Node>();
-  push->kind = NodeKind::ListPushBack;
-  push->inputs = {stack, body.params()[var]};
-  push->outputs.push_back(stack_type);
-  push->loc = w.loc;
-  push->backward = true;
-  const Value pushed = body.insert_node(std::move(push))->out(0);
-  body.mutable_outputs().insert(body.mutable_outputs().begin() + static_cast<long>(pos), pushed);
-
-  w.inputs.insert(w.inputs.begin() + static_cast<long>(pos), init);
-  w.outputs.insert(w.outputs.begin() + static_cast<long>(pos), stack_type);
-  w.num_loop_vars += 1;
-  return w.out(static_cast<int>(pos));
-}
 
 // The replay gives a list the loop modifies its final value (see the top of the file), which
 // answers reads of written elements by a non-negative index, and nothing else: a read by a
@@ -94,6 +47,47 @@ const Node* size_dependent_use(const Graph& body, Value list) {
     }
   }
   return nullptr;
+}
+
+// Ops whose recomputation costs more than storing their result once per iteration: the
+// backward loop reads such values (and values computed from them) from a stack instead.
+bool costly(const Node& n) {
+  if (n.kind == NodeKind::Cond || n.kind == NodeKind::While) return true;
+  if (n.kind != NodeKind::Op) return false;
+  const OpCategory c = op_category(n.op);
+  return c == OpCategory::Linalg || c == OpCategory::Reduce || c == OpCategory::Nn ||
+         n.op == OpKind::Gather;
+}
+
+// Trades recomputation for memory where it pays: every value of the replayed body `r` that the
+// backward body of `b` reads and that was computed from a costly op is pushed by the forward
+// loop `w` and popped by `b` instead (the graph passes then drop the dead recomputation). A
+// matmul in an RNN step is then run once forward and never again.
+void stash_costly_values(Node& w, Node& b, const Replayed& r) {
+  Graph& back = *b.subgraphs[1];
+  const std::unordered_set<const Node*> replayed(r.nodes.begin(), r.nodes.end());
+  std::unordered_set<const Node*> from_costly;
+  for (const Node* n : r.nodes) {
+    bool c = costly(*n);
+    for (const Value& in : n->inputs) c = c || from_costly.count(in.node) > 0;
+    if (c) from_costly.insert(n);
+  }
+  std::vector<Value> needed;
+  std::unordered_set<Value, ValueHash> seen;
+  auto consider = [&](const Value& v) {
+    if (from_costly.count(v.node) && !v.is_list() && r.forward_of.count(v) && seen.insert(v).second)
+      needed.push_back(v);
+  };
+  for (const auto& n : back.nodes()) {
+    if (replayed.count(n.get())) continue;
+    for (const Value& v : n->inputs) consider(v);
+  }
+  for (const Value& v : back.outputs()) consider(v);
+  for (const Value& v : needed) {
+    const Value forward = r.forward_of.at(v);
+    if (forward.node->graph != w.subgraphs[1].get()) continue;
+    back.replace_all_uses(v, pop_each_iteration(b, push_each_iteration(w, forward)));
+  }
 }
 
 Value int_scalar(GraphBuilder& b, int32_t v) {
@@ -141,7 +135,7 @@ void StagedBackprop::while_node(Node& w) {
   if (stacked.empty()) unsupported(w, "a loop in which no tensor changes");
 
   std::vector<Value> stacks;  // the forward loop's filled stacks
-  for (size_t j : stacked) stacks.push_back(add_stack(w, j));
+  for (size_t j : stacked) stacks.push_back(push_each_iteration(w, body.params()[j]));
 
   // The backward loop's variables: stacks, gradients of the loop variables, capture sums.
   std::vector<Value> init = stacks;
@@ -157,6 +151,7 @@ void StagedBackprop::while_node(Node& w) {
   const LoopCondFn cond = [&](const std::vector<Value>& v) {
     return b_.op(OpKind::Greater, {b_.list_size(v[0]), int_scalar(b_, 0)});
   };
+  Replayed replayed;  // the forward body, rebuilt in the backward one
   const SubgraphFn step = [&](const std::vector<Value>& v) {
     std::vector<Value> next(v.size());
     // The body's params now: loop variables, the stacks added above, captures. The replayed
@@ -181,7 +176,8 @@ void StagedBackprop::while_node(Node& w) {
     for (size_t j : grad_vars) distinct(args[j]);
     for (size_t i : grad_caps) distinct(args[at_caps + i]);
 
-    const Replayed r = replay(b_, body, args);
+    replayed = replay(b_, body, args);
+    const Replayed& r = replayed;
     StagedBackprop inner(tr_, variables_);
     inner.mark_active(r.nodes, sources);
     for (size_t g = 0; g < nv; ++g) inner.accumulate(r.outputs[grad_vars[g]], v[ns + g]);
@@ -207,6 +203,7 @@ void StagedBackprop::while_node(Node& w) {
     return next;
   };
   const std::vector<Value> done = b_.while_loop(init, cond, step);
+  stash_costly_values(w, *done[0].node, replayed);
   for (size_t g = 0; g < nv; ++g) {
     const Value in = var_in[grad_vars[g]];
     if (active(in)) accumulate(in, done[ns + g]);

@@ -13,6 +13,9 @@ class Replayer {
  public:
   explicit Replayer(GraphBuilder& b) : b_(b) {}
 
+  // Rebuilt value -> replayed value, for the nodes of the graph run() replays.
+  std::unordered_map<Value, Value, ValueHash> forward_of;
+
   std::vector<Value> run(const Graph& g, const std::vector<Value>& args) {
     const std::vector<Value>& params = g.params();
     if (params.size() != args.size()) {
@@ -43,7 +46,11 @@ class Replayer {
     return out;
   }
   void set(const Node& n, const std::vector<Value>& outs) {
-    for (size_t i = 0; i < outs.size(); ++i) map_[Value{const_cast<Node*>(&n), int(i)}] = outs[i];
+    for (size_t i = 0; i < outs.size(); ++i) {
+      const Value fwd{const_cast<Node*>(&n), int(i)};
+      map_[fwd] = outs[i];
+      forward_of.emplace(outs[i], fwd);
+    }
   }
   void set(const Node& n, Value out) { set(n, std::vector<Value>{out}); }
 
@@ -145,7 +152,9 @@ Replayed replay(GraphBuilder& b, const Graph& g, const std::vector<Value>& args)
   Graph& here = b.current();
   const size_t first = here.nodes().size();
   Replayed r;
-  r.outputs = Replayer(b).run(g, args);
+  Replayer replayer(b);
+  r.outputs = replayer.run(g, args);
+  r.forward_of = std::move(replayer.forward_of);
   for (size_t i = first; i < here.nodes().size(); ++i) {
     Node* n = here.nodes()[i].get();
     if (n->kind != NodeKind::Placeholder) r.nodes.push_back(n);

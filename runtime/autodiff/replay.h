@@ -5,6 +5,7 @@
 // a loop stores per iteration).
 #pragma once
 
+#include <unordered_map>
 #include <vector>
 
 #include "runtime/graph/builder.h"
@@ -14,6 +15,8 @@ namespace xag::rt::autodiff {
 struct Replayed {
   std::vector<Value> outputs;  // the subgraph's results, rebuilt
   std::vector<Node*> nodes;    // the nodes made in the current graph, in program order
+  // Each rebuilt value of those nodes -> the value of the replayed graph it recomputes.
+  std::unordered_map<Value, Value, ValueHash> forward_of;
 };
 
 // Side effects (print, assert) are left out: they ran in the forward pass. A variable update
