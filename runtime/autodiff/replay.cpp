@@ -16,7 +16,8 @@ class Replayer {
   // Rebuilt value -> replayed value, for the nodes of the graph run() replays.
   std::unordered_map<Value, Value, ValueHash> forward_of;
 
-  std::vector<Value> run(const Graph& g, const std::vector<Value>& args) {
+  std::vector<Value> run(const Graph& g, const std::vector<Value>& args,
+                         const ValueMap& substitutes = {}) {
     const std::vector<Value>& params = g.params();
     if (params.size() != args.size()) {
       throw InternalError("replay: " + std::to_string(args.size()) + " values for " +
@@ -25,6 +26,7 @@ class Replayer {
     for (size_t i = 0; i < params.size(); ++i) map_[params[i]] = args[i];
     const SourceLoc saved = b_.location();
     for (const auto& n : g.nodes()) {
+      if (substituted(*n, substitutes)) continue;
       b_.set_location(n->loc);
       node(*n);
     }
@@ -64,6 +66,19 @@ class Replayer {
     };
   }
 
+  // Maps n's outputs to their substitutes when every output has one.
+  bool substituted(const Node& n, const ValueMap& substitutes) {
+    if (substitutes.empty() || n.outputs.empty()) return false;
+    std::vector<Value> outs;
+    for (size_t i = 0; i < n.outputs.size(); ++i) {
+      auto it = substitutes.find(Value{const_cast<Node*>(&n), static_cast<int>(i)});
+      if (it == substitutes.end()) return false;
+      outs.push_back(it->second);
+    }
+    for (size_t i = 0; i < outs.size(); ++i)
+      map_[Value{const_cast<Node*>(&n), static_cast<int>(i)}] = outs[i];
+    return true;
+  }
   void node(const Node& n);
   void while_node(const Node& n);
   void list_node(const Node& n);
@@ -148,12 +163,13 @@ void Replayer::list_node(const Node& n) {
 
 }  // namespace
 
-Replayed replay(GraphBuilder& b, const Graph& g, const std::vector<Value>& args) {
+Replayed replay(GraphBuilder& b, const Graph& g, const std::vector<Value>& args,
+                const ValueMap& substitutes) {
   Graph& here = b.current();
   const size_t first = here.nodes().size();
   Replayed r;
   Replayer replayer(b);
-  r.outputs = replayer.run(g, args);
+  r.outputs = replayer.run(g, args, substitutes);
   r.forward_of = std::move(replayer.forward_of);
   for (size_t i = first; i < here.nodes().size(); ++i) {
     Node* n = here.nodes()[i].get();

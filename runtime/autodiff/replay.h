@@ -21,6 +21,10 @@ struct Replayed {
 
 // Side effects (print, assert) are left out: they ran in the forward pass. A variable update
 // stands for its value; updates by a delta throw StagingError (the variable has moved on).
-Replayed replay(GraphBuilder& b, const Graph& g, const std::vector<Value>& args);
+// `substitutes` (values of g's top level -> values to use instead) skips the nodes all of whose
+// outputs it names.
+using ValueMap = std::unordered_map<Value, Value, ValueHash>;
+Replayed replay(GraphBuilder& b, const Graph& g, const std::vector<Value>& args,
+                const ValueMap& substitutes = {});
 
 }  // namespace xag::rt::autodiff

@@ -47,6 +47,7 @@ class StagedBackprop {
   Value variable_gradient(const Variable* var) const;
 
  private:
+  friend class WhileGradient;  // grad_while.cpp
   void op_node(Node& n);
   void list_node(Node& n);
   void cond_node(Node& n);   // grad_control.cpp
