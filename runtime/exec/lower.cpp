@@ -120,7 +120,7 @@ void Lowerer::lower_node(const Node& n, const StealCheck& can_steal) {
       lower_cond(n);
       return;
     case NodeKind::While:
-      lower_while(n);
+      lower_while(n, can_steal);
       return;
     case NodeKind::ListNew:
     case NodeKind::ListPushBack:

@@ -164,7 +164,7 @@ void Lowerer::lower_cond(const Node& n) {
 
 //   init; loop_start; head: loop_head -> exit; <cond>; jump_if_false -> exit; <body>;
 //   write-back; loop_back -> head; exit:
-void Lowerer::lower_while(const Node& n) {
+void Lowerer::lower_while(const Node& n, const StealCheck& can_steal) {
   const size_t k = static_cast<size_t>(n.num_loop_vars);
   std::vector<int32_t> carried;
   std::vector<Transfer> init;
@@ -175,7 +175,10 @@ void Lowerer::lower_while(const Node& n) {
     t.scalar = is_scalar_tensor(n.outputs[i]);
     t.src = slot(n.inputs[i]);
     t.dst = carried.back();
-    t.mode = Transfer::Mode::Copy;
+    // A list nobody reads after the loop starts is handed over, not shared: the loop's first
+    // update then finds it unshared and works in place (a gradient's backward loop popping the
+    // forward loop's stack would otherwise copy the whole stack on its first pop).
+    t.mode = t.list && can_steal(n.inputs[i]) ? Transfer::Mode::Swap : Transfer::Mode::Copy;
     init.push_back(t);
   }
   emit_transfers(std::move(init));
