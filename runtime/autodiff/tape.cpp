@@ -125,7 +125,9 @@ void GradientTape::record_op(OpKind op, const Input* inputs, const Tensor* args,
   for (size_t i = 0; i < n && !watched; ++i)
     watched = !inputs[i].is_scalar() && watched_.count(inputs[i].tensor().id) > 0;
   if (!watched) return;
-  Record r{op, attrs, {}, out};
+  const OpCategory category = op_category(op);
+  const bool reads_attrs = !is_elementwise(category) && category != OpCategory::Select;
+  Record r{op, reads_attrs ? std::make_unique<const OpAttrs>(attrs) : nullptr, {}, out};
   r.inputs.reserve(n);
   for (size_t i = 0; i < n; ++i)
     r.inputs.push_back(inputs[i].is_scalar() ? Operand(args[i]) : inputs[i].tensor());
@@ -227,7 +229,9 @@ std::vector<std::optional<Operand>> GradientTape::eager_gradient(
     const auto found = grads.find(it->output.id);
     if (found == grads.end()) continue;
     const Operand dy = found->second;
-    const InputGrads g = grad_rule(it->op)(OpCall{it->op, it->attrs, it->inputs, it->output}, dy);
+    static const OpAttrs kNoAttrs;
+    const OpAttrs& attrs = it->attrs ? *it->attrs : kNoAttrs;
+    const InputGrads g = grad_rule(it->op)(OpCall{it->op, attrs, it->inputs, it->output}, dy);
     for (size_t i = 0; i < it->inputs.size() && i < g.size(); ++i) {
       const Operand& in = it->inputs[i];
       if (g[i] && is_floating(in.dtype()) && watched_.count(in.id)) add(in.id, *g[i]);
