@@ -19,7 +19,8 @@ InputGrads grad_ReduceMean(const OpCall& c, const Operand& dy) {
   if (fully_known(xs) && fully_known(ys)) {
     // Elements per result value, known now: one constant.
     const int64_t n_out = ys.num_elements();
-    const double count = n_out == 0 ? 0.0 : static_cast<double>(xs.num_elements() / n_out);
+    const double count =
+        n_out == 0 ? 0.0 : static_cast<double>(xs.num_elements()) / static_cast<double>(n_out);
     return {div(g, real(count))};
   }
   const Operand nx = cast_to(op(OpKind::Size, {x}), dy.dtype());

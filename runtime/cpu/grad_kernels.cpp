@@ -154,9 +154,23 @@ void getitem_grad(const Tensor* in, size_t n, const OpAttrs& attrs, Tensor& out)
   const size_t es = dtype_size(dy.dtype());
   const char* src = static_cast<const char*>(dy.raw_data());
   char* dst = static_cast<char*>(out.raw_data());
-  for_each_offset(plan.out_shape, view_st, [&](int64_t i, int64_t off) {
-    std::memcpy(dst + (base + off) * static_cast<int64_t>(es), src + i * static_cast<int64_t>(es),
-                es);
+  const int rank = plan.out_shape.rank();
+  if (rank == 0) {
+    std::memcpy(dst + base * static_cast<int64_t>(es), src, es);
+    return;
+  }
+  // Row by row over the last output dim: one memcpy per row where it is contiguous in x.
+  const int64_t inner = plan.out_shape[rank - 1], inner_st = view_st[rank - 1];
+  const Shape rows(plan.out_shape.data(), static_cast<size_t>(rank - 1));
+  const auto bytes = static_cast<int64_t>(es);
+  for_each_offset(rows, view_st, [&](int64_t r, int64_t off) {
+    char* d = dst + (base + off) * bytes;
+    const char* s = src + r * inner * bytes;
+    if (inner_st == 1) {
+      std::memcpy(d, s, static_cast<size_t>(inner * bytes));
+    } else {
+      for (int64_t k = 0; k < inner; ++k) std::memcpy(d + k * inner_st * bytes, s + k * bytes, es);
+    }
   });
 }
 
