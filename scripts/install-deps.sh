@@ -10,7 +10,8 @@ packages=(
   pybind11-dev libeigen3-dev catch2
   xeus-python-dev python3-xeus-python-shell pybind11-json-dev python3-debugpy
   jupyter-notebook jupyter-client python3-nbclient python3-jupyter-kernel-test
-  graphviz python3-matplotlib
+  graphviz python3-matplotlib python3-tqdm
+  python3-sklearn dataset-fashion-mnist
   chromium chromium-driver python3-selenium
 )
 bench=0

@@ -25,6 +25,7 @@ from .ops import (  # noqa: E402,F401
     floordiv, mod, negative,
 )
 from . import math, nn, random  # noqa: E402
+from . import data  # noqa: E402
 from .control_flow import cond, while_loop, _assert  # noqa: E402
 from .printing import print  # noqa: E402,A004
 from .variables import Variable, init_scope  # noqa: E402

@@ -280,6 +280,8 @@ _STAGED_LOOP_ADVICE = ("loop over ag.range(n) (or range(n) with a tensor n, or o
 def for_stmt(iter_, extra_test, body, get_state, set_state, symbol_names, opts):
     """`for target in iter_: body(target)`; staged over tensors, staged ranges, TensorArrays
     and tensor lists; Python iterables are unrolled."""
+    if _is_dataset(iter_):
+        body = _checked_body(body, opts)
     seq = staged_sequence(iter_)
     if seq is not None:
         loc = staging.location()
@@ -302,6 +304,26 @@ def for_stmt(iter_, extra_test, body, get_state, set_state, symbol_names, opts):
             if not go:
                 break
         body(itr)
+
+
+def _is_dataset(x):
+    return getattr(type(x), "_ag_dataset", False)
+
+
+def _checked_body(body, opts):
+    """The loop body, first checking that the target unpacks the dataset's elements (a clear
+    error at the for statement instead of a tensor unpacked along its rows)."""
+    from ..data.staged import check_target
+
+    checked = []
+
+    def run(itr):
+        if not checked:
+            check_target(itr, opts)
+            checked.append(True)
+        body(itr)
+
+    return run
 
 
 def _check_unrolled(count):
@@ -337,7 +359,7 @@ def _stage_for(seq, extra_test, body, get_state, set_state, names, loc):
 
     def test(hidden):
         k = hidden[0]
-        go = k < n
+        go = k < n if n is not None else _core.constant(True)  # None: an endless dataset
         if extra_test is not None:
             more = extra_test()
             if is_symbolic(more) or isinstance(more, Tensor):
@@ -475,6 +497,10 @@ def staged_sequence(iterable, force=False):
     than unrolled; `force` also stages Python sequences (zip/enumerate next to a tensor)."""
     if isinstance(iterable, StagedSequence):
         return iterable
+    if _is_dataset(iterable) and _core.tracing():
+        from ..data.staged import DatasetSequence
+
+        return DatasetSequence(iterable)
     if isinstance(iterable, Variable) and _core.tracing():
         iterable = iterable.read_value()
     if isinstance(iterable, Tensor) and _core.tracing():

@@ -91,7 +91,8 @@ def print_(*values, sep=" ", end="\n", file=None, flush=False):
 
 
 def _staged(x):
-    return cf.staged_sequence(x) is not None
+    # A dataset is checked by type: making its sequence starts an iteration (a shuffle counts).
+    return cf._is_dataset(x) or cf.staged_sequence(x) is not None
 
 
 def enumerate_(iterable, start=0):
