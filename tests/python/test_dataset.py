@@ -205,3 +205,15 @@ def test_shuffle_then_batch_covers_every_element_once():
 def test_shuffle_of_an_infinite_dataset_is_an_error():
     with pytest.raises(ValueError, match="repeat"):
         Dataset.range(3).repeat().shuffle(10)
+
+
+def test_shuffle_of_a_larger_dataset_leaves_no_visible_order():
+    n = 1000
+    ds = Dataset.range(n).shuffle(n, seed=9)
+    first, second = np.array(values(ds)), np.array(values(ds))
+    positions = np.arange(n)
+    for order in (first, second):
+        assert sorted(order.tolist()) == positions.tolist()
+        assert abs(np.corrcoef(positions, order)[0, 1]) < 0.1  # no drift with position
+        assert np.mean(np.abs(np.diff(order)) == 1) < 0.01  # neighbours do not stay together
+    assert abs(np.corrcoef(first, second)[0, 1]) < 0.1  # consecutive epochs unrelated

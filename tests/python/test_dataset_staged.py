@@ -201,3 +201,42 @@ def test_iterating_a_dataset_unconverted_in_a_trace_says_why():
 
     with pytest.raises(Exception, match="autograph=True"):
         f(Dataset.range(3))
+
+
+def test_training_loop_over_a_shuffled_dataset_on_digits():
+    # The in-graph training loop's shape: tape and Variable updates inside `for x, y in ds`,
+    # one trace for all epochs, the dataset reshuffled each call (plain SGD, no ag.keras).
+    from autograph.keras.datasets import digits
+
+    (x_train, y_train), (x_test, y_test) = digits.load_data()
+    x_train, x_test = x_train.reshape(-1, 64), x_test.reshape(-1, 64)
+    rng = np.random.default_rng(0)
+    params = [ag.Variable(rng.uniform(-0.2, 0.2, (64, 128)).astype(np.float32)),
+              ag.Variable(np.zeros(128, np.float32)),
+              ag.Variable(rng.uniform(-0.2, 0.2, (128, 10)).astype(np.float32)),
+              ag.Variable(np.zeros(10, np.float32))]
+    w1, b1, w2, b2 = params
+    train_ds = Dataset.from_tensor_slices((x_train, y_train)).shuffle(2000, seed=0).batch(64)
+
+    @ag.function
+    def train_epoch(ds):
+        step = 0
+        loss = ag.constant(0.0)
+        for x, y in ds:
+            with ag.GradientTape() as tape:
+                logits = ag.matmul(ag.nn.relu(ag.matmul(x, w1) + b1), w2) + b2
+                top = ag.reduce_max(logits, axis=1, keepdims=True)
+                log_z = ag.log(ag.reduce_sum(ag.exp(logits - top), axis=1, keepdims=True)) + top
+                loss = ag.reduce_mean(ag.reduce_sum(ag.one_hot(y, 10) * (log_z - logits), axis=1))
+            for v, g in zip(params, tape.gradient(loss, params)):
+                v.assign_sub(0.1 * g)
+            step += 1
+        return step, loss
+
+    for _ in range(20):
+        steps, loss = train_epoch(train_ds)
+    assert int(steps) == 23 and train_epoch.trace_count == 1
+    assert train_epoch.graph(train_ds).ops.count("while") == 1
+    hidden = np.maximum(x_test @ w1.numpy() + b1.numpy(), 0)
+    accuracy = np.mean((hidden @ w2.numpy() + b2.numpy()).argmax(1) == y_test)
+    assert accuracy >= 0.95, accuracy

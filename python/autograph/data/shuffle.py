@@ -27,7 +27,7 @@ from ..variables import Variable, init_scope
 from . import readers
 from .readers import i64
 
-ROUNDS = 24  # swap-or-not rounds; each is ~12 element-wise ops on the positions
+ROUNDS = 16  # swap-or-not rounds; each is 9 element-wise ops on the positions
 _MASK32 = 0xFFFFFFFF
 
 
@@ -49,12 +49,21 @@ def round_keys(key, e):
 def permute(k, n, keys):
     """Position k (int64, any shape) of a shuffled [0, n) -> its position in the input."""
     x = i64(k)
-    for offset, hkey in keys:
-        partner = (offset % n - x) % n
+    for r, (offset, hkey) in enumerate(keys):
+        # partner = (K - x) mod n with K = offset mod n in [0, n): one wrap, no division (the
+        # runtime's int64 ops cost ~10 ns an element, and this runs n * ROUNDS times).
+        d = offset % n - x
+        partner = ops.where(d < 0, d + n, d)
         high = ops.maximum(x, partner)
-        swap = (_mix(high ^ hkey) & 1) == 1
-        x = ops.where(swap, partner, x)
+        # The swap bit: the top bit of a multiplicative hash of the pair's key.
+        v = ((high ^ hkey) * _MULTIPLIERS[r]) & _MASK32
+        x = ops.where(v >= 0x80000000, partner, x)
     return x
+
+
+# Odd 31-bit multipliers, one per round (fixed: the key is what varies).
+_MULTIPLIERS = [(0x9E3779B1 * (2 * r + 1) + 0x7F4A7C15 * r) % 0x7FFFFFFF | 1
+                for r in range(ROUNDS)]
 
 
 class ShuffleReader(readers.Reader):
