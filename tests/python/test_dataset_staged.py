@@ -43,6 +43,26 @@ def test_one_while_whatever_the_number_of_batches():
     assert float(s) == pytest.approx(float(x.sum() + y.sum()))
 
 
+def test_shuffled_and_mapped_loops_do_not_grow_with_the_dataset():
+    f = ag.function(total.python_function)
+
+    def pipeline(n):
+        return Dataset.from_tensor_slices(_pairs(n)).shuffle(n, seed=1).map(
+            lambda x, y: (x * 2.0, y)).batch(4)
+
+    def computing(graph):  # constants aside: equal values are merged, so their count varies
+        return [op for op in graph.ops if op != "const"]
+
+    small, big = f.graph(pipeline(12)), f.graph(pipeline(1000))
+    assert computing(big) == computing(small)
+    # The loop over the batches, and inside it the loop that stacks a batch of mapped
+    # elements (map runs per element, as in tf.data); the shuffle adds none.
+    assert big.ops.count("while") == 2
+    x, y = _pairs(1000)
+    s, count = f(pipeline(1000))
+    assert int(count) == 250 and float(s) == pytest.approx(float(2 * x.sum() + y.sum()))
+
+
 def test_dataset_built_inside_the_function_traces_once():
     x, y = _pairs(1000)
 

@@ -130,6 +130,12 @@ class Dataset:
         """The Reader of one iteration (`repeated`: inside a repeat())."""
         raise NotImplementedError
 
+    def _ag_staged_sequence(self):
+        """What a staged `for` loop walks (operators/control_flow.py `staged_sequence`)."""
+        from .staged import DatasetSequence
+
+        return DatasetSequence(self)
+
     def __repr__(self):
         n = {INFINITE: "infinite", UNKNOWN: "unknown"}.get(self._cardinality, self._cardinality)
         return f"<ag.data.Dataset {type(self).__name__.lstrip('_')} ({n} elements)>"

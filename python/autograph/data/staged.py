@@ -1,4 +1,4 @@
-"""A Dataset as the sequence a staged `for` loop walks, and the loop target check.
+"""A Dataset as the sequence a staged `for` loop walks.
 
 `for x, y in ds` inside `ag.function` reaches `ag__.for_stmt` (operators/control_flow.py),
 which asks `staged_sequence(ds)` for a StagedSequence: this one. Its reader is made where the
@@ -7,9 +7,7 @@ positions, the shuffle counter's read and increment) happens once per run of the
 once per element.
 """
 from .. import dtypes
-from ..operators import staging
 from ..operators.control_flow import StagedSequence
-from ..tensor import Tensor
 
 
 class DatasetSequence(StagedSequence):
@@ -23,61 +21,3 @@ class DatasetSequence(StagedSequence):
 
     def item(self, k):
         return self.reader.item(k, 0)
-
-
-def _target_arity(names):
-    """How many values the loop target `names` (as written) unpacks at its top level; None for
-    a single name."""
-    text = names.strip()
-    while text.startswith(("(", "[")) and _closing(text) == len(text) - 1:
-        text = text[1:-1].strip()
-    depth, parts = 0, 1
-    for ch in text:
-        if ch in "([{":
-            depth += 1
-        elif ch in ")]}":
-            depth -= 1
-        elif ch == "," and depth == 0:
-            parts += 1
-    if text.endswith(","):
-        parts -= 1
-    return parts if parts > 1 or text.endswith(",") else None
-
-
-def _closing(text):
-    depth = 0
-    for i, ch in enumerate(text):
-        depth += ch in "([{"
-        depth -= ch in ")]}"
-        if depth == 0:
-            return i
-    return -1
-
-
-def check_target(element, opts):
-    """A StagingError at the user's for statement when the target cannot unpack the element
-    (`for x, y in ds` over single tensors, or over pairs as `for a, b, c`)."""
-    names = (opts or {}).get("iterate_names")
-    if not names:
-        return
-    arity = _target_arity(names)
-    if arity is None:
-        return
-    if isinstance(element, Tensor):
-        what = f"single tensors (shape {_shape(element)})"
-    elif isinstance(element, dict):
-        what = f"dicts with keys {sorted(element)}"
-    elif isinstance(element, tuple) and len(element) != arity:
-        what = f"tuples of {len(element)} values"
-    else:
-        return
-    loc = staging.location()
-    raise staging.error(
-        f"for {names} in <dataset>{staging.where(loc)}: the dataset's elements are {what}, "
-        f"but the loop target unpacks {arity} values; write `for element in ds` or make the "
-        f"elements {arity}-tuples (e.g. from_tensor_slices((x, y)))", loc)
-
-
-def _shape(t):
-    return "(" + ", ".join("None" if d is None else str(d) for d in t.shape) + \
-        ("," if len(t.shape) == 1 else "") + ")"

@@ -17,6 +17,7 @@ from ..tensor import Tensor
 from ..tensor_array import TensorArray
 from ..variables import Variable
 from . import staging
+from .loop_targets import check_target
 from .purity import is_pure
 from .staging import Retry, is_list_tensor, is_symbolic
 
@@ -313,8 +314,6 @@ def _is_dataset(x):
 def _checked_body(body, opts):
     """The loop body, first checking that the target unpacks the dataset's elements (a clear
     error at the for statement instead of a tensor unpacked along its rows)."""
-    from ..data.staged import check_target
-
     checked = []
 
     def run(itr):
@@ -498,9 +497,7 @@ def staged_sequence(iterable, force=False):
     if isinstance(iterable, StagedSequence):
         return iterable
     if _is_dataset(iterable) and _core.tracing():
-        from ..data.staged import DatasetSequence
-
-        return DatasetSequence(iterable)
+        return iterable._ag_staged_sequence()  # (no import of autograph.data: no cycle)
     if isinstance(iterable, Variable) and _core.tracing():
         iterable = iterable.read_value()
     if isinstance(iterable, Tensor) and _core.tracing():
