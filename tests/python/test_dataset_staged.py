@@ -219,7 +219,7 @@ def test_iterating_a_dataset_unconverted_in_a_trace_says_why():
             pass
         return 0
 
-    with pytest.raises(Exception, match="autograph=True"):
+    with pytest.raises(ag.StagingError, match="autograph=True"):
         f(Dataset.range(3))
 
 

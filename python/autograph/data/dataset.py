@@ -13,6 +13,7 @@ import numpy as np
 from .. import _core
 from .. import dtypes
 from .. import nest
+from ..errors import staging_error
 from ..impl import conversion
 from ..tensor import Tensor
 from . import readers
@@ -111,10 +112,11 @@ class Dataset:
 
     def __iter__(self):
         if _core.tracing():
-            from ..errors import _symbolic_misuse
-
-            _symbolic_misuse("Python iterable (a for loop over a dataset in a staged function "
-                             "needs autograph=True so it becomes a staged loop)")
+            raise staging_error(
+                "iterating over an ag.data.Dataset in Python while a function is being staged "
+                "(autograph=False, or code AutoGraph does not convert): a `for` loop over a "
+                "dataset becomes one staged loop only in converted code (ag.function with "
+                "autograph=True)")
         reader = self._reader(False)
         ks = itertools.count() if reader.length is None else range(int(reader.length))
         for k in ks:
