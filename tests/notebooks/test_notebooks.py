@@ -137,6 +137,40 @@ def test_04_performance():
     assert errors(cells) == []
 
 
+def test_05_gradients():
+    cells = execute("05_gradients.ipynb")
+    assert text(cell_with(cells, "x = ag.constant(3.0)")) == "8.0"
+    [(ename, tb)] = errors(cells)
+    assert ename == "InvalidArgumentError" and "persistent=True" in tb
+    assert re.search(r"Cell In\[\d+\], line 1", tb)
+    assert_user_lines_only(tb)
+    assert text(cell_with(cells, "with ag.GradientTape(persistent=True)")) == "6.0 -0.99 None"
+    dw0, dw1, db = map(float, re.findall(r"-?\d+\.\d*", text(cell_with(cells, "w = ag.Var"))))
+    assert (dw0, dw1, db) == pytest.approx((-43 / 3, -22.5, -23 / 3))  # 2/3 sum (pred - y) x
+    assert text(cell_with(cells, "x = ag.constant(2.0)")) == "12.0 12.0"
+    assert text(cell_with(cells, "staged_dw, staged_db")) == "True True"
+    first, last, traces = text(cell_with(cells, "lr = ag.constant")).split()
+    assert float(first) == pytest.approx(18.917) and float(last) < 0.1 and traces == "1"
+    dump = text(cell_with(cells, "g = train_step.get_concrete_function"))
+    assert "ones_like" in dump and "sum_to_like" in dump and "var_assign_sub" in dump
+    assert all("[gradient]" not in ln for ln in dump.splitlines() if "var_" in ln)
+    pictures = [o.data["image/svg+xml"] for c in cells for o in c.outputs
+                if "image/svg+xml" in o.get("data", {})]
+    assert len(pictures) == 2  # the training step's Graph and %autograph_graph of the loop
+    for svg in pictures:  # backward nodes filled orange, and the legend saying so
+        assert "#ffd8a8" in svg and "gradient (backward pass)" in svg
+    sbs = cell_with(cells, "%%autograph\ndef power_until_100").outputs[0].data["text/html"]
+    assert 'class="ag-sbs"' in sbs and "while_stmt" in sbs
+    assert text(cell_with(cells, "y, dy = grad_power")) == "(243.0, 405.0)"
+    loop = text(cell_with(cells, "print(grad_power.get_concrete_function"))
+    assert re.search(r"tensor_list_push_back\(.*\[gradient\]", loop)
+    assert re.search(r"tensor_list_pop\(.*\[gradient\]", loop)
+    assert loop.count("= while(") == 2
+    assert text(cell_with(cells, "x = 3.0")) == "[3.0, 9.0, 27.0, 81.0]\n405.0"
+    y, dy = eval(text(cell_with(cells, "y, dy = long_loop")))  # noqa: S307 - a tuple of floats
+    assert y == pytest.approx(1.483, abs=2e-3) and dy == pytest.approx(2.888, abs=2e-3)
+
+
 def test_every_notebook_is_tested():
     names = sorted(p.stem for p in NOTEBOOKS.glob("*.ipynb"))
     tested = sorted(n[len("test_"):] for n in globals() if re.match(r"test_\d\d_", n))
