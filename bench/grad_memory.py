@@ -9,7 +9,8 @@ imports autograph and builds the inputs, and is subtracted. Cases:
 - scalar loop, n iterations of `y = y * 1.00001 + sin(y) * 1e-6` (float64) over `ag.range(n)`,
   staged: forward only, and forward + backward (the gradient d y_n / d x); n = 100,000 and
   1,000,000 (the difference between the two gives the bytes stored per iteration);
-- the same loop on the eager tape (n = 100,000), which keeps every op's inputs;
+- the same loop eagerly (n = 100,000), without a tape and on the tape, which keeps a record of
+  every op (its attributes, inputs and output);
 - grad_rnn at bench/grad_rnn.py's sizes (T=50, B=64, D=256 float32): forward only, and
   forward + backward w.r.t. W, U, b.
 
@@ -73,12 +74,12 @@ def child(case, n, quick):
         x, nt = ag.constant(np.float64(0.5)), ag.constant(n)
         if case == "loop_base":
             return "inputs only"
-        if case == "loop_fwd":
-            y = ag.function(scalar_loop)(x, nt)
+        if case in ("loop_fwd", "loop_eagerfwd"):
+            y = (ag.function(scalar_loop) if case == "loop_fwd" else scalar_loop)(x, nt)
             return f"y = {float(y):.6f}"
         if case == "loop_bwd":
             y, (g,) = ag.function(with_gradient)(scalar_loop, [x], nt)
-        else:  # loop_eager: the tape records every op of the Python loop
+        else:  # loop_eagerbwd: the tape records every op of the Python loop
             y, (g,) = with_gradient(scalar_loop, [x], nt)
         return f"y = {float(y):.6f}, dy/dx = {float(g):.6f}"
     import harness
@@ -137,7 +138,8 @@ def main():
 
     small, large = (10_000, 100_000) if opts.quick else (100_000, 1_000_000)
     plan = [("loop_base", small), ("loop_fwd", small), ("loop_bwd", small),
-            ("loop_fwd", large), ("loop_bwd", large), ("loop_eager", small),
+            ("loop_fwd", large), ("loop_bwd", large), ("loop_eagerfwd", small),
+            ("loop_eagerbwd", small),
             ("rnn_base", 0), ("rnn_fwd", 0), ("rnn_bwd", 0)]
     print("peak resident memory (ru_maxrss) of a fresh process per case, minus the baseline "
           "process (import autograph + the inputs); MiB")
@@ -145,28 +147,30 @@ def main():
     base, fwd, extra = {}, {}, {}
     for case, n in plan:
         peak, line = measure(case, n, opts.quick)
-        kind = case.split("_")[0]
+        workload = case.split("_")[0]  # loop or rnn: which baseline
         if case.endswith("_base"):
-            base[kind] = peak
-        minus = (peak - base[kind]) / 1024
-        if case.endswith("_fwd"):
-            fwd[(kind, n)] = peak
-        diff = (peak - fwd[(kind, n)]) / 1024 if case.endswith("_bwd") else None
+            base[workload] = peak
+        minus = (peak - base[workload]) / 1024
+        pair = (workload, "eager" in case, n)  # a fwd+bwd case and its forward-only case
+        if case.endswith("fwd"):
+            fwd[pair] = peak
+        diff = (peak - fwd[pair]) / 1024 if case.endswith("bwd") else None
         if diff is not None:
-            extra[(kind, n)] = diff
+            extra[pair] = diff
         stacks = expected_stack_bytes(case, n, opts.quick)
         label = {"loop_base": "scalar loop: baseline", "loop_fwd": "scalar loop staged fwd",
-                 "loop_bwd": "scalar loop staged fwd+bwd", "loop_eager": "scalar loop eager tape",
+                 "loop_bwd": "scalar loop staged fwd+bwd", "loop_eagerfwd": "scalar loop eager fwd",
+                 "loop_eagerbwd": "scalar loop eager tape",
                  "rnn_base": "grad_rnn: baseline", "rnn_fwd": "grad_rnn staged fwd",
                  "rnn_bwd": "grad_rnn staged fwd+bwd"}[case]
         print(f"{label:28}{n or '':>9}{peak / 1024:9.1f}{minus:9.2f}"
               f"{'' if diff is None else f'{diff:.2f}':>9}"
               f"{'' if stacks is None else f'{stacks / 2**20:.2f}':>9}  {line}")
-    if ("loop", small) in extra and ("loop", large) in extra:
-        per_iter = (extra[("loop", large)] - extra[("loop", small)]) * 2**20 / (large - small)
+    staged_small, staged_large = ("loop", False, small), ("loop", False, large)
+    if staged_small in extra and staged_large in extra:
+        per_iter = (extra[staged_large] - extra[staged_small]) * 2**20 / (large - small)
         print(f"scalar loop: (bwd - fwd) grows by {per_iter:.1f} bytes per iteration from "
-              f"n = {small} to {large} (stacks: 12 bytes, 8 for y and 4 for the counter; a "
-              "doubling list holds up to twice that at its peak)")
+              f"n = {small} to {large} (the stacks hold 12: 8 for y, 4 for the counter)")
     return 0
 
 
