@@ -15,11 +15,13 @@ imports autograph and builds the inputs, and is subtracted. Cases:
   forward + backward w.r.t. W, U, b.
 
 What a staged `while` stores (runtime/autodiff/grad_while.cpp): each loop variable that changes
-from one iteration to the next is pushed onto a stack of its own at the start of every
-iteration (a packed tensor list: the element bytes back to back, capacity doubling); loop
-invariants are not stacked and no intermediate of the body is kept (the backward loop replays
-the body). `for i in ag.range(n)` carries the float64 y and the int32 counter: 12 bytes per
-iteration. The rnn carries h (B x D float32 = 64 KiB) and its counter.
+from one iteration to the next is pushed onto a stack of its own in every iteration (a packed
+tensor list: the element bytes back to back, capacity doubling), and so is each value of the
+body that the backward pass would otherwise recompute from a matmul, reduction, softmax, gather
+or nested loop; loop invariants are not stacked and elementwise intermediates are recomputed
+(the backward loop replays the body). `for i in ag.range(n)` over the scalar loop stacks the
+float64 y and the int32 counter: 12 bytes per iteration. The rnn stacks h and tanh(...) (the
+result of the matmuls), B x D float32 = 64 KiB each, and its counter.
 """
 import argparse
 import json
@@ -118,9 +120,9 @@ def expected_stack_bytes(case, n, quick):
 
     if case == "loop_bwd":
         return n * (8 + 4)
-    if case == "rnn_bwd":
+    if case == "rnn_bwd":  # h and the tanh of the matmuls, float32, and the counter
         S = harness.sizes(quick)
-        return S["T"] * (S["B"] * S["D"] * 4 + 4)
+        return S["T"] * (2 * S["B"] * S["D"] * 4 + 4)
     return None
 
 
