@@ -62,11 +62,22 @@ bool costly(const Node& n) {
          n.op == OpKind::Gather;
 }
 
+// Where the backward body can find a loop variable's values: the forward loop's result for it
+// (its value after the last iteration) and, in the backward body, its value at the start of
+// the forward iteration being undone (popped from its stack).
+struct StackedVar {
+  Value forward_result;  // in the forward body: the variable's next value
+  Value final_value;     // the forward loop's output
+  Value popped;          // in the backward body
+};
+
 // Trades recomputation for memory where it pays: every value of the replayed body `r` that the
 // backward body of `b` reads and that was computed from a costly op is pushed by the forward
 // loop `w` and popped by `b` instead (the graph passes then drop the dead recomputation). A
-// matmul in an RNN step is then run once forward and never again.
-void stash_costly_values(Node& w, Node& b, const Replayed& r) {
+// matmul in an RNN step is then run once forward and never again. A value that is a stacked
+// loop variable's next value needs no stack of its own: it is what the previous backward
+// iteration popped (the loop's final value for the first one), carried by `b`.
+void stash_costly_values(Node& w, Node& b, const Replayed& r, const std::vector<StackedVar>& vars) {
   Graph& back = *b.subgraphs[1];
   const std::unordered_set<const Node*> replayed(r.nodes.begin(), r.nodes.end());
   std::unordered_set<const Node*> from_costly;
@@ -89,7 +100,12 @@ void stash_costly_values(Node& w, Node& b, const Replayed& r) {
   for (const Value& v : needed) {
     const Value forward = r.forward_of.at(v);
     if (forward.node->graph != w.subgraphs[1].get()) continue;
-    back.replace_all_uses(v, pop_each_iteration(b, push_each_iteration(w, forward)));
+    Value stored;
+    for (const StackedVar& s : vars) {
+      if (s.forward_result == forward) stored = carry_previous(b, s.final_value, s.popped);
+    }
+    if (!stored.valid()) stored = pop_each_iteration(b, push_each_iteration(w, forward));
+    back.replace_all_uses(v, stored);
   }
 }
 
@@ -140,7 +156,12 @@ class WhileGradient {
     const std::vector<Value> done =
         b_.while_loop(initial_values(), stacks_not_empty(),
                       [this](const std::vector<Value>& v) { return step(v); });
-    stash_costly_values(w_, *done[0].node, replayed_);
+    std::vector<StackedVar> stacked;
+    for (size_t s = 0; s < stacked_.size(); ++s) {
+      const size_t j = stacked_[s];
+      stacked.push_back({body_.outputs()[j], var_out_[j], popped_vars_[s]});
+    }
+    stash_costly_values(w_, *done[0].node, replayed_, stacked);
     for (size_t g = 0; g < grad_vars_.size(); ++g) {
       const Value in = var_in_[grad_vars_[g]];
       if (bp_.active(in)) bp_.accumulate(in, done[at_grads() + g]);
@@ -237,6 +258,7 @@ class WhileGradient {
       args[k_ + s] = b_.list_new(v[s].spec());
     }
     for (size_t s = 0; s < stacked_.size(); ++s) args[stacked_[s]] = tops[s];
+    popped_vars_.assign(tops.begin(), tops.begin() + long(stacked_.size()));
     ValueMap substitutes;  // each stack pop gives the element the forward iteration popped
     std::vector<Value> items(k_);
     for (size_t p = 0; p < popped_.size(); ++p) {
@@ -305,8 +327,9 @@ class WhileGradient {
   std::vector<size_t> grad_vars_, grad_caps_, stacked_;
   std::vector<std::pair<size_t, const Node*>> popped_;  // (loop variable, its pop)
   std::vector<std::shared_ptr<Variable>> vars_;
-  std::vector<Value> stacks_;  // the forward loop's filled stacks
-  Replayed replayed_;          // the forward body, rebuilt in the backward one
+  std::vector<Value> stacks_;       // the forward loop's filled stacks
+  Replayed replayed_;               // the forward body, rebuilt in the backward one
+  std::vector<Value> popped_vars_;  // per stacked variable: its popped value, backward body
 };
 
 void StagedBackprop::while_node(Node& w) {

@@ -94,4 +94,13 @@ Value pop_each_iteration(Node& b, Value stack) {
   return top;
 }
 
+Value carry_previous(Node& b, Value init, Value next) {
+  Value param;
+  add_loop_var(b, init, next.type(), [&](Value p) {
+    param = p;
+    return next;
+  });
+  return param;
+}
+
 }  // namespace xag::rt::autodiff

@@ -18,4 +18,9 @@ Value push_each_iteration(Node& w, Value value);
 // of b's body.
 Value pop_each_iteration(Node& b, Value stack);
 
+// Adds a loop variable to While `b` that holds, in each iteration, what `next` (a value of b's
+// body) was in the previous iteration, and `init` in the first; returns it (a param of b's
+// body).
+Value carry_previous(Node& b, Value init, Value next);
+
 }  // namespace xag::rt::autodiff
