@@ -32,30 +32,6 @@ rt::Input input_of(py::handle h, Slot& slot) {
   return slot.emplace(to_tensor(h));
 }
 
-// The inputs of one generic op call (storage inline for up to four).
-class Inputs {
- public:
-  Inputs(PyObject* const* values, size_t n) : n_(n) {
-    if (n > kInline) {
-      heap_slots_.resize(n);
-      heap_inputs_.resize(n);
-    }
-    Slot* slots = n > kInline ? heap_slots_.data() : slots_;
-    rt::Input* inputs = n > kInline ? heap_inputs_.data() : inputs_;
-    for (size_t i = 0; i < n; ++i) inputs[i] = input_of(values[i], slots[i]);
-  }
-  const rt::Input* data() const { return n_ > kInline ? heap_inputs_.data() : inputs_; }
-  size_t size() const { return n_; }
-
- private:
-  static constexpr size_t kInline = 4;
-  size_t n_;
-  Slot slots_[kInline];
-  rt::Input inputs_[kInline];
-  std::vector<Slot> heap_slots_;
-  std::vector<rt::Input> heap_inputs_;
-};
-
 py::object binary(rt::OpKind op, py::handle a, py::handle b) {
   Slot slots[2];
   const rt::Input in[2] = {input_of(a, slots[0]), input_of(b, slots[1])};
@@ -154,6 +130,24 @@ py::object getitem(py::handle self, py::handle key) {
     }
   }
   return wrap(rt::getitem(*x, items));
+}
+
+// ops.py's generic entry point: op `kind` on a sequence of inputs (on the stack up to four),
+// attributes as a dict of OpAttrs fields.
+py::object apply(int kind, py::handle inputs, py::handle attrs) {
+  const auto seq = py::reinterpret_steal<py::object>(
+      PySequence_Fast(inputs.ptr(), "apply: inputs must be a sequence"));
+  if (!seq) throw py::error_already_set();
+  PyObject* const* values = PySequence_Fast_ITEMS(seq.ptr());
+  const auto n = static_cast<size_t>(PySequence_Fast_GET_SIZE(seq.ptr()));
+  Slot stack_slots[4];
+  rt::Input stack_inputs[4];
+  std::vector<Slot> heap_slots(n > 4 ? n : 0);
+  std::vector<rt::Input> heap_inputs(n > 4 ? n : 0);
+  Slot* slots = n > 4 ? heap_slots.data() : stack_slots;
+  rt::Input* in = n > 4 ? heap_inputs.data() : stack_inputs;
+  for (size_t i = 0; i < n; ++i) in[i] = input_of(values[i], slots[i]);
+  return wrap(rt::apply(static_cast<rt::OpKind>(kind), in, n, parse_attrs(attrs)));
 }
 
 // ---- CPython number slots ----
@@ -284,19 +278,7 @@ void bind_ops(py::module_& m) {
 #undef XAG_OP
   m.attr("op_kinds") = kinds;
 
-  // ops.py's generic entry point: op `kind` on `inputs`, attributes as a dict of OpAttrs fields.
-  m.def(
-      "apply",
-      [](int kind, py::handle inputs, py::handle attrs) {
-        const auto seq = py::reinterpret_steal<py::object>(
-            PySequence_Fast(inputs.ptr(), "apply: inputs must be a sequence"));
-        if (!seq) throw py::error_already_set();
-        const Inputs in(PySequence_Fast_ITEMS(seq.ptr()),
-                        static_cast<size_t>(PySequence_Fast_GET_SIZE(seq.ptr())));
-        return wrap(
-            rt::apply(static_cast<rt::OpKind>(kind), in.data(), in.size(), parse_attrs(attrs)));
-      },
-      py::arg("kind"), py::arg("inputs"), py::arg("attrs") = py::none());
+  m.def("apply", &apply, py::arg("kind"), py::arg("inputs"), py::arg("attrs") = py::none());
   py::reinterpret_borrow<py::class_<PyTensor>>(m.attr("Tensor")).def("__getitem__", &getitem);
 }
 
