@@ -183,20 +183,22 @@ def _convertible(value):
     """What the bindings' conversion to a tensor makes of a value that is not an ag.Tensor, a Python
     number or a NumPy array: a tensor, or (array, literal) where literal says that the array came
     from Python lists, whose dtype the runtime picks (int32 when the values fit, float32)."""
-    if hasattr(value, "__ag_tensor__"):  # variables and other tensor-likes of the package
-        return value.__ag_tensor__()
     if isinstance(value, (list, tuple)):
-        # Lists holding tensors are stacked (ops.stack handles symbolic ones).
-        if value and any(isinstance(v, (Tensor, list, tuple)) for v in value):
-            stacked = _stack_nested(value)
-            if isinstance(stacked, Tensor):
-                return stacked
+        for v in value:
+            if isinstance(v, (Tensor, list, tuple)):
+                # Lists holding tensors are stacked (stack handles symbolic ones).
+                stacked = _stack_nested(value)
+                if isinstance(stacked, Tensor):
+                    return stacked
+                break
         array = _np.asarray(value)
         if array.dtype.kind in "OUS":
             raise InvalidArgumentError(
                 f"constant: cannot convert {repr(value)[:80]} to a tensor (nested lists of numbers "
                 f"or tensors of one shape are accepted)")
         return array, True
+    if hasattr(value, "__ag_tensor__"):  # variables and other tensor-likes of the package
+        return value.__ag_tensor__()
     if hasattr(value, "dtype") and hasattr(value, "shape"):
         return _np.asarray(value), False  # NumPy scalars (np.float32(1)) keep their dtype
     raise InvalidArgumentError(

@@ -204,7 +204,9 @@ PyTensor to_tensor(py::handle h, std::optional<rt::DType> dtype) {
   }
   // Lists, tensor-likes and NumPy scalars: Python makes a tensor of them, or an array and whether
   // it was a list literal (whose dtype rt::literal_tensor picks).
-  py::object r = py::module_::import("autograph.ops").attr("_convertible")(h);
+  static PyObject* convertible =  // never released: the module lives as long as the process
+      py::object(py::module_::import("autograph.ops").attr("_convertible")).release().ptr();
+  py::object r = py::handle(convertible)(h);
   if (tensor_ptr(r)) return to_tensor(r, dtype);
   const auto pair = py::reinterpret_borrow<py::tuple>(r);
   const py::array arr = pair[0];
