@@ -17,12 +17,14 @@ namespace xag::py {
 
 namespace {
 
-// Python objects registered by the package at import time (autograph/__init__.py).
-py::object g_dtype_objects[rt::kNumDTypes];
-py::object g_invalid_argument_error, g_staging_error;
+// Python objects registered by the package at import time (autograph/__init__.py). Strong
+// references that are never released: a static py::object's destructor would run after the
+// interpreter is gone.
+py::handle g_dtype_objects[rt::kNumDTypes];
+py::handle g_invalid_argument_error, g_staging_error;
 // Called with (what) when a symbolic tensor is used where a Python value is needed; raises the
 // package's StagingError naming the user's line (autograph/errors.py).
-py::object g_symbolic_misuse_hook;
+py::handle g_symbolic_misuse_hook;
 PyTypeObject* g_tensor_type = nullptr;
 
 py::dtype numpy_dtype(rt::DType dt) {
@@ -145,8 +147,8 @@ void set_python_error(std::exception_ptr p) {
 }
 
 py::object dtype_object(rt::DType dt) {
-  const auto& o = g_dtype_objects[static_cast<int>(dt)];
-  return o ? o : py::str(rt::dtype_name(dt));
+  const py::handle o = g_dtype_objects[static_cast<int>(dt)];
+  return o ? py::reinterpret_borrow<py::object>(o) : py::str(rt::dtype_name(dt));
 }
 
 PyTensor* tensor_ptr(py::handle h) {
@@ -320,12 +322,12 @@ void bind_core(py::module_& m) {
 
   // The Python DType objects in code order, the exception classes and the symbolic-misuse hook.
   m.def("_register_dtypes", [](py::sequence objs) {
-    for (int i = 0; i < rt::kNumDTypes; ++i) g_dtype_objects[i] = objs[i];
+    for (int i = 0; i < rt::kNumDTypes; ++i) g_dtype_objects[i] = py::object(objs[i]).release();
   });
   m.def("_register_errors", [](py::object invalid_argument, py::object staging, py::object hook) {
-    g_invalid_argument_error = invalid_argument;
-    g_staging_error = staging;
-    g_symbolic_misuse_hook = hook;
+    g_invalid_argument_error = invalid_argument.release();
+    g_staging_error = staging.release();
+    g_symbolic_misuse_hook = hook.release();
   });
   py::register_exception_translator(&set_python_error);
 }

@@ -110,3 +110,16 @@ def test_getitem_keys():
         x[1.5]
     with pytest.raises(TypeError, match="slice bounds must be integers"):
         x[1.0:]
+
+
+def test_process_exits_cleanly_after_conversions():
+    # The bindings hold registered Python objects without releasing them at exit (a static
+    # py::object's destructor would run after the interpreter is gone and abort the process).
+    import subprocess
+    import sys
+
+    code = ("import numpy as np, autograph as ag\n"
+            "ag.constant([1.0]) + ag.constant(np.float32(2)) + ag.constant([[ag.constant(1)]])\n")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            timeout=120, check=False)
+    assert result.returncode == 0, result.stderr
