@@ -198,24 +198,20 @@ PyTensor to_tensor(py::handle h, std::optional<rt::DType> dtype) {
   if (PyBool_Check(o) || PyLong_CheckExact(o) || PyFloat_CheckExact(o)) {
     const rt::WeakScalar s = weak_scalar(h);
     out.value = rt::scalar_tensor(s, dtype.value_or(rt::default_dtype(s)));
-    return out;
-  }
-  if (py::isinstance<py::array>(h)) {
+  } else if (py::isinstance<py::array>(h)) {
     out.value = from_array(py::reinterpret_borrow<py::array>(h), dtype);
-    return out;
-  }
-  // Lists, tensor-likes and NumPy scalars: Python makes a tensor of them, or an array and whether
-  // it was a list literal (whose dtype rt::literal_tensor picks).
-  static PyObject* convertible =  // never released: the module lives as long as the process
-      py::object(py::module_::import("autograph.ops").attr("_convertible")).release().ptr();
-  py::object r = py::handle(convertible)(h);
-  if (tensor_ptr(r)) return to_tensor(r, dtype);
-  const auto pair = py::reinterpret_borrow<py::tuple>(r);
-  const py::array arr = pair[0];
-  if (!pair[1].cast<bool>()) {
-    out.value = from_array(arr, dtype);
   } else {
-    out.value = rt::literal_tensor(from_array(arr, std::nullopt), arr.dtype().kind(), dtype);
+    // Lists, tensor-likes and NumPy scalars: Python makes a tensor of them, or an array and
+    // whether it was a list literal (whose dtype rt::literal_tensor picks).
+    static PyObject* convertible =  // never released: the module lives as long as the process
+        py::object(py::module_::import("autograph.ops").attr("_convertible")).release().ptr();
+    py::object r = py::handle(convertible)(h);
+    if (tensor_ptr(r)) return to_tensor(r, dtype);
+    const auto pair = py::reinterpret_borrow<py::tuple>(r);
+    const py::array arr = pair[0];
+    out.value = pair[1].cast<bool>()
+                    ? rt::literal_tensor(from_array(arr, std::nullopt), arr.dtype().kind(), dtype)
+                    : from_array(arr, dtype);
   }
   out.id = rt::Operand::next_id();  // a new tensor (the gradient tape tells tensors apart by id)
   return out;
