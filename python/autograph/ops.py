@@ -12,8 +12,11 @@ and NumPy promotion follows, so `t_int32 + 1.5` is float64 as in NumPy 1.24. (Nu
 """
 import builtins
 
+import numpy as _np
+
 from . import _core
 from . import dtypes as _dtypes
+from .errors import InvalidArgumentError
 from .tensor import Tensor
 
 _K = _core.op_kinds
@@ -174,6 +177,32 @@ def _stack_nested(value):
     if isinstance(value, (list, tuple)):
         return stack([_stack_nested(v) for v in value])
     return value
+
+
+def _convertible(value):
+    """What the bindings' conversion to a tensor makes of a value that is not an ag.Tensor, a Python
+    number or a NumPy array: a tensor, or (array, literal) where literal says that the array came
+    from Python lists, whose dtype the runtime picks (int32 when the values fit, float32)."""
+    if isinstance(value, (list, tuple)):
+        for v in value:
+            if isinstance(v, (Tensor, list, tuple)):
+                # Lists holding tensors are stacked (stack handles symbolic ones).
+                stacked = _stack_nested(value)
+                if isinstance(stacked, Tensor):
+                    return stacked
+                break
+        array = _np.asarray(value)
+        if array.dtype.kind in "OUS":
+            raise InvalidArgumentError(
+                f"constant: cannot convert {repr(value)[:80]} to a tensor (nested lists of numbers "
+                f"or tensors of one shape are accepted)")
+        return array, True
+    if hasattr(value, "__ag_tensor__"):  # variables and other tensor-likes of the package
+        return value.__ag_tensor__()
+    if hasattr(value, "dtype") and hasattr(value, "shape"):
+        return _np.asarray(value), False  # NumPy scalars (np.float32(1)) keep their dtype
+    raise InvalidArgumentError(
+        f"cannot convert an object of type '{type(value).__name__}' to a tensor")
 
 
 def gather(params, indices, axis=0):

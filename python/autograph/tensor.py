@@ -1,12 +1,23 @@
 """`ag.Tensor`: the C++ type from the bindings, plus the few methods that read best in Python.
 
 Operators, conversions, `numpy()` and `repr` are in C++ (python/src/ops.cpp, core.cpp) for speed;
-here are the methods Python calls rarely, built on those: iteration, `len`, `str`, formatting,
-`__array__`, copying, and NumPy's operator deference.
+here are their docstrings and the methods Python calls rarely, built on those: iteration, `len`,
+`str`, formatting, `__array__`, copying, and NumPy's operator deference.
 """
+import math
+
 from . import _core
 
 Tensor = _core.Tensor
+Tensor.__doc__ = (
+    "A value on the runtime: eager (has data) or symbolic (a value of a graph being traced).")
+for _name, _doc in [
+    ("dtype", "The element type."),
+    ("shape", "The shape as a tuple (None for dims unknown while tracing)."),
+    ("device", "Where the tensor's data lives ('cpu', 'gpu:0', ...); None while tracing."),
+    ("is_symbolic", "True for a value of a graph being traced."),
+]:
+    getattr(Tensor, _name).__doc__ = _doc
 
 # NumPy defers `ndarray + tensor` to Tensor.__radd__ when our priority is higher, so mixed
 # expressions stay tensors (and staged) instead of becoming arrays.
@@ -50,6 +61,21 @@ def _array(self, dtype=None):
     return a if dtype is None else a.astype(dtype)
 
 
+def _int(self):
+    if self.is_symbolic:
+        from .errors import _symbolic_misuse
+
+        _symbolic_misuse("int")
+    if not self.dtype.is_floating:
+        return self.__index__()
+    value = float(self)
+    if not math.isfinite(value):
+        from .errors import InvalidArgumentError
+
+        raise InvalidArgumentError(f"cannot convert {self._format()} to int")
+    return int(value)
+
+
 def _copy(self):
     return self  # tensors are immutable: a copy may share everything
 
@@ -76,6 +102,8 @@ def _setitem(self, key, value):
     )
 
 
+Tensor.ndim = property(lambda self: len(self.shape), doc="The number of dimensions.")
+Tensor.__int__ = _int
 Tensor.__iter__ = _iter
 Tensor.__len__ = _len
 Tensor.__str__ = _str

@@ -62,12 +62,10 @@ py::tuple convert(const std::string& source, const std::string& function_name,
 }  // namespace
 
 void bind_converter(py::module_& m) {
+  // Converts `function_name` of `source` (every function when empty); returns (code, [(gen_line,
+  // gen_col, orig_line, orig_col), ...]). `first_line` is the file line of the source's first.
   m.def("convert", &convert, py::arg("source"), py::arg("function_name") = "",
-        py::arg("filename") = "<string>", py::arg("first_line") = 1,
-        "Converts `function_name` of `source` (every function when empty) with AutoGraph; "
-        "returns (code, [(gen_line, gen_col, orig_line, orig_col), ...]). Errors raise "
-        "SyntaxError or ag.ConversionError naming `filename` and the line (`first_line` is the "
-        "file line of the source's first line).");
+        py::arg("filename") = "<string>", py::arg("first_line") = 1);
 }
 
 }  // namespace xag::py

@@ -1,5 +1,6 @@
 // Bindings of runtime/core: dtypes, the ag.Tensor type and its NumPy interop, Python-value
 // conversions and the mapping of runtime exceptions onto the package's exception classes.
+// Docstrings of ag.Tensor's members are in autograph/tensor.py.
 #include <pybind11/numpy.h>
 #include <pybind11/pybind11.h>
 
@@ -16,43 +17,25 @@ namespace xag::py {
 
 namespace {
 
-// Python objects registered by the package at import time (autograph/dtypes.py, errors.py).
-py::object g_dtype_objects[rt::kNumDTypes];
-py::object g_invalid_argument_error;
-py::object g_staging_error;
+// Python objects registered by the package at import time (autograph/__init__.py). Strong
+// references that are never released: a static py::object's destructor would run after the
+// interpreter is gone.
+py::handle g_dtype_objects[rt::kNumDTypes];
+py::handle g_invalid_argument_error, g_staging_error;
 // Called with (what) when a symbolic tensor is used where a Python value is needed; raises the
 // package's StagingError naming the user's line (autograph/errors.py).
-py::object g_symbolic_misuse_hook;
+py::handle g_symbolic_misuse_hook;
 PyTypeObject* g_tensor_type = nullptr;
 
 py::dtype numpy_dtype(rt::DType dt) {
   return rt::dispatch_dtype(dt, [](auto tag) { return py::dtype::of<decltype(tag)>(); });
 }
 
-[[noreturn]] void symbolic_misuse(const char* what) {
-  if (g_symbolic_misuse_hook) g_symbolic_misuse_hook(what);
-  // The hook always raises; this is the fallback before the package registered it.
+const rt::Tensor& eager_value(const PyTensor& t, const char* what) {
+  if (!t.symbolic()) return t.value;
+  if (g_symbolic_misuse_hook) g_symbolic_misuse_hook(what);  // raises
   throw rt::StagingError(std::string("using a symbolic tensor as a Python ") + what +
                          " is not allowed in a staged function");
-}
-
-const rt::Tensor& eager_value(const PyTensor& t, const char* what) {
-  if (t.symbolic()) symbolic_misuse(what);
-  return t.value;
-}
-
-// The buffer protocol for host tensors only: symbolic tensors and tensors on a device refuse with
-// BufferError (pybind11's slot cannot fail: an exception there terminates), and NumPy then falls
-// back to __array__, which copies device data to the host.
-int tensor_getbuffer(PyObject* obj, Py_buffer* view, int flags) {
-  PyTensor* t = tensor_ptr(obj);
-  if (t && (t->symbolic() || !t->value.on_host())) {
-    if (view) view->obj = nullptr;
-    PyErr_SetString(PyExc_BufferError, t->symbolic() ? "a symbolic tensor has no data"
-                                                     : "the tensor's data is not in host memory");
-    return -1;
-  }
-  return py::detail::pybind11_getbuffer(obj, view, flags);
 }
 
 // A zero-copy, read-only NumPy view of an eager tensor; `owner` (the ag.Tensor) keeps the
@@ -61,14 +44,32 @@ int tensor_getbuffer(PyObject* obj, Py_buffer* view, int flags) {
 py::array numpy_view(const rt::Tensor& t, py::handle owner) {
   if (!t.on_host()) {
     rt::Tensor host = t.host();
-    py::object holder = wrap(host);
-    return numpy_view(host, holder);
+    return numpy_view(host, wrap(host));
   }
   std::vector<py::ssize_t> shape(t.shape().begin(), t.shape().end());
   py::array arr(numpy_dtype(t.dtype()), shape, rt::byte_strides(t), t.raw_data(), owner);
   // Tensors are immutable and their buffers may be shared by other tensors: no writes.
   py::detail::array_proxy(arr.ptr())->flags &= ~py::detail::npy_api::NPY_ARRAY_WRITEABLE_;
   return arr;
+}
+
+// The buffer protocol exports the NumPy view's buffer, for host tensors only: symbolic tensors
+// and tensors on a device refuse with BufferError (a C slot must not throw), and NumPy then falls
+// back to __array__, which copies device data to the host.
+int tensor_getbuffer(PyObject* obj, Py_buffer* view, int flags) {
+  const PyTensor& t = *tensor_ptr(obj);
+  if (t.symbolic() || !t.value.on_host()) {
+    if (view) view->obj = nullptr;
+    PyErr_SetString(PyExc_BufferError, t.symbolic() ? "a symbolic tensor has no data"
+                                                    : "the tensor's data is not in host memory");
+    return -1;
+  }
+  try {
+    return PyObject_GetBuffer(numpy_view(t.value, obj).ptr(), view, flags);
+  } catch (...) {
+    set_python_error(std::current_exception());
+    return -1;
+  }
 }
 
 // A NumPy array (any layout, any dtype we can map) as a tensor: zero-copy for aligned,
@@ -84,15 +85,12 @@ rt::Tensor from_array(py::array arr, std::optional<rt::DType> want) {
   const rt::DType target = want.value_or(*dt);
   rt::Shape shape;
   for (py::ssize_t i = 0; i < arr.ndim(); ++i) shape.push_back(arr.shape(i));
-  const bool exact = rt::array_layout_matches(adt.kind(), itemsize, adt.byteorder());
   const int flags = py::detail::array_proxy(arr.ptr())->flags;
-  const bool contiguous = (flags & py::detail::npy_api::NPY_ARRAY_C_CONTIGUOUS_) &&
-                          (flags & py::detail::npy_api::NPY_ARRAY_ALIGNED_);
-  if (!exact || !contiguous) {
-    arr =
-        py::array(py::module_::import("numpy").attr("ascontiguousarray")(arr, numpy_dtype(target)));
-    rt::Tensor t = rt::Tensor::from_raw(target, shape, arr.data(), arr.size());
-    return t;
+  if (!rt::array_layout_matches(adt.kind(), itemsize, adt.byteorder()) ||
+      !(flags & py::detail::npy_api::NPY_ARRAY_C_CONTIGUOUS_) ||
+      !(flags & py::detail::npy_api::NPY_ARRAY_ALIGNED_)) {
+    arr = py::module_::import("numpy").attr("ascontiguousarray")(arr, numpy_dtype(target));
+    return rt::Tensor::from_raw(target, shape, arr.data(), arr.size());
   }
   // The tensor keeps the array object alive; releasing it needs the GIL.
   PyObject* keep = arr.release().ptr();
@@ -105,23 +103,8 @@ rt::Tensor from_array(py::array arr, std::optional<rt::DType> want) {
   return target == *dt ? t : t.cast(target);
 }
 
-// Python lists/tuples: NumPy parses the nesting; rt::literal_tensor picks the dtype.
-rt::Tensor from_sequence(py::handle seq, std::optional<rt::DType> want) {
-  py::array arr = py::module_::import("numpy").attr("asarray")(seq);
-  const char kind = arr.dtype().kind();
-  if (kind == 'O' || kind == 'U' || kind == 'S') {
-    throw rt::InvalidArgumentError(
-        "constant: cannot convert " + py::repr(seq).cast<std::string>().substr(0, 80) +
-        " to a tensor (nested lists of numbers or tensors of one shape are accepted)");
-  }
-  return rt::literal_tensor(from_array(arr, std::nullopt), kind, want);
-}
-
 }  // namespace
 
-py::handle invalid_argument_error_class() {
-  return g_invalid_argument_error ? g_invalid_argument_error : py::handle(PyExc_ValueError);
-}
 py::handle staging_error_class() {
   return g_staging_error ? g_staging_error : py::handle(PyExc_RuntimeError);
 }
@@ -136,10 +119,36 @@ void raise_located(py::handle cls, const rt::LocatedError& e) {
   throw py::error_already_set();
 }
 
+// Errors with a source location (build or run time) carry it as attributes, so the kernel can
+// point the traceback at the user's line. Nothing aborts the process.
+void set_python_error(std::exception_ptr p) {
+  py::handle invalid_argument =
+      g_invalid_argument_error ? g_invalid_argument_error : py::handle(PyExc_ValueError);
+  try {
+    std::rethrow_exception(p);
+  } catch (const rt::LocatedError& e) {
+    try {
+      raise_located(invalid_argument, e);
+    } catch (py::error_already_set& err) {
+      err.restore();
+    }
+  } catch (const rt::StagingError& e) {
+    PyErr_SetString(staging_error_class().ptr(), e.what());
+  } catch (const rt::InvalidArgumentError& e) {
+    PyErr_SetString(invalid_argument.ptr(), e.what());
+  } catch (const rt::CancelledError& e) {
+    PyErr_SetString(PyExc_KeyboardInterrupt, e.what());
+  } catch (const rt::InternalError& e) {
+    PyErr_SetString(PyExc_RuntimeError,
+                    (std::string("internal error in the xautograph runtime: ") + e.what()).c_str());
+  } catch (...) {
+    py::detail::translate_exception(std::current_exception());
+  }
+}
+
 py::object dtype_object(rt::DType dt) {
-  const auto& o = g_dtype_objects[static_cast<int>(dt)];
-  if (o) return o;
-  return py::str(rt::dtype_name(dt));
+  const py::handle o = g_dtype_objects[static_cast<int>(dt)];
+  return o ? py::reinterpret_borrow<py::object>(o) : py::str(rt::dtype_name(dt));
 }
 
 PyTensor* tensor_ptr(py::handle h) {
@@ -191,27 +200,18 @@ PyTensor to_tensor(py::handle h, std::optional<rt::DType> dtype) {
     out.value = rt::scalar_tensor(s, dtype.value_or(rt::default_dtype(s)));
   } else if (py::isinstance<py::array>(h)) {
     out.value = from_array(py::reinterpret_borrow<py::array>(h), dtype);
-  } else if (PyObject_HasAttrString(o, "__ag_tensor__")) {
-    // Variables and other tensor-like objects of the package.
-    return to_tensor(h.attr("__ag_tensor__")(), dtype);
-  } else if (PyList_Check(o) || PyTuple_Check(o)) {
-    // Lists holding tensors are stacked (the package's stack handles symbolic ones).
-    py::sequence seq = py::reinterpret_borrow<py::sequence>(h);
-    bool has_tensor = false;
-    for (py::handle item : seq)
-      has_tensor |=
-          tensor_ptr(item) != nullptr || PyList_Check(item.ptr()) || PyTuple_Check(item.ptr());
-    if (has_tensor && py::len(seq) > 0) {
-      py::object stacked = py::module_::import("autograph.ops").attr("_stack_nested")(h);
-      if (tensor_ptr(stacked)) return to_tensor(stacked, dtype);
-    }
-    out.value = from_sequence(h, dtype);
-  } else if (PyObject_HasAttrString(o, "dtype") && PyObject_HasAttrString(o, "shape")) {
-    // NumPy scalars (np.float32(1)) and other array-likes keep their dtype.
-    out.value = from_array(py::array(py::module_::import("numpy").attr("asarray")(h)), dtype);
   } else {
-    throw rt::InvalidArgumentError("cannot convert an object of type '" +
-                                   std::string(Py_TYPE(o)->tp_name) + "' to a tensor");
+    // Lists, tensor-likes and NumPy scalars: Python makes a tensor of them, or an array and
+    // whether it was a list literal (whose dtype rt::literal_tensor picks).
+    static PyObject* convertible =  // never released: the module lives as long as the process
+        py::object(py::module_::import("autograph.ops").attr("_convertible")).release().ptr();
+    py::object r = py::handle(convertible)(h);
+    if (tensor_ptr(r)) return to_tensor(r, dtype);
+    const auto pair = py::reinterpret_borrow<py::tuple>(r);
+    const py::array arr = pair[0];
+    out.value = pair[1].cast<bool>()
+                    ? rt::literal_tensor(from_array(arr, std::nullopt), arr.dtype().kind(), dtype)
+                    : from_array(arr, dtype);
   }
   out.id = rt::Operand::next_id();  // a new tensor (the gradient tape tells tensors apart by id)
   return out;
@@ -245,12 +245,6 @@ rt::Shape shape_arg(py::handle h) {
   return s;
 }
 
-py::dict counters(const std::vector<std::pair<const char*, int64_t>>& fields) {
-  py::dict d;
-  for (const auto& [name, value] : fields) d[name] = value;
-  return d;
-}
-
 py::tuple shape_tuple(const rt::Shape& s) {
   py::tuple t(s.rank());
   for (int i = 0; i < s.rank(); ++i) {
@@ -259,60 +253,36 @@ py::tuple shape_tuple(const rt::Shape& s) {
   return t;
 }
 
+py::dict counters(const std::vector<std::pair<const char*, int64_t>>& fields) {
+  py::dict d;
+  for (const auto& [name, value] : fields) d[name] = value;
+  return d;
+}
+
 void bind_core(py::module_& m) {
   py::module_::import("numpy");
-
   // Operators and the buffer hook are C slots set before PyType_Ready (see ops.cpp).
-  py::class_<PyTensor> cls(m, "Tensor", py::buffer_protocol(),
-                           py::custom_type_setup([](PyHeapTypeObject* type) {
+  py::class_<PyTensor> cls(m, "Tensor", py::custom_type_setup([](PyHeapTypeObject* type) {
+                             type->ht_type.tp_as_buffer = &type->as_buffer;
                              type->as_buffer.bf_getbuffer = &tensor_getbuffer;
                              install_operator_slots(type);
-                           }),
-                           "A value on the runtime: eager (has data) or symbolic (a value of a "
-                           "graph being traced).");
+                           }));
   g_tensor_type = reinterpret_cast<PyTypeObject*>(cls.ptr());
-
-  cls.def_property_readonly(
-         "dtype", [](const PyTensor& t) { return t.dtype(); }, "The element type.")
-      .def_property_readonly(
-          "shape", [](const PyTensor& t) { return t.shape(); },
-          "The shape as a tuple (None for dims unknown while tracing).")
-      .def_property_readonly("ndim", [](const PyTensor& t) { return t.shape().rank(); })
-      .def_property_readonly(
-          "device",
-          [](const PyTensor& t) -> py::object {
-            if (t.symbolic()) return py::none();
-            return py::str(rt::device_name(t.value.device()));
-          },
-          "Where the tensor's data lives ('cpu', 'gpu:0', ...); None while tracing.")
-      .def_property_readonly(
-          "is_symbolic", [](const PyTensor& t) { return t.symbolic(); },
-          "True for a value of a graph being traced.")
+  cls.def_property_readonly("dtype", [](const PyTensor& t) { return t.dtype(); })
+      .def_property_readonly("shape", [](const PyTensor& t) { return t.shape(); })
+      .def_property_readonly("device",
+                             [](const PyTensor& t) -> py::object {
+                               if (t.symbolic()) return py::none();
+                               return py::str(rt::device_name(t.value.device()));
+                             })
+      .def_property_readonly("is_symbolic", [](const PyTensor& t) { return t.symbolic(); })
       .def(
           "numpy",
           [](py::handle self) {
             return numpy_view(eager_value(*tensor_ptr(self), "value (numpy())"), self);
           },
           "A read-only NumPy view sharing this tensor's buffer.")
-      .def_buffer([](PyTensor& t) -> py::buffer_info {
-        const rt::Tensor& v = eager_value(t, "buffer");
-        std::vector<py::ssize_t> shape(v.shape().begin(), v.shape().end());
-        return py::buffer_info(
-            const_cast<void*>(v.raw_data()), static_cast<py::ssize_t>(rt::dtype_size(v.dtype())),
-            rt::dispatch_dtype(
-                v.dtype(), [](auto tag) { return py::format_descriptor<decltype(tag)>::format(); }),
-            static_cast<py::ssize_t>(shape.size()), shape, rt::byte_strides(v),
-            /*readonly=*/true);
-      })
       .def("__bool__", [](const PyTensor& t) { return rt::truth_value(eager_value(t, "bool")); })
-      .def("__int__",
-           [](const PyTensor& t) {
-             const rt::Tensor& v = eager_value(t, "int");
-             if (rt::is_floating(v.dtype())) {
-               return py::reinterpret_steal<py::int_>(PyLong_FromDouble(rt::finite_value(v)));
-             }
-             return py::int_(v.item<int64_t>());
-           })
       .def("__index__",
            [](const PyTensor& t) { return rt::index_value(eager_value(t, "int (as an index)")); })
       .def("__float__", [](const PyTensor& t) { return eager_value(t, "float").item<double>(); })
@@ -344,50 +314,18 @@ void bind_core(py::module_& m) {
         if (!t.symbolic()) t.value = t.value.to(rt::placed_device());
         return wrap(std::move(t));
       },
-      py::arg("value"), py::arg("dtype") = py::none(),
-      "ag.constant: a tensor from a Python value, NumPy array or tensor.");
+      py::arg("value"), py::arg("dtype") = py::none());
 
-  m.def(
-      "_register_dtypes",
-      [](py::sequence objs) {
-        for (int i = 0; i < rt::kNumDTypes; ++i) {
-          g_dtype_objects[i] = py::reinterpret_borrow<py::object>(objs[i]);
-        }
-      },
-      "Registers the Python DType objects in code order (autograph/dtypes.py).");
-  m.def(
-      "_register_errors",
-      [](py::object invalid_argument, py::object staging, py::object misuse_hook) {
-        g_invalid_argument_error = invalid_argument;
-        g_staging_error = staging;
-        g_symbolic_misuse_hook = misuse_hook;
-      },
-      "Registers the exception classes and the symbolic-misuse hook (autograph/errors.py).");
-
-  // Runtime exceptions -> the package's classes; nothing aborts the process. Errors with a
-  // source location (build or run time) carry it as attributes, so the kernel can point the
-  // traceback at the user's line.
-  py::register_exception_translator([](std::exception_ptr p) {
-    try {
-      if (p) std::rethrow_exception(p);
-    } catch (const rt::LocatedError& e) {
-      try {
-        raise_located(invalid_argument_error_class(), e);
-      } catch (py::error_already_set& err) {
-        err.restore();
-      }
-    } catch (const rt::StagingError& e) {
-      PyErr_SetString(staging_error_class().ptr(), e.what());
-    } catch (const rt::InvalidArgumentError& e) {
-      PyErr_SetString(invalid_argument_error_class().ptr(), e.what());
-    } catch (const rt::CancelledError& e) {
-      PyErr_SetString(PyExc_KeyboardInterrupt, e.what());
-    } catch (const rt::InternalError& e) {
-      PyErr_SetString(
-          PyExc_RuntimeError,
-          (std::string("internal error in the xautograph runtime: ") + e.what()).c_str());
-    }
+  // The Python DType objects in code order, the exception classes and the symbolic-misuse hook.
+  m.def("_register_dtypes", [](py::sequence objs) {
+    for (int i = 0; i < rt::kNumDTypes; ++i) g_dtype_objects[i] = py::object(objs[i]).release();
   });
+  m.def("_register_errors", [](py::object invalid_argument, py::object staging, py::object hook) {
+    g_invalid_argument_error = invalid_argument.release();
+    g_staging_error = staging.release();
+    g_symbolic_misuse_hook = hook.release();
+  });
+  py::register_exception_translator(&set_python_error);
 }
 
 }  // namespace xag::py

@@ -25,19 +25,17 @@ struct PyDeviceScope {
 }  // namespace
 
 void bind_devices(py::module_& m) {
-  m.def("list_devices", &rt::device_names, "Names of the devices ops can be placed on.");
+  m.def("list_devices", &rt::device_names);
   py::class_<PyDeviceScope>(m, "_DeviceScope")
       .def(py::init([](const std::string& name) { return new PyDeviceScope(rt::device_id(name)); }))
       .def("__enter__", [](PyDeviceScope& s) { s.scope.emplace(s.device); })
       .def("__exit__", [](PyDeviceScope& s, py::args) { s.scope.reset(); });
-  m.def(
-      "_to_device",
-      [](py::handle t, const std::string& name) {
-        PyTensor* p = tensor_ptr(t);
-        if (!p || p->symbolic()) throw rt::InvalidArgumentError("_to_device: not an eager tensor");
-        return wrap(p->value.to(rt::device_id(name)));
-      },
-      "A copy of an eager tensor on another device (the tensor itself when already there).");
+  // A copy of an eager tensor on another device (the tensor itself when already there).
+  m.def("_to_device", [](py::handle t, const std::string& name) {
+    PyTensor* p = tensor_ptr(t);
+    if (!p || p->symbolic()) throw rt::InvalidArgumentError("_to_device: not an eager tensor");
+    return wrap(p->value.to(rt::device_id(name)));
+  });
 
   // ---- test backend (never listed unless a test enables it) ----
   m.def("_enable_test_backend", &rt::enable_test_backend, py::arg("enabled") = true);

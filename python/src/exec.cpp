@@ -26,35 +26,28 @@ namespace xag::py {
 
 namespace {
 
-#ifdef XAG_HAVE_KERNEL_INTERRUPT_API
-// Inside the xautograph kernel, its SIGINT handler calls back into us: the callback sets the
-// runtime's stop flag (async-signal-safe: one atomic store), so a graph stops at its next check
-// without waiting for the poll hook. Elsewhere (plain python, ipykernel) the capsule is absent
-// and the poll hook's PyErr_CheckSignals() does the job alone.
-const xag_interrupt_api* kernel_interrupt_api() {
-  static const xag_interrupt_api* api = [] {
-    auto* p = static_cast<const xag_interrupt_api*>(PyCapsule_Import(XAG_INTERRUPT_API_CAPSULE, 0));
-    if (!p) PyErr_Clear();
-    return p && p->version >= 1 ? p : nullptr;
-  }();
-  return api;
-}
-
-void on_kernel_interrupt(void*) {
-  rt::request_interrupt();
-}
-
-// Registers on_kernel_interrupt for the lifetime of one run.
+// Inside the xautograph kernel, its SIGINT handler calls back into us for the lifetime of one
+// run: the callback sets the runtime's stop flag (async-signal-safe: one atomic store), so a
+// graph stops at its next check without waiting for the poll hook. Elsewhere (plain python,
+// ipykernel) the capsule is absent and the poll hook's PyErr_CheckSignals() does the job alone.
 struct KernelInterruptScope {
-  const xag_interrupt_api* api = kernel_interrupt_api();
-  int id = api ? api->add_callback(&on_kernel_interrupt, nullptr) : -1;
+#ifdef XAG_HAVE_KERNEL_INTERRUPT_API
+  static const xag_interrupt_api* kernel_api() {
+    static const xag_interrupt_api* api = [] {
+      auto* p =
+          static_cast<const xag_interrupt_api*>(PyCapsule_Import(XAG_INTERRUPT_API_CAPSULE, 0));
+      if (!p) PyErr_Clear();
+      return p && p->version >= 1 ? p : nullptr;
+    }();
+    return api;
+  }
+  const xag_interrupt_api* api = kernel_api();
+  int id = api ? api->add_callback([](void*) { rt::request_interrupt(); }, nullptr) : -1;
   ~KernelInterruptScope() {
     if (api && id >= 0) api->remove_callback(id);
   }
-};
-#else
-struct KernelInterruptScope {};
 #endif
+};
 
 struct PyExecutable {
   rt::Executable exe;
@@ -68,13 +61,14 @@ void write_stdout(const std::string& text) {
   if (!out.is_none()) out.attr("write")(text);
 }
 
+// One tensor per graph input; returns the results as a list and, with a dict `stats_out`, fills
+// in the run's counters. Ctrl-C raises KeyboardInterrupt.
 py::list run(const PyExecutable& e, std::vector<rt::Operand> args, py::object stats_out) {
   std::vector<rt::Tensor> inputs;
   for (rt::Operand& t : args) {
     if (t.symbolic()) throw rt::InternalError("run: symbolic argument");
     inputs.push_back(std::move(t.value));
   }
-
   auto prints = std::make_shared<rt::PrintBuffer>();
   std::optional<py::error_already_set> pending;  // the poll hook's error, raised after the run
   rt::RunStats stats;
@@ -130,19 +124,15 @@ py::list run(const PyExecutable& e, std::vector<rt::Operand> args, py::object st
 }  // namespace
 
 void bind_exec(py::module_& m) {
-  py::class_<PyExecutable>(m, "Executable", "A compiled graph.")
+  // A graph lowered (verified first) to a program whose ops run on `device`.
+  py::class_<PyExecutable>(m, "Executable")
       .def(py::init([](const rt::Graph& g, const std::string& device) {
              return PyExecutable{rt::compile(g), rt::device_id(device)};
            }),
-           py::arg("graph"), py::arg("device") = "cpu",
-           "Lowers a graph (verified first) to an executable program whose ops run on `device`.")
-      .def("run", &run, py::arg("args"), py::arg("stats") = py::none(),
-           "Runs with one eager tensor per graph input and returns the results as a list. "
-           "Releases the GIL; Ctrl-C raises KeyboardInterrupt. With a dict `stats`, fills in "
-           "the run's counters.");
-
-  m.def("request_interrupt", &rt::request_interrupt,
-        "Asks running graphs to stop (they raise KeyboardInterrupt).");
+           py::arg("graph"), py::arg("device") = "cpu")
+      .def("run", &run, py::arg("args"), py::arg("stats") = py::none());
+  // Asks running graphs to stop (they raise KeyboardInterrupt).
+  m.def("request_interrupt", &rt::request_interrupt);
 }
 
 }  // namespace xag::py

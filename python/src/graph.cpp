@@ -1,7 +1,8 @@
 // Bindings of runtime/graph: the Graph object, traces, and the tracer's control flow (branches
 // and loop bodies are Python callables), tensor lists, print/assert and variables. Tracing
 // itself is runtime/graph/tracer.h; this layer converts values, and gives the tracer the user's
-// source location by reading the Python frame stack.
+// source location by reading the Python frame stack. The Python API over these is in
+// autograph/graph.py, control_flow.py, tensor_array.py, variables.py and function.py.
 #include <pybind11/functional.h>
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
@@ -12,7 +13,6 @@
 
 #include <memory>
 #include <string>
-#include <string_view>
 #include <vector>
 
 #include "pybind_common.h"
@@ -69,24 +69,22 @@ auto staging_errors(F&& f) -> decltype(f()) {
 }
 
 void bind_graph_object(py::module_& m) {
-  using GraphPtr = std::shared_ptr<rt::Graph>;
-  py::class_<rt::Graph, GraphPtr>(m, "Graph",
-                                  "A traced dataflow graph (see autograph.graph.Graph).")
-      .def("ops", &rt::Graph::ops, py::arg("recursive") = true, "Op names in execution order.")
+  py::class_<rt::Graph, std::shared_ptr<rt::Graph>>(m, "Graph")
+      .def("ops", &rt::Graph::ops, py::arg("recursive") = true)
       .def("dump", &rt::Graph::dump)
       .def("to_dot", &rt::Graph::to_dot)
       .def("num_nodes", [](const rt::Graph& g) { return g.num_nodes(true); })
+      // The default passes, in place; returns the names of those that changed the graph.
       .def(
           "optimize",
           [](rt::Graph& g, bool verify_each) {
             return rt::run_passes(g, rt::default_passes(), verify_each);
           },
-          py::arg("verify_each") = false,
-          "Runs the default passes in place; returns the names of those that changed it.");
+          py::arg("verify_each") = false);
 
+  // A graph being traced: ops build nodes while it is entered.
   using TracePtr = std::shared_ptr<rt::Trace>;
-  py::class_<rt::Trace, TracePtr>(m, "Trace",
-                                  "A graph being traced; ops build nodes while it is entered.")
+  py::class_<rt::Trace, TracePtr>(m, "Trace")
       .def(py::init(&rt::Trace::create), py::arg("name") = "main")
       .def("__enter__",
            [](const TracePtr& t) {
@@ -104,13 +102,14 @@ void bind_graph_object(py::module_& m) {
             return t.placeholder(rt::TensorSpec{dtype, shape}, name);
           },
           py::arg("dtype"), py::arg("shape"), py::arg("name") = "")
-      .def("set_outputs", &rt::Trace::set_outputs,
-           "Sets the graph's results (tensors or values convertible to tensors).")
-      .def("graph", &rt::Trace::graph, "The graph built so far (shared, not copied).");
+      .def("set_outputs", &rt::Trace::set_outputs)
+      .def("graph", &rt::Trace::graph);
 }
 
+// cond/while_loop take Python callables: a branch returns a flat list of tensors; cond_fn and
+// body_fn get the loop variables as a list, body_fn returns a flat list.
 void bind_control_flow(py::module_& m) {
-  m.def("tracing", &rt::tracing, "True while a staged function is being traced on this thread.");
+  m.def("tracing", &rt::tracing);
   // `with ag.init_scope():` suspends the traces of this thread (ops run eagerly inside).
   struct InitScopeSlot {
     std::optional<rt::InitScope> scope;
@@ -119,13 +118,10 @@ void bind_control_flow(py::module_& m) {
       .def(py::init<>())
       .def("__enter__", [](InitScopeSlot& s) { s.scope.emplace(); })
       .def("__exit__", [](InitScopeSlot& s, py::args) { s.scope.reset(); });
-  m.def(
-      "cond",
-      [](const rt::Operand& pred, const rt::BranchFn& then_fn, const rt::BranchFn& else_fn) {
-        return staging_errors([&] { return rt::cond(pred, then_fn, else_fn); });
-      },
-      py::arg("pred"), py::arg("then_fn"), py::arg("else_fn"),
-      "Functional if: each branch is a callable returning a flat list of tensors.");
+  m.def("cond",
+        [](const rt::Operand& pred, const rt::BranchFn& then_fn, const rt::BranchFn& else_fn) {
+          return staging_errors([&] { return rt::cond(pred, then_fn, else_fn); });
+        });
   m.def(
       "while_loop",
       [](const std::vector<rt::Operand>& loop_vars, const rt::WhileCondFn& cond_fn,
@@ -136,17 +132,14 @@ void bind_control_flow(py::module_& m) {
         });
       },
       py::arg("loop_vars"), py::arg("cond_fn"), py::arg("body_fn"),
-      py::arg("maximum_iterations") = py::none(),
-      "Functional while over a flat list of tensors; cond_fn/body_fn get the loop variables as "
-      "a list; body_fn returns a flat list.");
-
-  // Side effects, in program order.
-  m.def("staged_print", &rt::print, py::arg("items"), py::arg("sep") = " ", py::arg("end") = "\n",
-        "Adds a print node: str items are literal text, the rest are tensors.");
+      py::arg("maximum_iterations") = py::none());
+  // Side effects, in program order: str items of a print are literal text, the rest tensors.
+  m.def("staged_print", &rt::print, py::arg("items"), py::arg("sep") = " ", py::arg("end") = "\n");
   m.def("staged_assert", &rt::assert_true, py::arg("pred"), py::arg("message"));
 }
 
-// Tensor lists (ag.TensorArray and staged list appends).
+// Tensor lists (ag.TensorArray and staged list appends); list_pop returns (shorter list,
+// element), index -1 being the last.
 void bind_lists(py::module_& m) {
   m.def(
       "list_new",
@@ -161,18 +154,17 @@ void bind_lists(py::module_& m) {
   m.def("list_set", &rt::list_set);
   m.def("list_size", &rt::list_size);
   m.def("list_stack", &rt::list_stack);
-  m.def("list_pop", &rt::list_pop, py::arg("list"), py::arg("index"),
-        "Removes element `index` (-1: the last) of a tensor list: (shorter list, element).");
+  m.def("list_pop", &rt::list_pop, py::arg("list"), py::arg("index"));
   m.def("is_list", [](py::handle h) {
     const PyTensor* t = tensor_ptr(h);
     return t && t->is_list();
   });
 }
 
+// A variable's storage (ag.Variable); assign's mode is 'set', 'add' or 'sub'.
 void bind_variables(py::module_& m) {
   using VariablePtr = std::shared_ptr<rt::Variable>;
-  py::class_<rt::Variable, VariablePtr>(m, "VariableResource",
-                                        "A variable's storage (ag.Variable).")
+  py::class_<rt::Variable, VariablePtr>(m, "VariableResource")
       .def(py::init(&rt::new_variable), py::arg("initial"), py::arg("name") = "")
       .def_property_readonly("dtype", [](const rt::Variable& v) { return v.spec().dtype; })
       .def_property_readonly("shape", [](const rt::Variable& v) { return v.spec().shape; })
@@ -184,9 +176,7 @@ void bind_variables(py::module_& m) {
             const PyTensor x = to_tensor(value, rt::assign_value_dtype(*v));
             return rt::assign_variable(v, x, rt::assign_mode(mode));
           },
-          py::arg("value"), py::arg("mode") = "set",
-          "Sets (mode 'set'), adds to ('add') or subtracts from ('sub') the value; returns the "
-          "new value.");
+          py::arg("value"), py::arg("mode") = "set");
 }
 
 }  // namespace
@@ -199,14 +189,12 @@ void bind_graph(py::module_& m) {
 
   rt::set_location_source(&python_location);
   m.def("_set_package_dir", &rt::set_package_dir);
-  m.def(
-      "user_location",
-      []() -> py::object {
-        const rt::SourceLoc l = rt::user_location();
-        if (!l.known()) return py::none();
-        return py::make_tuple(l.file, l.line, l.source_line);
-      },
-      "The user's (file, line, source_line) ops would be located at now, or None.");
+  // The user's (file, line, source_line) that ops would be located at now, or None.
+  m.def("user_location", []() -> py::object {
+    const rt::SourceLoc l = rt::user_location();
+    if (!l.known()) return py::none();
+    return py::make_tuple(l.file, l.line, l.source_line);
+  });
 }
 
 }  // namespace xag::py

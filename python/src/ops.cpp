@@ -18,10 +18,7 @@ namespace xag::py {
 
 namespace {
 
-const rt::OpAttrs& no_attrs() {
-  static const rt::OpAttrs attrs;
-  return attrs;
-}
+const rt::OpAttrs kNoAttrs;
 
 // Storage for converted inputs; empty (and free to make) in the common case of ag.Tensors and
 // Python numbers.
@@ -35,40 +32,16 @@ rt::Input input_of(py::handle h, Slot& slot) {
   return slot.emplace(to_tensor(h));
 }
 
-// The inputs of one generic op call.
-class Inputs {
- public:
-  Inputs(const py::handle* values, size_t n) : n_(n) {
-    if (n > kInline) {
-      heap_slots_.resize(n);
-      heap_inputs_.resize(n);
-    }
-    Slot* slots = n > kInline ? heap_slots_.data() : slots_;
-    rt::Input* inputs = n > kInline ? heap_inputs_.data() : inputs_;
-    for (size_t i = 0; i < n; ++i) inputs[i] = input_of(values[i], slots[i]);
-  }
-  const rt::Input* data() const { return n_ > kInline ? heap_inputs_.data() : inputs_; }
-  size_t size() const { return n_; }
-
- private:
-  static constexpr size_t kInline = 4;
-  size_t n_;
-  Slot slots_[kInline];
-  rt::Input inputs_[kInline];
-  std::vector<Slot> heap_slots_;
-  std::vector<rt::Input> heap_inputs_;
-};
-
 py::object binary(rt::OpKind op, py::handle a, py::handle b) {
   Slot slots[2];
   const rt::Input in[2] = {input_of(a, slots[0]), input_of(b, slots[1])};
-  return wrap(rt::apply(op, in, 2, no_attrs()));
+  return wrap(rt::apply(op, in, 2, kNoAttrs));
 }
 
 py::object unary(rt::OpKind op, py::handle x) {
   Slot slot;
   const rt::Input in = input_of(x, slot);
-  return wrap(rt::apply(op, &in, 1, no_attrs()));
+  return wrap(rt::apply(op, &in, 1, kNoAttrs));
 }
 
 // Operators return NotImplemented for operands we do not know, so Python tries the other side
@@ -124,24 +97,20 @@ rt::IndexValue slice_bound(py::handle h) {
 // x[key]: the key's components as the tracer's KeyItems; a list or array as the whole key is a
 // tensor of indices (a gather).
 py::object getitem(py::handle self, py::handle key) {
-  std::vector<py::handle> parts;
-  if (PyTuple_Check(key.ptr())) {
-    for (py::handle h : key) parts.push_back(h);
-  } else {
-    parts.push_back(key);
+  PyTensor converted;  // when self is a tensor-like (ag.Variable), not an ag.Tensor
+  const PyTensor* x = tensor_ptr(self);
+  if (!x) x = &(converted = to_tensor(self));
+  PyObject* k = key.ptr();
+  if (PyList_Check(k) || (py::isinstance<py::array>(key) && py::detail::array_proxy(k)->nd > 0)) {
+    const PyTensor indices = to_tensor(key);
+    return wrap(rt::getitem(*x, {rt::KeyItem::at(rt::IndexValue::of(indices))}));
   }
+  const bool tuple = PyTuple_Check(k);
+  const Py_ssize_t n = tuple ? PyTuple_GET_SIZE(k) : 1;
   std::vector<rt::KeyItem> items;
-  py::handle k = parts.size() == 1 ? parts[0] : py::handle();
-  if (k &&
-      (PyList_Check(k.ptr()) || (py::isinstance<py::array>(k) &&
-                                 py::array(py::reinterpret_borrow<py::object>(k)).ndim() > 0))) {
-    const PyTensor indices = to_tensor(k);
-    items.push_back(rt::KeyItem::at(rt::IndexValue::of(indices)));
-    return wrap(rt::getitem(to_tensor(self), items));
-  }
-  for (py::handle p : parts) {
-    PyObject* o = p.ptr();
-    if (p.is_none()) {
+  for (Py_ssize_t i = 0; i < n; ++i) {
+    PyObject* o = tuple ? PyTuple_GET_ITEM(k, i) : k;
+    if (o == Py_None) {
       items.push_back(rt::KeyItem::new_axis());
     } else if (o == Py_Ellipsis) {
       items.push_back(rt::KeyItem::ellipsis());
@@ -149,10 +118,10 @@ py::object getitem(py::handle self, py::handle key) {
       const auto* sl = reinterpret_cast<PySliceObject*>(o);
       items.push_back(
           rt::KeyItem::slice(slice_bound(sl->start), slice_bound(sl->stop), slice_bound(sl->step)));
-    } else if (PyTensor* t = tensor_ptr(p)) {
+    } else if (PyTensor* t = tensor_ptr(o)) {
       items.push_back(rt::KeyItem::at(rt::IndexValue::of(*t)));
     } else if (PyIndex_Check(o) && !PyBool_Check(o)) {
-      items.push_back(rt::KeyItem::at(rt::IndexValue::of(int_attr(p))));
+      items.push_back(rt::KeyItem::at(rt::IndexValue::of(int_attr(o))));
     } else {
       throw py::type_error(
           "getitem: only integers, slices, '...', None and integer tensors are valid indices, "
@@ -160,8 +129,25 @@ py::object getitem(py::handle self, py::handle key) {
           std::string(Py_TYPE(o)->tp_name));
     }
   }
-  if (const PyTensor* x = tensor_ptr(self)) return wrap(rt::getitem(*x, items));
-  return wrap(rt::getitem(to_tensor(self), items));
+  return wrap(rt::getitem(*x, items));
+}
+
+// ops.py's generic entry point: op `kind` on a sequence of inputs (on the stack up to four),
+// attributes as a dict of OpAttrs fields.
+py::object apply(int kind, py::handle inputs, py::handle attrs) {
+  const auto seq = py::reinterpret_steal<py::object>(
+      PySequence_Fast(inputs.ptr(), "apply: inputs must be a sequence"));
+  if (!seq) throw py::error_already_set();
+  PyObject* const* values = PySequence_Fast_ITEMS(seq.ptr());
+  const auto n = static_cast<size_t>(PySequence_Fast_GET_SIZE(seq.ptr()));
+  Slot stack_slots[4];
+  rt::Input stack_inputs[4];
+  std::vector<Slot> heap_slots(n > 4 ? n : 0);
+  std::vector<rt::Input> heap_inputs(n > 4 ? n : 0);
+  Slot* slots = n > 4 ? heap_slots.data() : stack_slots;
+  rt::Input* in = n > 4 ? heap_inputs.data() : stack_inputs;
+  for (size_t i = 0; i < n; ++i) in[i] = input_of(values[i], slots[i]);
+  return wrap(rt::apply(static_cast<rt::OpKind>(kind), in, n, parse_attrs(attrs)));
 }
 
 // ---- CPython number slots ----
@@ -170,25 +156,6 @@ py::object getitem(py::handle self, py::handle key) {
 // which is most of the cost of an eager scalar op, and Python derives __add__, __radd__, __eq__,
 // ... from the slots for explicit calls (t.__add__(x)).
 
-// Sets the Python error for the C++ exception being handled, with the module's translators.
-void set_python_error() {
-  try {
-    throw;
-  } catch (py::error_already_set& e) {
-    e.restore();
-  } catch (...) {
-    if (py::detail::apply_exception_translators(
-            py::detail::get_local_internals().registered_exception_translators)) {
-      return;
-    }
-    if (py::detail::apply_exception_translators(
-            py::detail::get_internals().registered_exception_translators)) {
-      return;
-    }
-    PyErr_SetString(PyExc_RuntimeError, "unknown C++ exception in an ag.Tensor operator");
-  }
-}
-
 // Runs `f` (returning a new reference) for a raw CPython entry point: C++ exceptions become the
 // Python error and nullptr.
 template <class F>
@@ -196,7 +163,7 @@ PyObject* guarded(F&& f) {
   try {
     return f().release().ptr();
   } catch (...) {
-    set_python_error();
+    set_python_error(std::current_exception());
     return nullptr;
   }
 }
@@ -260,16 +227,16 @@ constexpr int fast_arity(rt::OpCategory c, int arity) {
   return binary && arity == 2 ? 2 : 0;
 }
 
+constexpr const char* kBinaryDoc =
+    "Element-wise op (eager or staged), with NumPy broadcasting and weak Python scalars.";
+
 template <rt::OpKind op, int arity>
 void add_fast_function(py::module_& m, const char* name) {
   if constexpr (arity != 0) {
     // PyCFunction keeps a pointer to its PyMethodDef: these live as long as the process.
     auto* def = new PyMethodDef{
         name, reinterpret_cast<PyCFunction>(reinterpret_cast<void (*)()>(&fast_op<op, arity>)),
-        METH_FASTCALL,
-        arity == 1 ? "Element-wise op on one tensor (eager or staged)."
-                   : "Element-wise op on two tensors, with NumPy broadcasting and weak Python "
-                     "scalars."};
+        METH_FASTCALL, arity == 1 ? "Element-wise op (eager or staged)." : kBinaryDoc};
     py::object f = py::reinterpret_steal<py::object>(
         PyCFunction_NewEx(def, nullptr, m.attr("__name__").ptr()));
     if (!f) throw py::error_already_set();
@@ -303,7 +270,7 @@ void install_operator_slots(PyHeapTypeObject* heap_type) {
 
 void bind_ops(py::module_& m) {
   py::dict kinds;
-  py::module_ ops = m.def_submodule("ops", "Raw runtime ops (one function per op kind).");
+  py::module_ ops = m.def_submodule("ops");  // ag.exp, ag.add, ...: the ops of fast_arity
 #define XAG_OP(name, py_name, arity, category)         \
   kinds[py_name] = static_cast<int>(rt::OpKind::name); \
   add_fast_function<rt::OpKind::name, fast_arity(rt::OpCategory::category, arity)>(ops, py_name);
@@ -311,17 +278,7 @@ void bind_ops(py::module_& m) {
 #undef XAG_OP
   m.attr("op_kinds") = kinds;
 
-  m.def(
-      "apply",
-      [](int kind, py::sequence inputs, py::object attrs) {
-        std::vector<py::handle> values(inputs.begin(), inputs.end());
-        Inputs in(values.data(), values.size());
-        return wrap(
-            rt::apply(static_cast<rt::OpKind>(kind), in.data(), in.size(), parse_attrs(attrs)));
-      },
-      py::arg("kind"), py::arg("inputs"), py::arg("attrs") = py::none(),
-      "Applies op `kind` (see op_kinds) to `inputs` with attributes given as a dict of OpAttrs "
-      "field names.");
+  m.def("apply", &apply, py::arg("kind"), py::arg("inputs"), py::arg("attrs") = py::none());
   py::reinterpret_borrow<py::class_<PyTensor>>(m.attr("Tensor")).def("__getitem__", &getitem);
 }
 

@@ -5,6 +5,7 @@
 
 #include <pybind11/pybind11.h>
 
+#include <exception>
 #include <memory>
 #include <optional>
 #include <vector>
@@ -34,40 +35,33 @@ void bind_converter(py::module_& m);  // the AutoGraph source transform (convert
 void bind_devices(py::module_& m);    // device registry, ag.device placement (devices.cpp)
 void bind_autodiff(py::module_& m);   // the gradient tape (autodiff.cpp)
 
-// ---- ops.cpp ----
 // Sets ag.Tensor's operator slots (nb_add, ..., tp_richcompare, tp_hash) before PyType_Ready, so
-// Python derives __add__, __radd__, __eq__, ... from them.
+// Python derives __add__, __radd__, __eq__, ... from them (ops.cpp).
 void install_operator_slots(PyHeapTypeObject* type);
 
 // ---- core.cpp: Python values <-> runtime values ----
-// The Python DType object for `dt` (ag.int32, ...), registered by autograph/dtypes.py.
-py::object dtype_object(rt::DType dt);
-// Fast check and access: nullptr when `h` is not an ag.Tensor.
-PyTensor* tensor_ptr(py::handle h);
-// Wraps a runtime value into a new ag.Tensor.
+py::object dtype_object(rt::DType dt);  // ag.int32, ... (registered by autograph/dtypes.py)
+PyTensor* tensor_ptr(py::handle h);     // nullptr when `h` is not an ag.Tensor
+py::object wrap(rt::Operand t);         // a new ag.Tensor
 py::object wrap(rt::Tensor t);
-py::object wrap(rt::Operand t);
-// Converts any accepted Python value (ag.Tensor, objects with __ag_tensor__, bool/int/float,
-// NumPy arrays and scalars, nested lists) into an operand. `dtype` forces the result's dtype
-// (a cast for tensors/arrays, the literal's type for Python scalars).
+// Any accepted Python value (ag.Tensor, bool/int/float, NumPy arrays; the rest through
+// autograph/ops.py's _convertible) as an operand; `dtype` forces the result's dtype.
 PyTensor to_tensor(py::handle h, std::optional<rt::DType> dtype = std::nullopt);
-// Python bool, int and float (and their subclasses): weakly typed next to tensors.
+// Python bool, int and float (and subclasses): weakly typed next to tensors.
 inline bool is_number(py::handle h) {
   return PyLong_Check(h.ptr()) || PyFloat_Check(h.ptr());  // bool is a subclass of int
 }
-// A Python number (is_number(h) holds) as a weak scalar; raises InvalidArgumentError for an int
-// beyond int64.
-rt::WeakScalar weak_scalar(py::handle h);
-// Parses a dtype argument: an int code, a DType object or anything with `_code`.
-rt::DType dtype_arg(py::handle h);
-// Parses a shape argument: a tuple/list of ints (None/-1 for unknown).
-rt::Shape shape_arg(py::handle h);
+rt::WeakScalar weak_scalar(py::handle h);  // is_number(h) holds; ints beyond int64 raise
+rt::DType dtype_arg(py::handle h);         // an int code, a DType object or anything with _code
+rt::Shape shape_arg(py::handle h);         // ints, None/-1 for unknown dims
 py::tuple shape_tuple(const rt::Shape& s);
-// Sets the Python error for a runtime LocatedError as an instance of `cls` (ag.StagingError or
-// ag.InvalidArgumentError) carrying message, filename, lineno and source_line, and throws.
+// Raises a runtime LocatedError as `cls` (ag.StagingError, ag.InvalidArgumentError) carrying
+// message, filename, lineno and source_line.
 [[noreturn]] void raise_located(py::handle cls, const rt::LocatedError& e);
 py::handle staging_error_class();
-
+// Sets the Python error for a C++ exception: the package's classes for runtime errors, else
+// pybind11's defaults. The module's exception translator, also used by raw CPython slots.
+void set_python_error(std::exception_ptr p);
 // A dict of a runtime stats struct's fields() (name, value) pairs.
 py::dict counters(const std::vector<std::pair<const char*, int64_t>>& fields);
 
@@ -76,42 +70,22 @@ py::dict counters(const std::vector<std::pair<const char*, int64_t>>& fields);
 // Casters, so bound functions take and return the runtime's types directly: rt::Operand from
 // any value to_tensor accepts (to a new ag.Tensor), rt::DType from dtype_arg's values (to the
 // DType object), rt::Shape from shape_arg's (to a tuple with None for unknown dims).
+#define XAG_CASTER(T, py_name, load_fn, cast_fn)           \
+  template <>                                              \
+  struct type_caster<T> {                                  \
+    PYBIND11_TYPE_CASTER(T, const_name(py_name));          \
+    bool load(handle src, bool) {                          \
+      value = load_fn(src);                                \
+      return true;                                         \
+    }                                                      \
+    static handle cast(T v, return_value_policy, handle) { \
+      return cast_fn(std::move(v)).release();              \
+    }                                                      \
+  };
+
 namespace pybind11::detail {
-
-template <>
-struct type_caster<xag::rt::Operand> {
-  PYBIND11_TYPE_CASTER(xag::rt::Operand, const_name("autograph.Tensor"));
-  bool load(handle src, bool) {
-    value = xag::py::to_tensor(src);
-    return true;
-  }
-  static handle cast(xag::rt::Operand v, return_value_policy, handle) {
-    return xag::py::wrap(std::move(v)).release();
-  }
-};
-
-template <>
-struct type_caster<xag::rt::DType> {
-  PYBIND11_TYPE_CASTER(xag::rt::DType, const_name("autograph.DType"));
-  bool load(handle src, bool) {
-    value = xag::py::dtype_arg(src);
-    return true;
-  }
-  static handle cast(xag::rt::DType v, return_value_policy, handle) {
-    return xag::py::dtype_object(v).release();
-  }
-};
-
-template <>
-struct type_caster<xag::rt::Shape> {
-  PYBIND11_TYPE_CASTER(xag::rt::Shape, const_name("tuple"));
-  bool load(handle src, bool) {
-    value = xag::py::shape_arg(src);
-    return true;
-  }
-  static handle cast(const xag::rt::Shape& v, return_value_policy, handle) {
-    return xag::py::shape_tuple(v).release();
-  }
-};
-
+XAG_CASTER(xag::rt::Operand, "autograph.Tensor", xag::py::to_tensor, xag::py::wrap)
+XAG_CASTER(xag::rt::DType, "autograph.DType", xag::py::dtype_arg, xag::py::dtype_object)
+XAG_CASTER(xag::rt::Shape, "tuple", xag::py::shape_arg, xag::py::shape_tuple)
 }  // namespace pybind11::detail
+#undef XAG_CASTER

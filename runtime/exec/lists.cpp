@@ -80,6 +80,7 @@ void packed_store(ListData& l, size_t i, const Tensor& item) {
 void packed_resize(ListData& l, size_t n) {
   const size_t have = l.count * l.elem_bytes, need = n * l.elem_bytes;
   l.bytes.ensure(need);
+  if (l.element.shape.rank() == 0) l.scalar_capacity = l.bytes.size() / l.elem_bytes;
   if (need > have) std::memset(l.bytes.data() + have, 0, need - have);
   l.count = n;
 }

@@ -180,7 +180,10 @@ struct ListData {
   bool packed = false;
   size_t elem_bytes = 0;  // packed: bytes per element
   size_t count = 0;       // packed: number of elements
-  ByteBuffer bytes;       // packed: the elements, then spare capacity (doubling when full)
+  // Packed 0-d elements: how many the buffer holds (0 otherwise), so the interpreter's append
+  // fast path tests room and kind with one compare (lists.cpp keeps it in step with `bytes`).
+  size_t scalar_capacity = 0;
+  ByteBuffer bytes;  // packed: the elements, then spare capacity (doubling when full)
 
   size_t size() const { return packed ? count : items.size(); }
 };

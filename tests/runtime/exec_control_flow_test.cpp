@@ -460,6 +460,39 @@ TEST_CASE("tensor list: packed scalar lists of every dtype, unwritten elements a
   CHECK_THROWS_WITH(run_graph(g2), Catch::Contains("out of range") && Catch::Contains("pk.py:9"));
 }
 
+// The interpreter appends a 0-d element in place while the list's buffer has room
+// (ListData::scalar_capacity); growth, a presized list set past its end and a copy shared with
+// another slot must keep that room in step with the buffer, for every element size.
+TEST_CASE("tensor list: scalar appends in a loop through growth, every element size", "[exec]") {
+  for (const DType dt : {DType::Bool, DType::Int32, DType::Int64, DType::Float32, DType::Float64}) {
+    CAPTURE(dtype_name(dt));
+    Graph g;
+    GraphBuilder b(g);
+    const Value n = b.placeholder(scalar_spec(DType::Int32), "n");
+    const auto as_dt = [&](Value v) { return b.op(OpKind::Cast, {v}, OpAttrs::with_dtype(dt)); };
+    // l = [0, 0, 0]; l[5] = 7 (grows to 6); keep = l; for i < n: l.append(i)
+    Value l = b.list_new(scalar_spec(dt), i32(b, 3), /*dynamic_size=*/true);
+    l = b.list_set(l, i32(b, 5), as_dt(i32(b, 7)));
+    const auto r = b.while_loop(
+        {i32(b, 0), l},
+        [&](const std::vector<Value>& v) {
+          return b.op(OpKind::Less, {v[0], n});
+        },
+        [&](const std::vector<Value>& v) {
+          return std::vector<Value>{b.op(OpKind::Add, {v[0], i32(b, 1)}),
+                                    b.list_push_back(v[1], as_dt(v[0]))};
+        });
+    b.set_outputs({b.list_stack(r[1]), b.list_size(l)});
+    const auto out = run_graph(g, {Tensor::scalar<int32_t>(1000)});
+    std::vector<int32_t> want = {0, 0, 0, 0, 0, 7};
+    for (int32_t i = 0; i < 1000; ++i) want.push_back(i);
+    const Tensor expected =
+        Tensor::from_vector<int32_t>(want, Shape{static_cast<int64_t>(want.size())}).cast(dt);
+    CHECK(out[0].equals(expected));
+    CHECK(as_int(out[1]) == 6);  // the list before the loop is unchanged
+  }
+}
+
 // int64 arithmetic/compares, bool logic, where on scalars and int32 modulo get inline
 // instructions; each must keep the generic kernels' semantics.
 TEST_CASE("inline scalar instructions: int64, bool logic, select, floor modulo", "[exec]") {
