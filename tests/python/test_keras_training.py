@@ -221,3 +221,47 @@ def test_fit_errors():
         model.fit(np.zeros((4, 3)), np.zeros(3))
     with pytest.raises(ValueError, match="unknown loss"):
         model.compile("sgd", "hinge")
+
+
+def test_guide_loop_model_and_optimizer_as_arguments_first_call_builds():
+    """The AutoGraph guide's loop: train_one_step with a tape, a staged train(model, optimizer)
+    looping over batches; the model's weights and Adam's slots are made by the first trace."""
+    x, y = _blobs(256, 4)
+    xs, ys = ag.constant(x.reshape(8, 32, 5)), ag.constant(y.reshape(8, 32))
+    model = keras.Sequential([keras.layers.Dense(16, activation="relu"), keras.layers.Dense(4)])
+    optimizer = keras.optimizers.Adam(0.01)
+    loss_fn = keras.losses.SparseCategoricalCrossentropy(from_logits=True)
+    accuracy = keras.metrics.SparseCategoricalAccuracy()
+
+    def train_one_step(model, optimizer, x, y):
+        with ag.GradientTape() as tape:
+            logits = model(x)
+            loss = loss_fn(y, logits)
+        grads = tape.gradient(loss, model.trainable_variables)
+        optimizer.apply_gradients(zip(grads, model.trainable_variables))
+        accuracy.update_state(y, logits)
+        return loss
+
+    @ag.function
+    def train(model, optimizer):
+        loss = 0.0
+        for i in ag.range(8):
+            loss = train_one_step(model, optimizer, xs[i], ys[i])
+            if i % 4 == 0:
+                ag.print("step", i, "loss", loss)
+        return loss
+
+    for _ in range(6):
+        accuracy.reset_state()
+        train(model, optimizer)
+    assert train.trace_count <= 2
+    assert int(optimizer.iterations.numpy()) == 48
+    assert float(accuracy.result()) > 0.95
+
+
+def test_fit_with_fewer_examples_than_a_batch():
+    x, y = _blobs(10, 5)
+    model = keras.Sequential([keras.layers.Dense(4)])
+    model.compile(keras.optimizers.SGD(0.1), keras.losses.SparseCategoricalCrossentropy(True))
+    h = model.fit(x, y, batch_size=32, epochs=2, verbose=0, shuffle=False)
+    assert len(h.history["loss"]) == 2 and int(model.optimizer.iterations.numpy()) == 2
