@@ -265,3 +265,14 @@ def test_fit_with_fewer_examples_than_a_batch():
     model.compile(keras.optimizers.SGD(0.1), keras.losses.SparseCategoricalCrossentropy(True))
     h = model.fit(x, y, batch_size=32, epochs=2, verbose=0, shuffle=False)
     assert len(h.history["loss"]) == 2 and int(model.optimizer.iterations.numpy()) == 2
+
+
+def test_fit_verbose_1_shows_a_tqdm_bar_with_the_epochs(capsys):
+    x, y = _blobs(64, 6)
+    model = keras.Sequential([keras.layers.Dense(4)])
+    model.compile("adam", keras.losses.SparseCategoricalCrossentropy(from_logits=True),
+                  ["accuracy"])
+    model.fit(x, y, epochs=3, verbose=1)
+    out = capsys.readouterr().out
+    assert "Epoch 1/3" in out and "Epoch 3/3" in out and "accuracy: " in out
+    assert "3/3" in out and "epoch" in out  # tqdm's counter and unit

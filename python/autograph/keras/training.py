@@ -122,8 +122,9 @@ class Loops:
 
 
 class Progress:
-    """Per-epoch progress: a tqdm bar (verbose=1; tqdm.auto shows a widget in Jupyter and text
-    in a terminal), one line per epoch (verbose=2), or nothing (verbose=0)."""
+    """Per-epoch progress: a tqdm bar with a line per epoch above it (verbose=1; tqdm.auto shows
+    a widget in Jupyter when ipywidgets is installed, text otherwise), only the lines
+    (verbose=2), or nothing (verbose=0)."""
 
     def __init__(self, epochs, verbose):
         self.epochs = epochs
@@ -137,11 +138,14 @@ class Progress:
 
     def epoch_end(self, epoch, logs, seconds):
         text = " - ".join(f"{k}: {v:.4f}" for k, v in logs.items())
+        line = f"Epoch {epoch + 1}/{self.epochs} - {seconds:.2f}s - {text}"
         if self.bar is not None:
-            self.bar.set_postfix_str(text, refresh=False)
+            # Each epoch's line stays above the bar (a record of the run, as Keras prints).
+            self.bar.write(line, file=sys.stdout)
+            self.bar.set_postfix_str(f"loss: {logs['loss']:.4f}", refresh=False)
             self.bar.update(1)
         elif self.verbose == 2:
-            print(f"Epoch {epoch + 1}/{self.epochs} - {seconds:.2f}s - {text}", flush=True)
+            print(line, flush=True)
 
     def close(self):
         if self.bar is not None:
