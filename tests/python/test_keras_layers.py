@@ -182,3 +182,14 @@ def test_model_subclass_eager_and_staged(cls):
     np.testing.assert_allclose(staged(ag.constant(x)).numpy(), ref, rtol=1e-5, atol=1e-6)
     assert len(model.trainable_variables) == 4
     assert model.layers == [model.hidden, model.out]
+
+
+def test_input_shape_builds_at_construction_and_summary_counts_parameters():
+    model = ag.keras.Sequential([layers.Dense(3, input_shape=(4,)), layers.Dense(2)])
+    first = model.layers[0]
+    assert first.kernel.shape == (4, 3) and len(model.variables) == 2  # second not built yet
+    model(np.zeros((1, 4), np.float32))
+    lines = []
+    model.summary(print_fn=lines.append)
+    assert lines[-1] == f"Trainable params: {4 * 3 + 3 + 3 * 2 + 2}"
+    assert any(f"{first.name}/kernel" in line and "(4, 3)" in line for line in lines)
