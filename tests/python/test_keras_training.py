@@ -276,3 +276,12 @@ def test_fit_verbose_1_shows_a_tqdm_bar_with_the_epochs(capsys):
     out = capsys.readouterr().out
     assert "Epoch 1/3" in out and "Epoch 3/3" in out and "accuracy: " in out
     assert "3/3" in out and "epoch" in out  # tqdm's counter and unit
+
+
+def test_fit_with_labels_out_of_range_names_the_fit_line():
+    x, y = _blobs(100, 7)
+    model = keras.Sequential([keras.layers.Dense(3)])  # 3 classes, labels go up to 3
+    model.compile("adam", keras.losses.SparseCategoricalCrossentropy(from_logits=True))
+    with pytest.raises(ag.InvalidArgumentError, match=r"labels must be in \[0, 3\)") as e:
+        model.fit(x, y, epochs=1, verbose=0)
+    assert "test_keras_training.py" in str(e.value)
