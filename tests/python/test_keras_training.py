@@ -285,3 +285,48 @@ def test_fit_with_labels_out_of_range_names_the_fit_line():
     with pytest.raises(ag.InvalidArgumentError, match=r"labels must be in \[0, 3\)") as e:
         model.fit(x, y, epochs=1, verbose=0)
     assert "test_keras_training.py" in str(e.value)
+
+
+def test_guide_loop_over_a_dataset_on_digits_and_fit():
+    """SPEC §7's loop with ag.keras: `for x, y in train_ds` inside a staged train(model,
+    optimizer), the first trace making the weights; then Model.fit on the same data."""
+    from autograph.keras.datasets import digits
+
+    (x_train, y_train), (x_test, y_test) = digits.load_data()
+    train_ds = ag.data.Dataset.from_tensor_slices((x_train, y_train)).shuffle(2000, seed=0)
+    train_ds = train_ds.batch(64)
+    keras.utils.set_random_seed(0)
+    model = keras.Sequential([keras.layers.Flatten(), keras.layers.Dense(128, activation="relu"),
+                              keras.layers.Dense(10)])
+    optimizer = keras.optimizers.Adam()
+    compute_loss = keras.losses.SparseCategoricalCrossentropy(from_logits=True)
+    compute_accuracy = keras.metrics.SparseCategoricalAccuracy()
+
+    def train_one_step(model, optimizer, x, y):
+        with ag.GradientTape() as tape:
+            logits = model(x)
+            loss = compute_loss(y, logits)
+        grads = tape.gradient(loss, model.trainable_variables)
+        optimizer.apply_gradients(zip(grads, model.trainable_variables))
+        compute_accuracy(y, logits)
+        return loss
+
+    @ag.function
+    def train(model, optimizer):
+        step = 0
+        loss = 0.0
+        for x, y in train_ds:
+            step += 1
+            loss = train_one_step(model, optimizer, x, y)
+        return step, loss
+
+    for _ in range(20):
+        step, loss = train(model, optimizer)
+    assert int(step) == 23 and train.trace_count <= 2
+    assert (model.predict(x_test).argmax(-1) == y_test).mean() >= 0.95
+
+    fitted = keras.Sequential([keras.layers.Flatten(), keras.layers.Dense(128, activation="relu"),
+                               keras.layers.Dense(10)])
+    fitted.compile(keras.optimizers.Adam(), compute_loss, ["accuracy"])
+    fitted.fit(x_train, y_train, batch_size=64, epochs=10, verbose=0)
+    assert fitted.evaluate(x_test, y_test)[1] >= 0.93
