@@ -193,3 +193,23 @@ def test_input_shape_builds_at_construction_and_summary_counts_parameters():
     model.summary(print_fn=lines.append)
     assert lines[-1] == f"Trainable params: {4 * 3 + 3 + 3 * 2 + 2}"
     assert any(f"{first.name}/kernel" in line and "(4, 3)" in line for line in lines)
+
+
+class DropsInside(ag.keras.Model):
+    def __init__(self):
+        super().__init__()
+        self.drop = layers.Dropout(0.5, seed=1)
+
+    def call(self, x):  # no `training` argument: the Dropout follows the outer call's value
+        return self.drop(x)
+
+
+def test_nested_layers_inherit_the_training_flag_of_the_outer_call():
+    x = np.ones((20, 20), np.float32)
+    model = DropsInside()
+    np.testing.assert_array_equal(model(x).numpy(), x)
+    assert (model(x, training=True).numpy() == 0).mean() > 0.3
+    np.testing.assert_array_equal(model(x, training=False).numpy(), x)
+    seq = ag.keras.Sequential([DropsInside()])
+    assert (seq(x, training=True).numpy() == 0).mean() > 0.3
+    np.testing.assert_array_equal(seq(x).numpy(), x)

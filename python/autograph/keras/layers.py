@@ -10,6 +10,7 @@ itself is library code, so its own control flow is plain Python.
 import functools
 import inspect
 import math
+import threading
 import types
 
 import numpy as np
@@ -75,6 +76,13 @@ def _accepts(call, name):
     return name in params or any(p.kind is p.VAR_KEYWORD for p in params.values())
 
 
+class _CallContext(threading.local):
+    training = None  # the `training` value of the layer call running in this thread
+
+
+_context = _CallContext()
+
+
 class Layer(Module):
     """Base class of layers: `build(input_shape)` once, then `call(inputs, ...)` per call."""
 
@@ -98,9 +106,19 @@ class Layer(Module):
         if not self.built:
             self._build_now(inputs)
         call = self._call_function()
-        if "training" in kwargs and not _accepts(type(self).call, "training"):
-            kwargs = {k: v for k, v in kwargs.items() if k != "training"}
-        return call(inputs, *args, **kwargs)
+        # `training` not given: the enclosing layer's value (Keras' call context), so a Dropout
+        # that a model's call uses without passing it still follows model(x, training=True).
+        training = kwargs.pop("training", None)
+        if training is None:
+            training = _context.training
+        if training is not None and _accepts(type(self).call, "training"):
+            kwargs["training"] = training
+        outer = _context.training
+        _context.training = training
+        try:
+            return call(inputs, *args, **kwargs)
+        finally:
+            _context.training = outer
 
     def _build_now(self, inputs):
         shape = tuple(inputs.shape) if hasattr(inputs, "shape") else None
