@@ -31,6 +31,7 @@ from .printing import print  # noqa: E402,A004
 from .variables import Variable, init_scope  # noqa: E402
 from .autodiff import GradientTape, stop_gradient  # noqa: E402
 from .tensor_array import TensorArray, set_element_type, stack  # noqa: E402
+from .module import Module  # noqa: E402
 from .graph import Graph  # noqa: E402
 from .devices import device, list_devices  # noqa: E402
 from .function import (  # noqa: E402
@@ -38,5 +39,6 @@ from .function import (  # noqa: E402
 )
 # Warned once when a Python loop unrolls past 10,000 iterations while tracing.
 from .operators.control_flow import UnrolledLoopWarning  # noqa: E402
+from . import keras  # noqa: E402
 
 __version__ = "0.1.0"
