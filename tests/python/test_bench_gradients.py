@@ -39,10 +39,11 @@ def test_grad_memory_quick():
             mib[(m.group(1), m.group(2))] = float(m.group(4))  # minus the baseline
     assert mib[("scalar loop staged fwd+bwd", "100000")] > mib[("scalar loop staged fwd",
                                                                 "100000")]
-    # The forward loop stacks y (float64) and its counter (int32): 12 bytes per iteration;
-    # measured between n = 10,000 and 100,000, with the lists' spare capacity and copies.
+    # The forward loop stacks y (float64) and its counter (int32): 12 bytes per iteration,
+    # measured between n = 10,000 and 100,000 in resident pages (a little under or over 12);
+    # a copy of the stacks (the backward loop's first pop once made one) would double it.
     per_iter = float(re.search(r"grows by ([\d.]+) bytes per iteration", out).group(1))
-    assert 12 <= per_iter <= 64, out
+    assert 9 <= per_iter <= 20, out
     # The eager tape keeps every op's inputs: far more than the staged stacks.
     assert mib[("scalar loop eager tape", "10000")] > 10 * mib[("scalar loop staged fwd+bwd",
                                                                  "10000")]
