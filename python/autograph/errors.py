@@ -30,6 +30,19 @@ class InvalidArgumentError(AutographError):
     range, integer division by zero."""
 
 
+def _raise_conversion_error(kind, message, filename, lineno, col, source_line, located_message):
+    """Called by `_core.convert` with the converter's first diagnostic: raises it as SyntaxError
+    (`kind` "SyntaxError") or ConversionError (whose message, `located_message`, names the file
+    and line and puts a caret under the column), with the user's file, line and column."""
+    # SyntaxError's offset is 1-based (CPython counts characters; `col` counts bytes, which
+    # agree on ASCII lines).
+    if kind == "SyntaxError":
+        raise SyntaxError(message, (filename, lineno, col + 1, source_line + "\n"))
+    exc = ConversionError(located_message)
+    exc.filename, exc.lineno, exc.offset, exc.source_line = filename, lineno, col + 1, source_line
+    raise exc
+
+
 def _located(cls, message, location=None):
     """An exception of `cls` whose message ends with the user's file and line."""
     from . import _core

@@ -57,8 +57,6 @@ void bind_autodiff(py::module_& m) {
       .def("stop", &GradientTape::stop)
       .def("pause", &GradientTape::pause)
       .def("resume", &GradientTape::resume)
-      .def_property_readonly("recording", &GradientTape::recording)
-      .def_property_readonly("persistent", &GradientTape::persistent)
       .def("watch_tensor", [](GradientTape& t, const PyTensor& x) { t.watch(x); })
       .def("watch_variable", [](GradientTape& t, const VariablePtr& v) { t.watch(v); })
       .def("gradient", &tape_gradient, py::arg("targets"), py::arg("sources"),

@@ -253,12 +253,6 @@ py::tuple shape_tuple(const rt::Shape& s) {
   return t;
 }
 
-py::dict counters(const std::vector<std::pair<const char*, int64_t>>& fields) {
-  py::dict d;
-  for (const auto& [name, value] : fields) d[name] = value;
-  return d;
-}
-
 void bind_core(py::module_& m) {
   py::module_::import("numpy");
   // Operators and the buffer hook are C slots set before PyType_Ready (see ops.cpp).

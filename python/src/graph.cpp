@@ -168,7 +168,6 @@ void bind_variables(py::module_& m) {
       .def(py::init(&rt::new_variable), py::arg("initial"), py::arg("name") = "")
       .def_property_readonly("dtype", [](const rt::Variable& v) { return v.spec().dtype; })
       .def_property_readonly("shape", [](const rt::Variable& v) { return v.spec().shape; })
-      .def_property_readonly("name", &rt::Variable::name)
       .def("read", &rt::read_variable)
       .def(
           "assign",

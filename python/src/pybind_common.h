@@ -62,8 +62,6 @@ py::handle staging_error_class();
 // Sets the Python error for a C++ exception: the package's classes for runtime errors, else
 // pybind11's defaults. The module's exception translator, also used by raw CPython slots.
 void set_python_error(std::exception_ptr p);
-// A dict of a runtime stats struct's fields() (name, value) pairs.
-py::dict counters(const std::vector<std::pair<const char*, int64_t>>& fields);
 
 }  // namespace xag::py
 

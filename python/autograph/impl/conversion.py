@@ -145,7 +145,7 @@ def _convert_code(f):
     name = f.__name__
     # Blank lines in front keep the converter's positions (and the line numbers it writes into
     # messages, like "try statement at line 12") those of the user's file.
-    code, source_map = _core.convert("\n" * (first_line - 1) + source, name, filename, 1)
+    code, source_map = _core.convert("\n" * (first_line - 1) + source, name, filename)
     freevars = list(f.__code__.co_freevars)
 
     def wrap(tree):

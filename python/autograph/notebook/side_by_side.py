@@ -134,7 +134,7 @@ def for_function(fn, where=""):
     filename = python_function.__code__.co_filename
     # Converted exactly as autograph.impl.conversion does (blank lines in front), so the code is
     # the one that runs and the map's user lines are the file's (cell's) line numbers.
-    converted, source_map = _core.convert("\n" * (first_line - 1) + source, name, filename, 1)
+    converted, source_map = _core.convert("\n" * (first_line - 1) + source, name, filename)
     return SideBySide(name, source, first_line, converted, source_map, where)
 
 

@@ -82,7 +82,7 @@ def test_traceback_shows_user_lines():
 def test_syntax_error():
     src = "def f(x):\n    y = (x +\n    return y\n"
     with pytest.raises(SyntaxError) as info:
-        _core.convert(src, "f", "cell.py", 1)
+        _core.convert(src, "f", "cell.py")
     e = info.value
     assert (e.filename, e.lineno) == ("cell.py", 2)
     check_golden("error_syntax.txt", f"{type(e).__name__} at {e.filename}:{e.lineno}:{e.offset}"
@@ -91,7 +91,7 @@ def test_syntax_error():
 
 def test_source_map_shape():
     code, smap = _core.convert("def f(x):\n    if x > 0:\n        x = -x\n    return x\n", "f",
-                               "m.py", 1)
+                               "m.py")
     assert len(smap) == len(code.splitlines())
     assert all(len(e) == 4 for e in smap)
     assert {e[2] for e in smap} <= {1, 2, 3, 4}
