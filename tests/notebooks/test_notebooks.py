@@ -171,6 +171,38 @@ def test_05_gradients():
     assert y == pytest.approx(1.483, abs=2e-3) and dy == pytest.approx(2.888, abs=2e-3)
 
 
+def test_06_training():
+    cells = execute("06_training.ipynb")
+    assert errors(cells) == []
+    assert text(cell_with(cells, "(x_train, y_train)")).splitlines() == [
+        "(1437, 8, 8) float32 (1437,) int32 (360, 8, 8)", "23 batches per epoch"]
+    # The guide's loop: the staged ag.print every 10 steps of each epoch, then Python's line.
+    epochs = "\n".join(text(cell_with(cells, start)) for start in ("history = {", "for _ in"))
+    step = r"Step (\d+) : loss (\d+\.\d+) ; accuracy (\d+\.\d+)"
+    lines = [ln for ln in epochs.splitlines() if ln.strip()]
+    assert [re.fullmatch(step, ln).group(1) for ln in lines if ln.startswith("Step")] == \
+        ["10", "20"] * 20
+    test_accuracy = [float(m.group(1)) for m in re.finditer(
+        r"epoch +\d+: 23 steps, mean loss \d\.\d+, accuracy \d\.\d+, test accuracy (\d\.\d+)",
+        epochs)]
+    assert len(test_accuracy) == 20 and lines[2].startswith("epoch  1:")
+    assert test_accuracy[-1] >= 0.95 and test_accuracy[0] < test_accuracy[-1]
+    traces = int(re.search(r"traces of train: (\d+)", epochs).group(1))
+    assert traces <= 2  # the first call may trace twice: it makes the weights and Adam's slots
+    assert "<svg" in cell_with(cells, "import matplotlib").outputs[0].data["image/svg+xml"]
+    picture = cell_with(cells, "x0, y0 = ").outputs[0].data["image/svg+xml"]
+    assert "#ffd8a8" in picture and "gradient (backward pass)" in picture and "matmul" in picture
+    assert text(cell_with(cells, "epoch_ops = ")).splitlines()[:2] == [
+        "while nodes in the epoch graph: 1", "matmuls: one step 5 - the epoch 5"]
+    # Model.fit on the full Fashion-MNIST: tqdm's bar and a line per epoch, then >= 0.84.
+    fit = text(cell_with(cells, "ag.keras.utils.set_random_seed(0)\nfashion"))
+    assert re.search(r"Epoch 5/5 - [\d.]+s - loss: [\d.]+ - accuracy: 0\.\d+", fit)
+    assert "5/5 [" in fit and "epoch/s" in fit
+    accuracy = float(re.search(r"test accuracy (\d\.\d+)",
+                               text(cell_with(cells, "test_loss, test_accuracy"))).group(1))
+    assert accuracy >= 0.84
+
+
 def test_every_notebook_is_tested():
     names = sorted(p.stem for p in NOTEBOOKS.glob("*.ipynb"))
     tested = sorted(n[len("test_"):] for n in globals() if re.match(r"test_\d\d_", n))
