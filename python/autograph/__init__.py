@@ -28,7 +28,7 @@ from . import math, nn, random  # noqa: E402
 from . import data  # noqa: E402
 from .control_flow import cond, while_loop, _assert  # noqa: E402
 from .printing import print  # noqa: E402,A004
-from .variables import Variable, init_scope  # noqa: E402
+from .variables import Variable, init_scope, name_scope  # noqa: E402
 from .autodiff import GradientTape, stop_gradient  # noqa: E402
 from .tensor_array import TensorArray, set_element_type, stack  # noqa: E402
 from .module import Module  # noqa: E402

@@ -7,12 +7,13 @@ shows them from then on. The walk is depth-first in attribute-assignment order, 
 model's weights in layer order (what `zip(grads, model.trainable_variables)` pairs up); every
 object appears once even when reached twice (a shared layer) and cycles are cut.
 
-The runtime has no name scopes for graph ops, so `name` only names the module (and its
-weights' default names); graph pictures do not group a module's ops.
+`name` names the module, its weights' default names and its name scope: ops traced inside
+`with module.name_scope:` (keras layers enter it on every call) carry the scope, and graph
+pictures draw them in one box.
 """
 import re
 
-from .variables import Variable
+from .variables import Variable, name_scope
 
 # How many modules of each default name were made, so default names are unique ("dense",
 # "dense_1", ...) as in Keras.
@@ -44,6 +45,12 @@ class Module:
     @property
     def name(self):
         return self._name
+
+    @property
+    def name_scope(self):
+        """`with module.name_scope:` groups the ops traced inside under the module's name in
+        graph pictures (keras layers enter it on every call)."""
+        return name_scope(self._name)
 
     @property
     def variables(self):

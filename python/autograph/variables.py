@@ -22,6 +22,12 @@ def init_scope():
         scope.__exit__(None, None, None)
 
 
+def name_scope(name):
+    """`with ag.name_scope("dense"):` — nodes traced inside carry the scope, and graph pictures
+    draw them in one box (a layer's ops together). Nothing happens eagerly."""
+    return _core._NameScope(str(name))
+
+
 class Variable:
     """A mutable tensor of fixed dtype and shape."""
 

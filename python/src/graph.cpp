@@ -111,6 +111,19 @@ void bind_graph_object(py::module_& m) {
 void bind_control_flow(py::module_& m) {
   m.def("tracing", &rt::tracing);
   // `with ag.init_scope():` suspends the traces of this thread (ops run eagerly inside).
+  // `with ag.name_scope(name):` names the nodes traced inside (pictures group them).
+  struct NameScopeSlot {
+    std::string name;
+    std::optional<rt::NameScope> scope;
+  };
+  py::class_<NameScopeSlot>(m, "_NameScope")
+      .def(py::init([](std::string name) {
+        auto* slot = new NameScopeSlot;
+        slot->name = std::move(name);
+        return slot;
+      }))
+      .def("__enter__", [](NameScopeSlot& s) { s.scope.emplace(s.name); })
+      .def("__exit__", [](NameScopeSlot& s, py::args) { s.scope.reset(); });
   struct InitScopeSlot {
     std::optional<rt::InitScope> scope;
   };

@@ -48,6 +48,7 @@ GraphBuilder::GraphBuilder(Graph& graph) : root_(&graph) {
 Node* GraphBuilder::add(std::unique_ptr<Node> node) {
   if (!node->loc.known()) node->loc = loc_;
   node->backward = node->backward || backward_;
+  if (node->scope.empty()) node->scope = scope_;
   const bool ordered = node->is_ordered();
   if (ordered && last_ordered_.back()) node->control_deps.push_back(last_ordered_.back());
   Node* n = current().insert_node(std::move(node));

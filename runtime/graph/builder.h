@@ -50,6 +50,12 @@ class GraphBuilder {
   // Location copied onto every node created from now on (the tracer updates it per statement).
   void set_location(SourceLoc loc) { loc_ = std::move(loc); }
   const SourceLoc& location() const { return loc_; }
+  // Name scopes (ag.name_scope, a layer's call): nodes made inside get the joined path.
+  void push_scope(const std::string& name) { scope_ = scope_.empty() ? name : scope_ + "/" + name; }
+  void pop_scope() {
+    const size_t slash = scope_.rfind('/');
+    scope_.erase(slash == std::string::npos ? 0 : slash);
+  }
   // While on, nodes are marked as the backward pass (Node::backward); returns the old setting.
   bool set_backward(bool on) {
     const bool was = backward_;
@@ -124,6 +130,7 @@ class GraphBuilder {
   std::vector<Node*> last_ordered_;
   SourceLoc loc_;
   bool backward_ = false;
+  std::string scope_;
 };
 
 }  // namespace xag::rt

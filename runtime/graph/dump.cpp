@@ -1,4 +1,5 @@
 // Text and Graphviz renderings of a graph, and the op-name listing (ag.Graph.ops).
+#include <map>
 #include <sstream>
 #include <unordered_map>
 
@@ -157,6 +158,29 @@ class DotPrinter {
   explicit DotPrinter(const Graph& root) : names_(root) {}
 
   void graph(const Graph& g, const std::string& indent) {
+    nodes(g, indent);
+    scopes(g, indent);
+  }
+
+  // One box per name scope (a layer's ops), around the nodes of `g` made in it.
+  void scopes(const Graph& g, const std::string& indent) {
+    std::vector<std::string> order;
+    std::map<std::string, std::vector<const Node*>> members;
+    for (const auto& n : g.nodes()) {
+      if (n->scope.empty()) continue;
+      auto& m = members[n->scope];
+      if (m.empty()) order.push_back(n->scope);
+      m.push_back(n.get());
+    }
+    for (const std::string& scope : order) {
+      out_ << indent << "subgraph cluster_" << cluster_++ << " {\n";
+      out_ << indent << "  label=" << escaped(scope) << "; style=dashed; color=\"#1c7ed6\";\n";
+      for (const Node* n : members[scope]) out_ << indent << "  n" << names_.id(n) << ";\n";
+      out_ << indent << "}\n";
+    }
+  }
+
+  void nodes(const Graph& g, const std::string& indent) {
     for (const auto& n : g.nodes()) {
       const std::string id = "n" + std::to_string(names_.id(n.get()));
       std::string label = n->op_name();

@@ -140,6 +140,9 @@ struct Node {
   Graph* graph = nullptr;  // the graph that owns this node
   // Made by a gradient (the backward pass): dumps and pictures draw it apart.
   bool backward = false;
+  // The name scopes open when the node was made ("sequential/dense_1"; empty: none). Pictures
+  // group a scope's nodes (a layer's ops) in a box.
+  std::string scope;
 
   // Cond: {then, else}. While: {cond, body}.
   std::vector<std::unique_ptr<Graph>> subgraphs;

@@ -140,6 +140,7 @@ bool simplify_graph(Graph& g) {
         m->outputs.push_back(*t);
         m->loc = n.loc;
         m->backward = n.backward;
+        m->scope = n.scope;
         v = edit.insert(i, std::move(m))->out(0);
       }
       edit.replace(n.out(0), v);

@@ -138,6 +138,7 @@ bool fuse_graph(Graph& g) {
     f->outputs = last->outputs;
     f->loc = last->loc;
     f->backward = last->backward;  // a fused backward chain stays drawn as the gradient
+    f->scope = last->scope;
     f->fused = std::move(prog);
     // Right after the last replaced node: every input is defined before it.
     Node* fn = edit.insert(pos[last] + 1, std::move(f));

@@ -194,6 +194,16 @@ InitScope::~InitScope() {
   t_innermost = t_traces.empty() ? nullptr : t_traces.back().get();
 }
 
+NameScope::NameScope(const std::string& name) {
+  if (!t_innermost) return;
+  trace_ = t_innermost->shared_from_this();
+  trace_->builder().push_scope(name);
+}
+
+NameScope::~NameScope() {
+  if (trace_) trace_->builder().pop_scope();
+}
+
 bool tracing() {
   return t_innermost != nullptr;
 }

@@ -133,6 +133,19 @@ class InitScope {
   std::vector<std::shared_ptr<Trace>> suspended_;
 };
 
+// A name scope on the innermost trace for a C++ scope (nothing in eager mode): nodes made inside
+// carry it (Node::scope).
+class NameScope {
+ public:
+  explicit NameScope(const std::string& name);
+  ~NameScope();
+  NameScope(const NameScope&) = delete;
+  NameScope& operator=(const NameScope&) = delete;
+
+ private:
+  std::shared_ptr<Trace> trace_;
+};
+
 // Opens a trace for a C++ scope.
 class TraceScope {
  public:

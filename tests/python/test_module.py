@@ -83,3 +83,20 @@ def test_module_variables_train_inside_a_staged_function():
 
     step(ag.constant(np.float32(3.0)))
     assert m.w.numpy() == pytest.approx(0.5)
+
+
+def test_a_layers_ops_are_grouped_by_its_name_scope_in_the_picture():
+    model = ag.keras.Sequential([ag.keras.layers.Dense(4, activation="relu", name="hidden"),
+                                 ag.keras.layers.Dense(2, name="logits")])
+
+    @ag.function
+    def f(x):
+        return model(x)
+
+    x = ag.constant(np.ones((3, 5), np.float32))
+    dot = f.get_concrete_function(x).graph.to_dot()
+    # One dashed box per layer, labelled with the scope path (the model's own scope first).
+    for scope in (f'{model.name}/hidden', f'{model.name}/logits'):
+        assert f'label="{scope}"; style=dashed' in dot
+    with ag.name_scope("outer"):  # eagerly: nothing to name, and no error
+        assert float(ag.reduce_sum(model(x))) == float(ag.reduce_sum(f(x)))

@@ -116,7 +116,8 @@ class Layer(Module):
         outer = _context.training
         _context.training = training
         try:
-            return call(inputs, *args, **kwargs)
+            with self.name_scope:  # the layer's ops in one box of the graph picture
+                return call(inputs, *args, **kwargs)
         finally:
             _context.training = outer
 
