@@ -69,7 +69,7 @@ def conversion_timings():
 
     src = FIFTY_LINES
     n_lines = len(src.strip().splitlines())
-    best_convert = min(_timed(lambda: _core.convert(src, "fifty", "<bench>", 1))
+    best_convert = min(_timed(lambda: _core.convert(src, "fifty", "<bench>"))
                        for _ in range(50))
     path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "_fifty_generated.py")
     with open(path, "w") as f:

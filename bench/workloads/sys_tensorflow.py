@@ -14,6 +14,11 @@ import harness
 
 
 def run(rec, data):
+    import sys
+
+    # The venv sees Debian's packages (--system-site-packages); TensorFlow probes scikit-learn at
+    # import, and Debian's (built for NumPy 1.x) fails under the venv's NumPy 2. TF needs none.
+    sys.modules.setdefault("sklearn", None)
     import tensorflow as tf
     from tensorflow.python.autograph.lang import directives
 
