@@ -13,14 +13,6 @@ namespace xag::rt::cpu {
 
 namespace {
 
-void contiguous_strides(const Shape& s, int64_t* st) {
-  int64_t acc = 1;
-  for (int d = s.rank() - 1; d >= 0; --d) {
-    st[d] = acc;
-    acc *= s[d];
-  }
-}
-
 // Element strides that read a contiguous tensor of shape `small` at the positions of `big`
 // (NumPy broadcasting, right-aligned): 0 on the dims `small` lacks or has as 1.
 void broadcast_strides(const Shape& small, const Shape& big, int64_t* st) {

@@ -102,4 +102,13 @@ struct Broadcast {
 void strided_copy(const void* src, const int64_t* strides, const Shape& shape, void* dst,
                   size_t elem_size);
 
+// Element strides of a contiguous (row-major) tensor of shape `s`, into st[0..rank).
+inline void contiguous_strides(const Shape& s, int64_t* st) {
+  int64_t acc = 1;
+  for (int d = s.rank() - 1; d >= 0; --d) {
+    st[d] = acc;
+    acc *= s[d];
+  }
+}
+
 }  // namespace xag::rt::cpu

@@ -10,18 +10,6 @@
 
 namespace xag::rt::cpu {
 
-namespace {
-
-void contiguous_strides(const Shape& s, int64_t* st) {
-  int64_t acc = 1;
-  for (int d = s.rank() - 1; d >= 0; --d) {
-    st[d] = acc;
-    acc *= s[d];
-  }
-}
-
-}  // namespace
-
 void transpose(const Tensor& x, const OpAttrs& attrs, Tensor& out) {
   const Shape& s = x.shape();
   int64_t in_st[Shape::kMaxRank], view_st[Shape::kMaxRank];
