@@ -119,9 +119,7 @@ const Node* stack_pop(const Graph& body, size_t j) {
     for (const Value& in : n->inputs) {
       if (in != p) continue;
       if (pop || n->kind != NodeKind::ListPop || n->inputs[0] != p) return nullptr;
-      const Value idx = n->inputs[1];
-      if (idx.node->kind != NodeKind::Const || idx.node->value.item<double>() != -1.0)
-        return nullptr;
+      if (!is_last_index(n->inputs[1])) return nullptr;
       pop = n.get();
     }
   }
@@ -129,10 +127,6 @@ const Node* stack_pop(const Graph& body, size_t j) {
   for (const Value& o : body.outputs())
     if (o == p) return nullptr;
   return pop;
-}
-
-Value int_scalar(GraphBuilder& b, int32_t v) {
-  return b.constant(scalar_tensor(WeakScalar::integer(v), DType::Int32));
 }
 
 }  // namespace
@@ -238,7 +232,7 @@ class WhileGradient {
 
   LoopCondFn stacks_not_empty() {
     return [this](const std::vector<Value>& v) {
-      return b_.op(OpKind::Greater, {b_.list_size(v[0]), int_scalar(b_, 0)});
+      return b_.op(OpKind::Greater, {b_.list_size(v[0]), int_const(b_, 0)});
     };
   }
 
@@ -252,7 +246,7 @@ class WhileGradient {
     std::vector<Value> args(at_caps + caps_.size());
     std::vector<Value> tops(ns);
     for (size_t s = 0; s < ns; ++s) {
-      const auto [rest, top] = b_.list_pop(v[s], int_scalar(b_, -1));
+      const auto [rest, top] = b_.list_pop(v[s], int_const(b_, -1));
       next[s] = rest;
       tops[s] = top;
       args[k_ + s] = b_.list_new(v[s].spec());

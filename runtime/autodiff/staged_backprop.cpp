@@ -144,20 +144,15 @@ void StagedBackprop::op_node(Node& n) {
   }
 }
 
-namespace {
-
 Value int_const(GraphBuilder& b, int32_t v) {
   return b.constant(scalar_tensor(WeakScalar::integer(v), DType::Int32));
 }
 
-// Whether `v` is the constant -1 (the index of tensor_list_pop on a stack).
 bool is_last_index(Value v) {
   if (v.node->kind != NodeKind::Const) return false;
   const Tensor& t = v.node->value;
   return t.num_elements() == 1 && t.item<double>() == -1.0;
 }
-
-}  // namespace
 
 void StagedBackprop::list_node(Node& n) {
   switch (n.kind) {

@@ -24,6 +24,11 @@ using VariableSet = std::unordered_set<const Variable*>;
 // The variables of `vars` read anywhere in `g` or its subgraphs, in order of first read.
 std::vector<std::shared_ptr<Variable>> variables_read(const Graph& g, const VariableSet& vars);
 
+// An int32 scalar constant in the builder's current graph (list indices, loop counters).
+Value int_const(GraphBuilder& b, int32_t v);
+// Whether `v` is the constant -1: the index of a stack's tensor_list_pop.
+bool is_last_index(Value v);
+
 class StagedBackprop {
  public:
   StagedBackprop(Trace& trace, const VariableSet& variables);
