@@ -12,7 +12,6 @@ the best of --repeat calls after a warm-up call, a system's columns taking turns
 the gradients of any two columns differ beyond rtol 1e-4 (float32)."""
 import argparse
 import os
-import subprocess
 import sys
 import tempfile
 
@@ -129,25 +128,14 @@ def run_system(system, data_path, tmp, opts):
     import numpy as np
     import run
 
-    failures = []
-    for kind in SYSTEMS[system]:
-        python, why = run.interpreter(kind)
-        if python is None:
-            failures.append(f"{kind}: {why}")
-            continue
-        out = os.path.join(tmp, f"{system}-{kind}")
-        cmd = [python, os.path.abspath(__file__), "--worker", system, data_path, out,
-               "--repeat", str(opts.repeat)] + (["--quick"] if opts.quick else [])
-        proc = subprocess.run(cmd, env=run.worker_env(kind, tmp), capture_output=True,
-                              text=True, timeout=1800)
-        if proc.returncode == 0 and os.path.exists(out + ".json"):
-            with open(out + ".json") as f:
-                rep = json.load(f)
-            with np.load(out + ".npz") as f:
-                return rep, {k: f[k] for k in f.files}
-        tail = " | ".join(proc.stderr.strip().splitlines()[-2:])
-        failures.append(f"{kind}: exit {proc.returncode}: {tail[-300:]}")
-    return dict(fatal=" / ".join(failures)), {}
+    extra = ["--repeat", str(opts.repeat)] + (["--quick"] if opts.quick else [])
+    out, why = run.run_script_worker(__file__, system, SYSTEMS[system], data_path, tmp, extra)
+    if out is None:
+        return dict(fatal=why), {}
+    with open(out + ".json") as f:
+        rep = json.load(f)
+    with np.load(out + ".npz") as f:
+        return rep, {k: f[k] for k in f.files}
 
 
 def compare(results, a, b):

@@ -24,7 +24,6 @@ after the N epochs. Exit status 1 when the xautograph process fails."""
 import argparse
 import json
 import os
-import subprocess
 import sys
 import tempfile
 import time
@@ -267,23 +266,12 @@ def run_system(system, data_path, tmp, opts):
     """The system's report, or dict(fatal=why) after trying each interpreter."""
     import run
 
-    failures = []
-    for kind in SYSTEMS[system]:
-        python, why = run.interpreter(kind)
-        if python is None:
-            failures.append(f"{kind}: {why}")
-            continue
-        out = os.path.join(tmp, f"{system}-{kind}")
-        cmd = [python, os.path.abspath(__file__), "--worker", system, data_path, out,
-               "--epochs", str(opts.epochs), "--fashion-epochs", str(opts.fashion_epochs)]
-        proc = subprocess.run(cmd, env=run.worker_env(kind, tmp), capture_output=True,
-                              text=True, timeout=1800)
-        if proc.returncode == 0 and os.path.exists(out + ".json"):
-            with open(out + ".json") as f:
-                return json.load(f)
-        tail = " | ".join(proc.stderr.strip().splitlines()[-2:])
-        failures.append(f"{kind}: exit {proc.returncode}: {tail[-300:]}")
-    return dict(fatal=" / ".join(failures))
+    extra = ["--epochs", str(opts.epochs), "--fashion-epochs", str(opts.fashion_epochs)]
+    out, why = run.run_script_worker(__file__, system, SYSTEMS[system], data_path, tmp, extra)
+    if out is None:
+        return dict(fatal=why)
+    with open(out + ".json") as f:
+        return json.load(f)
 
 
 def print_table(reports, part, columns, title):

@@ -100,6 +100,27 @@ def run_worker(system, kind, data_path, tmp, quick):
     return rep
 
 
+def run_script_worker(script, system, kinds, data_path, tmp, extra):
+    """Runs `script --worker system data_path out *extra` with the first interpreter of `kinds`
+    that works (the standalone benchmarks next to this folder: grad_rnn.py, train_digits.py).
+    Returns (out, None), `out` the path prefix of the worker's .json/.npz, or (None, why)."""
+    failures = []
+    for kind in kinds:
+        python, why = interpreter(kind)
+        if python is None:
+            failures.append(f"{kind}: {why}")
+            continue
+        out = os.path.join(tmp, f"{system}-{kind}")
+        cmd = [python, os.path.abspath(script), "--worker", system, data_path, out, *extra]
+        proc = subprocess.run(cmd, env=worker_env(kind, tmp), capture_output=True, text=True,
+                              timeout=1800)
+        if proc.returncode == 0 and os.path.exists(out + ".json"):
+            return out, None
+        tail = " | ".join(proc.stderr.strip().splitlines()[-2:])
+        failures.append(f"{kind}: exit {proc.returncode}: {tail[-300:]}")
+    return None, " / ".join(failures)
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--quick", action="store_true", help="small sizes (smoke test)")
