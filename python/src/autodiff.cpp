@@ -24,28 +24,14 @@ rt::autodiff::Source source_arg(py::handle h) {
   return {to_tensor(h), nullptr};
 }
 
-py::list tape_gradient(GradientTape& tape, const std::vector<PyTensor>& targets,
-                       const py::list& sources, const py::list& output_gradients,
-                       const std::string& unconnected, bool last_use) {
-  if (unconnected != "none" && unconnected != "zero") {
-    throw rt::InvalidArgumentError(
-        "GradientTape.gradient: unconnected_gradients must be 'none' or 'zero', got '" +
-        unconnected + "'");
-  }
-  std::vector<rt::Operand> ts(targets.begin(), targets.end());
+std::vector<std::optional<rt::Operand>> tape_gradient(
+    GradientTape& tape, const std::vector<rt::Operand>& targets, const py::list& sources,
+    const std::vector<std::optional<rt::Operand>>& output_gradients, const std::string& unconnected,
+    bool last_use) {
   std::vector<rt::autodiff::Source> srcs;
   for (py::handle s : sources) srcs.push_back(source_arg(s));
-  std::vector<std::optional<rt::Operand>> ogs;
-  for (py::handle g : output_gradients) {
-    ogs.push_back(g.is_none() ? std::nullopt : std::optional<rt::Operand>(to_tensor(g)));
-  }
-  const auto mode =
-      unconnected == "zero" ? rt::autodiff::Unconnected::Zero : rt::autodiff::Unconnected::None;
-  py::list out;
-  for (auto& g : tape.gradient(ts, srcs, ogs, mode, last_use)) {
-    out.append(g ? wrap(std::move(*g)) : py::none());
-  }
-  return out;
+  return tape.gradient(targets, srcs, output_gradients, rt::autodiff::unconnected_mode(unconnected),
+                       last_use);
 }
 
 }  // namespace

@@ -103,13 +103,13 @@ rt::Tensor from_array(py::array arr, std::optional<rt::DType> want) {
   return target == *dt ? t : t.cast(target);
 }
 
-}  // namespace
-
+// ag.StagingError (registered by autograph/errors.py).
 py::handle staging_error_class() {
   return g_staging_error ? g_staging_error : py::handle(PyExc_RuntimeError);
 }
 
-void raise_located(py::handle cls, const rt::LocatedError& e) {
+// Raises a runtime LocatedError as `cls`, carrying message, filename, lineno and source_line.
+[[noreturn]] void raise_located(py::handle cls, const rt::LocatedError& e) {
   py::object exc = cls(e.what());
   exc.attr("message") = e.message();
   exc.attr("filename") = e.loc().file;
@@ -118,6 +118,8 @@ void raise_located(py::handle cls, const rt::LocatedError& e) {
   PyErr_SetObject(cls.ptr(), exc.ptr());
   throw py::error_already_set();
 }
+
+}  // namespace
 
 // Errors with a source location (build or run time) carry it as attributes, so the kernel can
 // point the traceback at the user's line. Nothing aborts the process.
@@ -128,7 +130,8 @@ void set_python_error(std::exception_ptr p) {
     std::rethrow_exception(p);
   } catch (const rt::LocatedError& e) {
     try {
-      raise_located(invalid_argument, e);
+      raise_located(e.kind() == rt::ErrorKind::Staging ? staging_error_class() : invalid_argument,
+                    e);
     } catch (py::error_already_set& err) {
       err.restore();
     }

@@ -13,23 +13,12 @@
 
 namespace xag::py {
 
-namespace {
-
-// `with` block of ag.device: places this thread's ops on a device until exit (nests).
-struct PyDeviceScope {
-  explicit PyDeviceScope(rt::DeviceId d) : device(d) {}
-  rt::DeviceId device;
-  std::optional<rt::DeviceScope> scope;
-};
-
-}  // namespace
-
 void bind_devices(py::module_& m) {
   m.def("list_devices", &rt::device_names);
-  py::class_<PyDeviceScope>(m, "_DeviceScope")
-      .def(py::init([](const std::string& name) { return new PyDeviceScope(rt::device_id(name)); }))
-      .def("__enter__", [](PyDeviceScope& s) { s.scope.emplace(s.device); })
-      .def("__exit__", [](PyDeviceScope& s, py::args) { s.scope.reset(); });
+  // `with ag.device(name):` places this thread's ops on a device until exit (nests).
+  bind_scope<rt::DeviceScope, std::string>(
+      m, "_DeviceScope",
+      [](auto& scope, const std::string& name) { scope.emplace(rt::device_id(name)); });
   // A copy of an eager tensor on another device (the tensor itself when already there).
   m.def("_to_device", [](py::handle t, const std::string& name) {
     PyTensor* p = tensor_ptr(t);

@@ -28,7 +28,7 @@ struct PyExecutable {
 // polls' PyErr_CheckSignals() does the job alone.
 struct PythonHost final : rt::RunHost {
   std::optional<py::error_already_set> pending;  // the signal's exception, raised after the run
-  py::object stats_out = py::none();                          // a dict for the run's counters, or None
+  py::object stats_out = py::none();             // a dict for the run's counters, or None
   rt::RunStats stats;
 
   void without_lock(const std::function<void()>& f) override {

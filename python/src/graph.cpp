@@ -16,7 +16,6 @@
 #include <vector>
 
 #include "pybind_common.h"
-#include "runtime/core/errors.h"
 #include "runtime/graph/passes.h"
 
 namespace xag::py {
@@ -52,20 +51,6 @@ bool python_location(const rt::SourceLoc& current, rt::SourceLoc* out) {
     f = back;
   }
   return false;
-}
-
-// The builder's own checks of cond/while (branches disagree, a loop variable changes dtype or
-// shape) are tracing-rule violations: SPEC §3 reports them as ag.StagingError. Errors of ops
-// inside the branches reach here as Python exceptions and pass through unchanged.
-template <class F>
-auto staging_errors(F&& f) -> decltype(f()) {
-  try {
-    return f();
-  } catch (const rt::LocatedError& e) {
-    raise_located(staging_error_class(), e);
-  } catch (const rt::InvalidArgumentError& e) {
-    throw rt::StagingError(e.what());
-  }
 }
 
 void bind_graph_object(py::module_& m) {
@@ -112,40 +97,12 @@ void bind_control_flow(py::module_& m) {
   m.def("tracing", &rt::tracing);
   // `with ag.init_scope():` suspends the traces of this thread (ops run eagerly inside).
   // `with ag.name_scope(name):` names the nodes traced inside (pictures group them).
-  struct NameScopeSlot {
-    std::string name;
-    std::optional<rt::NameScope> scope;
-  };
-  py::class_<NameScopeSlot>(m, "_NameScope")
-      .def(py::init([](std::string name) {
-        auto* slot = new NameScopeSlot;
-        slot->name = std::move(name);
-        return slot;
-      }))
-      .def("__enter__", [](NameScopeSlot& s) { s.scope.emplace(s.name); })
-      .def("__exit__", [](NameScopeSlot& s, py::args) { s.scope.reset(); });
-  struct InitScopeSlot {
-    std::optional<rt::InitScope> scope;
-  };
-  py::class_<InitScopeSlot>(m, "_InitScope")
-      .def(py::init<>())
-      .def("__enter__", [](InitScopeSlot& s) { s.scope.emplace(); })
-      .def("__exit__", [](InitScopeSlot& s, py::args) { s.scope.reset(); });
-  m.def("cond",
-        [](const rt::Operand& pred, const rt::BranchFn& then_fn, const rt::BranchFn& else_fn) {
-          return staging_errors([&] { return rt::cond(pred, then_fn, else_fn); });
-        });
-  m.def(
-      "while_loop",
-      [](const std::vector<rt::Operand>& loop_vars, const rt::WhileCondFn& cond_fn,
-         const rt::WhileBodyFn& body_fn, const std::optional<rt::Operand>& max_iterations) {
-        return staging_errors([&] {
-          return rt::while_loop(loop_vars, cond_fn, body_fn,
-                                max_iterations ? &*max_iterations : nullptr);
-        });
-      },
-      py::arg("loop_vars"), py::arg("cond_fn"), py::arg("body_fn"),
-      py::arg("maximum_iterations") = py::none());
+  bind_scope<rt::InitScope>(m, "_InitScope", [](auto& scope) { scope.emplace(); });
+  bind_scope<rt::NameScope, std::string>(
+      m, "_NameScope", [](auto& scope, const std::string& name) { scope.emplace(name); });
+  m.def("cond", &rt::cond);
+  m.def("while_loop", &rt::while_loop, py::arg("loop_vars"), py::arg("cond_fn"), py::arg("body_fn"),
+        py::arg("maximum_iterations") = py::none());
   // Side effects, in program order: str items of a print are literal text, the rest tensors.
   m.def("staged_print", &rt::print, py::arg("items"), py::arg("sep") = " ", py::arg("end") = "\n");
   m.def("staged_assert", &rt::assert_true, py::arg("pred"), py::arg("message"));

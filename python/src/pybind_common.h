@@ -8,6 +8,7 @@
 #include <exception>
 #include <memory>
 #include <optional>
+#include <tuple>
 #include <vector>
 
 #include "runtime/core/dtype.h"
@@ -55,13 +56,28 @@ rt::WeakScalar weak_scalar(py::handle h);  // is_number(h) holds; ints beyond in
 rt::DType dtype_arg(py::handle h);         // an int code, a DType object or anything with _code
 rt::Shape shape_arg(py::handle h);         // ints, None/-1 for unknown dims
 py::tuple shape_tuple(const rt::Shape& s);
-// Raises a runtime LocatedError as `cls` (ag.StagingError, ag.InvalidArgumentError) carrying
-// message, filename, lineno and source_line.
-[[noreturn]] void raise_located(py::handle cls, const rt::LocatedError& e);
-py::handle staging_error_class();
 // Sets the Python error for a C++ exception: the package's classes for runtime errors, else
 // pybind11's defaults. The module's exception translator, also used by raw CPython slots.
 void set_python_error(std::exception_ptr p);
+
+// A Python context manager holding a runtime RAII scope from __enter__ to __exit__ (ag.device,
+// ag.name_scope, ag.init_scope): the constructor keeps `Args`, __enter__ calls
+// `enter(std::optional<Scope>&, args...)`, which emplaces the scope.
+template <class Scope, class... Args, class Enter>
+void bind_scope(py::module_& m, const char* name, Enter enter) {
+  struct Slot {
+    std::tuple<Args...> args;
+    std::optional<Scope> scope;
+  };
+  py::class_<Slot>(m, name)
+      .def(py::init([](Args... a) {
+        return new Slot{{std::move(a)...}, std::nullopt};
+      }))
+      .def(
+          "__enter__",
+          [enter](Slot& s) { std::apply([&](const Args&... a) { enter(s.scope, a...); }, s.args); })
+      .def("__exit__", [](Slot& s, py::args) { s.scope.reset(); });
+}
 
 }  // namespace xag::py
 

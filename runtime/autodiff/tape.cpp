@@ -156,6 +156,13 @@ void GradientTape::check_usable(const char* what) const {
   if (!started_) throw InvalidArgumentError(std::string(what) + ": the tape recorded nothing");
 }
 
+Unconnected unconnected_mode(const std::string& name) {
+  if (name == "none") return Unconnected::None;
+  if (name == "zero") return Unconnected::Zero;
+  throw InvalidArgumentError(
+      "GradientTape.gradient: unconnected_gradients must be 'none' or 'zero', got '" + name + "'");
+}
+
 std::vector<std::optional<Operand>> GradientTape::gradient(
     const std::vector<Operand>& targets, const std::vector<Source>& sources,
     const std::vector<std::optional<Operand>>& output_gradients, Unconnected unconnected,

@@ -14,6 +14,7 @@
 
 #include <memory>
 #include <optional>
+#include <string>
 #include <unordered_map>
 #include <unordered_set>
 #include <utility>
@@ -31,6 +32,9 @@ struct Source {
 
 // Gradients with no path from the target: None, or zeros of the source's shape.
 enum class Unconnected : uint8_t { None, Zero };
+// GradientTape.gradient's unconnected_gradients argument ('none' or 'zero'); anything else
+// throws InvalidArgumentError.
+Unconnected unconnected_mode(const std::string& name);
 
 // Whether a tape records eager ops on this thread now (ag.function then runs the Python
 // function eagerly, so the tape sees its ops).

@@ -20,8 +20,11 @@ std::string located_what(const std::string& message, const SourceLoc& loc) {
 }
 }  // namespace
 
-LocatedError::LocatedError(const std::string& message, SourceLoc loc)
-    : InvalidArgumentError(located_what(message, loc)), message_(message), loc_(std::move(loc)) {}
+LocatedError::LocatedError(const std::string& message, SourceLoc loc, ErrorKind kind)
+    : InvalidArgumentError(located_what(message, loc)),
+      message_(message),
+      loc_(std::move(loc)),
+      kind_(kind) {}
 
 std::string Type::to_string() const {
   return is_list() ? "list[" + spec.to_string() + "]" : spec.to_string();

@@ -39,17 +39,24 @@ struct SourceLoc {
   std::string to_string() const;
 };
 
+// What a located error tells the user: a bad argument (ag.InvalidArgumentError) or a broken
+// tracing rule (ag.StagingError: branches that disagree, a loop variable changing dtype).
+enum class ErrorKind : uint8_t { InvalidArgument, Staging };
+
 // An InvalidArgumentError raised by a node with a known source location, at build or run time.
 // what() is "<message> (<file>:<line>)"; bindings read loc() to point the traceback at it.
 class LocatedError : public InvalidArgumentError {
  public:
-  LocatedError(const std::string& message, SourceLoc loc);
+  LocatedError(const std::string& message, SourceLoc loc,
+               ErrorKind kind = ErrorKind::InvalidArgument);
   const std::string& message() const { return message_; }
   const SourceLoc& loc() const { return loc_; }
+  ErrorKind kind() const { return kind_; }
 
  private:
   std::string message_;
   SourceLoc loc_;
+  ErrorKind kind_;
 };
 
 // Static type of a graph value: a tensor of `spec`, or a tensor list whose elements have `spec`.

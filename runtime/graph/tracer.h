@@ -204,11 +204,14 @@ using WhileBodyFn = std::function<std::vector<Operand>(const std::vector<Operand
 
 // Functional if over a scalar predicate; both branches return the same number of results of the
 // same dtypes and ranks (GraphBuilder::cond).
+// The checks of cond and while_loop themselves (branches disagree, a loop variable changes dtype
+// or shape) break tracing rules: they throw StagingError, or LocatedError of ErrorKind::Staging.
+// Errors thrown by the callbacks (the user's ops) pass through unchanged.
 std::vector<Operand> cond(const Operand& pred, const BranchFn& then_fn, const BranchFn& else_fn);
 // Functional while; `maximum_iterations` (an integer scalar) is optional.
 std::vector<Operand> while_loop(const std::vector<Operand>& loop_vars, const WhileCondFn& cond_fn,
                                 const WhileBodyFn& body_fn,
-                                const Operand* maximum_iterations = nullptr);
+                                const std::optional<Operand>& maximum_iterations = std::nullopt);
 
 // Side effects, in program order. A print item is literal text or a tensor.
 using PrintItemArg = std::variant<std::string, Operand>;

@@ -17,38 +17,69 @@ std::vector<Value> captured_all(Trace& tr, const std::vector<Operand>& operands)
   return out;
 }
 
+// Runs `f` (building a cond or while) with the builder's own errors reported as staging errors;
+// an exception leaving a callback (`in_callback` still set) passes through unchanged.
+template <class F>
+auto staging_rule_errors(const bool& in_callback, F&& f) -> decltype(f()) {
+  try {
+    return f();
+  } catch (const LocatedError& e) {
+    if (in_callback) throw;
+    throw LocatedError(e.message(), e.loc(), ErrorKind::Staging);
+  } catch (const InvalidArgumentError& e) {
+    if (in_callback) throw;
+    throw StagingError(e.what());
+  }
+}
+
+// Calls a callback with `in_callback` set; it is cleared only when the callback returns.
+template <class F>
+auto callback(bool& in_callback, F&& f) -> decltype(f()) {
+  in_callback = true;
+  auto r = f();
+  in_callback = false;
+  return r;
+}
+
 }  // namespace
 
 std::vector<Operand> cond(const Operand& pred, const BranchFn& then_fn, const BranchFn& else_fn) {
   Trace& tr = current_trace("cond");
   tr.locate();
-  const Value p = tr.value_of(pred);
-  auto branch = [&tr](const BranchFn& fn) -> SubgraphFn {
-    return [&tr, &fn](const std::vector<Value>&) { return captured_all(tr, fn()); };
+  bool in_callback = false;
+  auto branch = [&](const BranchFn& fn) -> SubgraphFn {
+    return [&](const std::vector<Value>&) { return captured_all(tr, callback(in_callback, fn)); };
   };
-  return tr.symbolic(tr.builder().cond(p, {}, branch(then_fn), branch(else_fn)));
+  return staging_rule_errors(in_callback, [&] {
+    const Value p = tr.value_of(pred);
+    return tr.symbolic(tr.builder().cond(p, {}, branch(then_fn), branch(else_fn)));
+  });
 }
 
 std::vector<Operand> while_loop(const std::vector<Operand>& loop_vars, const WhileCondFn& cond_fn,
-                                const WhileBodyFn& body_fn, const Operand* maximum_iterations) {
+                                const WhileBodyFn& body_fn,
+                                const std::optional<Operand>& maximum_iterations) {
   Trace& tr = current_trace("while_loop");
   tr.locate();
-  const std::vector<Value> vars = captured_all(tr, loop_vars);
-  Value max_it;
-  if (maximum_iterations) max_it = tr.value_of(*maximum_iterations);
+  bool in_callback = false;
   // The callbacks trace the user's code, which moves the location; the loop's own checks (a
   // variable changing dtype) name the line where the callback returned.
-  LoopCondFn c = [&tr, &cond_fn](const std::vector<Value>& params) {
-    Operand r = cond_fn(tr.symbolic(params));
+  LoopCondFn c = [&](const std::vector<Value>& params) {
+    Operand r = callback(in_callback, [&] { return cond_fn(tr.symbolic(params)); });
     tr.locate();
     return tr.captured(r);
   };
-  SubgraphFn b = [&tr, &body_fn](const std::vector<Value>& params) {
-    std::vector<Operand> r = body_fn(tr.symbolic(params));
+  SubgraphFn b = [&](const std::vector<Value>& params) {
+    std::vector<Operand> r = callback(in_callback, [&] { return body_fn(tr.symbolic(params)); });
     tr.locate();
     return captured_all(tr, r);
   };
-  return tr.symbolic(tr.builder().while_loop(vars, c, b, max_it));
+  return staging_rule_errors(in_callback, [&] {
+    const std::vector<Value> vars = captured_all(tr, loop_vars);
+    Value max_it;
+    if (maximum_iterations) max_it = tr.value_of(*maximum_iterations);
+    return tr.symbolic(tr.builder().while_loop(vars, c, b, max_it));
+  });
 }
 
 void print(const std::vector<PrintItemArg>& items, std::string sep, std::string end) {

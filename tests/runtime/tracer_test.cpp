@@ -116,7 +116,7 @@ TEST_CASE("cond and while_loop trace C++ callbacks into subgraphs", "[tracer]") 
           const Operand i = apply(OpKind::Add, {v[0], WeakScalar::integer(1)});
           return std::vector<Operand>{i, apply(OpKind::Add, {v[1], i})};
         },
-        &max_it);
+        max_it);
     const Operand odd = apply(
         OpKind::Equal, {apply(OpKind::Mod, {n, WeakScalar::integer(2)}), WeakScalar::integer(1)});
     const auto result = cond(
@@ -131,6 +131,48 @@ TEST_CASE("cond and while_loop trace C++ callbacks into subgraphs", "[tracer]") 
   const Executable exe = compile(g);
   CHECK(exe.run({Tensor::scalar<int32_t>(4)})[0].item<int32_t>() == 10);
   CHECK(exe.run({Tensor::scalar<int32_t>(5)})[0].item<int32_t>() == -15);
+}
+
+TEST_CASE("cond's own checks are staging errors; a branch's op errors pass through", "[tracer]") {
+  auto trace = Trace::create();
+  TraceScope scope(trace);
+  const Operand p = trace->placeholder(spec(DType::Bool), "p");
+  const Operand x = trace->placeholder(spec(DType::Int32, Shape{3}), "x");
+  // Branches that disagree in dtype break a tracing rule (SPEC §3: ag.StagingError).
+  const auto disagree = [&] {
+    cond(
+        p, [&] { return std::vector<Operand>{x}; },
+        [&] {
+          return std::vector<Operand>{
+              apply(OpKind::Cast, {x}, OpAttrs::with_dtype(DType::Float32))};
+        });
+  };
+  bool staging = false;
+  try {
+    disagree();
+  } catch (const LocatedError& e) {
+    staging = e.kind() == ErrorKind::Staging;
+  } catch (const StagingError&) {
+    staging = true;
+  }
+  CHECK(staging);
+  // An op error inside a branch (shapes that do not broadcast) stays an InvalidArgumentError.
+  const Operand y = trace->placeholder(spec(DType::Int32, Shape{4}), "y");
+  try {
+    cond(
+        p,
+        [&] {
+          return std::vector<Operand>{apply(OpKind::Add, {x, y})};
+        },
+        [&] { return std::vector<Operand>{x}; });
+    FAIL("no error");
+  } catch (const LocatedError& e) {
+    CHECK(e.kind() == ErrorKind::InvalidArgument);
+  } catch (const StagingError&) {
+    FAIL("an op error inside a branch became a StagingError");
+  } catch (const InvalidArgumentError&) {
+    SUCCEED();
+  }
 }
 
 TEST_CASE("tensor lists and prints are traced in program order", "[tracer]") {
