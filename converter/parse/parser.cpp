@@ -1,6 +1,10 @@
 // The parser's entry points, token helpers and error policy.
 #include "converter/parse/parser.h"
 
+#include <pthread.h>
+
+#include <algorithm>
+#include <cstdint>
 #include <cstring>
 
 #include "converter/parse/literals.h"
@@ -10,13 +14,31 @@
 namespace xag::parse {
 namespace {
 
-// Nesting of expressions/blocks beyond which we refuse the input rather than
-// risk the C++ stack (CPython has similar limits: 200 nested brackets,
-// 100 indentation levels, and a parser stack limit).
-constexpr int kMaxDepth = 400;
+// Nesting of expressions/blocks beyond which we refuse the input, as CPython 3.11 does: its
+// compiler raises RecursionError past ~2,990 nested unary operators, `not`s, lambdas or
+// if-expressions (the lexer refuses more than 200 nested brackets, as CPython's does).
+constexpr int kMaxDepth = 2990;
 // Deepest tree a left-recursive chain may build (CPython raises RecursionError
 // "during ast construction" for such input).
 constexpr int kMaxChain = 3000;
+// Stack the parser leaves untouched below it: at least 256 KB, and three quarters of the
+// thread's stack, because the passes after it walk the tree it builds recursively too and need
+// about three times the parser's stack (each nesting level costs the parser ~300 bytes of
+// frames: 2,990 levels fit in 1 MB). A thread with a small stack gets RecursionError instead of
+// a crash.
+constexpr size_t kMinStackReserve = 256 * 1024;
+
+// The lowest address the parser may reach on this thread's stack (0 when unknown).
+uintptr_t stack_floor() {
+  pthread_attr_t attr;
+  if (pthread_getattr_np(pthread_self(), &attr) != 0) return 0;
+  void* low = nullptr;
+  size_t size = 0;
+  const bool ok = pthread_attr_getstack(&attr, &low, &size) == 0;
+  pthread_attr_destroy(&attr);
+  if (!ok) return 0;
+  return reinterpret_cast<uintptr_t>(low) + std::max(kMinStackReserve, size / 4 * 3);
+}
 
 }  // namespace
 
@@ -24,10 +46,13 @@ Parser::Parser(ast::Tree& tree, const std::vector<Token>& tokens, const lex::Lex
                int depth)
     : tree_(tree), toks_(tokens), lexer_(lexer), depth_(depth) {
   stack_.reserve(256);
+  static thread_local const uintptr_t floor = stack_floor();
+  stack_floor_ = floor;
 }
 
 Parser::Depth::Depth(Parser& parser) : p(parser) {
-  if (++p.depth_ > kMaxDepth) {
+  const char probe = 0;
+  if (++p.depth_ > kMaxDepth || reinterpret_cast<uintptr_t>(&probe) < p.stack_floor_) {
     --p.depth_;
     TokenKind k = p.kind();
     if (k == TokenKind::LPar || k == TokenKind::LSqb || k == TokenKind::LBrace)

@@ -8,6 +8,7 @@
 // rewind the token position and the tree.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -208,6 +209,7 @@ class Parser {
   size_t pos_ = 0;
   size_t furthest_ = 0;
   int depth_ = 0;
+  uintptr_t stack_floor_ = 0;  // Depth fails below this stack address (parser.cpp)
   std::vector<NodeId> stack_;
   diag::SyntaxError error_;
   bool has_error_ = false;

@@ -4,6 +4,7 @@
 
 #include "converter/analysis/undefined_reads.h"
 #include "converter/parse/parser.h"
+#include "converter/pipeline/large_stack.h"
 #include "converter/pipeline/source_map.h"
 #include "converter/transforms/passes.h"
 #include "converter/unparse/unparse.h"
@@ -111,10 +112,8 @@ ConversionResult finish(Tree& t, NodeId n, std::vector<Diagnostic> errors) {
   return r;
 }
 
-}  // namespace
-
-ConversionResult convert_function_source(std::string_view source, std::string_view function_name,
-                                         const Options& options) {
+ConversionResult convert_function_here(std::string_view source, std::string_view function_name,
+                                       const Options& options) {
   Parsed p = parse(source);
   if (!p.errors.empty()) return ConversionResult{"", {}, p.errors};
   Tree& t = p.tree;
@@ -143,7 +142,7 @@ ConversionResult convert_function_source(std::string_view source, std::string_vi
   return finish(t, fn, std::move(errors));
 }
 
-ConversionResult convert_module(std::string_view source, const Options& options) {
+ConversionResult convert_module_here(std::string_view source, const Options& options) {
   Parsed p = parse(source);
   if (!p.errors.empty()) return ConversionResult{"", {}, p.errors};
   Tree& t = p.tree;
@@ -154,6 +153,21 @@ ConversionResult convert_module(std::string_view source, const Options& options)
                                       t.list(t.root(), Field::Module_body).end()))
     if (t.kind(s) == NodeKind::FunctionDef) convert_one(t, s, options, names, errors);
   return finish(t, t.root(), std::move(errors));
+}
+
+}  // namespace
+
+ConversionResult convert_function_source(std::string_view source, std::string_view function_name,
+                                         const Options& options) {
+  ConversionResult r;
+  run_on_large_stack([&] { r = convert_function_here(source, function_name, options); });
+  return r;
+}
+
+ConversionResult convert_module(std::string_view source, const Options& options) {
+  ConversionResult r;
+  run_on_large_stack([&] { r = convert_module_here(source, options); });
+  return r;
 }
 
 std::string format_source_map(const std::vector<SourceMapEntry>& map) {

@@ -1,6 +1,15 @@
 // a if c else b  ->  ag__.if_exp(c, lambda: a, lambda: b, 'c')
 // Both branches stay lazy; the last argument is the condition's source, for
 // error messages about it.
+//
+// A chain `a if c1 else b if c2 else z` becomes one flat call,
+//   ag__.if_exp_chain(c1, lambda: a, 'c1', lambda: c2, lambda: b, 'c2', lambda: z),
+// so the converted code nests no deeper than the user's: CPython compiles
+// ~3,000 nested if-expressions, but not the 3x deeper nesting of one if_exp
+// call and two lambdas per level.
+#include <string>
+#include <vector>
+
 #include "converter/transforms/passes.h"
 #include "converter/transforms/templates.h"
 #include "converter/transforms/transformer.h"
@@ -16,16 +25,31 @@ class Conditionals : public Transformer {
 
  protected:
   NodeId visit_expr(NodeId e) override {
-    generic_visit(e);
-    if (t_.kind(e) != NodeKind::IfExp) return e;
+    if (t_.kind(e) != NodeKind::IfExp) {
+      generic_visit(e);
+      return e;
+    }
+    std::vector<NodeId> links;  // the IfExp nodes of the chain, outermost first
+    for (NodeId n = e; t_.kind(n) == NodeKind::IfExp; n = t_.node(n, Field::IfExp_orelse)) {
+      links.push_back(n);
+    }
     Builder b(t_, e);
-    NodeId test = t_.node(e, Field::IfExp_test);
-    std::string repr = unparse::unparse(t_, test);
-    return replace_expr(b, "ag__.if_exp(test, lambda: body, lambda: orelse, 'expr_repr')\n",
-                        {{"test", Subst::of(test)},
-                         {"body", Subst::of(t_.node(e, Field::IfExp_body))},
-                         {"orelse", Subst::of(t_.node(e, Field::IfExp_orelse))},
-                         {"expr_repr", Subst::name(repr)}});
+    std::vector<NodeId> args;
+    for (size_t i = 0; i < links.size(); ++i) {
+      NodeId test = t_.node(links[i], Field::IfExp_test);
+      std::string repr = unparse::unparse(t_, test);  // as the user wrote it
+      test = expr(test);
+      args.push_back(i == 0 ? test : b.lambda(test));  // later tests stay lazy
+      args.push_back(b.lambda(expr(t_.node(links[i], Field::IfExp_body))));
+      if (links.size() > 1) args.push_back(b.str(repr));
+      if (links.size() == 1) {
+        args.push_back(b.lambda(expr(t_.node(links[i], Field::IfExp_orelse))));
+        args.push_back(b.str(repr));
+      }
+    }
+    if (links.size() == 1) return b.call(b.op("if_exp"), args);
+    args.push_back(b.lambda(expr(t_.node(links.back(), Field::IfExp_orelse))));
+    return b.call(b.op("if_exp_chain"), args);
   }
 };
 

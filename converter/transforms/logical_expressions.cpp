@@ -19,8 +19,14 @@ class Logical : public Transformer {
   NodeId visit_expr(NodeId e) override {
     generic_visit(e);
     Builder b(t_, e);
-    if (t_.kind(e) == NodeKind::UnaryOp && t_.op(e, Field::UnaryOp_op) == Op::Not)
-      return b.call(b.op("not_"), {t_.node(e, Field::UnaryOp_operand)});
+    if (t_.kind(e) == NodeKind::UnaryOp && t_.op(e, Field::UnaryOp_op) == Op::Not) {
+      // `not not not a` is `not a` (a `not` gives a bool): a chain of `not`s stays at most two
+      // calls deep, since CPython compiles ~3,000 nested `not`s but only 200 nested calls.
+      NodeId operand = t_.node(e, Field::UnaryOp_operand);
+      if (NodeId inner = not_call_argument(operand); inner && not_call_argument(inner))
+        return inner;
+      return b.call(b.op("not_"), {operand});
+    }
     if (t_.kind(e) == NodeKind::Compare && t_.ops(e, Field::Compare_ops).size() > 1)
       return chained_compare(e, b);
     if (t_.kind(e) != NodeKind::BoolOp) return e;
@@ -35,6 +41,20 @@ class Logical : public Transformer {
   }
 
  private:
+  // The argument of `ag__.not_(x)` (what this pass makes of `not x`), or no node.
+  NodeId not_call_argument(NodeId e) {
+    if (t_.kind(e) != NodeKind::Call) return NodeId();
+    NodeId f = t_.node(e, Field::Call_func);
+    auto args = t_.list(e, Field::Call_args);
+    if (t_.kind(f) != NodeKind::Attribute || t_.ident(f, Field::Attribute_attr) != "not_" ||
+        args.size() != 1)
+      return NodeId();
+    NodeId owner = t_.node(f, Field::Attribute_value);
+    if (t_.kind(owner) != NodeKind::Name || t_.ident(owner, Field::Name_id) != "ag__")
+      return NodeId();
+    return *args.begin();
+  }
+
   // Python tests each link of a chain as a bool, which a tensor cannot be: the links become
   // an and_ chain. A middle operand is evaluated again in the next link (as TensorFlow's
   // AutoGraph does); it is almost always a name or a constant.

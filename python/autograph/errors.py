@@ -32,12 +32,15 @@ class InvalidArgumentError(AutographError):
 
 def _raise_conversion_error(kind, message, filename, lineno, col, source_line, located_message):
     """Called by `_core.convert` with the converter's first diagnostic: raises it as SyntaxError
-    (`kind` "SyntaxError") or ConversionError (whose message, `located_message`, names the file
+    (`kind` "SyntaxError"), RecursionError (nesting deeper than CPython compiles) or
+    ConversionError (whose message, `located_message`, names the file
     and line and puts a caret under the column), with the user's file, line and column."""
     # SyntaxError's offset is 1-based (CPython counts characters; `col` counts bytes, which
     # agree on ASCII lines).
     if kind == "SyntaxError":
         raise SyntaxError(message, (filename, lineno, col + 1, source_line + "\n"))
+    if kind == "RecursionError":  # nesting deeper than CPython compiles: its error and message
+        raise RecursionError(located_message)
     exc = ConversionError(located_message)
     exc.filename, exc.lineno, exc.offset, exc.source_line = filename, lineno, col + 1, source_line
     raise exc

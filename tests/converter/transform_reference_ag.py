@@ -83,6 +83,16 @@ def if_exp(cond, if_true, if_false, expr_repr):
     return if_true() if cond else if_false()
 
 
+def if_exp_chain(cond, if_true, expr_repr, *rest):
+    # rest: (test, if_true, expr_repr) of each later link, then the last if_false.
+    assert isinstance(expr_repr, str) and len(rest) % 3 == 1
+    while not cond:
+        if len(rest) == 1:
+            return rest[0]()
+        cond, if_true, expr_repr, rest = rest[0](), rest[1], rest[2], rest[3:]
+    return if_true()
+
+
 def and_(a, b):
     return a() and b()
 

@@ -9,6 +9,7 @@ package) name the user's line without any lookup table.
 import ast
 import linecache
 import re
+import sys
 import types
 
 
@@ -62,7 +63,22 @@ def compile_converted(code, source_map, filename, col_shift=0, wrap=None):
     if wrap is not None:
         tree = wrap(tree)
     remap(tree, code, source_map, filename, col_shift)
-    return compile(tree, filename, "exec", dont_inherit=True)
+    try:
+        return compile(tree, filename, "exec", dont_inherit=True)
+    except RecursionError:
+        # Compiling a tree object counts each nesting level against Python's recursion limit,
+        # compiling text does not: code nested as deep as CPython compiles from text (~3,000
+        # levels; the converter refuses deeper) needs a higher limit for this one call.
+        limit = sys.getrecursionlimit()
+        sys.setrecursionlimit(max(limit, 4 * _MAX_NESTING))
+        try:
+            return compile(tree, filename, "exec", dont_inherit=True)
+        finally:
+            sys.setrecursionlimit(limit)
+
+
+# The converter refuses code nested deeper than this (converter/parse/parser.cpp's kMaxDepth).
+_MAX_NESTING = 2990
 
 
 # Names of the functions the converter generates around blocks of the user's function.
@@ -72,9 +88,12 @@ _GENERATED = re.compile(r"^(if_body|else_body|loop_body|loop_test|extra_test|get
 
 def rename_generated(code, name):
     """`code` with the converter's helper functions named after the user's function `name`,
-    so traceback frames read `in <name>` rather than `in if_body`."""
+    so traceback frames read `in <name>` rather than `in if_body`. Lambdas and comprehensions
+    (`<lambda>`, ...) hold no helpers (those are defs) and are not searched: a chain of lambdas
+    may nest thousands deep."""
     consts = tuple(rename_generated(c, name if _GENERATED.match(c.co_name) else c.co_name)
-                   if isinstance(c, types.CodeType) else c for c in code.co_consts)
+                   if isinstance(c, types.CodeType) and not c.co_name.startswith("<") else c
+                   for c in code.co_consts)
     if _GENERATED.match(code.co_name):
         return code.replace(co_consts=consts, co_name=name, co_qualname=name)
     return code.replace(co_consts=consts)

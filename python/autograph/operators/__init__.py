@@ -9,7 +9,7 @@ from ..impl import conversion as _conversion
 from .variables import (  # noqa: F401
     STD, ConversionOptions, FunctionScope, Undefined, UndefinedReturnValue, ld, ldu,
 )
-from .control_flow import for_stmt, if_exp, if_stmt, while_stmt  # noqa: F401
+from .control_flow import for_stmt, if_exp, if_exp_chain, if_stmt, while_stmt  # noqa: F401
 from .logical import and_, not_, or_  # noqa: F401
 from .exceptions import assert_stmt  # noqa: F401
 from .data_structures import list_append, list_pop  # noqa: F401

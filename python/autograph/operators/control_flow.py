@@ -531,3 +531,40 @@ def if_exp(cond, if_true, if_false, expr_repr):
         if a is not None:
             return ops.where(pred, a, b)
     return _cf.cond(pred, if_true, if_false)
+
+
+def if_exp_chain(cond, if_true, expr_repr, *rest):
+    """`a if c1 else b if c2 else ... else z` as one call (the converter flattens chains so that
+    the converted code nests no deeper than the user's): `rest` holds each later link's test
+    (a lambda), if_true and expr_repr, then the last if_false.
+
+    Python conditions decide link by link, as Python does. A staged link whose branch and next
+    test are pure is computed at once and the links folded from the end (ops.where, or a Cond
+    where the operands differ), so a chain as long as CPython accepts stages without one Python
+    call level per link; an impure staged link stages as if_exp over the rest of the chain."""
+    staged = []  # (cond, value, expr_repr) of the pure staged links so far, outermost first
+    while True:
+        if isinstance(cond, Variable):
+            cond = cond.read_value() if _core.tracing() else cond.numpy()
+        last = len(rest) == 1  # rest[0] is then the last if_false, else the next test
+        if not is_symbolic(cond):
+            if cond:
+                result = if_true()
+                break
+            if last:
+                result = rest[0]()
+                break
+        elif is_pure(if_true) and is_pure(rest[0]):
+            staged.append((cond, if_true(), expr_repr))
+            if last:
+                result = rest[0]()
+                break
+        else:
+            tail = rest
+            orelse = tail[0] if last else (lambda: if_exp_chain(tail[0](), *tail[1:]))
+            result = if_exp(cond, if_true, orelse, expr_repr)
+            break
+        cond, if_true, expr_repr, rest = rest[0](), rest[1], rest[2], rest[3:]
+    for cond, value, expr_repr in reversed(staged):
+        result = if_exp(cond, lambda v=value: v, lambda r=result: r, expr_repr)
+    return result
