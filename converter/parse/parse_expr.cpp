@@ -68,7 +68,7 @@ NodeId Parser::star_named_expression() {
 }
 
 // named_expression: NAME ':=' expression | expression !':='
-NodeId Parser::named_expression() {
+NodeId Parser::named_expression(bool assignment_hints) {
   const Token& start = tok();
   if (start.kind == TokenKind::Name && kind(1) == TokenKind::ColonEqual) {
     advance();
@@ -84,6 +84,7 @@ NodeId Parser::named_expression() {
   if (at(TokenKind::ColonEqual)) {
     fail_node(e, std::string("cannot use assignment expressions with ") + expr_description(e));
   }
+  if (assignment_hints) check_stray_assignment(e, start);
   return e;
 }
 
@@ -474,7 +475,7 @@ NodeId Parser::call(NodeId func, const Token& start) {
       tree_.set_node(k, Field::keyword_value, v);
       keywords.push_back(k);
     } else {
-      NodeId e = named_expression();
+      NodeId e = named_expression(false);
       if (at_comprehension_for()) {
         NodeId g = make(NodeKind::GeneratorExp, Pos{});
         tree_.set_node(g, Field::GeneratorExp_elt, e);
@@ -619,9 +620,6 @@ NodeId Parser::paren_atom() {
   }
   if (!at(TokenKind::Comma)) {
     check_forgot_comma(first);
-    if (tree_.kind(first) == NodeKind::Name && at(TokenKind::Equal)) {
-      fail_range(span_from(open), "invalid syntax. Maybe you meant '==' or ':=' instead of '='?");
-    }
     expect(TokenKind::RPar);
   }
   size_t base = mark_stack();

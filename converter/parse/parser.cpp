@@ -82,28 +82,72 @@ void Parser::check_forgot_comma(NodeId prev) {
     if (at(TokenKind::String) || id == "print" || id == "exec") return;
   }
   // Only when a whole expression follows (CPython's expression_without_invalid).
-  size_t save = pos_;
+  Pos end;
+  if (!lookahead([&] { end = tree_.pos(expression()); })) return;
+  const Pos& p = tree_.pos(prev);
+  fail_range(Pos{p.lineno, p.col_offset, end.end_lineno, end.end_col_offset},
+             "invalid syntax. Perhaps you forgot a comma?");
+}
+
+void Parser::check_stray_assignment(NodeId e, const Token& start) {
+  if (!at(TokenKind::Equal)) return;
+  // Only when `= b` is followed by neither '=' nor ':=' (CPython's lookahead).
+  Pos rhs;
+  const bool single = lookahead([&] {
+    advance();
+    rhs = tree_.pos(bitwise_or());
+    if (at(TokenKind::Equal) || at(TokenKind::ColonEqual)) throw ParseFail{};
+  });
+  if (!single) return;
+  const NodeKind k = tree_.kind(e);
+  if (k == NodeKind::Name) {
+    const Pos& p = tree_.pos(e);
+    fail_range(Pos{p.lineno, p.col_offset, rhs.end_lineno, rhs.end_col_offset},
+               "invalid syntax. Maybe you meant '==' or ':=' instead of '='?");
+  }
+  // The left side must be a bitwise_or (no comparison, `not`, and/or, if-else or lambda) and
+  // not a list, tuple, generator or True/False/None.
+  const bool below_bitwise_or =
+      k == NodeKind::Attribute || k == NodeKind::Subscript || k == NodeKind::Call ||
+      k == NodeKind::Constant || k == NodeKind::BinOp || k == NodeKind::Dict ||
+      k == NodeKind::Set || k == NodeKind::ListComp || k == NodeKind::SetComp ||
+      k == NodeKind::DictComp || k == NodeKind::JoinedStr || k == NodeKind::Await ||
+      (k == NodeKind::UnaryOp && tree_.op(e, Field::UnaryOp_op) != Op::Not);
+  const bool keyword_constant = start.kind == TokenKind::KwTrue ||
+                                start.kind == TokenKind::KwFalse || start.kind == TokenKind::KwNone;
+  if (below_bitwise_or && !keyword_constant) {
+    const char* what = k == NodeKind::Constant    ? "literal"
+                       : k == NodeKind::JoinedStr ? "f-string expression"
+                                                  : expr_description(e);
+    fail_node(
+        e, std::string("cannot assign to ") + what + " here. Maybe you meant '==' instead of '='?");
+  }
+}
+
+bool Parser::lookahead(const std::function<void()>& parse) {
+  // CPython's invalid_* rules run in a second pass; a generic error still points at the
+  // furthest token of the first, so the lookahead's tokens do not count as reached.
+  size_t save = pos_, furthest = furthest_;
   auto mark = tree_.mark();
   size_t stack_size = stack_.size();
   bool had_error = has_error_, generic = generic_;
   diag::SyntaxError saved = error_;
   std::string deferred = deferred_error_;
-  Pos end;
+  bool ok = true;
   try {
-    end = tree_.pos(expression());
+    parse();
   } catch (ParseFail&) {
-    pos_ = save;
-    tree_.rewind(mark);
-    stack_.resize(stack_size);
-    has_error_ = had_error;
-    generic_ = generic;
-    error_ = saved;
-    deferred_error_ = deferred;
-    return;
+    ok = false;
   }
-  const Pos& p = tree_.pos(prev);
-  fail_range(Pos{p.lineno, p.col_offset, end.end_lineno, end.end_col_offset},
-             "invalid syntax. Perhaps you forgot a comma?");
+  pos_ = save;
+  furthest_ = furthest;
+  tree_.rewind(mark);
+  stack_.resize(stack_size);
+  has_error_ = had_error;
+  generic_ = generic;
+  error_ = saved;
+  deferred_error_ = deferred;
+  return ok;
 }
 
 const Token& Parser::expect(TokenKind k) {

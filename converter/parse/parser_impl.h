@@ -9,6 +9,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -83,6 +84,11 @@ class Parser {
   // Before expecting ',' or a closing bracket after `prev`: another expression
   // here means a forgotten comma (CPython's invalid_expression rule).
   void check_forgot_comma(NodeId prev);
+  // CPython's invalid_named_expression: `a = b` where an expression is expected (a tuple
+  // element, an if's condition). `e` was parsed from token `start`.
+  void check_stray_assignment(NodeId e, const Token& start);
+  // Runs `parse` as a lookahead and puts the parser back as it was; false when it failed.
+  bool lookahead(const std::function<void()>& parse);
   [[noreturn]] void fail_node(NodeId n, const std::string& message) {
     fail_range(tree_.pos(n), message);
   }
@@ -146,7 +152,9 @@ class Parser {
   NodeId star_expressions();
   NodeId star_expression();
   NodeId star_named_expression();
-  NodeId named_expression();
+  // assignment_hints: CPython's invalid_named_expression messages (not in call arguments,
+  // where `f(a.b = 1)` has a message of its own).
+  NodeId named_expression(bool assignment_hints = true);
   NodeId expressions();
   NodeId expression();
   NodeId disjunction();
