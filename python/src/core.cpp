@@ -130,7 +130,9 @@ void set_python_error(std::exception_ptr p) {
     std::rethrow_exception(p);
   } catch (const rt::LocatedError& e) {
     try {
-      raise_located(e.kind() == rt::ErrorKind::Staging ? staging_error_class() : invalid_argument,
+      raise_located(e.kind() == rt::ErrorKind::Staging       ? staging_error_class()
+                    : e.kind() == rt::ErrorKind::OutOfMemory ? py::handle(PyExc_MemoryError)
+                                                             : invalid_argument,
                     e);
     } catch (py::error_already_set& err) {
       err.restore();
@@ -139,6 +141,8 @@ void set_python_error(std::exception_ptr p) {
     PyErr_SetString(staging_error_class().ptr(), e.what());
   } catch (const rt::InvalidArgumentError& e) {
     PyErr_SetString(invalid_argument.ptr(), e.what());
+  } catch (const rt::OutOfMemoryError& e) {
+    PyErr_SetString(PyExc_MemoryError, e.what());
   } catch (const rt::CancelledError& e) {
     PyErr_SetString(PyExc_KeyboardInterrupt, e.what());
   } catch (const rt::InternalError& e) {

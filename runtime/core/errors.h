@@ -21,6 +21,13 @@ class InternalError : public std::runtime_error {
   explicit InternalError(const std::string& msg) : std::runtime_error(msg) {}
 };
 
+// Memory for a tensor could not be had; the bindings raise MemoryError. The message says how much
+// was asked for, for which dtype and shape (out_of_memory() in tensor.h makes it).
+class OutOfMemoryError : public std::runtime_error {
+ public:
+  explicit OutOfMemoryError(const std::string& msg) : std::runtime_error(msg) {}
+};
+
 // Thrown by the executor and long kernels when interrupt_requested() became true (see
 // interrupt.h); the kernel turns it into KeyboardInterrupt.
 class CancelledError : public std::runtime_error {

@@ -1,6 +1,7 @@
 #include "runtime/core/tensor.h"
 
 #include <cmath>
+#include <cstdio>
 #include <cstdlib>
 #include <limits>
 #include <mutex>
@@ -20,7 +21,13 @@ void Tensor::init_meta(DType dtype, const Shape& shape) {
       throw InvalidArgumentError("cannot create a tensor of shape " + shape.to_string() +
                                  ": dimensions must be non-negative and known");
     }
-    numel_ *= d;
+  }
+  int64_t bytes = 0;
+  for (int64_t d : shape) {
+    if (__builtin_mul_overflow(numel_, d, &numel_)) out_of_memory(dtype, shape, 0);
+  }
+  if (__builtin_mul_overflow(numel_, static_cast<int64_t>(dtype_size(dtype)), &bytes)) {
+    out_of_memory(dtype, shape, 0);
   }
   defined_ = true;
   external_ = false;
@@ -95,6 +102,25 @@ class BufferCache {
 
 }  // namespace
 
+void out_of_memory(DType dtype, const Shape& shape, size_t bytes, const std::string& device) {
+  std::string amount = "more memory than an address space holds";
+  if (bytes > 0) {
+    static const char* const kUnits[] = {"bytes", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"};
+    double value = static_cast<double>(bytes);
+    int unit = 0;
+    while (value >= 1024 && unit < 6) {
+      value /= 1024;
+      ++unit;
+    }
+    char text[32];
+    std::snprintf(text, sizeof text, unit ? "%.1f %s" : "%.0f %s", value, kUnits[unit]);
+    amount = text;
+  }
+  throw OutOfMemoryError("out of memory: cannot allocate " + amount + " for a " +
+                         dtype_name(dtype) + " tensor of shape " + shape.to_string() +
+                         (device.empty() ? "" : " on " + device));
+}
+
 void Tensor::allocate() {
   const size_t bytes = nbytes();
   if (bytes <= kInlineBytes) return;  // inline_ holds it
@@ -103,7 +129,7 @@ void Tensor::allocate() {
   const bool cached = BufferCache::cacheable(rounded);
   void* p = cached ? BufferCache::get().take(rounded) : nullptr;
   if (!p) p = std::aligned_alloc(kAlignment, rounded);
-  if (!p) throw std::bad_alloc();
+  if (!p) out_of_memory(dtype_, shape_, bytes);
   if (cached) {
     owner_ = std::shared_ptr<const void>(
         p, [rounded](const void* q) { BufferCache::get().give(const_cast<void*>(q), rounded); });

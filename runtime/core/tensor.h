@@ -185,4 +185,10 @@ class Tensor {
   alignas(8) unsigned char inline_[kInlineBytes] = {};
 };
 
+// Throws OutOfMemoryError: "out of memory: cannot allocate 3.6 TiB for a float32 tensor of
+// shape (1000000, 1000000, 1000000)" (`bytes` 0: more than an address space holds), plus
+// " on <device>" off the host.
+[[noreturn]] void out_of_memory(DType dtype, const Shape& shape, size_t bytes,
+                                const std::string& device = "");
+
 }  // namespace xag::rt

@@ -340,6 +340,12 @@ XAG_NO_GCSE __attribute__((aligned(64))) void run_program(Frame& f) {
     const Instr& in = code[f.pc];
     if (in.loc >= 0) throw LocatedError(e.what(), p.locs[static_cast<size_t>(in.loc)]);
     throw;
+  } catch (const OutOfMemoryError& e) {
+    const Instr& in = code[f.pc];
+    if (in.loc >= 0) {
+      throw LocatedError(e.what(), p.locs[static_cast<size_t>(in.loc)], ErrorKind::OutOfMemory);
+    }
+    throw;
   }
 }
 #undef XAG_H_GETITEM

@@ -39,9 +39,10 @@ struct SourceLoc {
   std::string to_string() const;
 };
 
-// What a located error tells the user: a bad argument (ag.InvalidArgumentError) or a broken
-// tracing rule (ag.StagingError: branches that disagree, a loop variable changing dtype).
-enum class ErrorKind : uint8_t { InvalidArgument, Staging };
+// What a located error tells the user: a bad argument (ag.InvalidArgumentError), a broken
+// tracing rule (ag.StagingError: branches that disagree, a loop variable changing dtype) or an
+// op that could not get memory (MemoryError).
+enum class ErrorKind : uint8_t { InvalidArgument, Staging, OutOfMemory };
 
 // An InvalidArgumentError raised by a node with a known source location, at build or run time.
 // what() is "<message> (<file>:<line>)"; bindings read loc() to point the traceback at it.
