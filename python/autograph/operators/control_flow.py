@@ -16,7 +16,7 @@ from .. import structure
 from ..tensor import Tensor
 from ..tensor_array import TensorArray
 from ..variables import Variable
-from . import staging
+from . import returns, staging
 from .loop_targets import check_target
 from .purity import is_pure
 from .staging import Retry, is_list_tensor, is_symbolic
@@ -36,12 +36,12 @@ def if_stmt(cond, body, orelse, get_state, set_state, symbol_names, nouts, opts=
     loc = staging.location()
     staging.unsupported(opts, "this if statement", loc)
     if is_pure(body) and is_pure(orelse) and _select_if(cond, body, orelse, get_state,
-                                                        set_state, nouts, loc):
+                                                        set_state, symbol_names, nouts, loc):
         return
     _stage_if(cond, body, orelse, get_state, set_state, symbol_names, nouts, loc)
 
 
-def _select_if(cond, body, orelse, get_state, set_state, nouts, loc):
+def _select_if(cond, body, orelse, get_state, set_state, names, nouts, loc):
     """A staged if with pure branches as `where(cond, then, else)` per variable (both sides
     computed, no Cond subgraph). False (state restored) when a variable does not fit: not a
     tensor or number, or a dtype/shape that differs between the branches."""
@@ -65,6 +65,7 @@ def _select_if(cond, body, orelse, get_state, set_state, nouts, loc):
             pred = staging.as_bool(cond, "if", loc)
         out.append(ops.where(pred, a, b))
     set_state(tuple(out) + tuple(init[nouts:]))
+    returns.carry(names, out, then, other)
     return True
 
 
@@ -102,6 +103,7 @@ def _stage_if(cond, body, orelse, get_state, set_state, names, nouts, loc):
             infos, _, trees = record["then"]
             out = structure.pack(infos, trees, values)
             set_state(tuple(out) + tuple(entry[nouts:]))
+            returns.carry(names, out, record["then_out"], record["else_out"])
 
 
 def _branch(fn, key, entry, list_ids, record, get_state, set_state, names, nouts, loc, learned):
@@ -135,17 +137,27 @@ def _branch(fn, key, entry, list_ids, record, get_state, set_state, names, nouts
                 if value is not None:
                     values.append(value)
             record["then"] = (infos, owners, trees)
+            record["then_out"] = out
             return values
+        record["else_out"] = out
         infos, _, then_trees = record["then"]
         if trees != then_trees:
             for i, (a, b) in enumerate(zip(then_trees, trees)):
+                if returns.is_retval(names[i]) and a != b:
+                    raise returns.mismatch(record["then_out"][i], out[i], loc)
                 if a != b:
                     raise staging.error(
                         f"'{names[i]}' has a different structure in the two branches of the "
                         f"staged if{staging.where(loc)}", loc)
         values = []
         for j, (info, leaf) in enumerate(zip(infos, leaves)):
-            v = staging.follow(info, leaf, names[owners[j]], what, loc, owner, j, False)
+            try:
+                v = staging.follow(info, leaf, names[owners[j]], what, loc, owner, j, False)
+            except staging.StagingError:
+                if not returns.is_retval(names[owners[j]]):
+                    raise
+                i = owners[j]
+                raise returns.mismatch(record["then_out"][i], out[i], loc) from None
             if v is not None:
                 values.append(v)
         return values
@@ -182,6 +194,7 @@ def _stage_loop(test, body, hidden_init, get_state, set_state, names, what_name,
             entry, infos, trees, values = _loop_entry(attempt.entry, attempt.learned, set_state,
                                                       what_name, loc)
             state_count = len(values)
+            body_out = []
 
             def unpack(params):
                 state = structure.pack(infos, trees, params[:state_count])
@@ -200,6 +213,7 @@ def _stage_loop(test, body, hidden_init, get_state, set_state, names, what_name,
                 with staging.active(list_ids):
                     new_hidden = body(hidden)
                 out = get_state()
+                body_out[:] = out
                 staging.list_retry(owner, entry, out)
                 out_leaves, out_owners, out_trees = staging.flatten(out)
                 if out_trees != trees:
@@ -213,7 +227,9 @@ def _stage_loop(test, body, hidden_init, get_state, set_state, names, what_name,
                 return result + list(new_hidden)
 
             out = _core.while_loop(values + list(hidden_init), cond_fn, body_fn, None)
-            set_state(structure.pack(infos, trees, out[:state_count]))
+            state = structure.pack(infos, trees, out[:state_count])
+            set_state(state)
+            returns.carry(names, state, body_out, entry)
             return out[state_count:]
 
 
