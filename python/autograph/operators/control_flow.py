@@ -16,7 +16,7 @@ from .. import structure
 from ..tensor import Tensor
 from ..tensor_array import TensorArray
 from ..variables import Variable
-from . import returns, staging
+from . import returns, side_effects, staging
 from .loop_targets import check_target
 from .purity import is_pure
 from .staging import Retry, is_list_tensor, is_symbolic
@@ -35,10 +35,11 @@ def if_stmt(cond, body, orelse, get_state, set_state, symbol_names, nouts, opts=
         return
     loc = staging.location()
     staging.unsupported(opts, "this if statement", loc)
-    if is_pure(body) and is_pure(orelse) and _select_if(cond, body, orelse, get_state,
-                                                        set_state, symbol_names, nouts, loc):
-        return
-    _stage_if(cond, body, orelse, get_state, set_state, symbol_names, nouts, loc)
+    with side_effects.outside("if", loc, body, orelse):
+        if is_pure(body) and is_pure(orelse) and _select_if(
+                cond, body, orelse, get_state, set_state, symbol_names, nouts, loc):
+            return
+        _stage_if(cond, body, orelse, get_state, set_state, symbol_names, nouts, loc)
 
 
 def _select_if(cond, body, orelse, get_state, set_state, names, nouts, loc):
@@ -175,8 +176,9 @@ def while_stmt(test, body, get_state, set_state, symbol_names, opts):
         if is_symbolic(c):
             loc = staging.location()
             staging.unsupported(opts, "this while loop", loc)
-            _stage_loop(lambda hidden: test(), lambda hidden: (body(), [])[1], [], get_state,
-                        set_state, symbol_names, "while loop", loc)
+            with side_effects.outside("while loop", loc, body, test):
+                _stage_loop(lambda hidden: test(), lambda hidden: (body(), [])[1], [],
+                            get_state, set_state, symbol_names, "while loop", loc)
             return
         if not c:
             return
@@ -303,7 +305,8 @@ def for_stmt(iter_, extra_test, body, get_state, set_state, symbol_names, opts):
     if seq is not None:
         loc = staging.location()
         staging.unsupported(opts, "this for loop", loc)
-        _stage_for(seq, extra_test, body, get_state, set_state, symbol_names, loc)
+        with side_effects.outside("for loop", loc, body):
+            _stage_for(seq, extra_test, body, get_state, set_state, symbol_names, loc)
         return
     tracing = _core.tracing()
     for count, itr in enumerate(iter_):

@@ -15,6 +15,23 @@ from ..tensor import Tensor
 _RETVAL = re.compile(r"retval_(_\d+)?$")
 
 
+class UndefinedReturnValue:
+    """The return value of a function before a `return` ran (`retval_` of the lowered returns).
+    Staging replaces it by zeros of the real return value's type where a path has not returned:
+    `do_return` guards it, so that value is never observed."""
+
+    __slots__ = ()
+
+    def __repr__(self):
+        return "<no return value>"
+
+    def __eq__(self, other):
+        return isinstance(other, UndefinedReturnValue)
+
+    def __hash__(self):
+        return hash("UndefinedReturnValue")
+
+
 class _Traced(threading.local):
     def __init__(self):
         self.stack = []  # per converted function being traced: [(value, location)]
@@ -85,6 +102,8 @@ def describe(value):
     """'a bool', 'an int32 tensor of shape (3,)', 'None'... for a return value."""
     if value is None:
         return "None"
+    if isinstance(value, UndefinedReturnValue):
+        return "nothing"
     if isinstance(value, Tensor):
         name = value.dtype.name
         shape = "" if not value.shape else f" of shape {tuple(value.shape)}"
@@ -103,6 +122,12 @@ def mismatch(first, second, fallback_loc):
     why = "structure"
     if isinstance(a, Tensor) and isinstance(b, Tensor):
         why = "dtype" if a.dtype != b.dtype else "shape"
+    if isinstance(b, UndefinedReturnValue):
+        return _located(
+            StagingError,
+            f"the function returns {describe(a)}{f' at line {loc_a[1]}' if loc_a else ''} "
+            "inside staged control flow, where only tensors and numbers can be returned (the "
+            "graph picks the value when it runs)", loc_a or fallback_loc)
     at = [f" at line {loc[1]}" if loc else "" for loc in (loc_a, loc_b)]
     return _located(
         StagingError,

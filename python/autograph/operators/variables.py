@@ -1,6 +1,7 @@
 """Placeholders for variables and return values that are not defined on every path, and the
 function scope every converted function runs in (converter/transforms/README.md)."""
 from . import returns
+from .returns import UndefinedReturnValue  # noqa: F401 - ag__.UndefinedReturnValue
 
 
 class Undefined:
@@ -20,23 +21,6 @@ class Undefined:
 
     def __hash__(self):
         return hash(("Undefined", self.symbol_name))
-
-
-class UndefinedReturnValue:
-    """The return value of a function before a `return` ran (`retval_` of the lowered returns).
-    Staging replaces it by zeros of the real return value's type where a path has not returned:
-    `do_return` guards it, so that value is never observed."""
-
-    __slots__ = ()
-
-    def __repr__(self):
-        return "<no return value>"
-
-    def __eq__(self, other):
-        return isinstance(other, UndefinedReturnValue)
-
-    def __hash__(self):
-        return hash("UndefinedReturnValue")
 
 
 def ld(value):

@@ -1,0 +1,132 @@
+"""Python side effects that a staged statement would run once, while tracing, instead of on
+every iteration or only on the branch taken: an error naming the variable, never a silent
+difference (SPEC §3).
+
+* A Python list, dict or set that exists before a staged if/while/for and is changed in place
+  inside it (`lst.extend(v)`, `d.update(...)`): the change happens once, at trace time. (An
+  `append`/`pop` on a list is staged instead: operators/data_structures.py.)
+* A user function called inside a staged statement that assigns a `nonlocal` or `global`
+  variable: it runs once, at trace time.
+
+`outside(...)` marks the containers the staged statement's blocks can see from outside (the
+cells of their body functions); `converted_call` asks `check_call` about each call it makes
+while one is active."""
+import dis
+import threading
+import types
+
+from ..errors import StagingError, _located
+from ..impl import conversion
+from . import staging
+
+# Methods that change a list, dict or set in place.
+_MUTATORS = {
+    list: {"extend", "insert", "remove", "clear", "sort", "reverse", "__setitem__",
+           "__delitem__", "__iadd__"},
+    dict: {"update", "setdefault", "clear", "popitem", "pop", "__setitem__", "__delitem__"},
+    set: {"add", "discard", "remove", "update", "clear", "pop", "difference_update",
+          "intersection_update", "symmetric_difference_update"},
+}
+
+
+class _Active(threading.local):
+    def __init__(self):
+        self.stack = []  # per staged statement being traced: (what, loc, {id: (name, obj)})
+
+
+_active = _Active()
+
+
+def _containers(fn, out, depth=0):
+    code, closure = getattr(fn, "__code__", None), getattr(fn, "__closure__", None)
+    if code is None or not closure:
+        return
+    for name, cell in zip(code.co_freevars, closure):
+        try:
+            value = cell.cell_contents
+        except ValueError:  # an empty cell: a variable not assigned yet
+            continue
+        if type(value) in _MUTATORS:
+            out.setdefault(id(value), (name, value))
+        elif depth < 2 and callable(value) and hasattr(value, "__code__") and \
+                "ag__" in value.__code__.co_freevars + code.co_freevars:
+            _containers(value, out, depth + 1)  # a wrapper around the body function
+
+
+class outside:
+    """Context: a staged statement (`what` at `loc`) whose blocks are the functions `fns` is
+    being traced."""
+
+    __slots__ = ("entry",)
+
+    def __init__(self, what, loc, *fns):
+        seen = {}
+        for fn in fns:
+            _containers(fn, seen)
+        self.entry = (what, loc, seen)
+
+    def __enter__(self):
+        _active.stack.append(self.entry)
+
+    def __exit__(self, *exc):
+        _active.stack.pop()
+        return False
+
+
+def active():
+    return bool(_active.stack)
+
+
+def check_call(f):
+    """Raises StagingError when calling f inside the staged statements being traced would
+    change Python state once instead of as Python would."""
+    owner = getattr(f, "__self__", None)
+    if type(owner) in _MUTATORS and getattr(f, "__name__", "") in _MUTATORS[type(owner)]:
+        for what, loc, seen in reversed(_active.stack):
+            if id(owner) in seen:
+                name = seen[id(owner)][0]
+                kind = type(owner).__name__
+                raise _located(
+                    StagingError,
+                    f"'{name}' is a Python {kind} made before the staged {what}"
+                    f"{staging.where(loc)} and changed inside it ({name}.{f.__name__}): the "
+                    f"change would run once, while tracing, not on every iteration or only "
+                    f"on the branch taken; build a new {kind} instead, or use an "
+                    f"ag.TensorArray (or {name}.append with ag.set_element_type)")
+        return
+    func = getattr(f, "__func__", f)
+    if not isinstance(func, types.FunctionType) or conversion.is_library_function(func):
+        return  # only user code: library code may keep caches
+    code = func.__code__
+    store = _outer_store(code)
+    if store is not None:
+        what, loc, _ = _active.stack[-1]
+        kind, name, line = store
+        qualname = getattr(f, "__name__", "the function")
+        raise _located(
+            StagingError,
+            f"'{qualname}' assigns the {kind} variable '{name}' (line {line}) and is called "
+            f"inside the staged {what}{staging.where(loc)}: the assignment would run once, "
+            "while tracing, not on every iteration or only on the branch taken; return the "
+            "new value from the function instead, or keep it in an ag.Variable")
+
+
+_stores = {}  # code object -> (kind, name, line) or None
+
+
+def _outer_store(code):
+    """The first assignment (or del) of a nonlocal or global variable in `code`, or None."""
+    try:
+        return _stores[code]
+    except KeyError:
+        pass
+    found = None
+    for ins in dis.get_instructions(code):
+        if ins.opname in ("STORE_GLOBAL", "DELETE_GLOBAL"):
+            found = ("global", ins.argval, ins.positions.lineno)
+        elif ins.opname in ("STORE_DEREF", "DELETE_DEREF") and ins.argval in code.co_freevars:
+            found = ("nonlocal", ins.argval, ins.positions.lineno)
+        if found:
+            break
+    _stores[code] = found
+    return found
