@@ -69,8 +69,14 @@ bool stmt_completes(const Tree& t, NodeId s) {
     }
     case NodeKind::With:
       return completes(t, t.list(s, Field::With_body));
-    case NodeKind::Try:
-      return completes(t, t.list(s, Field::Try_finalbody));  // and more, but yes is safe
+    case NodeKind::Try: {
+      if (!completes(t, t.list(s, Field::Try_finalbody))) return false;
+      if (completes(t, t.list(s, Field::Try_body)) && completes(t, t.list(s, Field::Try_orelse)))
+        return true;
+      for (NodeId h : t.list(s, Field::Try_handlers))
+        if (completes(t, t.list(h, Field::ExceptHandler_body))) return true;
+      return false;
+    }
     default:
       return true;
   }

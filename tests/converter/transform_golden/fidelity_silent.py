@@ -46,6 +46,15 @@ def never_falls_off(n):
             return i
 
 
+def finally_always_returns(x):
+    try:
+        if x > 0:
+            return 1
+        return 2
+    finally:
+        x = 0
+
+
 COUNT = 0
 
 
@@ -59,4 +68,5 @@ def global_in_loop(n):
 CASES = [("late_binding", (3,)), ("deleted_in_branches", (1,)), ("deleted_in_branches", (-1,)),
          ("deleted_then_read", (1,)), ("deleted_then_read", (-1,)), ("try_return", ([],)),
          ("try_return", ([5],)), ("falls_off", (1, -1)), ("falls_off", (1, 1)),
-         ("falls_off", (-1, 0)), ("never_falls_off", (4,)), ("global_in_loop", (3,))]
+         ("falls_off", (-1, 0)), ("never_falls_off", (4,)),
+         ("finally_always_returns", (1,)), ("finally_always_returns", (-1,)), ("global_in_loop", (3,))]
