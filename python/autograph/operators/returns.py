@@ -99,18 +99,18 @@ def _lines():
 
 
 def describe(value):
-    """'a bool', 'an int32 tensor of shape (3,)', 'None'... for a return value."""
+    """'a bool', 'an int32 of shape (3,)', 'None'... for a return value."""
     if value is None:
         return "None"
     if isinstance(value, UndefinedReturnValue):
         return "nothing"
     if isinstance(value, Tensor):
-        name = value.dtype.name
-        shape = "" if not value.shape else f" of shape {tuple(value.shape)}"
-        return ("an " if name[0] in "aeiou" else "a ") + name + shape
-    if isinstance(value, (bool, int, float)):
-        return describe(_core.constant(value, dtypes.as_dtype(type(value))))
-    return f"a {type(value).__name__}"
+        name, shape = value.dtype.name, tuple(value.shape or ())
+    elif isinstance(value, (bool, int, float)):  # a Python number: the dtype it stages as
+        name, shape = dtypes.as_dtype(type(value)).name, ()
+    else:
+        return f"a {type(value).__name__}"
+    return ("an " if name[0] in "aeiou" else "a ") + name + (f" of shape {shape}" if shape else "")
 
 
 def mismatch(first, second, fallback_loc):

@@ -69,4 +69,5 @@ CASES = [("late_binding", (3,)), ("deleted_in_branches", (1,)), ("deleted_in_bra
          ("deleted_then_read", (1,)), ("deleted_then_read", (-1,)), ("try_return", ([],)),
          ("try_return", ([5],)), ("falls_off", (1, -1)), ("falls_off", (1, 1)),
          ("falls_off", (-1, 0)), ("never_falls_off", (4,)),
-         ("finally_always_returns", (1,)), ("finally_always_returns", (-1,)), ("global_in_loop", (3,))]
+         ("finally_always_returns", (1,)), ("finally_always_returns", (-1,)),
+         ("global_in_loop", (3,))]

@@ -49,7 +49,7 @@ def test_staged_matches_python(fn, args, options, capsys):
     if options.get("staged_error"):
         # Python returns, staging cannot do the same: an error naming the user's code.
         cls, pattern = options["staged_error"]
-        assert isinstance(staged_exc, cls), (staged_exc, expected if plain_exc is None else plain_exc)
+        assert isinstance(staged_exc, cls), (staged_exc, plain_exc)
         assert re.search(pattern, str(staged_exc)), str(staged_exc)
         return
     if plain_exc is not None:
