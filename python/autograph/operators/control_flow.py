@@ -202,6 +202,7 @@ def _stage_loop(test, body, hidden_init, get_state, set_state, names, what_name,
                 state = structure.pack(infos, trees, params[:state_count])
                 staging.alias_lists(list_ids, entry, state)
                 set_state(state)
+                returns.carry(names, state, entry)  # a return value carried by the loop
                 return params[state_count:]
 
             def cond_fn(params):
@@ -222,8 +223,14 @@ def _stage_loop(test, body, hidden_init, get_state, set_state, names, what_name,
                     _structure_change(entry, out, trees, out_trees, names, what_name, loc, owner)
                 result = []
                 for j, (info, leaf) in enumerate(zip(infos, out_leaves)):
-                    v = staging.follow(info, leaf, names[out_owners[j]], what, loc, owner, j,
-                                       True)
+                    try:
+                        v = staging.follow(info, leaf, names[out_owners[j]], what, loc, owner,
+                                           j, True)
+                    except staging.StagingError:
+                        i = out_owners[j]
+                        if not returns.is_retval(names[i]):
+                            raise
+                        raise returns.mismatch(entry[i], out[i], loc) from None
                     if v is not None:
                         result.append(v)
                 return result + list(new_hidden)
@@ -241,6 +248,8 @@ def _structure_change(entry, out, trees, out_trees, names, what_name, loc, owner
     for i, (a, b) in enumerate(zip(trees, out_trees)):
         if a != b and isinstance(entry[i], staging.UndefinedReturnValue):
             raise Retry(owner, structs={i: staging.template(out[i])})
+        if a != b and returns.is_retval(names[i]):
+            raise returns.mismatch(entry[i], out[i], loc)
         if a != b:
             raise staging.error(
                 f"'{names[i]}' changes structure in the staged {what_name}"

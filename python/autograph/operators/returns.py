@@ -113,6 +113,10 @@ def describe(value):
     return ("an " if name[0] in "aeiou" else "a ") + name + (f" of shape {shape}" if shape else "")
 
 
+def _dtype(value):
+    return value.dtype if isinstance(value, Tensor) else dtypes.as_dtype(type(value))
+
+
 def mismatch(first, second, fallback_loc):
     """StagingError: two return values, chosen between by a staged condition, cannot be one
     graph value. Named by their `return` lines, in line order; located at the earlier one."""
@@ -120,8 +124,8 @@ def mismatch(first, second, fallback_loc):
                    key=lambda p: p[0][1] if p[0] else 1 << 30)
     (loc_a, a), (loc_b, b) = pairs
     why = "structure"
-    if isinstance(a, Tensor) and isinstance(b, Tensor):
-        why = "dtype" if a.dtype != b.dtype else "shape"
+    if isinstance(a, (Tensor, bool, int, float)) and isinstance(b, (Tensor, bool, int, float)):
+        why = "dtype" if _dtype(a) != _dtype(b) else "shape"
     if isinstance(b, UndefinedReturnValue):
         return _located(
             StagingError,

@@ -389,3 +389,29 @@ def return_string_from_staged_if(x):
     if x > 0:
         return "pos"
     return "neg"
+
+
+@case(1, 5, staged_error=(ag.StagingError, r"^the function returns an int32 at line \d+ but a "
+                                           r"float32 at line \d+.*same dtype"))
+def return_dtype_differs_across_loop(x, n):
+    if x > 0:
+        return x
+    i = 0
+    while i < n:
+        if i > 2:
+            return 1.5
+        i += 1
+    return 0
+
+
+@case(-1, 5)
+@case(1, 5)
+def returns_before_and_inside_loop(x, n):
+    if x > 0:
+        return x
+    i = 0
+    while i < n:
+        if i > 2:
+            return i * 10
+        i += 1
+    return 0
