@@ -35,7 +35,7 @@ def if_stmt(cond, body, orelse, get_state, set_state, symbol_names, nouts, opts=
         return
     loc = staging.location()
     staging.unsupported(opts, "this if statement", loc)
-    with side_effects.outside("if", loc, body, orelse):
+    with side_effects.outside("if", loc, symbol_names, body, orelse):
         if is_pure(body) and is_pure(orelse) and _select_if(
                 cond, body, orelse, get_state, set_state, symbol_names, nouts, loc):
             return
@@ -176,7 +176,7 @@ def while_stmt(test, body, get_state, set_state, symbol_names, opts):
         if is_symbolic(c):
             loc = staging.location()
             staging.unsupported(opts, "this while loop", loc)
-            with side_effects.outside("while loop", loc, body, test):
+            with side_effects.outside("while loop", loc, symbol_names, body, test):
                 _stage_loop(lambda hidden: test(), lambda hidden: (body(), [])[1], [],
                             get_state, set_state, symbol_names, "while loop", loc)
             return
@@ -314,7 +314,7 @@ def for_stmt(iter_, extra_test, body, get_state, set_state, symbol_names, opts):
     if seq is not None:
         loc = staging.location()
         staging.unsupported(opts, "this for loop", loc)
-        with side_effects.outside("for loop", loc, body):
+        with side_effects.outside("for loop", loc, symbol_names, body):
             _stage_for(seq, extra_test, body, get_state, set_state, symbol_names, loc)
         return
     tracing = _core.tracing()

@@ -41,36 +41,76 @@ def _containers(fn, out, depth=0):
     code, closure = getattr(fn, "__code__", None), getattr(fn, "__closure__", None)
     if code is None or not closure:
         return
+    # An operator's wrapper around a body function (`lambda: body(itr)`) is looked through;
+    # its own variables (flags, counters) are the operator's business.
+    mine = _operator_code(fn)
     for name, cell in zip(code.co_freevars, closure):
         try:
             value = cell.cell_contents
         except ValueError:  # an empty cell: a variable not assigned yet
             continue
-        if type(value) in _MUTATORS:
-            out.setdefault(id(value), (name, value))
-        elif depth < 2 and callable(value) and hasattr(value, "__code__") and \
-                "ag__" in value.__code__.co_freevars + code.co_freevars:
-            _containers(value, out, depth + 1)  # a wrapper around the body function
+        if type(value) in _MUTATORS and not mine:
+            out.setdefault(id(value), (name, value, type(value)(value)))  # and a snapshot
+        elif depth < 2 and _operator_code(value):
+            _containers(value, out, depth + 1)
+        elif depth < 2 and mine and callable(value) and hasattr(value, "__code__"):
+            _containers(value, out, depth + 1)  # the body function a wrapper holds
+
+
+def _operator_code(fn):
+    return getattr(fn, "__module__", None) == __name__.rsplit(".", 1)[0] + ".control_flow"
 
 
 class outside:
-    """Context: a staged statement (`what` at `loc`) whose blocks are the functions `fns` is
-    being traced."""
+    """Context: a staged statement (`what` at `loc`, state `names`) whose blocks are the
+    functions `fns` is being traced."""
 
     __slots__ = ("entry",)
 
-    def __init__(self, what, loc, *fns):
+    def __init__(self, what, loc, names, *fns):
         seen = {}
         for fn in fns:
             _containers(fn, seen)
-        self.entry = (what, loc, seen)
+        # Items the statement carries as state (`hist['neg']`, `lst[0]`) are written back by
+        # its set_state: their container changes as it should.
+        carried = {n.split("[", 1)[0] for n in names if "[" in n}
+        self.entry = (what, loc, {k: v for k, v in seen.items() if v[0] not in carried})
 
     def __enter__(self):
         _active.stack.append(self.entry)
 
-    def __exit__(self, *exc):
+    def __exit__(self, exc_type, exc, tb):
         _active.stack.pop()
+        if exc_type is None:
+            _check_unchanged(*self.entry)
         return False
+
+
+def _same(a, b):
+    if len(a) != len(b):
+        return False
+    if isinstance(a, list):
+        return all(x is y for x, y in zip(a, b))
+    if isinstance(a, dict):
+        return all(k in b and a[k] is b[k] for k in a)
+    return all(x in b for x in a)
+
+
+def _check_unchanged(what, loc, seen):
+    """A container changed without a method call converted code sees (`d[k] = v`,
+    `lst[i] += 1`): restored, and an error (it changed once, at trace time)."""
+    for name, obj, snapshot in seen.values():
+        if _same(obj, snapshot):
+            continue
+        obj.clear()
+        obj.update(snapshot) if not isinstance(obj, list) else obj.extend(snapshot)
+        kind = type(obj).__name__
+        raise _located(
+            StagingError,
+            f"'{name}' is a Python {kind} made before the staged {what}{staging.where(loc)} "
+            f"and changed inside it: the change ran once, while tracing, not on every "
+            f"iteration or only on the branch taken; build a new {kind} instead (or keep "
+            f"tensors in an ag.TensorArray)", loc)
 
 
 def active():

@@ -305,6 +305,42 @@ def set_add_in_staged_if(x):
     return len(seen)
 
 
+@case(3, staged_error=(ag.StagingError, r"'lst' is a Python list made before the staged for "
+                                        r"loop at line \d+ and changed inside it"))
+def list_item_by_variable_index_in_staged_loop(n):
+    lst = [0, 0]
+    j = 1
+    for i in range(n):
+        lst[j] = lst[j] + 1
+    return lst[1]
+
+
+@case(3, staged_error=(ag.StagingError, r"'d' is a Python dict made before the staged for "
+                                        r"loop at line \d+ and changed inside it"))
+def dict_key_by_variable_in_staged_loop(n):
+    d = {"a": 0}
+    k = "a"
+    for i in range(n):
+        d[k] = d[k] + i
+    return d["a"]
+
+
+@case(3, staged_error=(ag.StagingError, r"'d' is a Python dict made before the staged for"))
+def dict_keyed_by_tensor_in_staged_loop(n):
+    d = {}
+    for i in range(n):
+        d[i] = 1
+    return len(d)
+
+
+@case(3)
+def dict_constant_key_in_staged_loop(n):
+    d = {"a": 0}
+    for i in range(n):
+        d["a"] += i
+    return d["a"]
+
+
 @case(Py(3))
 def list_extend_in_python_loop(n):
     lst = []
