@@ -9,8 +9,10 @@ difference (SPEC §3).
   variable: it runs once, at trace time.
 
 `outside(...)` marks the containers the staged statement's blocks can see from outside (the
-cells of their body functions); `converted_call` asks `check_call` about each call it makes
-while one is active."""
+cells of their body functions) and keeps a shallow copy of each; `converted_call` asks
+`check_call` about each call it makes while one is active (the error then names the method),
+and when the statement is staged a container that changed anyway (`d[k] = v` with a variable
+key) is restored from its copy and reported."""
 import dis
 import threading
 import types
