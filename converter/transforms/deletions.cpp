@@ -9,7 +9,7 @@
 // variable that is not defined: staging checks it like any other state, and
 // later reads go through ag__.ld (registered here), which raises
 // UnboundLocalError as Python does after a `del`. Attributes and items
-// (`del d[k]`) and globals stay as written.
+// (`del d[k]`), globals and nonlocals stay as written.
 #include "converter/analysis/ast_util.h"
 #include "converter/transforms/passes.h"
 #include "converter/transforms/templates.h"
@@ -38,8 +38,9 @@ class Deletions : public Transformer {
       return {s};
     }
     if (k == NodeKind::ClassDef) return {s};
-    if (k == NodeKind::Global)
-      for (auto id : t_.idents(s, Field::Global_names))
+    if (k == NodeKind::Global || k == NodeKind::Nonlocal)  // deleted where they live
+      for (auto id :
+           t_.idents(s, k == NodeKind::Global ? Field::Global_names : Field::Nonlocal_names))
         globals_[fn_.index].insert(std::string(t_.string(id)));
     bool block = k == NodeKind::If || k == NodeKind::While || k == NodeKind::For;
     depth_ += block;
@@ -75,7 +76,7 @@ class Deletions : public Transformer {
 
   NodeId fn_;
   int depth_ = 0;
-  std::unordered_map<uint32_t, std::set<std::string>> globals_;
+  std::unordered_map<uint32_t, std::set<std::string>> globals_;  // and nonlocals
 };
 
 }  // namespace
