@@ -7,6 +7,8 @@ difference (SPEC §3).
   `append`/`pop` on a list is staged instead: operators/data_structures.py.)
 * A user function called inside a staged statement that assigns a `nonlocal` or `global`
   variable: it runs once, at trace time.
+* After a whole trace (ag.function): a global or a variable of an enclosing function that
+  now holds a graph value (`outer_snapshot` / `check_outer`).
 
 `outside(...)` marks the containers the staged statement's blocks can see from outside (the
 cells of their body functions) and keeps a shallow copy of each; `converted_call` asks
@@ -172,3 +174,83 @@ def _outer_store(code):
             break
     _stores[code] = found
     return found
+
+
+# ---- after a trace: graph values left in Python variables outside the staged function ------
+def outer_snapshot(fn):
+    """What `fn` (the Python function an ag.function traces) can assign outside itself: the
+    cells of its closure and the globals its code assigns, with their values now."""
+    fn = getattr(fn, "__func__", fn)
+    code = getattr(fn, "__code__", None)
+    if code is None:
+        return []
+    out = []
+    for name, cell in zip(code.co_freevars, fn.__closure__ or ()):
+        try:
+            out.append(("nonlocal", name, cell, cell.cell_contents))
+        except ValueError:
+            out.append(("nonlocal", name, cell, _EMPTY))
+    for name in sorted(_global_stores(code)):
+        out.append(("global", name, fn.__globals__, fn.__globals__.get(name, _EMPTY)))
+    return out
+
+
+_EMPTY = object()
+
+
+def _global_stores(code):
+    names = {ins.argval for ins in dis.get_instructions(code) if ins.opname == "STORE_GLOBAL"}
+    for c in code.co_consts:
+        if isinstance(c, types.CodeType):
+            names |= _global_stores(c)
+    return names
+
+
+def check_outer(snapshot, fn):
+    """StagingError (after restoring them) when the trace left a graph value in a variable of
+    `snapshot`: the graph would never update it, and Python would see a value of a finished
+    graph. Called at the end of a trace."""
+    for kind, name, holder, before in snapshot:
+        now = holder.get(name, _EMPTY) if kind == "global" else _cell_value(holder)
+        if now is before or not _symbolic(now):
+            continue
+        if kind == "global":
+            holder.pop(name, None) if before is _EMPTY else holder.__setitem__(name, before)
+        elif before is not _EMPTY:
+            holder.cell_contents = before
+        owner = "a global variable" if kind == "global" else \
+            "a variable of the function around it (nonlocal)"
+        fn = getattr(fn, "__func__", fn)
+        raise _located(
+            StagingError,
+            f"'{getattr(fn, '__name__', fn)}' assigns a tensor to '{name}', {owner}: that "
+            "value exists only inside the graph, which cannot update a Python variable on "
+            "each call; return it from the function instead, or keep it in an ag.Variable",
+            _store_location(fn, name))
+
+
+def _cell_value(cell):
+    try:
+        return cell.cell_contents
+    except ValueError:
+        return _EMPTY
+
+
+def _symbolic(x):
+    return getattr(x, "is_symbolic", False) is True
+
+
+def _store_location(fn, name):
+    """(file, line, source) of the first assignment of `name` in fn's code, or None."""
+    import linecache
+
+    code = fn.__code__
+    stack = [code]
+    while stack:
+        c = stack.pop()
+        for ins in dis.get_instructions(c):
+            if ins.opname in ("STORE_GLOBAL", "STORE_DEREF") and ins.argval == name:
+                line = ins.positions.lineno
+                return (c.co_filename, line, linecache.getline(c.co_filename, line).strip())
+        stack.extend(k for k in c.co_consts if isinstance(k, types.CodeType))
+    return None

@@ -451,3 +451,35 @@ def returns_before_and_inside_loop(x, n):
             return i * 10
         i += 1
     return 0
+
+
+def _make_counter():
+    c = 0
+
+    def count_in_enclosing_function(n):
+        nonlocal c
+        for i in range(n):
+            c += 1
+        return n
+    return count_in_enclosing_function
+
+
+case(3, staged_error=(ag.StagingError, r"assigns a tensor to 'c', a variable of the function "
+                                       r"around it \(nonlocal\)"))(_make_counter())
+
+SCALE = 1
+
+
+@case(3, staged_error=(ag.StagingError, r"'global_assigned_a_tensor' assigns a tensor to "
+                                        r"'SCALE', a global variable"))
+def global_assigned_a_tensor(x):
+    global SCALE
+    SCALE = x * 2
+    return x
+
+
+@case(3)
+def global_assigned_a_python_value(x):
+    global SCALE
+    SCALE = 2
+    return x * SCALE
