@@ -199,10 +199,11 @@ _EMPTY = object()
 
 
 def _global_stores(code):
-    names = {ins.argval for ins in dis.get_instructions(code) if ins.opname == "STORE_GLOBAL"}
-    for c in code.co_consts:
-        if isinstance(c, types.CodeType):
-            names |= _global_stores(c)
+    names, stack = set(), [code]
+    while stack:  # not recursive: lambdas may nest thousands deep
+        c = stack.pop()
+        names |= {ins.argval for ins in dis.get_instructions(c) if ins.opname == "STORE_GLOBAL"}
+        stack.extend(k for k in c.co_consts if isinstance(k, types.CodeType))
     return names
 
 
