@@ -198,7 +198,16 @@ def outer_snapshot(fn):
 _EMPTY = object()
 
 
+_global_names = {}  # code object -> the globals it (or code nested in it) assigns
+
+
 def _global_stores(code):
+    if code not in _global_names:
+        _global_names[code] = _find_global_stores(code)
+    return _global_names[code]
+
+
+def _find_global_stores(code):
     names, stack = set(), [code]
     while stack:  # not recursive: lambdas may nest thousands deep
         c = stack.pop()
