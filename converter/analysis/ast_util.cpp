@@ -61,4 +61,21 @@ std::vector<std::string_view> parameter_names(const Tree& t, NodeId a) {
   return r;
 }
 
+namespace {
+
+void closure_reads(const Tree& t, NodeId n, bool inside, NameSet& out) {
+  NodeKind k = t.kind(n);
+  if (inside && k == NodeKind::Name) out.insert(std::string(t.ident(n, Field::Name_id)));
+  bool in = inside || is_function(k) || k == NodeKind::ClassDef;
+  for_each_child(t, n, [&](NodeId c) { closure_reads(t, c, in, out); });
+}
+
+}  // namespace
+
+NameSet names_in_closures(const Tree& t, NodeId fn) {
+  NameSet out;
+  for (NodeId s : t.list(fn, function_body_field(t.kind(fn)))) closure_reads(t, s, false, out);
+  return out;
+}
+
 }  // namespace xag::analysis

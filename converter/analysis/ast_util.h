@@ -3,6 +3,7 @@
 
 #include <vector>
 
+#include "converter/analysis/name_set.h"
 #include "converter/ast/ast.h"
 
 namespace xag::analysis {
@@ -63,5 +64,9 @@ Field function_name_field(NodeKind k);
 
 // Parameter names of an `arguments` node in declaration order.
 std::vector<std::string_view> parameter_names(const Tree& t, NodeId arguments);
+
+// The names read inside the lambdas, nested defs and classes of fn: variables
+// of fn they may capture (late binding: they see fn's variable when called).
+NameSet names_in_closures(const Tree& t, NodeId fn);
 
 }  // namespace xag::analysis

@@ -40,6 +40,9 @@ void run_passes(Tree& t, NodeId fn, transforms::Context& ctx) {
   // (and those of asserts and lists, which it skips by name) are not user
   // calls to convert.
   tr::call_trees::transform(t, fn, ctx);
+  // deletions right before control_flow, which moves its blocks into
+  // functions where `del x` would delete a local of that function.
+  tr::deletions::transform(t, fn, ctx);
   // control_flow after every lowering: breaks, continues and returns are
   // plain assignments and ifs by now, so they become state like any other.
   tr::control_flow::transform(t, fn, ctx);

@@ -58,6 +58,10 @@ struct BlockVars {
   int nouts = 0;                       // how many of state are outputs
   std::vector<std::string> undefined;  // state not defined on every path before the statement
   std::vector<std::string> globals;    // declared global in the function and modified inside
+  // Modified inside, not state, but read by a lambda or nested def of the
+  // function: declared nonlocal too, so closures see the variable as Python's
+  // late binding does (one variable, not one per body call).
+  std::vector<std::string> captured;
 };
 
 // The first `try` inside a block (not inside nested defs or classes).
@@ -271,6 +275,7 @@ class ControlFlow : public Transformer {
     analysis::Liveness live;
     analysis::ReachingDefinitions defs;
     Declared scope;
+    NameSet captured;  // read inside the function's lambdas and nested defs
     // The CFG nodes inside each if/while/for, found before their bodies
     // are rewritten (what comes around a loop's back edge is not "entering").
     std::unordered_map<uint32_t, std::vector<int>> inside;
@@ -291,6 +296,7 @@ class ControlFlow : public Transformer {
     f->live = analysis::analyze_liveness(t_, f->cfg, facts.at, &extra_uses);
     f->defs = analysis::analyze_reaching_definitions(t_, fn, f->cfg, facts.at);
     f->scope = declared(t_, fn);
+    f->captured = analysis::names_in_closures(t_, fn);
     for (const analysis::Cfg::Node& node : f->cfg.nodes()) {
       if (!node.stmt) continue;  // entry and exit
       NodeKind k = t_.kind(node.stmt);
@@ -328,7 +334,8 @@ class ControlFlow : public Transformer {
   void record_generated(const std::vector<NodeId>& out, const BlockVars& v) {
     // Globals stay out, as when the function was walked: a nested def's
     // `global x` declares x for that def alone.
-    const NameSet& e = exported_sets_.emplace_back(v.state.begin(), v.state.end());
+    NameSet& e = exported_sets_.emplace_back(v.state.begin(), v.state.end());
+    e.insert(v.captured.begin(), v.captured.end());
     for (NodeId x : out)
       if (t_.kind(x) == NodeKind::FunctionDef) {
         exported_[x.index] = &e;
@@ -357,6 +364,8 @@ class ControlFlow : public Transformer {
         outputs.insert(n);
       else if (live_in(n))
         inputs.insert(n);
+      else if (f.captured.count(n) && analysis::is_simple(n))
+        v.captured.push_back(n);
     }
     // An object's attribute or item may be read after the statement by
     // anyone holding the object: always an output. Not when the block
@@ -372,13 +381,16 @@ class ControlFlow : public Transformer {
     // such a variable is bound elsewhere in the function, and it is live at
     // the loop around, which gives it its placeholder before the loop.
     std::optional<NameSet> entering;  // made only when some name needs it
-    for (const auto& n : v.state) {
-      if (!analysis::is_simple(n)) continue;  // read through ag__.ldu instead
-      if (f.defs.is_defined_in(s, n) || f.scope.nonlocals.count(n)) continue;
+    auto needs_placeholder = [&](const std::string& n, bool state) {
+      if (!analysis::is_simple(n)) return false;  // read through ag__.ldu instead
+      if (f.defs.is_defined_in(s, n) || f.scope.nonlocals.count(n)) return false;
       if (!entering) entering = f.defs.maybe_defined_entering(s, f.inside.at(s.index));
-      if (entering->count(n) && live_in(n)) continue;
-      v.undefined.push_back(n);
-    }
+      return !(entering->count(n) && (live_in(n) || !state));
+    };
+    for (const auto& n : v.state)
+      if (needs_placeholder(n, true)) v.undefined.push_back(n);
+    for (const auto& n : v.captured)
+      if (needs_placeholder(n, false)) v.undefined.push_back(n);
     return v;
   }
 
@@ -460,6 +472,7 @@ class ControlFlow : public Transformer {
     if (!block.empty() || !prefix.empty()) {
       if (!v.globals.empty()) stmts.push_back(b.declaration(NodeKind::Global, v.globals));
       std::vector<std::string> nonlocals = simple_state(v);
+      nonlocals.insert(nonlocals.end(), v.captured.begin(), v.captured.end());
       if (!nonlocals.empty()) stmts.push_back(b.declaration(NodeKind::Nonlocal, nonlocals));
     }
     stmts.insert(stmts.end(), prefix.begin(), prefix.end());
@@ -468,10 +481,15 @@ class ControlFlow : public Transformer {
     return b.function_def(name, params, stmts);
   }
 
-  // {'unsupported': 'try statement at line 12', ...} or {} when nothing to say.
+  // {'unsupported': 'try statement at line 12', ...} or {} when nothing to say;
+  // 'globals': the global variables the block assigns ('a, b'), which a staged
+  // statement cannot update for the caller.
   NodeId loop_opts(Builder& b, NodeId unsupported,
-                   const std::vector<std::pair<std::string, std::string>>& extra) {
+                   std::vector<std::pair<std::string, std::string>> extra, const BlockVars& v) {
     std::vector<NodeId> keys, values;
+    std::string globals;
+    for (const auto& g : v.globals) globals += (globals.empty() ? "" : ", ") + g;
+    if (!globals.empty()) extra.emplace_back("globals", globals);
     for (const auto& [k, val] : extra) {
       keys.push_back(b.str(k));
       values.push_back(b.str(val));
@@ -501,7 +519,7 @@ class ControlFlow : public Transformer {
     std::vector<NodeId> args{
         t_.node(s, Field::If_test), b.name(if_body),   b.name(else_body), b.name(get), b.name(set),
         b.str_tuple(v.state),       b.integer(v.nouts)};
-    if (unsupported) args.push_back(loop_opts(b, unsupported, {}));
+    if (unsupported || !v.globals.empty()) args.push_back(loop_opts(b, unsupported, {}, v));
     out.push_back(b.expr_stmt(b.call(b.op("if_stmt"), args)));
     record_generated(out, v);
     return out;
@@ -536,7 +554,7 @@ class ControlFlow : public Transformer {
       out.push_back(x);
     out.push_back(b.expr_stmt(
         b.call(b.op("while_stmt"), {b.name(loop_test), b.name(loop_body), b.name(get), b.name(set),
-                                    b.str_tuple(v.state), loop_opts(b, unsupported, {})})));
+                                    b.str_tuple(v.state), loop_opts(b, unsupported, {}, v)})));
     record_generated(out, v);
     return out;
   }
@@ -576,7 +594,7 @@ class ControlFlow : public Transformer {
     out.push_back(b.expr_stmt(b.call(
         b.op("for_stmt"),
         {t_.node(s, Field::For_iter), extra, b.name(loop_body), b.name(get), b.name(set),
-         b.str_tuple(v.state), loop_opts(b, unsupported, {{"iterate_names", iterate_names}})})));
+         b.str_tuple(v.state), loop_opts(b, unsupported, {{"iterate_names", iterate_names}}, v)})));
     record_generated(out, v);
     return out;
   }

@@ -20,6 +20,7 @@ XAG_PASS(continue_statements)      // continue -> flag + guards
 XAG_PASS(return_statements)        // return -> do_return/retval_ + single exit
 XAG_PASS(lists)                    // lst.append/pop -> ag__.list_append/list_pop
 XAG_PASS(call_trees)               // f(x) -> ag__.converted_call(f, (x,), None, fscope)
+XAG_PASS(deletions)                // del x inside if/while/for -> x = ag__.Undefined('x')
 XAG_PASS(control_flow)             // if/while/for -> ag__.if_stmt/while_stmt/for_stmt
 XAG_PASS(conditional_expressions)  // a if c else b -> ag__.if_exp
 XAG_PASS(logical_expressions)      // and/or/not -> ag__.and_/or_/not_

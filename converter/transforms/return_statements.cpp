@@ -4,12 +4,19 @@
 //       if x > 0:                      do_return = False
 //           return x                   retval_ = ag__.UndefinedReturnValue()
 //       return -x          ->          if x > 0:
+//                                          retval_ = ag__.retval(x)
 //                                          do_return = True
-//                                          retval_ = x
 //                                      if not do_return:
+//                                          retval_ = ag__.retval(-x)
 //                                          do_return = True
-//                                          retval_ = -x
 //                                      return fscope.ret(retval_, do_return)
+//
+// The value is computed before the flag is set: when computing it raises
+// inside a `try`, the function has not returned. `ag__.retval` remembers the
+// return's line for messages. A function that may also end without a
+// `return` (Python: None) on some path ends with
+// `fscope.ret(retval_, do_return, True)`, so that a staged condition choosing
+// between a value and None is an error instead of a silent zero.
 //
 // Loops that may return stop iterating (`not do_return and test`, or a for
 // loop's extra test). A function whose returns are all top-level statements
@@ -29,6 +36,74 @@ bool is_docstring(const Tree& t, NodeId s) {
   NodeId v = t.node(s, Field::Expr_value);
   return t.kind(v) == NodeKind::Constant &&
          t.constant(v, Field::Constant_value).kind == ast::ConstKind::Str;
+}
+
+// Can the block end without a return or raise (fall off the end)? Errs
+// towards yes; `while True:` without a break never ends by its test.
+bool completes(const Tree& t, ast::Span<NodeId> stmts);
+
+bool loop_breaks(const Tree& t, ast::Span<NodeId> stmts) {
+  for (NodeId s : stmts) {
+    NodeKind k = t.kind(s);
+    if (k == NodeKind::Break) return true;
+    if (analysis::is_loop(k) || k == NodeKind::FunctionDef || k == NodeKind::ClassDef) continue;
+    bool found = false;
+    analysis::for_each_nested_block(t, s, [&](ast::Span<NodeId> b) { found |= loop_breaks(t, b); });
+    if (found) return true;
+  }
+  return false;
+}
+
+bool stmt_completes(const Tree& t, NodeId s) {
+  switch (t.kind(s)) {
+    case NodeKind::Return:
+    case NodeKind::Raise:
+      return false;
+    case NodeKind::If:
+      return completes(t, t.list(s, Field::If_body)) || completes(t, t.list(s, Field::If_orelse));
+    case NodeKind::While: {
+      NodeId test = t.node(s, Field::While_test);
+      bool forever = t.kind(test) == NodeKind::Constant &&
+                     t.constant(test, Field::Constant_value).kind == ast::ConstKind::True;
+      return !forever || loop_breaks(t, t.list(s, Field::While_body));
+    }
+    case NodeKind::With:
+      return completes(t, t.list(s, Field::With_body));
+    case NodeKind::Try: {
+      if (!completes(t, t.list(s, Field::Try_finalbody))) return false;
+      if (completes(t, t.list(s, Field::Try_body)) && completes(t, t.list(s, Field::Try_orelse)))
+        return true;
+      for (NodeId h : t.list(s, Field::Try_handlers))
+        if (completes(t, t.list(h, Field::ExceptHandler_body))) return true;
+      return false;
+    }
+    default:
+      return true;
+  }
+}
+
+bool completes(const Tree& t, ast::Span<NodeId> stmts) {
+  for (NodeId s : stmts)
+    if (!stmt_completes(t, s)) return false;
+  return true;
+}
+
+// Does some return of the block give a value (not `return` or `return None`)?
+bool returns_value(const Tree& t, ast::Span<NodeId> stmts) {
+  for (NodeId s : stmts) {
+    if (t.kind(s) == NodeKind::Return) {
+      NodeId v = t.node(s, Field::Return_value);
+      if (v && !(t.kind(v) == NodeKind::Constant &&
+                 t.constant(v, Field::Constant_value).kind == ast::ConstKind::None))
+        return true;
+    }
+    if (t.kind(s) == NodeKind::FunctionDef || t.kind(s) == NodeKind::ClassDef) continue;
+    bool found = false;
+    analysis::for_each_nested_block(t, s,
+                                    [&](ast::Span<NodeId> b) { found |= returns_value(t, b); });
+    if (found) return true;
+  }
+  return false;
 }
 
 class ReturnLowering : public Transformer {
@@ -59,8 +134,8 @@ class ReturnLowering : public Transformer {
       Builder b(t_, ret);
       NodeId value = t_.node(ret, Field::Return_value);
       return replace(b, R"(
+        retval_ = ag__.retval(value)
         do_return = True
-        retval_ = value
       )",
                      {{"do_return", Subst::name(do_return)},
                       {"retval_", Subst::name(retval)},
@@ -76,6 +151,9 @@ class ReturnLowering : public Transformer {
         ctx_.extra_test[loop.index] = it == ctx_.extra_test.end() ? stop : b.and_(it->second, stop);
       }
     };
+    // Decided on the function as written, before its returns are lowered.
+    bool falls_off = completes(t_, t_.list(fn, Field::FunctionDef_body)) &&
+                     returns_value(t_, t_.list(fn, Field::FunctionDef_body));
     std::vector<NodeId> out;
     size_t first = 0;
     if (!body.empty() && is_docstring(t_, body[0])) out.push_back(body[first++]);
@@ -91,7 +169,9 @@ class ReturnLowering : public Transformer {
     out.insert(out.end(), r.stmts.begin(), r.stmts.end());
     // The single exit is positioned at the function's last statement.
     Builder eb(t_, body.back());
-    auto epilogue = replace(eb, "return fscope.ret(retval_, do_return)\n",
+    auto epilogue = replace(eb,
+                            falls_off ? "return fscope.ret(retval_, do_return, True)\n"
+                                      : "return fscope.ret(retval_, do_return)\n",
                             {{"fscope", Subst::name(ctx_.fscope.at(fn.index))},
                              {"retval_", Subst::name(retval)},
                              {"do_return", Subst::name(do_return)}});

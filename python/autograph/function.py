@@ -30,6 +30,7 @@ from . import operators  # noqa: F401 - binds the ag__ module of converted code
 from . import structure
 from .graph import Graph
 from .impl import conversion
+from .operators import side_effects
 from .tensor import Tensor
 from .tensor_array import TensorArray
 from .variables import Variable
@@ -226,7 +227,9 @@ class Function:
             it = iter(staged)
             values = [nest.pack(tree, it) for tree in trees]
             call_args, call_kwargs = rebuild(values)
+            outer = side_effects.outer_snapshot(self.python_function)
             out = fn(*call_args, **call_kwargs)
+            side_effects.check_outer(outer, self.python_function)
             out_leaves, out_tree = nest.flatten(out, structure.is_leaf)
             outputs, slots = [], []
             for leaf in out_leaves:

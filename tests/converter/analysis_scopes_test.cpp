@@ -78,3 +78,18 @@ TEST_CASE("comprehensions have their own scope; walrus binds outside", "[analysi
   CHECK(comp.free.count("last") == 1);
   CHECK(comp.free.count("xs") == 0);
 }
+
+TEST_CASE("names read by lambdas and nested defs (what they may capture)", "[analysis][scopes]") {
+  Snippet s(
+      "def f(xs):\n"
+      "    fs = []\n"
+      "    for i in xs:\n"
+      "        k = i * 2\n"
+      "        fs.append(lambda: i + k)\n"
+      "        ys = [j * k for j in xs]\n"
+      "        def g():\n"
+      "            return fs\n"
+      "    return fs\n");
+  // Comprehensions run at once: they capture nothing late. The def's own name is not read.
+  CHECK(str(analysis::names_in_closures(s.tree(), s.fn())) == "fs i k");
+}

@@ -35,10 +35,14 @@ class FunctionScope:
     def __exit__(self, *exc):
         return False
 
-    def ret(self, value, did_return):
+    def ret(self, value, did_return, may_fall_off=False):
         if isinstance(value, UndefinedReturnValue):
             return None
         return value
+
+
+def retval(value):
+    return value
 
 
 def converted_call(f, args, kwargs, fscope):

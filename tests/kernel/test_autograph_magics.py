@@ -102,7 +102,7 @@ def test_side_by_side_display(kernel):
     rows = re.findall(r'<tr class="ag-sbs-row">(.*?)</tr>', html, re.S)
     # The row of the user's `return 0.5 * x * x` (line 5) holds its converted assignment.
     row = [r for r in rows if r.startswith('<td class="ag-sbs-ln">5</td>')][0]
-    assert "do_return = True" in re.sub("<[^>]+>", "", row)
+    assert "retval_ = ag__.retval(0.5 * x * x)" in re.sub("<[^>]+>", "", row)
     assert plain.startswith("huber: original (Cell In[")
     line5 = [ln for ln in plain.splitlines() if ln.startswith("   5 ")][0]
     assert "return 0.5 * x * x" in line5 and "|" in line5
@@ -206,6 +206,16 @@ def test_conversion_error_at_definition(kernel):
     assert_clean(text)
 
 
+def test_async_def_is_a_conversion_error(kernel):
+    _, kc = kernel
+    reply, outputs = execute(kc, "%%autograph --show none\nx = 1\nasync def later(n):\n"
+                                 "    return n + 1\n")
+    assert reply["status"] == "error" and reply["ename"] == "ConversionError", outputs
+    text = error_text(outputs)
+    assert re.search(r"Cell In\[\d+\], line 3", text) and "async def" in text, text
+    assert_clean(text)
+
+
 def test_syntax_error_line(kernel):
     _, kc = kernel
     reply, outputs = execute(kc, "%%autograph\ndef broken(x):\n    y = x +\n    return y\n")
@@ -226,13 +236,16 @@ def test_source_of_earlier_cells(kernel):
 
 def test_staged_print_order(kernel):
     _, kc = kernel
-    execute(kc, "%%autograph --show none\ndef talk(n):\n    print('start')\n    i = 0\n"
+    execute(kc, "%%autograph --show none\ndef talk(n):\n    print('start', n)\n    i = 0\n"
                 "    while i < n:\n        print('step', i)\n        i += 1\n"
                 "    print('end')\n    return i\n")
-    reply, outputs = execute(kc, "print('before')\nr = talk(ag.constant(4))\nprint('after')")
+    reply, outputs = execute(kc, "print('before')\nr = talk(ag.constant(2))\nprint('after')")
     assert reply["status"] == "ok"
-    assert stdout(outputs) == ("before\nstart\nstep 0\nstep 1\nstep 2\nstep 3\nend\n"
-                               "after\n")
+    # print with only Python values runs once, while tracing (SPEC §3): before the graph's.
+    assert stdout(outputs) == "before\nend\nstart 2\nstep 0\nstep 1\nafter\n"
+    reply, outputs = execute(kc, "r = talk(ag.constant(3))\nprint('after')")
+    assert reply["status"] == "ok"
+    assert stdout(outputs) == "start 3\nstep 0\nstep 1\nstep 2\nafter\n"
 
 
 def test_interrupt_endless_staged_loop(kernel):

@@ -100,7 +100,9 @@ class AutographMagics(Magics):
                                "exec", dont_inherit=True)
             tracebacks.register_cell_body(code)
             result = eval(code, shell.user_ns)  # noqa: S307 - running the user's cell
-            if isinstance(node, ast.FunctionDef):
+            # An async def is staged too: its conversion raises ConversionError at the def,
+            # instead of leaving a coroutine function that silently runs unconverted.
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 fn = self._stage(node.name, cell_info, opts)
                 if fn is not None:
                     self._show(fn, opts.show, cell_info)

@@ -14,6 +14,7 @@ from .logical import and_, not_, or_  # noqa: F401
 from .exceptions import assert_stmt  # noqa: F401
 from .data_structures import list_append, list_pop  # noqa: F401
 from .calls import converted_call  # noqa: F401
+from .returns import retval  # noqa: F401
 
 # Converted functions reach this package as `ag__`.
 _conversion.bind_operators(_sys.modules[__name__])

@@ -9,12 +9,15 @@ import warnings
 
 from .. import _core, errors
 from ..impl import conversion
+from . import side_effects
 from .py_builtins import BUILTIN_OVERLOADS
 
 
 def converted_call(f, args, kwargs, fscope):
     """f(*args, **kwargs), converting f first when it is user code."""
     kwargs = kwargs or {}
+    if side_effects.active():
+        side_effects.check_call(f)
     try:
         overload = BUILTIN_OVERLOADS.get(f)
     except TypeError:  # unhashable callable

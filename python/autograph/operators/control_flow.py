@@ -16,7 +16,7 @@ from .. import structure
 from ..tensor import Tensor
 from ..tensor_array import TensorArray
 from ..variables import Variable
-from . import staging
+from . import returns, side_effects, staging
 from .loop_targets import check_target
 from .purity import is_pure
 from .staging import Retry, is_list_tensor, is_symbolic
@@ -35,13 +35,14 @@ def if_stmt(cond, body, orelse, get_state, set_state, symbol_names, nouts, opts=
         return
     loc = staging.location()
     staging.unsupported(opts, "this if statement", loc)
-    if is_pure(body) and is_pure(orelse) and _select_if(cond, body, orelse, get_state,
-                                                        set_state, nouts, loc):
-        return
-    _stage_if(cond, body, orelse, get_state, set_state, symbol_names, nouts, loc)
+    with side_effects.outside("if", loc, symbol_names, body, orelse):
+        if is_pure(body) and is_pure(orelse) and _select_if(
+                cond, body, orelse, get_state, set_state, symbol_names, nouts, loc):
+            return
+        _stage_if(cond, body, orelse, get_state, set_state, symbol_names, nouts, loc)
 
 
-def _select_if(cond, body, orelse, get_state, set_state, nouts, loc):
+def _select_if(cond, body, orelse, get_state, set_state, names, nouts, loc):
     """A staged if with pure branches as `where(cond, then, else)` per variable (both sides
     computed, no Cond subgraph). False (state restored) when a variable does not fit: not a
     tensor or number, or a dtype/shape that differs between the branches."""
@@ -65,6 +66,7 @@ def _select_if(cond, body, orelse, get_state, set_state, nouts, loc):
             pred = staging.as_bool(cond, "if", loc)
         out.append(ops.where(pred, a, b))
     set_state(tuple(out) + tuple(init[nouts:]))
+    returns.carry(names, out, then, other)
     return True
 
 
@@ -102,6 +104,7 @@ def _stage_if(cond, body, orelse, get_state, set_state, names, nouts, loc):
             infos, _, trees = record["then"]
             out = structure.pack(infos, trees, values)
             set_state(tuple(out) + tuple(entry[nouts:]))
+            returns.carry(names, out, record["then_out"], record["else_out"])
 
 
 def _branch(fn, key, entry, list_ids, record, get_state, set_state, names, nouts, loc, learned):
@@ -135,17 +138,27 @@ def _branch(fn, key, entry, list_ids, record, get_state, set_state, names, nouts
                 if value is not None:
                     values.append(value)
             record["then"] = (infos, owners, trees)
+            record["then_out"] = out
             return values
+        record["else_out"] = out
         infos, _, then_trees = record["then"]
         if trees != then_trees:
             for i, (a, b) in enumerate(zip(then_trees, trees)):
+                if returns.is_retval(names[i]) and a != b:
+                    raise returns.mismatch(record["then_out"][i], out[i], loc)
                 if a != b:
                     raise staging.error(
                         f"'{names[i]}' has a different structure in the two branches of the "
                         f"staged if{staging.where(loc)}", loc)
         values = []
         for j, (info, leaf) in enumerate(zip(infos, leaves)):
-            v = staging.follow(info, leaf, names[owners[j]], what, loc, owner, j, False)
+            try:
+                v = staging.follow(info, leaf, names[owners[j]], what, loc, owner, j, False)
+            except staging.StagingError:
+                if not returns.is_retval(names[owners[j]]):
+                    raise
+                i = owners[j]
+                raise returns.mismatch(record["then_out"][i], out[i], loc) from None
             if v is not None:
                 values.append(v)
         return values
@@ -163,8 +176,9 @@ def while_stmt(test, body, get_state, set_state, symbol_names, opts):
         if is_symbolic(c):
             loc = staging.location()
             staging.unsupported(opts, "this while loop", loc)
-            _stage_loop(lambda hidden: test(), lambda hidden: (body(), [])[1], [], get_state,
-                        set_state, symbol_names, "while loop", loc)
+            with side_effects.outside("while loop", loc, symbol_names, body, test):
+                _stage_loop(lambda hidden: test(), lambda hidden: (body(), [])[1], [],
+                            get_state, set_state, symbol_names, "while loop", loc)
             return
         if not c:
             return
@@ -182,11 +196,13 @@ def _stage_loop(test, body, hidden_init, get_state, set_state, names, what_name,
             entry, infos, trees, values = _loop_entry(attempt.entry, attempt.learned, set_state,
                                                       what_name, loc)
             state_count = len(values)
+            body_out = []
 
             def unpack(params):
                 state = structure.pack(infos, trees, params[:state_count])
                 staging.alias_lists(list_ids, entry, state)
                 set_state(state)
+                returns.carry(names, state, entry)  # a return value carried by the loop
                 return params[state_count:]
 
             def cond_fn(params):
@@ -200,20 +216,29 @@ def _stage_loop(test, body, hidden_init, get_state, set_state, names, what_name,
                 with staging.active(list_ids):
                     new_hidden = body(hidden)
                 out = get_state()
+                body_out[:] = out
                 staging.list_retry(owner, entry, out)
                 out_leaves, out_owners, out_trees = staging.flatten(out)
                 if out_trees != trees:
                     _structure_change(entry, out, trees, out_trees, names, what_name, loc, owner)
                 result = []
                 for j, (info, leaf) in enumerate(zip(infos, out_leaves)):
-                    v = staging.follow(info, leaf, names[out_owners[j]], what, loc, owner, j,
-                                       True)
+                    try:
+                        v = staging.follow(info, leaf, names[out_owners[j]], what, loc, owner,
+                                           j, True)
+                    except staging.StagingError:
+                        i = out_owners[j]
+                        if not returns.is_retval(names[i]):
+                            raise
+                        raise returns.mismatch(entry[i], out[i], loc) from None
                     if v is not None:
                         result.append(v)
                 return result + list(new_hidden)
 
             out = _core.while_loop(values + list(hidden_init), cond_fn, body_fn, None)
-            set_state(structure.pack(infos, trees, out[:state_count]))
+            state = structure.pack(infos, trees, out[:state_count])
+            set_state(state)
+            returns.carry(names, state, body_out, entry)
             return out[state_count:]
 
 
@@ -223,6 +248,8 @@ def _structure_change(entry, out, trees, out_trees, names, what_name, loc, owner
     for i, (a, b) in enumerate(zip(trees, out_trees)):
         if a != b and isinstance(entry[i], staging.UndefinedReturnValue):
             raise Retry(owner, structs={i: staging.template(out[i])})
+        if a != b and returns.is_retval(names[i]):
+            raise returns.mismatch(entry[i], out[i], loc)
         if a != b:
             raise staging.error(
                 f"'{names[i]}' changes structure in the staged {what_name}"
@@ -287,7 +314,8 @@ def for_stmt(iter_, extra_test, body, get_state, set_state, symbol_names, opts):
     if seq is not None:
         loc = staging.location()
         staging.unsupported(opts, "this for loop", loc)
-        _stage_for(seq, extra_test, body, get_state, set_state, symbol_names, loc)
+        with side_effects.outside("for loop", loc, symbol_names, body):
+            _stage_for(seq, extra_test, body, get_state, set_state, symbol_names, loc)
         return
     tracing = _core.tracing()
     for count, itr in enumerate(iter_):

@@ -1,7 +1,12 @@
 """`ag__.and_`, `ag__.or_`, `ag__.not_`: Python's lazy boolean operators, staged for tensors.
 
 The right operand is a function: Python evaluates it only when needed, and so does the graph
-(it is traced into one branch of a Cond), so guards like `i < n and x[i] > 0` stay safe."""
+(it is traced into one branch of a Cond), so guards like `i < n and x[i] > 0` stay safe.
+
+Python's `a or b` is an operand, not a bool (`a or 5` is `a` when `a` is truthy, else `5`), so
+with a number tensor `a` the staged result selects between the operands, with one dtype for
+both (a Python number takes the tensor's dtype, as everywhere). Between bools the selection is
+the logical operator itself."""
 from .. import _core
 from .. import control_flow as _cf
 from .. import ops
@@ -19,35 +24,70 @@ def _value(x):
 
 
 def and_(a, b):
-    """`a() and b()`."""
+    """`a() and b()`: b() where a() is truthy, else a()."""
     x = _value(a())
     if not is_symbolic(x):
         return x and b()
-    loc = staging.location()
-    x = staging.as_bool(x, "and", loc)
-    if is_pure(b):
-        # Nothing to skip: both sides in the graph, no Cond.
-        return ops.logical_and(x, _as_bool(b(), loc))
-    return _cf.cond(x, lambda: _as_bool(b(), loc), lambda: False)
+    return _staged(x, b, "and")
 
 
 def or_(a, b):
-    """`a() or b()`."""
+    """`a() or b()`: a() where it is truthy, else b()."""
     x = _value(a())
     if not is_symbolic(x):
         return x or b()
+    return _staged(x, b, "or")
+
+
+def _staged(x, b, op):
     loc = staging.location()
-    x = staging.as_bool(x, "or", loc)
+    pred = staging.as_bool(x, op, loc)
+    is_or = op == "or"
     if is_pure(b):
-        return ops.logical_or(x, _as_bool(b(), loc))
-    return _cf.cond(x, lambda: True, lambda: _as_bool(b(), loc))
+        # Nothing to skip: both sides in the graph, no Cond.
+        y = _value(b())
+        if x.dtype.is_bool and _is_bool(y):
+            y = staging.as_bool(y, "and/or", loc)
+            return ops.logical_or(pred, y) if is_or else ops.logical_and(pred, y)
+        x, y = _unify(x, y)
+        return ops.where(pred, x, y) if is_or else ops.where(pred, y, x)
+    # b() is traced first (into the branch that needs it), so that x can take the dtype both
+    # operands share.
+    common = {}
+
+    def right():
+        y = _value(b())
+        if x.dtype.is_bool and _is_bool(y):
+            common["dtype"] = x.dtype
+            return staging.as_bool(y, "and/or", loc)
+        _, y = _unify(x, y)
+        common["dtype"] = y.dtype
+        return y
+
+    def left():
+        return staging.cast(x, common["dtype"])
+
+    if is_or:
+        return _cf.cond(ops.logical_not(pred), right, left)
+    return _cf.cond(pred, right, left)
 
 
-def _as_bool(y, loc):
-    y = _value(y)
-    if isinstance(y, Tensor):
-        return staging.as_bool(y, "and/or", loc)
-    return bool(y)
+def _is_bool(y):
+    return isinstance(y, bool) or (isinstance(y, Tensor) and y.dtype.is_bool)
+
+
+def _unify(x, y):
+    """Tensor x and operand y as tensors of one dtype: a Python number takes x's dtype when it
+    fits it; otherwise the wider of the two (float over int over bool, then the larger)."""
+    if not isinstance(y, Tensor):
+        if isinstance(y, staging._PY_SCALARS) and staging._py_kind(y) <= staging._kind(x.dtype):
+            return x, staging.constant(y, x.dtype)
+        y = _core.constant(y)
+    if x.dtype == y.dtype:
+        return x, y
+    rank = (staging._kind(x.dtype), x.dtype.size) < (staging._kind(y.dtype), y.dtype.size)
+    dtype = y.dtype if rank else x.dtype
+    return staging.cast(x, dtype), staging.cast(y, dtype)
 
 
 def not_(a):

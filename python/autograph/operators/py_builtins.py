@@ -82,12 +82,20 @@ def float_(x=0.0):
 
 
 def print_(*values, sep=" ", end="\n", file=None, flush=False):
-    """`print(...)`: inside a staged function it prints when the graph runs (ag.print), so a
-    print in a staged loop prints every iteration and every call."""
-    if _core.tracing() and (file is None or file is sys.stdout):
+    """`print(...)` inside a staged function follows TensorFlow's rule (SPEC §3): with a tensor
+    argument it prints when the graph runs (ag.print), so every iteration and every call; with
+    only Python values it prints once, now, while tracing (which is how a retrace shows)."""
+    if _core.tracing() and (file is None or file is sys.stdout) and any(
+            _has_tensor(v) for v in values):
         printing.print(*values, sep=" " if sep is None else sep, end="\n" if end is None else end)
         return None
     return builtins.print(*values, sep=sep, end=end, file=file, flush=flush)
+
+
+def _has_tensor(v):
+    if isinstance(v, (list, tuple)):
+        return any(_has_tensor(x) for x in v)
+    return _tensorish(v) or hasattr(v, "__ag_tensor__") or isinstance(v, TensorArray)
 
 
 def _staged(x):

@@ -203,7 +203,14 @@ def where(loc):
 
 
 def unsupported(opts, what, loc):
-    """ConversionError for a loop/if that contains a construct that cannot be staged."""
+    """ConversionError for a loop/if that contains a construct that cannot be staged;
+    StagingError for one that assigns global variables (`opts['globals']`)."""
+    if opts and opts.get("globals"):
+        raise error(
+            f"{what}{where(loc)} assigns the global variable {opts['globals']}: the staged "
+            "statement runs in the graph, which cannot update a Python global (Python would "
+            "update it on every iteration or call); return the value from the function, or "
+            "keep it in an ag.Variable", loc)
     if opts and opts.get("unsupported"):
         raise _located(ConversionError,
                        f"{what} cannot be staged: it contains a {opts['unsupported']}; "

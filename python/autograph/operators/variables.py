@@ -1,5 +1,7 @@
 """Placeholders for variables and return values that are not defined on every path, and the
 function scope every converted function runs in (converter/transforms/README.md)."""
+from . import returns
+from .returns import UndefinedReturnValue  # noqa: F401 - ag__.UndefinedReturnValue
 
 
 class Undefined:
@@ -19,23 +21,6 @@ class Undefined:
 
     def __hash__(self):
         return hash(("Undefined", self.symbol_name))
-
-
-class UndefinedReturnValue:
-    """The return value of a function before a `return` ran (`retval_` of the lowered returns).
-    Staging replaces it by zeros of the real return value's type where a path has not returned:
-    `do_return` guards it, so that value is never observed."""
-
-    __slots__ = ()
-
-    def __repr__(self):
-        return "<no return value>"
-
-    def __eq__(self, other):
-        return isinstance(other, UndefinedReturnValue)
-
-    def __hash__(self):
-        return hash("UndefinedReturnValue")
 
 
 def ld(value):
@@ -71,21 +56,28 @@ STD = ConversionOptions()
 class FunctionScope:
     """`with ag__.FunctionScope(name, scope_name, options) as fscope:` around a converted body."""
 
-    __slots__ = ("function_name", "scope_name", "options")
+    __slots__ = ("function_name", "scope_name", "options", "_recording")
 
     def __init__(self, function_name, scope_name, options):
         self.function_name = function_name
         self.scope_name = scope_name
         self.options = options
+        self._recording = False
 
     def __enter__(self):
+        self._recording = returns.enter()  # while tracing: where its returns are
         return self
 
     def __exit__(self, *exc):
+        if self._recording:
+            returns.leave()
         return False
 
-    def ret(self, value, did_return):
-        """The function's single exit: None when no `return` ran."""
+    def ret(self, value, did_return, may_fall_off=False):
+        """The function's single exit: None when no `return` ran. `may_fall_off`: some path
+        ends without a return (returns.finish raises when a staged condition picks it)."""
         if isinstance(value, UndefinedReturnValue):
             return None
+        if may_fall_off:
+            return returns.finish(self, value, did_return, may_fall_off)
         return value
