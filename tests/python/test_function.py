@@ -268,6 +268,24 @@ def test_recursion_on_a_tensor_condition_is_a_staging_error():
     assert "return n * _factorial(n - 1)" in str(info.value)
 
 
+@ag.function
+def _staged_factorial(n):
+    if n <= 1:
+        return ag.constant(1)
+    return n * _staged_factorial(n - 1)
+
+
+def test_an_ag_function_recursing_on_a_tensor_condition_is_a_staging_error():
+    # Each level of an ag.function calling itself takes many Python frames: Python's recursion
+    # limit comes first, and is reported as the same StagingError (it was a bare RecursionError).
+    with pytest.raises(ag.StagingError, match=r"_staged_factorial calls itself until Python's "
+                       r"recursion limit.*write it as a loop") as info:
+        _staged_factorial(ag.constant(5))
+    assert "return n * _staged_factorial(n - 1)" in str(info.value)
+    # With a Python argument the stopping test runs in Python while tracing: that works.
+    assert int(_staged_factorial(5)) == 120
+
+
 def test_calls_leave_no_reference_cycles():
     # Results are freed when dropped, not when the cyclic GC next runs (their buffers are big).
     import gc

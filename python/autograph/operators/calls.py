@@ -53,24 +53,36 @@ _depths = _Depths()
 
 
 def _call_counting_recursion(f, target, args, kwargs):
-    code = getattr(getattr(f, "__func__", f), "__code__", None)
+    func = getattr(f, "__func__", f)
+    func = getattr(func, "python_function", func)  # an ag.function calling itself
+    code = getattr(func, "__code__", None)
     if code is None:  # a class, builtin or callable object: not user recursion
         return target(*args, **kwargs)
     by_code = _depths.by_code
     depth = by_code.get(code, 0) + 1
     if depth > MAX_TRACED_RECURSION:
-        raise errors.staging_error(
-            f"{getattr(f, '__qualname__', f)!s} calls itself more than {MAX_TRACED_RECURSION} "
-            "levels deep while tracing; when its stopping test is a tensor the recursion never "
-            "ends once staged (both branches of a staged if are traced): write it as a loop")
+        raise _endless_recursion(func, f"more than {MAX_TRACED_RECURSION} levels deep")
     by_code[code] = depth
     try:
         return target(*args, **kwargs)
+    except RecursionError:
+        # Each level of an ag.function calling itself takes many frames: Python's limit can come
+        # before MAX_TRACED_RECURSION. Said here, at the outermost level, where there is stack.
+        if depth == 1 and _core.tracing():
+            raise _endless_recursion(func, "until Python's recursion limit") from None
+        raise
     finally:
         if depth == 1:
             del by_code[code]
         else:
             by_code[code] = depth - 1
+
+
+def _endless_recursion(func, how_deep):
+    return errors.staging_error(
+        f"{getattr(func, '__qualname__', func)!s} calls itself {how_deep} while tracing; when "
+        "its stopping test is a tensor the recursion never ends once staged (both branches of a "
+        "staged if are traced): write it as a loop")
 
 
 def _target(f):
