@@ -25,9 +25,11 @@ import numpy as np
 
 from . import _core
 from . import devices
+from . import explain
 from . import nest
 from . import operators  # noqa: F401 - binds the ag__ module of converted code
 from . import structure
+from . import trace_marks
 from .graph import Graph
 from .impl import conversion
 from .operators import side_effects
@@ -36,7 +38,10 @@ from .tensor_array import TensorArray
 from .variables import Variable
 
 # More traces of one function than this warn (each new Python value in the arguments retraces).
+# In the kernel: this many retraces within one cell.
 RETRACE_WARNING_THRESHOLD = 5
+# Set by the kernel hooks: a function returning the running cell's number (None: no cell).
+current_cell = None
 
 
 class RetraceWarning(UserWarning):
@@ -66,12 +71,17 @@ _FAST_TYPES = frozenset([Tensor, bool, int, float, str, type(None)])
 class ConcreteFunction:
     """One trace: its graph, the compiled program and how to rebuild the outputs."""
 
-    def __init__(self, graph, executable, out_tree, out_leaves, keep_alive):
+    def __init__(self, graph, executable, out_tree, out_leaves, keep_alive, signature=None,
+                 marks=None):
         self.graph = graph
         self.executable = executable
         self._out_tree = out_tree
         self._out_leaves = out_leaves  # _TENSOR or a Python value per output leaf
         self._keep_alive = keep_alive  # objects whose id() is part of the cache key
+        # ((argument name, leaf), ...) it was traced for (explain.py describes it), and what
+        # each control-flow statement did in the trace ({(file, line): [trace_marks.Event]}).
+        self.signature = signature or ()
+        self.marks = marks or {}
 
     def run(self, tensor_args, stats=None):
         results = self.executable.run(tensor_args, stats)
@@ -97,6 +107,10 @@ class Function:
         # (tensor default values), which are the same objects on every such call.
         self._fast_cache = {}
         self._trace_count = 0
+        self._traces = []  # ConcreteFunctions in the order they were traced
+        # Called with (self, concrete) after every trace (the notebook pane updates itself).
+        self._trace_listeners = []
+        self._cell_retraces = (None, 0)  # (cell, retraces in it) for the kernel's warning
         self._converted = None
         try:
             self._signature = inspect.signature(python_function)
@@ -129,6 +143,24 @@ class Function:
 
     def get_concrete_function(self, *args, **kwargs):
         return self._concrete(args, kwargs)[0]
+
+    # ---- the teaching view (explain.py) -------------------------------------------------------
+    def explain(self, *args, **kwargs):
+        """What tracing did with each `if`, `while`, `for`, `assert`, `print`, `break`,
+        `continue` and `return` for a call with these arguments (traced if not cached yet): one
+        line per statement, `line N: staged: ...` or `line N: ran in Python while tracing ...`
+        (N is the line in your file or cell)."""
+        concrete = self._concrete(args, kwargs)[0]
+        return explain.explain_text(self.python_function, concrete.marks)
+
+    def traces(self):
+        """The input signatures traced so far, in order, e.g. ['x: int32 (3,), n=2']."""
+        return [explain.signature_text(c.signature) for c in self._traces]
+
+    def explain_retrace(self):
+        """Why the last trace happened: each argument that differs from the closest earlier
+        signature, by name, with the old and new value (dtype, shape, Python value, object)."""
+        return explain.retrace_text(self._name, [c.signature for c in self._traces])
 
     # ---- calling ------------------------------------------------------------------------------
     def __get__(self, instance, owner):
@@ -208,12 +240,8 @@ class Function:
 
     def _trace(self, leaf_names, leaves, trees, rebuild):
         self._trace_count += 1
-        if self._trace_count > RETRACE_WARNING_THRESHOLD:
-            warnings.warn(
-                f"ag.function '{self._name}' has been traced {self._trace_count} times: every "
-                "new Python value (or tensor dtype/shape) in its arguments traces it again; "
-                "pass tensors (ag.constant) instead of Python numbers that change",
-                RetraceWarning, stacklevel=4)
+        signature = tuple((name, explain.leaf_signature(x)) for name, x in zip(leaf_names, leaves))
+        self._warn_retrace(signature)
         fn = self._callable()
         trace = _core.Trace(self._name)
         with trace:
@@ -228,7 +256,8 @@ class Function:
             values = [nest.pack(tree, it) for tree in trees]
             call_args, call_kwargs = rebuild(values)
             outer = side_effects.outer_snapshot(self.python_function)
-            out = fn(*call_args, **call_kwargs)
+            with trace_marks.recording() as recorder:
+                out = fn(*call_args, **call_kwargs)
             side_effects.check_outer(outer, self.python_function)
             out_leaves, out_tree = nest.flatten(out, structure.is_leaf)
             outputs, slots = [], []
@@ -245,7 +274,36 @@ class Function:
         core_graph.optimize()
         executable = _core.Executable(core_graph, device=self._device or devices.current())
         keep = [x for x in leaves if not isinstance(x, (Tensor, np.ndarray))]
-        return ConcreteFunction(Graph(core_graph, self._name), executable, out_tree, slots, keep)
+        concrete = ConcreteFunction(Graph(core_graph, self._name), executable, out_tree, slots,
+                                    keep, signature, recorder.events)
+        self._traces.append(concrete)
+        for listener in list(self._trace_listeners):
+            listener(self, concrete)
+        return concrete
+
+    def _warn_retrace(self, signature):
+        """RetraceWarning with the reason (explain.py): in the kernel when one cell retraced the
+        function RETRACE_WARNING_THRESHOLD times, elsewhere past that many traces in all."""
+        if not self._traces:
+            return
+        cell = current_cell() if current_cell is not None else None
+        if cell is None:
+            if self._trace_count <= RETRACE_WARNING_THRESHOLD:
+                return
+            how_often = f"has been traced {self._trace_count} times"
+        else:
+            last_cell, n = self._cell_retraces
+            n = n + 1 if last_cell == cell else 1
+            self._cell_retraces = (cell, n)
+            if n != RETRACE_WARNING_THRESHOLD:
+                return
+            how_often = (f"was traced again {n} times in this cell ({self._trace_count} traces "
+                         "in all)")
+        previous = explain.closest(signature, [c.signature for c in self._traces])
+        changes = explain.changes(previous, signature)
+        warnings.warn(f"ag.function '{self._name}' {how_often}; this time because "
+                      f"{'; '.join(changes) or 'of a new input signature'}. "
+                      f"{explain.advice(changes)}", RetraceWarning, stacklevel=5)
 
 
 def function(func=None, *, autograph=True, device=None, name=None, **_ignored):

@@ -7,7 +7,7 @@ import threading
 import types
 import warnings
 
-from .. import _core, errors
+from .. import _core, errors, trace_marks
 from ..impl import conversion
 from . import side_effects
 from .py_builtins import BUILTIN_OVERLOADS
@@ -23,6 +23,8 @@ def converted_call(f, args, kwargs, fscope):
     except TypeError:  # unhashable callable
         overload = None
     if overload is not None:
+        if trace_marks.recorder is not None and f is print:
+            trace_marks.recorder.print_(args)
         return overload(*args, **kwargs)
     if not _core.tracing() or (fscope is not None and fscope.options is not None
                                and not getattr(fscope.options, "recursive", True)):

@@ -13,6 +13,7 @@ from .. import control_flow as _cf
 from .. import nest
 from .. import ops
 from .. import structure
+from .. import trace_marks
 from ..tensor import Tensor
 from ..tensor_array import TensorArray
 from ..variables import Variable
@@ -27,6 +28,8 @@ def if_stmt(cond, body, orelse, get_state, set_state, symbol_names, nouts, opts=
     """`if cond: body() else: orelse()`, staged as a Cond when `cond` is symbolic."""
     if isinstance(cond, Variable):
         cond = cond.read_value() if _core.tracing() else cond.numpy()
+    if trace_marks.recorder is not None:
+        trace_marks.recorder.condition("if", cond, is_symbolic(cond))
     if not is_symbolic(cond):
         if cond:
             body()
@@ -170,10 +173,13 @@ def _branch(fn, key, entry, list_ids, record, get_state, set_state, names, nouts
 def while_stmt(test, body, get_state, set_state, symbol_names, opts):
     """`while test(): body()`; staged as a While from the first symbolic test on."""
     c = test()
+    python_iterations = 0
     while True:
         if isinstance(c, Variable):
             c = c.read_value() if _core.tracing() else c.numpy()
         if is_symbolic(c):
+            if trace_marks.recorder is not None:
+                trace_marks.recorder.loop("while", python_iterations, trace_marks.describe(c))
             loc = staging.location()
             staging.unsupported(opts, "this while loop", loc)
             with side_effects.outside("while loop", loc, symbol_names, body, test):
@@ -181,8 +187,11 @@ def while_stmt(test, body, get_state, set_state, symbol_names, opts):
                             get_state, set_state, symbol_names, "while loop", loc)
             return
         if not c:
+            if trace_marks.recorder is not None:
+                trace_marks.recorder.loop("while", python_iterations, None)
             return
         body()
+        python_iterations += 1
         c = test()
 
 
@@ -312,12 +321,15 @@ def for_stmt(iter_, extra_test, body, get_state, set_state, symbol_names, opts):
         body = _checked_body(body, opts)
     seq = staged_sequence(iter_)
     if seq is not None:
+        if trace_marks.recorder is not None:
+            trace_marks.recorder.loop("for", 0, trace_marks.describe_iterable(seq))
         loc = staging.location()
         staging.unsupported(opts, "this for loop", loc)
         with side_effects.outside("for loop", loc, symbol_names, body):
             _stage_for(seq, extra_test, body, get_state, set_state, symbol_names, loc)
         return
     tracing = _core.tracing()
+    mark = trace_marks.recorder.unrolled(iter_) if trace_marks.recorder is not None else None
     for count, itr in enumerate(iter_):
         if tracing and count >= UNROLLED_LOOP_WARNING:
             _check_unrolled(count)
@@ -327,11 +339,15 @@ def for_stmt(iter_, extra_test, body, get_state, set_state, symbol_names, opts):
                 go = go.read_value()
             if is_symbolic(go):
                 # A break/return under a staged if: the remaining iterations run under it.
+                if mark is not None:
+                    mark.count += 1
                 if_stmt(go, lambda itr=itr: body(itr), _nothing, get_state, set_state,
                         symbol_names, len(symbol_names), opts)
                 continue
             if not go:
                 break
+        if mark is not None:
+            mark.count += 1
         body(itr)
 
 

@@ -1,6 +1,7 @@
 """`ag__.assert_stmt`: `assert` as a graph assertion when its condition is symbolic."""
 from .. import _core
 from .. import control_flow as _cf
+from .. import trace_marks
 from ..variables import Variable
 from .staging import is_symbolic
 
@@ -10,6 +11,8 @@ def assert_stmt(expression, msg_fn):
     ag.InvalidArgumentError naming the user's file and line (the op's source location)."""
     if isinstance(expression, Variable):
         expression = expression.read_value() if _core.tracing() else expression.numpy()
+    if trace_marks.recorder is not None:
+        trace_marks.recorder.condition("assert", expression, is_symbolic(expression))
     if is_symbolic(expression):
         message = "assertion failed"
         if msg_fn is not None:

@@ -1,0 +1,147 @@
+"""What each control-flow statement did while a function was traced (the teaching view).
+
+While `Function._trace` runs the user's function it sets `recorder` to a Recorder; the operators
+(operators/control_flow.py, exceptions.py, calls.py) then report every `if`, `while`, `for`,
+`assert` and `print` they run: staged into the graph, or run in Python (and how). The report is
+keyed by the user's file and line, read from the converted code's frame (its line numbers are
+the user's). When nothing is being traced `recorder` is None and the operators pay one global
+read. autograph/explain.py turns the records into text and pane marks.
+"""
+import sys
+
+# The Recorder of the trace in progress (None: not tracing, nothing is recorded).
+recorder = None
+
+
+class Event:
+    """One run of one statement: `kind` ('if', 'while', 'for', 'assert', 'print'), `staged`,
+    `detail` (if/assert: the staged condition's dtype and shape, or the Python condition's
+    value; while/for: what the staged loop runs on, or the Python iterable's type name) and
+    `count`, the iterations it ran in Python while tracing (loops)."""
+
+    __slots__ = ("kind", "staged", "detail", "count")
+
+    def __init__(self, kind, staged, detail, count=0):
+        self.kind, self.staged, self.detail, self.count = kind, staged, detail, count
+
+    def __repr__(self):
+        return f"Event({self.kind!r}, staged={self.staged}, {self.detail!r}, {self.count})"
+
+
+class Recorder:
+    """Events of one trace, per (file, line) of the user's statement, in the order they ran."""
+
+    def __init__(self):
+        self.events = {}  # (filename, line) -> [Event]
+
+    def _add(self, depth, kind, staged, detail, count=0):
+        frame = sys._getframe(depth + 1)
+        key = (frame.f_code.co_filename, frame.f_lineno)
+        if staged and kind != "print":
+            # The tensors the statement's expression may read, to say "x: int32" next to it.
+            detail = (detail, _tensor_locals(frame))
+        events = self.events.setdefault(key, [])
+        if events and _inside_guard(frame, key):
+            # The converter guards the statements after a `return`/`break`/`continue` with an
+            # `if not do_return:` of its own, placed at the first guarded line: that guard is
+            # not the user's statement, drop its event.
+            events.pop()
+        event = Event(kind, staged, detail, count)
+        events.append(event)
+        return event
+
+    def condition(self, kind, cond, staged, depth=1):
+        """An if/assert (or the first test of a while that is staged) at the caller's caller
+        (`depth` frames above the operator that calls this)."""
+        if staged:
+            self._add(depth + 1, kind, True, describe(cond))
+            return
+        try:
+            value = bool(cond)
+        except Exception:  # noqa: BLE001 - the operator itself reports a bad condition
+            value = None
+        # An eager tensor (a value computed while tracing) is known now: still Python.
+        self._add(depth + 1, kind, False, (value, hasattr(cond, "dtype")))
+
+    def loop(self, kind, iterations, staged_on, depth=1):
+        """A while/for loop that ran `iterations` times in Python, then (`staged_on` not None)
+        was staged: `staged_on` describes the condition or the iterable."""
+        self._add(depth + 1, kind, staged_on is not None, staged_on, iterations)
+
+    def unrolled(self, iterable, depth=1):
+        """A for loop over a Python iterable; the caller counts its iterations in the returned
+        Event's `count`."""
+        return self._add(depth + 1, "for", False, type(iterable).__name__)
+
+    def print_(self, values, depth=1):
+        from .tensor import Tensor
+
+        self._add(depth + 1, "print", any(isinstance(v, Tensor) for v in values), None)
+
+
+def _tensor_locals(frame):
+    """{name: 'int32 (3,)'} of the tensors among the frame's variables."""
+    from .tensor import Tensor
+
+    return {k: describe(v) for k, v in frame.f_locals.items() if isinstance(v, Tensor)}
+
+
+_IF_CODE = None
+
+
+def _inside_guard(frame, key):
+    """True when the nearest enclosing `ag__.if_stmt` (a Python frame up the stack) was called
+    from the same user line: the statement runs in a converter-made guard's body."""
+    global _IF_CODE
+    if _IF_CODE is None:
+        from .operators.control_flow import if_stmt
+
+        _IF_CODE = if_stmt.__code__
+    f = frame.f_back
+    for _ in range(12):
+        if f is None:
+            return False
+        if f.f_code is _IF_CODE:
+            caller = f.f_back
+            return caller is not None and (caller.f_code.co_filename, caller.f_lineno) == key
+        f = f.f_back
+    return False
+
+
+def describe(x):
+    """'int32' / 'float32 (3,)': the dtype (and shape, unless scalar) of a staged value."""
+    dtype = getattr(x, "dtype", None)
+    name = getattr(dtype, "name", None) or type(x).__name__
+    shape = tuple(getattr(x, "shape", ()) or ())
+    if not shape:
+        return name
+    return f"{name} (" + ", ".join("?" if d is None else str(d) for d in shape) + \
+        (",)" if len(shape) == 1 else ")")
+
+
+def describe_iterable(seq):
+    """How a staged for loop walks its iterable (a StagedSequence of operators/control_flow)."""
+    name = type(seq).__name__
+    if name == "StagedRange":
+        return "a range with a tensor bound"
+    if name == "TensorSequence":
+        return f"a tensor ({describe(seq.tensor)})"
+    if name == "ListSequence":
+        return "a tensor list"
+    return "a dataset" if "Dataset" in name else "a staged sequence"
+
+
+class recording:
+    """`with recording() as rec:` sets the module's recorder for the trace (nested traces keep
+    their own and restore the outer one)."""
+
+    def __enter__(self):
+        global recorder
+        self._outer = recorder
+        self.recorder = recorder = Recorder()
+        return self.recorder
+
+    def __exit__(self, *exc):
+        global recorder
+        recorder = self._outer
+        return False
