@@ -17,6 +17,7 @@ A staged function called while another is being traced is inlined into that trac
 """
 import functools
 import inspect
+import sys
 import textwrap
 import types
 import warnings
@@ -40,8 +41,14 @@ from .variables import Variable
 # More traces of one function than this warn (each new Python value in the arguments retraces).
 # In the kernel: this many retraces within one cell.
 RETRACE_WARNING_THRESHOLD = 5
-# Set by the kernel hooks: a function returning the running cell's number (None: no cell).
-current_cell = None
+
+
+def current_cell():
+    """The running notebook cell's execution count (None outside IPython). IPython is only
+    looked at when it is already imported: a script pays nothing."""
+    ipython_module = sys.modules.get("IPython")
+    shell = ipython_module.get_ipython() if ipython_module is not None else None
+    return getattr(shell, "execution_count", None) if shell is not None else None
 
 
 class RetraceWarning(UserWarning):
@@ -286,7 +293,7 @@ class Function:
         function RETRACE_WARNING_THRESHOLD times, elsewhere past that many traces in all."""
         if not self._traces:
             return
-        cell = current_cell() if current_cell is not None else None
+        cell = current_cell()
         if cell is None:
             if self._trace_count <= RETRACE_WARNING_THRESHOLD:
                 return

@@ -16,9 +16,9 @@ from IPython.core.magic import Magics, cell_magic, line_magic, magics_class
 from IPython.display import display
 
 from ..function import Function
-from . import cells, graph_display, side_by_side, tracebacks
+from . import cells, graph_display, side_by_side, teaching, tracebacks
 
-SHOW_CHOICES = ("side-by-side", "code", "graph", "none")
+SHOW_CHOICES = ("side-by-side", "compact", "code", "graph", "none")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -38,7 +38,11 @@ def _autograph_parser():
                    help="device the staged functions run on (default: the current one)")
     p.add_argument("--show", choices=SHOW_CHOICES, default="side-by-side",
                    help="what to display per function: the original and converted code side "
-                        "by side (default), only the converted code, its graph, or nothing")
+                        "by side with what tracing staged (default), the same with the compact "
+                        "converted code first, only the converted code, its graph, or nothing")
+    p.add_argument("--args", default=None, metavar="ARGS",
+                   help="example arguments for --show graph, e.g. --args 'ag.constant(27)' "
+                        "(without: the graph of the first call is drawn when it happens)")
     return p
 
 
@@ -105,7 +109,7 @@ class AutographMagics(Magics):
             if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 fn = self._stage(node.name, cell_info, opts)
                 if fn is not None:
-                    self._show(fn, opts.show, cell_info)
+                    self._show(fn, opts, cell_info)
         return result
 
     def _stage(self, name, cell_info, opts):
@@ -124,15 +128,16 @@ class AutographMagics(Magics):
         fn.code  # converts now: a ConversionError points at the cell at once
         return fn
 
-    def _show(self, fn, show, cell_info):
+    def _show(self, fn, opts, cell_info):
+        show = opts.show
         if show == "none":
             return
         name = fn.python_function.__name__
         where = f"Cell In[{cell_info.number}]"
-        if show == "side-by-side":
-            view = side_by_side.for_function(fn, where)
-            display({"text/html": view.to_html(f"ag-sbs-{cell_info.number}-{name}"),
-                      "text/plain": view.to_text()}, raw=True)
+        if show in ("side-by-side", "compact"):
+            # Updated after every trace: the marks say what each statement did.
+            teaching.show_live(fn, where, f"ag-sbs-{cell_info.number}-{name}",
+                               compact_first=show == "compact")
         elif show == "code":
             code = fn.code
             lines = side_by_side.highlight_lines(code.rstrip("\n"))
@@ -142,12 +147,29 @@ class AutographMagics(Magics):
                                   f"<pre>{body}</pre></div></div>",
                      "text/plain": code}, raw=True)
         elif show == "graph":
-            if _takes_no_arguments(fn.python_function):
-                display(graph_display.graph_bundle(fn.graph()), raw=True)
-                return
-            display(graph_display.note_bundle(
-                f"{name}: a graph is traced per input signature; call "
-                f"%autograph_graph {name}(args) to draw the graph of a call"), raw=True)
+            self._show_graph(fn, name, opts.args)
+
+    def _show_graph(self, fn, name, example_args):
+        if example_args is not None:
+            args, kwargs = self._eval_args(example_args, "%%autograph --args")
+            display(graph_display.graph_bundle(fn.graph(*args, **kwargs)), raw=True)
+        elif _takes_no_arguments(fn.python_function):
+            display(graph_display.graph_bundle(fn.graph()), raw=True)
+        else:
+            teaching.show_graph_on_first_trace(fn, graph_display.note_bundle(
+                f"{name}: the graph of the first call is drawn here when it happens; for other "
+                f"arguments: %autograph_graph {name}(args), or give example arguments on the "
+                "magic line: %%autograph --show graph --args '...'"),
+                graph_display.graph_bundle)
+
+    def _eval_args(self, text, what):
+        """(args, kwargs) of `text`, an argument list evaluated in the user's namespace."""
+        scope = dict(self.shell.user_ns)
+        scope["__ag_args"] = lambda *a, **k: (a, k)
+        try:
+            return eval(f"__ag_args({text})", scope)  # noqa: S307 - the user's own arguments
+        except Exception as e:  # noqa: BLE001 - a typo in the magic's line: say so, briefly
+            raise UsageError(f"{what}: the arguments failed: {type(e).__name__}: {e}") from None
 
     @line_magic("autograph")
     def autograph_line(self, line):
@@ -187,16 +209,10 @@ class AutographMagics(Magics):
                 fn = ag.function(fn)
             else:
                 raise UsageError(f"%autograph_graph: {ast.unparse(call.func)} is not callable")
-        # f(args) -> (lambda *a, **k: (a, k))(args): evaluates the arguments as written.
-        packer = ast.Call(func=ast.Name("__ag_args", ast.Load()), args=call.args,
-                          keywords=call.keywords)
-        expr = ast.fix_missing_locations(ast.Expression(packer))
-        scope = dict(ns)
-        scope["__ag_args"] = lambda *a, **k: (a, k)
-        try:
-            args, kwargs = eval(compile(expr, "<autograph_graph>", "eval"), scope)  # noqa: S307
-        except Exception as e:  # noqa: BLE001
-            raise UsageError(f"%autograph_graph: the arguments failed: {type(e).__name__}: "
-                             f"{e}") from None
+        # The call's arguments, evaluated as written.
+        arg_text = ", ".join([ast.unparse(a) for a in call.args] + [
+            f"{k.arg}={ast.unparse(k.value)}" if k.arg else f"**{ast.unparse(k.value)}"
+            for k in call.keywords])
+        args, kwargs = self._eval_args(arg_text, "%autograph_graph")
         graph = fn.graph(*args, **kwargs)
         display(graph_display.graph_bundle(graph), raw=True)

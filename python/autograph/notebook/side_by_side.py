@@ -29,52 +29,98 @@ class Row:
         self.gen_no, self.gen_text = gen_no, gen_text
 
 
-class SideBySide:
-    """Original and converted source of one function, aligned."""
+# Gutter letter (text) per mark category (explain.Mark): staged, ran in Python, both, not run.
+GUTTER = {"staged": "S", "python": "P", "mixed": "M", "unreached": "-"}
 
-    def __init__(self, name, original, first_line, converted, source_map, where=""):
+
+class SideBySide:
+    """Original and converted source of one function, aligned. `marks` ({user line: (category,
+    text)}) marks statements in a gutter, with the text as a note under the line."""
+
+    def __init__(self, name, original, first_line, converted, source_map, where="", marks=None):
         self.name = name
         self.original = original.rstrip("\n").split("\n")
         self.first_line = first_line
         self.converted = converted.rstrip("\n").split("\n")
         self.where = where
+        self.marks = marks or {}
+        self.label = "converted"  # the right column's heading
         self.rows = align(self.original, first_line, self.converted, source_map)
+
+    def _mark(self, row):
+        """The (category, text) mark of a row's user line (on its first showing only)."""
+        if row.orig_no is None or row.repeat:
+            return None
+        return self.marks.get(row.orig_no)
 
     # ---- text/plain ---------------------------------------------------------------------------
     def to_text(self):
-        width = min(max([len(t) for t in self.original] + [8]), 60)
+        width = min(max([len(t) for t in self.original] + [8]), 60) + (2 if self.marks else 0)
         title = f"{self.name}: original{' (' + self.where + ')' if self.where else ''}"
         lines = [f"{title:<{width + 5}} | converted", "-" * (width + 5) + "-+-" + "-" * 40]
         for r in self.rows:
             left = ""
             if r.orig_no is not None:
                 text = r.orig_text if not r.repeat else "  ^ " + r.orig_text.strip()
+                if self.marks:
+                    mark = self._mark(r)
+                    text = f"{GUTTER[mark[0]] if mark else ' '} {text}"
                 left = f"{r.orig_no:>4} {text}"
             right = f"{r.gen_no:>4} {r.gen_text}" if r.gen_no is not None else ""
             lines.append(f"{left:<{width + 5}} | {right}".rstrip())
         return "\n".join(lines)
 
     # ---- text/html ----------------------------------------------------------------------------
-    def to_html(self, element_id):
+    def to_html(self, element_id, compact=None, compact_first=False, footer=""):
+        """The view as HTML. With `compact` (another SideBySide: the compact form) both tables
+        are in, and a checkbox (checked when `compact_first`) switches between them (CSS only:
+        no script, so it works in every front end). `footer`: HTML under the tables."""
+        eid = html.escape(element_id)
+        toggle = ""
+        if compact is not None:
+            toggle = (f'<label class="ag-sbs-toggle-label" for="{eid}-compact">compact form'
+                      "</label>")
+        out = [f'<div class="ag-sbs" id="{eid}" data-function="{html.escape(self.name)}">',
+               f"<style>{stylesheet()}</style>"]
+        if compact is not None:
+            out.append(f'<input type="checkbox" class="ag-sbs-toggle" id="{eid}-compact"'
+                       f'{" checked" if compact_first else ""}>')
+        out += [f'<div class="ag-sbs-title"><code>{html.escape(self.name)}</code>'
+                f'<span class="ag-sbs-where">{html.escape(self.where)}</span>{toggle}</div>',
+                self.table_html("ag-sbs-full" if compact is not None else "")]
+        if compact is not None:
+            out.append(compact.table_html("ag-sbs-compact"))
+        out.append(footer)
+        out.append("</div>")
+        return "\n".join(out)
+
+    def table_html(self, extra_class=""):
+        """The aligned table, in its scrolling box."""
         orig_html = highlight_lines("\n".join(self.original))
         gen_html = highlight_lines("\n".join(self.converted))
-        out = [f'<div class="ag-sbs" id="{html.escape(element_id)}" '
-               f'data-function="{html.escape(self.name)}">',
-               f"<style>{stylesheet()}</style>",
-               f'<div class="ag-sbs-title"><code>{html.escape(self.name)}</code>'
-               f'<span class="ag-sbs-where">{html.escape(self.where)}</span></div>',
-               '<div class="ag-sbs-scroll"><table class="ag-sbs-table"><thead><tr>'
-               '<th colspan="2" class="ag-sbs-head ag-sbs-head-orig">original</th>'
-               '<th colspan="2" class="ag-sbs-head ag-sbs-head-conv">converted</th>'
+        out = [f'<div class="ag-sbs-scroll {extra_class}"><table class="ag-sbs-table"><thead><tr>'
+               '<th colspan="3" class="ag-sbs-head ag-sbs-head-orig">original</th>'
+               '<th colspan="2" class="ag-sbs-head ag-sbs-head-conv">'
+               f"{html.escape(self.label)}</th>"
                "</tr></thead><tbody>"]
         for r in self.rows:
+            mark = self._mark(r)
+            if mark is None:
+                gutter = '<td class="ag-sbs-gutter"></td>'
+                note = ""
+            else:
+                text = html.escape(mark[1])
+                gutter = (f'<td class="ag-sbs-gutter ag-mark-{mark[0]}" title="{text}">'
+                          f"{GUTTER[mark[0]]}</td>")
+                note = f'<div class="ag-sbs-note ag-mark-{mark[0]}">{text}</div>'
             if r.orig_no is None:
-                left = '<td class="ag-sbs-ln"></td><td class="ag-sbs-code ag-sbs-orig"></td>'
+                left = (f'<td class="ag-sbs-ln"></td>{gutter}'
+                        '<td class="ag-sbs-code ag-sbs-orig"></td>')
             else:
                 cls = "ag-sbs-code ag-sbs-orig" + (" ag-sbs-repeat" if r.repeat else "")
                 code = orig_html[r.orig_no - self.first_line]
-                left = (f'<td class="ag-sbs-ln">{r.orig_no}</td>'
-                        f'<td class="{cls}"><pre>{code}</pre></td>')
+                left = (f'<td class="ag-sbs-ln">{r.orig_no}</td>{gutter}'
+                        f'<td class="{cls}"><pre>{code}</pre>{note}</td>')
             if r.gen_no is None:
                 right = '<td class="ag-sbs-ln"></td><td class="ag-sbs-code ag-sbs-conv"></td>'
             else:
@@ -82,7 +128,7 @@ class SideBySide:
                          f'<td class="ag-sbs-code ag-sbs-conv"><pre>{gen_html[r.gen_no - 1]}'
                          "</pre></td>")
             out.append(f'<tr class="ag-sbs-row">{left}{right}</tr>')
-        out.append("</tbody></table></div></div>")
+        out.append("</tbody></table></div>")
         return "\n".join(out)
 
 
@@ -125,8 +171,9 @@ def align(original, first_line, converted, source_map):
     return rows
 
 
-def for_function(fn, where=""):
-    """The SideBySide view of a staged function (ag.function) or a plain function."""
+def for_function(fn, where="", marks=None, compact=False):
+    """The SideBySide view of a staged function (ag.function) or a plain function; `compact`:
+    of the converted code's compact form (notebook/compact.py)."""
     python_function = getattr(fn, "python_function", fn)
     lines, first_line = inspect.getsourcelines(python_function)
     source = textwrap.dedent("".join(lines))
@@ -135,7 +182,14 @@ def for_function(fn, where=""):
     # Converted exactly as autograph.impl.conversion does (blank lines in front), so the code is
     # the one that runs and the map's user lines are the file's (cell's) line numbers.
     converted, source_map = _core.convert("\n" * (first_line - 1) + source, name, filename)
-    return SideBySide(name, source, first_line, converted, source_map, where)
+    if compact:
+        from .compact import compact as make_compact
+
+        converted, source_map = make_compact(converted, source_map)
+    view = SideBySide(name, source, first_line, converted, source_map, where, marks)
+    if compact:
+        view.label = "converted (compact)"
+    return view
 
 
 def _css_class(ttype):
@@ -190,13 +244,28 @@ def stylesheet():
 .ag-sbs table.ag-sbs-table th.ag-sbs-head { background: #f6f8fa !important; color: #333;
   border-bottom: 1px solid #c9d3df !important; font-weight: bold; }
 .ag-sbs table.ag-sbs-table .ag-sbs-head-conv,
-.ag-sbs table.ag-sbs-table tr.ag-sbs-row td:nth-child(3) { border-left: 1px solid #c9d3df !important; }
+.ag-sbs table.ag-sbs-table tr.ag-sbs-row td:nth-child(4) { border-left: 1px solid #c9d3df !important; }
 .ag-sbs table.ag-sbs-table td.ag-sbs-ln { color: #8a949e; text-align: right !important;
   user-select: none; width: 1%; white-space: nowrap; }
 .ag-sbs td.ag-sbs-code pre { margin: 0 !important; padding: 0 !important; border: none !important;
   background: transparent !important; font-size: 12px !important; line-height: 1.35 !important;
-  white-space: pre !important; text-align: left !important; overflow: visible !important; }
+  white-space: pre-wrap !important; overflow-wrap: anywhere !important;
+  text-align: left !important; overflow: visible !important; }
 .ag-sbs td.ag-sbs-repeat { opacity: 0.45; }
 .ag-sbs td.ag-sbs-orig { width: 45%; }
+.ag-sbs table.ag-sbs-table td.ag-sbs-gutter { width: 14px; padding: 0 2px !important;
+  text-align: center !important; font-weight: bold; font-family: monospace; cursor: help; }
+.ag-sbs .ag-mark-staged { background: #d0ebff !important; color: #1864ab; }
+.ag-sbs .ag-mark-python { background: #fff3bf !important; color: #8a5a00; }
+.ag-sbs .ag-mark-mixed { background: #e5dbff !important; color: #5f3dc4; }
+.ag-sbs .ag-mark-unreached { background: #f1f3f5 !important; color: #868e96; }
+.ag-sbs div.ag-sbs-note { font-family: sans-serif; font-size: 11px; line-height: 1.3;
+  margin: 1px 0 3px 0; padding: 0 4px; border-radius: 3px; white-space: normal; }
+.ag-sbs .ag-sbs-traces { font-family: sans-serif; font-size: 11px; padding: 3px 6px;
+  border: 1px solid #c9d3df; border-top: none; white-space: pre-wrap; }
+.ag-sbs .ag-sbs-toggle-label { font-weight: normal; font-size: 11px; margin-left: 1.5em;
+  cursor: pointer; }
+.ag-sbs input.ag-sbs-toggle:checked ~ .ag-sbs-full { display: none; }
+.ag-sbs input.ag-sbs-toggle:not(:checked) ~ .ag-sbs-compact { display: none; }
 """
     return _STYLESHEET
