@@ -28,7 +28,9 @@ def leaf_signature(x):
         return ("value", type(x).__name__, _short_repr(x))
     try:
         hash(x)
-        plain = type(x).__name__ not in ("Variable", "TensorArray")
+        # Compared by value (a tuple, an enum) vs by identity (a plain object, a Variable).
+        plain = type(x).__eq__ is not object.__eq__ and type(x).__name__ not in (
+            "Variable", "TensorArray")
     except TypeError:
         plain = False
     if plain:
