@@ -146,6 +146,40 @@ def retrace_text(name, signatures):
     return "\n".join(lines)
 
 
+def output_names(python_function, count):
+    """The user's names for a function's `count` graph outputs: `return n` -> ['n'],
+    `return a, b` -> ['a', 'b'], one expression -> its text; [] when unclear."""
+    if count == 0:
+        return []
+    try:
+        source = function_source(python_function)[0]
+        tree = ast.parse(source)
+    except (OSError, TypeError, SyntaxError, IndentationError):
+        return []
+    defs = [n for n in tree.body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))]
+    if not defs:
+        return []
+    returns = set()
+    stack = list(defs[0].body)
+    while stack:
+        node = stack.pop()
+        if isinstance(node, ast.Return) and node.value is not None:
+            returns.add(ast.unparse(node.value))
+        elif not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef,
+                                   ast.Lambda)):
+            stack.extend(ast.iter_child_nodes(node))
+    if len(returns) != 1:
+        return ["result"] if count == 1 and returns else []
+    value = ast.parse(returns.pop(), mode="eval").body
+    if isinstance(value, ast.Tuple) and len(value.elts) == count:
+        return [_short_repr_text(ast.unparse(e)) for e in value.elts]
+    return [_short_repr_text(ast.unparse(value))] if count == 1 else []
+
+
+def _short_repr_text(text):
+    return text if len(text) <= 30 else text[:27] + "..."
+
+
 # ---- statement marks -------------------------------------------------------------------------
 
 

@@ -281,8 +281,10 @@ class Function:
         core_graph.optimize()
         executable = _core.Executable(core_graph, device=self._device or devices.current())
         keep = [x for x in leaves if not isinstance(x, (Tensor, np.ndarray))]
-        concrete = ConcreteFunction(Graph(core_graph, self._name), executable, out_tree, slots,
-                                    keep, signature, recorder.events)
+        graph = Graph(core_graph, self._name,
+                      explain.output_names(self.python_function, len(outputs)))
+        concrete = ConcreteFunction(graph, executable, out_tree, slots, keep, signature,
+                                    recorder.events)
         self._traces.append(concrete)
         for listener in list(self._trace_listeners):
             listener(self, concrete)

@@ -6,9 +6,11 @@ import subprocess
 class Graph:
     """A graph that a staged function traced (and optimized)."""
 
-    def __init__(self, core_graph, name="main"):
+    def __init__(self, core_graph, name="main", output_names=None):
         self._graph = core_graph
         self.name = name
+        # The user's names of the results (`return n` -> ["n"]), for pictures.
+        self.output_names = list(output_names or [])
 
     @property
     def ops(self):
@@ -16,8 +18,12 @@ class Graph:
         return list(self._graph.ops(True))
 
     def to_dot(self):
-        """Graphviz source; cond/while subgraphs are clusters."""
-        return self._graph.to_dot()
+        """Graphviz source; cond/while subgraphs are clusters; results carry the user's names."""
+        dot = self._graph.to_dot()
+        for i, name in enumerate(self.output_names):
+            label = name.replace("\\", "\\\\").replace('"', '\\"')
+            dot = dot.replace(f'out{i} [label="output {i}"', f'out{i} [label="{label}"', 1)
+        return dot
 
     def to_svg(self):
         """The graph drawn by Graphviz's `dot` (Debian package graphviz) as SVG text."""

@@ -125,6 +125,14 @@ void bind_lists(py::module_& m) {
   m.def("list_size", &rt::list_size);
   m.def("list_stack", &rt::list_stack);
   m.def("list_pop", &rt::list_pop, py::arg("list"), py::arg("index"));
+  // Names the graph input behind a symbolic tensor (a loop variable's placeholder) after the
+  // user's variable, for pictures and dumps; anything else, or a named input, is left alone.
+  m.def("name_placeholder", [](py::handle h, const std::string& name) {
+    const PyTensor* t = tensor_ptr(h);
+    if (!t || !t->symbolic()) return;
+    rt::Node* n = t->sym->value.node;
+    if (n && n->kind == rt::NodeKind::Placeholder && n->name.empty()) n->name = name;
+  });
   m.def("is_list", [](py::handle h) {
     const PyTensor* t = tensor_ptr(h);
     return t && t->is_list();

@@ -195,6 +195,8 @@ class DotPrinter {
                           : !n->subgraphs.empty()            ? "diamond"
                                                              : "box";
       out_ << indent << id << " [label=" << escaped(label) << ", shape=" << shape;
+      // Hovering a node in the SVG shows the user's line that made it.
+      if (n->loc.line > 0) out_ << ", tooltip=" << escaped(line_text(n->loc));
       // The backward pass (nodes a gradient made) is filled orange, apart from the forward.
       if (n->backward) out_ << ", style=filled, fillcolor=\"" << kBackwardFill << "\"";
       out_ << "];\n";
@@ -203,27 +205,66 @@ class DotPrinter {
         out_ << indent << "n" << names_.id(in.node) << " -> " << id << ";\n";
       for (const Node* d : n->control_deps)
         out_ << indent << "n" << names_.id(d) << " -> " << id << " [style=dashed];\n";
-      for (const auto& sg : n->subgraphs) {
-        out_ << indent << "subgraph cluster_" << cluster_++ << " {\n";
-        out_ << indent << "  label=" << escaped(sg->name()) << ";\n";
-        if (n->backward) {
-          out_ << indent << "  style=\"rounded,filled\"; fillcolor=\"" << kBackwardCluster
-               << "\";\n";
-        } else {
-          out_ << indent << "  style=rounded;\n";
-        }
-        graph(*sg, indent + "  ");
-        for (const Value& o : sg->outputs()) {
-          out_ << indent << "  n" << names_.id(o.node) << " -> " << id
-               << " [style=dotted, constraint=false];\n";
-        }
-        out_ << indent << "}\n";
-      }
+      if (!n->subgraphs.empty()) subgraphs(*n, id, indent);
     }
   }
 
+  // The subgraphs of a Cond/While, in one box labelled with the user's statement ("while
+  // a != 1 — line 3"); the node itself stays outside. The edges from the subgraphs' results
+  // to the node are written after the box: an edge inside a cluster would pull the node in.
+  void subgraphs(const Node& n, const std::string& id, const std::string& indent) {
+    out_ << indent << "subgraph cluster_" << cluster_++ << " {\n";
+    const std::string statement = statement_text(n.loc);
+    std::string label = statement.empty() ? n.op_name() : statement;
+    if (n.loc.line > 0) label += " \u2014 line " + std::to_string(n.loc.line);
+    out_ << indent << "  label=" << escaped(label) << "; style=dashed; color=\"#868e96\";\n";
+    std::vector<const Value*> results;
+    for (const auto& sg : n.subgraphs) {
+      out_ << indent << "  subgraph cluster_" << cluster_++ << " {\n";
+      out_ << indent << "    label=" << escaped(sg->name()) << ";\n";
+      if (n.backward) {
+        out_ << indent << "    style=\"rounded,filled\"; fillcolor=\"" << kBackwardCluster
+             << "\";\n";
+      } else {
+        out_ << indent << "    style=rounded; color=\"#495057\";\n";
+      }
+      graph(*sg, indent + "    ");
+      out_ << indent << "  }\n";
+      for (const Value& o : sg->outputs()) results.push_back(&o);
+    }
+    out_ << indent << "}\n";
+    for (const Value* o : results) {
+      out_ << indent << "n" << names_.id(o->node) << " -> " << id
+           << " [style=dotted, constraint=false];\n";
+    }
+  }
+
+  // "while a != 1" from the located source line "    while a != 1:" (empty when unknown).
+  static std::string statement_text(const SourceLoc& loc) {
+    std::string s = loc.source_line;
+    const size_t b = s.find_first_not_of(" \t");
+    if (b == std::string::npos) return "";
+    s = s.substr(b);
+    while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.pop_back();
+    if (!s.empty() && s.back() == ':') s.pop_back();
+    if (s.size() > 60) s = s.substr(0, 57) + "...";
+    return s;
+  }
+
+  // "line 3: a = a // 2" for a tooltip.
+  static std::string line_text(const SourceLoc& loc) {
+    const std::string statement = statement_text(loc);
+    return "line " + std::to_string(loc.line) + (statement.empty() ? "" : ": " + statement);
+  }
+
   std::string str(const Graph& root) {
-    out_ << "digraph " << escaped(root.name()) << " {\n  node [fontname=\"monospace\"];\n";
+    // Left to right: traced graphs are shallow and wide, so this keeps most of them inside a
+    // notebook's ~980 px output area; `size` scales down (only) what is still wider.
+    out_ << "digraph " << escaped(root.name()) << " {\n"
+         << "  graph [rankdir=LR, nodesep=0.15, ranksep=0.25, size=\"10.1,100\", "
+            "fontname=\"sans-serif\", fontsize=11];\n"
+         << "  node [fontname=\"monospace\", fontsize=10, height=0.3, margin=\"0.05,0.02\"];\n"
+         << "  edge [arrowsize=0.7];\n";
     graph(root, "  ");
     for (size_t i = 0; i < root.outputs().size(); ++i) {
       out_ << "  out" << i << " [label=\"output " << i << "\", shape=house];\n";
