@@ -94,6 +94,23 @@ def test_02_staging_rules():
     python_if, tensor_if = text(cell_with(cells, "print(apply.graph")).splitlines()
     assert python_if == "['placeholder', 'const', 'multiply']"
     assert "where" in tensor_if or "cond" in tensor_if
+    # The marks: a Python `if` vs a tensor `if`, an unrolled vs a staged loop, print at trace
+    # time, and why power retraced.
+    ret = "return: the returned tensors become the graph's outputs"
+    assert text(cell_with(cells, "print(apply.explain")).splitlines() == [
+        "line 3: ran in Python while tracing (condition was True)", f"line 5: {ret}",
+        "line 3: staged: tensor condition (`scale`, scale: bool)", f"line 5: {ret}"]
+    pane = text(cell_with(cells, "%%autograph\ndef apply"))
+    assert ("line 3: trace 1: ran in Python while tracing (condition was True); trace 2: "
+            "staged: tensor condition (`scale`, scale: bool)") in pane
+    assert "   3 M     if scale:" in pane
+    assert text(cell_with(cells, "print(unrolled.explain")).splitlines() == [
+        "line 3: unrolled 3 times (`range(3)` is a Python range)", f"line 5: {ret}",
+        "line 8: staged: loop over a tensor (int32 (?,)) (`ag.range(n)`)", f"line 10: {ret}"]
+    assert text(cell_with(cells, "print(noisy.explain")).splitlines()[:2] == [
+        "line 3: ran in Python while tracing: prints once per trace, not on later calls",
+        "line 4: staged: ag.print, prints each time the graph runs"]
+    assert text(cell_with(cells, "print(power.traces")).splitlines()[-1] == "  x: shape () → (2,)"
     unrolled, looped = text(cell_with(cells, "print(unrolled.graph")).splitlines()
     assert "while" not in unrolled and unrolled.count("'add'") == 2
     assert "while" in looped
@@ -120,7 +137,11 @@ def test_03_graph():
     assert len(svgs) >= 4  # three %autograph_graph pictures and the Graph's own _repr_svg_
     assert all("<svg" in o.data["image/svg+xml"] for o in svgs)
     assert "'while'" in text(cell_with(cells, "g = count_halvings.graph"))
-    assert "%autograph_graph scaled_sum(" in text(cell_with(cells, "%%autograph --show graph"))
+    # `--show graph` drew the graph of the first trace (made by the %autograph_graph below it)
+    # in place of its note.
+    shown = cell_with(cells, "%%autograph --show graph")
+    assert "<svg" in shown.outputs[0].data["image/svg+xml"]
+    assert text(shown).startswith("ag.Graph 'scaled_sum'")
     assert errors(cells) == []
 
 
