@@ -266,8 +266,9 @@ def _tensors_in(node, detail):
     """'x: int32' for the tensors the expression reads, or the staged value's dtype."""
     what, tensors = detail
     names = []
-    for n in ast.walk(node):
-        if isinstance(n, ast.Name) and n.id in tensors and n.id not in names:
+    found = [n for n in ast.walk(node) if isinstance(n, ast.Name) and n.id in tensors]
+    for n in sorted(found, key=lambda n: (n.lineno, n.col_offset)):  # in reading order
+        if n.id not in names:
             names.append(n.id)
     return ", ".join(f"{n}: {tensors[n]}" for n in names) or what
 

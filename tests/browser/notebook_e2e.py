@@ -1,8 +1,10 @@
 """End to end in a real browser: Jupyter Notebook (classic, Debian's jupyter-notebook) served on
 localhost with the build tree's xautograph kernel, headless Chromium driven by Debian's
 chromium-driver through python3-selenium. Runs a %%autograph cell by typing Shift+Enter, checks
-that the side-by-side pane renders with both columns side by side and highlighted, and saves a
-screenshot of the pane.
+that the side-by-side pane renders with both columns side by side and highlighted, runs a call
+whose trace fills in the teaching marks (gutter letters in colour, tooltips, notes), checks they
+are visible and that long lines wrap inside the output area, switches to the compact form, and
+saves a screenshot of the pane with its marks.
 
 Environment (set by CTest): JUPYTER_PATH (the build tree's kernelspec), PYTHONPATH (the build
 tree's package), XAG_SCREENSHOT (where the PNG goes). Exit status 0 = pass, 1 = fail."""
@@ -39,6 +41,7 @@ CELL = "\n".join([
     "    else:",
     "        return d * (abs(x) - 0.5 * d)",
 ])
+CALL = "float(huber(ag.constant(3.0), ag.constant(1.0)))"
 PANE = '.output_area .ag-sbs[data-function="huber"]'
 
 
@@ -56,8 +59,9 @@ def write_notebook(directory):
                            "language": "python"},
             "language_info": {"name": "python"},
         },
-        "cells": [{"cell_type": "code", "id": "e2e-cell", "metadata": {}, "execution_count": None,
-                   "outputs": [], "source": CELL}],
+        "cells": [{"cell_type": "code", "id": f"e2e-cell-{k}", "metadata": {},
+                   "execution_count": None, "outputs": [], "source": source}
+                  for k, source in enumerate((CELL, "import autograph as ag\n" + CALL))],
     }
     with open(os.path.join(directory, "e2e.ipynb"), "w") as f:
         json.dump(nb, f, indent=1)
@@ -112,6 +116,53 @@ def check_pane(driver, wait):
     return pane
 
 
+def check_marks(driver, wait):
+    """After the call, the pane (re-rendered by the trace) marks huber's `if` and returns as
+    staged: coloured gutter letters with the mark as tooltip, and notes under the lines."""
+    def staged_gutters(_):
+        pane = driver.find_element(By.CSS_SELECTOR, PANE)
+        cells = [c for c in pane.find_elements(By.CSS_SELECTOR, "td.ag-sbs-gutter.ag-mark-staged")
+                 if c.is_displayed()]
+        return cells if len(cells) >= 3 else None
+
+    gutters = wait.until(staged_gutters)
+    first = gutters[0]
+    if first.text.strip() != "S":
+        raise AssertionError(f"gutter letter is {first.text!r}")
+    if not first.get_attribute("title").startswith("staged: tensor condition (`abs(x) <= d`"):
+        raise AssertionError(f"tooltip is {first.get_attribute('title')!r}")
+    colour = driver.execute_script(
+        "return getComputedStyle(arguments[0]).backgroundColor;", first)
+    if colour in ("rgba(0, 0, 0, 0)", "rgb(255, 255, 255)", "transparent"):
+        raise AssertionError(f"the gutter has no colour: {colour}")
+    pane = driver.find_element(By.CSS_SELECTOR, PANE)
+    notes = [n for n in pane.find_elements(By.CSS_SELECTOR, ".ag-sbs-note") if n.is_displayed()]
+    if not any("staged: tensor condition" in n.text for n in notes):
+        raise AssertionError(f"no visible note: {[n.text for n in notes]}")
+    if notes[0].size["height"] < 8 or notes[0].size["width"] < 50:
+        raise AssertionError(f"the note is not visible: {notes[0].size}")
+    # Long converted lines wrap: nothing is cut off at the right of the output area.
+    area = driver.execute_script(
+        "const p = arguments[0], s = p.querySelector('.ag-sbs-full');"
+        "return [s.scrollWidth, s.clientWidth, p.closest('.output_area').clientWidth,"
+        "p.getBoundingClientRect().width];", pane)
+    if area[0] > area[1] + 1 or area[3] > area[2] + 1:
+        raise AssertionError(f"the pane overflows its output area: {area}")
+    return pane
+
+
+def check_compact(driver, wait, pane):
+    """The pane's checkbox switches to the compact form (no get_state, ag.cond) and back."""
+    pane.find_element(By.CSS_SELECTOR, ".ag-sbs-toggle-label").click()
+    wait.until(lambda _: pane.find_element(By.CSS_SELECTOR, ".ag-sbs-compact").is_displayed()
+               and not pane.find_element(By.CSS_SELECTOR, ".ag-sbs-full").is_displayed())
+    text = pane.find_element(By.CSS_SELECTOR, ".ag-sbs-compact").text
+    if "ag.cond(" not in text or "get_state" in text:
+        raise AssertionError(f"compact form is not compact:\n{text}")
+    pane.find_element(By.CSS_SELECTOR, ".ag-sbs-toggle-label").click()
+    wait.until(lambda _: pane.find_element(By.CSS_SELECTOR, ".ag-sbs-full").is_displayed())
+
+
 def run(work):
     notebook_dir = os.path.join(work, "notebooks")
     os.mkdir(notebook_dir)
@@ -145,15 +196,22 @@ def run(work):
         if kernel != "xautograph":
             raise AssertionError(f"notebook runs kernel {kernel}")
 
-        driver.find_element(By.CSS_SELECTOR, ".cell .CodeMirror").click()
+        driver.find_elements(By.CSS_SELECTOR, ".cell .CodeMirror")[0].click()
         webdriver.ActionChains(driver).key_down(Keys.SHIFT).send_keys(Keys.ENTER) \
             .key_up(Keys.SHIFT).perform()
-        pane = check_pane(driver, wait)
+        check_pane(driver, wait)
+        # The call traces huber: the pane above updates itself with the marks.
+        driver.find_elements(By.CSS_SELECTOR, ".cell .CodeMirror")[1].click()
+        webdriver.ActionChains(driver).key_down(Keys.SHIFT).send_keys(Keys.ENTER) \
+            .key_up(Keys.SHIFT).perform()
+        pane = check_marks(driver, wait)
+        check_compact(driver, wait, pane)
+        pane = driver.find_element(By.CSS_SELECTOR, PANE)
 
         os.makedirs(os.path.dirname(os.path.abspath(screenshot)), exist_ok=True)
         if not pane.screenshot(screenshot):
             raise AssertionError(f"could not write the screenshot {screenshot}")
-        print(f"side-by-side pane rendered; screenshot: {screenshot}")
+        print(f"side-by-side pane rendered with its marks; screenshot: {screenshot}")
     except Exception:
         with open(log_path) as log:
             print("--- notebook server log ---\n" + log.read()[-4000:], file=sys.stderr)

@@ -265,6 +265,10 @@ def stylesheet():
   border: 1px solid #c9d3df; border-top: none; white-space: pre-wrap; }
 .ag-sbs .ag-sbs-toggle-label { font-weight: normal; font-size: 11px; margin-left: 1.5em;
   cursor: pointer; }
+.ag-sbs input.ag-sbs-toggle { display: none !important; }
+.ag-sbs .ag-sbs-toggle-label::before { content: "\\2610  "; }
+.ag-sbs input.ag-sbs-toggle:checked ~ .ag-sbs-title .ag-sbs-toggle-label::before {
+  content: "\\2611  "; }
 .ag-sbs input.ag-sbs-toggle:checked ~ .ag-sbs-full { display: none; }
 .ag-sbs input.ag-sbs-toggle:not(:checked) ~ .ag-sbs-compact { display: none; }
 """
