@@ -158,6 +158,9 @@ class Function:
         line per statement, `line N: staged: ...` or `line N: ran in Python while tracing ...`
         (N is the line in your file or cell)."""
         concrete = self._concrete(args, kwargs)[0]
+        if not getattr(self._callable(), "__ag_source__", None):
+            return (f"{self._name} is traced as written (not converted by AutoGraph): its "
+                    "if/while/for statements all run in Python while tracing")
         return explain.explain_text(self.python_function, concrete.marks)
 
     def traces(self):

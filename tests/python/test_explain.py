@@ -218,3 +218,9 @@ def test_unrolled_counts(n):
     assert f.explain(ag.constant(0), n).split("\n")[0] == (
         f"line {first + 1}: unrolled {n} time{'' if n == 1 else 's'} (`range(n)` is a Python "
         "range)")
+
+
+def test_explain_of_an_unconverted_function():
+    f = ag.function(lessons, autograph=False)
+    assert f.explain(3, 1) == ("lessons is traced as written (not converted by AutoGraph): its "
+                               "if/while/for statements all run in Python while tracing")
