@@ -86,22 +86,17 @@ def _tensor_locals(frame):
     return {k: describe(v) for k, v in frame.f_locals.items() if isinstance(v, Tensor)}
 
 
-_IF_CODE = None
+_IF_MODULE = __name__.rsplit(".", 1)[0] + ".operators.control_flow"
 
 
 def _inside_guard(frame, key):
     """True when the nearest enclosing `ag__.if_stmt` (a Python frame up the stack) was called
     from the same user line: the statement runs in a converter-made guard's body."""
-    global _IF_CODE
-    if _IF_CODE is None:
-        from .operators.control_flow import if_stmt
-
-        _IF_CODE = if_stmt.__code__
     f = frame.f_back
     for _ in range(12):
         if f is None:
             return False
-        if f.f_code is _IF_CODE:
+        if f.f_code.co_name == "if_stmt" and f.f_globals.get("__name__") == _IF_MODULE:
             caller = f.f_back
             return caller is not None and (caller.f_code.co_filename, caller.f_lineno) == key
         f = f.f_back
