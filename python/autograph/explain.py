@@ -262,9 +262,10 @@ def statement_marks(python_function, events):
     return [marks[k] for k in sorted(marks)]
 
 
-def _tensors_in(node, detail):
-    """'x: int32' for the tensors the expression reads, or the staged value's dtype."""
-    what, tensors = detail
+def _tensors_in(node, staged_events):
+    """'x: int32' for the tensors the expression reads, or the staged value's dtype (from the
+    first staged run's detail: (condition's dtype, {name: dtype of the tensors around}))."""
+    what, tensors = staged_events[0].detail
     names = []
     found = [n for n in ast.walk(node) if isinstance(n, ast.Name) and n.id in tensors]
     for n in sorted(found, key=lambda n: (n.lineno, n.col_offset)):  # in reading order
@@ -285,7 +286,7 @@ def _statement_mark(line, node, kind, evs, segment):
     if kind in ("if", "assert"):
         test = segment(node.test)
         if staged:
-            text = f"staged: tensor condition (`{test}`, {_tensors_in(node.test, staged[0].detail)})"
+            text = f"staged: tensor condition (`{test}`, {_tensors_in(node.test, staged)})"
             if kind == "assert":
                 text += ", checked each time the graph runs"
         else:
@@ -302,7 +303,7 @@ def _statement_mark(line, node, kind, evs, segment):
         test = segment(node.test)
         if staged:
             before = max(e.count for e in staged)
-            text = f"staged: tensor condition (`{test}`, {_tensors_in(node.test, staged[0].detail)})"
+            text = f"staged: tensor condition (`{test}`, {_tensors_in(node.test, staged)})"
             if before:
                 text += f", after {_count(before, 'iteration')} run in Python"
         else:

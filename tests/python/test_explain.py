@@ -195,8 +195,8 @@ def test_side_by_side_shows_marks():
     f(ag.constant(1), 2)
     bundle = pane_bundle = teaching.pane_bundle(f, "here", "ag-test")
     html = bundle["text/html"]
-    assert (f'class="ag-sbs-gutter ag-mark-python" title="ran in Python while tracing '
-            f'(condition was True)">P</td>') in html
+    assert ('class="ag-sbs-gutter ag-mark-python" title="ran in Python while tracing '
+            '(condition was True)">P</td>') in html
     assert 'class="ag-sbs-gutter ag-mark-staged" title="staged: tensor condition (`x &gt; 0`, ' \
            'x: int32)">S</td>' in html
     assert 'class="ag-sbs-toggle"' in html and "converted (compact)" in html
