@@ -71,10 +71,12 @@ class AutographMagics(Magics):
 
     @cell_magic
     def autograph(self, line, cell):
-        """%%autograph [--device cpu|gpu] [--show side-by-side|code|graph|none]
+        """%%autograph [--device cpu|gpu] [--show side-by-side|compact|code|graph|none]
+        [--args ARGS]
 
         Stages every top-level function of the cell (ag.function) and shows, per function,
-        the original and converted code side by side. `%%autograph --help` for the options."""
+        the original and converted code side by side, marked after each trace with what was
+        staged and what ran in Python. `%%autograph --help` for the options."""
         parser = _autograph_parser()
         opts = parser.parse_args(shlex.split(line))
         if opts.help:
