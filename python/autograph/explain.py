@@ -290,12 +290,14 @@ def _statement_mark(line, node, kind, evs, segment):
             if kind == "assert":
                 text += ", checked each time the graph runs"
         else:
-            values = [e.detail[0] for e in python]
-            if len(set(values)) == 1:
-                text = f"(condition was {values[0]})"
+            runs = {}
+            for e in python:
+                runs[e.detail[0]] = runs.get(e.detail[0], 0) + e.runs
+            if len(runs) == 1:
+                text = f"(condition was {next(iter(runs))})"
             else:
                 text = ("(condition was " + ", ".join(
-                    _count(values.count(v), str(v)) for v in (True, False) if v in values) + ")")
+                    _count(runs[v], str(v)) for v in (True, False) if v in runs) + ")")
             verb = "checked in Python while tracing" if kind == "assert" else \
                 "ran in Python while tracing"
             text = f"{verb} {text}"
@@ -322,7 +324,8 @@ def _statement_mark(line, node, kind, evs, segment):
         else:
             text = "ran in Python while tracing: prints once per trace, not on later calls"
     if staged and python:
-        return Mark(line, "mixed", f"{text}; ran in Python {_count(len(python), 'time')} too")
+        times = _count(sum(e.runs for e in python), "time")
+        return Mark(line, "mixed", f"{text}; ran in Python {times} too")
     return Mark(line, "staged" if staged else "python", text)
 
 

@@ -14,40 +14,71 @@ recorder = None
 
 
 class Event:
-    """One run of one statement: `kind` ('if', 'while', 'for', 'assert', 'print'), `staged`,
-    `detail` (if/assert: the staged condition's dtype and shape, or the Python condition's
-    value; while/for: what the staged loop runs on, or the Python iterable's type name) and
-    `count`, the iterations it ran in Python while tracing (loops)."""
+    """Runs of one statement that went the same way: `kind` ('if', 'while', 'for', 'assert',
+    'print'), `staged`, `detail` (if/assert: the staged condition's dtype and the tensors
+    around, or the Python condition's value; while/for: what the staged loop runs on, or the
+    Python iterable's type name), `count`, the iterations a loop ran in Python while tracing,
+    and `runs`, how many times the statement ran this way (an `if` in an unrolled loop)."""
 
-    __slots__ = ("kind", "staged", "detail", "count")
+    __slots__ = ("kind", "staged", "detail", "count", "runs")
 
     def __init__(self, kind, staged, detail, count=0):
         self.kind, self.staged, self.detail, self.count = kind, staged, detail, count
+        self.runs = 1
 
     def __repr__(self):
-        return f"Event({self.kind!r}, staged={self.staged}, {self.detail!r}, {self.count})"
+        return (f"Event({self.kind!r}, staged={self.staged}, {self.detail!r}, {self.count}, "
+                f"runs={self.runs})")
 
 
 class Recorder:
-    """Events of one trace, per (file, line) of the user's statement, in the order they ran."""
+    """Events of one trace, per user statement, in the order they first ran. Runs that went the
+    same way share one Event (loops each get their own: their iteration counts differ), so an
+    unrolled loop does not grow the record. While tracing, statements are keyed by the calling
+    instruction (code object, offset): cheap, where a frame's line number is a table scan;
+    `events` turns the keys into the user's (file, line) once, at the end."""
 
     def __init__(self):
-        self.events = {}  # (filename, line) -> [Event]
+        self._by_call = {}  # (code, instruction offset) -> [Event]
+        self._last = {}  # (code, instruction offset) -> the Event of the latest run there
+
+    @property
+    def events(self):
+        """{(filename, line): [Event]}"""
+        out = {}
+        for (code, offset), events in self._by_call.items():
+            if events:
+                out.setdefault((code.co_filename, _line_of(code, offset)), []).extend(events)
+        return out
 
     def _add(self, depth, kind, staged, detail, count=0):
         frame = sys._getframe(depth + 1)
-        key = (frame.f_code.co_filename, frame.f_lineno)
+        key = (frame.f_code, frame.f_lasti)
         if staged and kind != "print":
             # The tensors the statement's expression may read, to say "x: int32" next to it.
             detail = (detail, _tensor_locals(frame))
-        events = self.events.setdefault(key, [])
-        if events and _inside_guard(frame, key):
+        events = self._by_call.get(key)
+        if events is None:
+            events = self._by_call[key] = []
+        guard = _enclosing_guard(frame, self._last)
+        if guard is not None:
             # The converter guards the statements after a `return`/`break`/`continue` with an
             # `if not do_return:` of its own, placed at the first guarded line: that guard is
-            # not the user's statement, drop its event.
-            events.pop()
+            # not the user's statement, drop its run.
+            guard_event, guard_key = guard
+            guard_event.runs -= 1
+            if guard_event.runs == 0:
+                self._by_call[guard_key].remove(guard_event)
+                del self._last[guard_key]
+        if kind not in ("for", "while"):
+            for event in events:
+                if event.kind == kind and event.staged == staged and event.detail == detail:
+                    event.runs += 1
+                    self._last[key] = event
+                    return event
         event = Event(kind, staged, detail, count)
         events.append(event)
+        self._last[key] = event
         return event
 
     def condition(self, kind, cond, staged, depth=1):
@@ -89,18 +120,31 @@ def _tensor_locals(frame):
 _IF_MODULE = __name__.rsplit(".", 1)[0] + ".operators.control_flow"
 
 
-def _inside_guard(frame, key):
-    """True when the nearest enclosing `ag__.if_stmt` (a Python frame up the stack) was called
-    from the same user line: the statement runs in a converter-made guard's body."""
+def _enclosing_guard(frame, last):
+    """(Event, key) of the converter-made guard whose branch the user's frame is, or None: the
+    nearest `ag__.if_stmt` up the stack, called from the same user line (between a branch and
+    its if_stmt there are only frames of the operators' module; anything else ends the search,
+    so a statement outside any branch costs one step)."""
     f = frame.f_back
-    for _ in range(12):
-        if f is None:
-            return False
-        if f.f_code.co_name == "if_stmt" and f.f_globals.get("__name__") == _IF_MODULE:
+    while f is not None and f.f_globals.get("__name__") == _IF_MODULE:
+        if f.f_code.co_name == "if_stmt":
             caller = f.f_back
-            return caller is not None and (caller.f_code.co_filename, caller.f_lineno) == key
+            key = (caller.f_code, caller.f_lasti) if caller is not None else None
+            event = last.get(key)
+            if event is not None and event.kind == "if" and caller.f_lineno == frame.f_lineno:
+                return event, key
+            return None
         f = f.f_back
-    return False
+    return None
+
+
+def _line_of(code, offset):
+    """The line of the instruction at `offset` in `code` (the user's line, for converted
+    code)."""
+    for start, end, line in code.co_lines():
+        if start <= offset < end:
+            return line
+    return code.co_firstlineno
 
 
 def describe(x):

@@ -28,9 +28,10 @@ def if_stmt(cond, body, orelse, get_state, set_state, symbol_names, nouts, opts=
     """`if cond: body() else: orelse()`, staged as a Cond when `cond` is symbolic."""
     if isinstance(cond, Variable):
         cond = cond.read_value() if _core.tracing() else cond.numpy()
+    symbolic = is_symbolic(cond)
     if trace_marks.recorder is not None:
-        trace_marks.recorder.condition("if", cond, is_symbolic(cond))
-    if not is_symbolic(cond):
+        trace_marks.recorder.condition("if", cond, symbolic)
+    if not symbolic:
         if cond:
             body()
         else:
