@@ -187,7 +187,7 @@ class DotPrinter {
       if (n->kind == NodeKind::Const && n->value.num_elements() <= 4) {
         label += " " + n->value.to_string();
       }
-      if (n->kind == NodeKind::Placeholder && !n->name.empty()) label += " " + n->name;
+      if (n->kind == NodeKind::Placeholder) label += display_name(*n);
       if (!n->outputs.empty()) label += "\\n" + types_text(n->outputs);
       const char* shape = n->has_side_effects()              ? "octagon"
                           : n->kind == NodeKind::Placeholder ? "invhouse"
@@ -237,6 +237,23 @@ class DotPrinter {
       out_ << indent << "n" << names_.id(o->node) << " -> " << id
            << " [style=dotted, constraint=false];\n";
     }
+  }
+
+  // " x" for a named input; a subgraph's unnamed input takes the name of the named input it
+  // receives from its Cond/While (a branch's capture of argument x is drawn as x).
+  std::string display_name(const Node& n) const {
+    if (!n.name.empty()) return " " + n.name;
+    const Node* owner = n.graph ? n.graph->owner() : nullptr;
+    if (!owner) return "";
+    const auto& params = n.graph->params();
+    for (size_t i = 0; i < params.size(); ++i) {
+      if (params[i].node != &n) continue;
+      // Cond inputs are [pred, x...]; While inputs are [vars..., captures..., max_iter?].
+      const size_t k = owner->kind == NodeKind::Cond ? i + 1 : i;
+      if (k < owner->inputs.size() && owner->inputs[k].node->kind == NodeKind::Placeholder)
+        return display_name(*owner->inputs[k].node);
+    }
+    return "";
   }
 
   // "while a != 1" from the located source line "    while a != 1:" (empty when unknown).

@@ -59,3 +59,22 @@ def test_collatz_fits_the_output_area():
     width_pt = float(re.search(r'<svg width="([\d.]+)pt"', svg).group(1))
     assert width_pt * 4 / 3 <= 978
     assert 'xlink:title="line ' in svg  # the tooltips made it into the SVG
+
+
+def branchy(x):
+    if x > 0:
+        print("positive", x)
+        x = x - 1
+    else:
+        x = x + 1
+    return x
+
+
+def test_cond_box_and_branch_inputs_named():
+    dot = ag.function(branchy).graph(ag.constant(3)).to_dot()
+    first = inspect.getsourcelines(branchy)[1]
+    assert f'label="if x > 0 \u2014 line {first + 1}"; style=dashed' in dot
+    # The argument x, and the branches' inputs that receive it, are all drawn as x.
+    assert dot.count('label="placeholder x\\nint32()"') == 3
+    assert 'label="placeholder\\n' not in dot
+    assert 'out0 [label="x", shape=house]' in dot
