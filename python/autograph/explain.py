@@ -238,6 +238,8 @@ def statement_marks(python_function, events):
 
     def visit(body, enclosing):
         for node in body:
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                continue  # a nested def's statements are its own (its returns are not ours)
             line = node.lineno + offset
             kind = _kind(node)
             if kind is not None:
@@ -251,10 +253,10 @@ def statement_marks(python_function, events):
                 if isinstance(child, list) and child and isinstance(child[0], ast.AST):
                     if isinstance(node, ast.If) and field == "orelse":
                         visit(child, enclosing + [(node, line, "else")])
+                    elif field == "handlers":
+                        visit(child, enclosing + [("except", line)])
                     else:
                         visit(child, inner)
-            if isinstance(node, ast.ExceptHandler):
-                visit(node.body, enclosing)
 
     for node in tree.body:
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
@@ -344,6 +346,10 @@ def _jump_mark(line, node, enclosing, marks):
         return Mark(line, "unreached", f"{word} outside a loop")
     owner = enclosing[-1]
     owner_line = owner[1]
+    if owner[0] == "except":
+        return Mark(line, "python", f"{word} in an except block: runs only if the exception is "
+                                    "raised while tracing (a staged graph raises no Python "
+                                    "exceptions)")
     owner_mark = marks.get(owner_line)
     what = _kind(owner[0])
     if owner_mark is None or owner_mark.category == "unreached":

@@ -224,3 +224,26 @@ def test_explain_of_an_unconverted_function():
     f = ag.function(lessons, autograph=False)
     assert f.explain(3, 1) == ("lessons is traced as written (not converted by AutoGraph): its "
                                "if/while/for statements all run in Python while tracing")
+
+
+def with_helper(x):
+    def helper(v):
+        return v * 2
+    try:
+        if x > 0:
+            x = helper(x)
+    except ValueError:
+        return x
+    return x
+
+
+def test_nested_defs_and_try():
+    f = ag.function(with_helper)
+    first = inspect.getsourcelines(with_helper)[1]
+    # helper's `return` (line first + 2) is not one of with_helper's statements.
+    assert f.explain(ag.constant(2)).split("\n") == [
+        f"line {first + 4}: staged: tensor condition (`x > 0`, x: int32)",
+        f"line {first + 7}: return in an except block: runs only if the exception is raised "
+        "while tracing (a staged graph raises no Python exceptions)",
+        f"line {first + 8}: return: the returned tensors become the graph's outputs",
+    ]
