@@ -299,7 +299,7 @@ def _statement_mark(line, node, kind, evs, segment):
                 text = f"(condition was {next(iter(runs))})"
             else:
                 text = ("(condition was " + ", ".join(
-                    _count(runs[v], str(v)) for v in (True, False) if v in runs) + ")")
+                    f"{v} {_count(runs[v], 'time')}" for v in (True, False) if v in runs) + ")")
             verb = "checked in Python while tracing" if kind == "assert" else \
                 "ran in Python while tracing"
             text = f"{verb} {text}"

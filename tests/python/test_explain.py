@@ -247,3 +247,18 @@ def test_nested_defs_and_try():
         "while tracing (a staged graph raises no Python exceptions)",
         f"line {first + 8}: return: the returned tensors become the graph's outputs",
     ]
+
+
+def alternating(x):
+    for i in range(3):
+        if i == 1:
+            x = x + 1
+    return x
+
+
+def test_runs_of_a_python_if_in_an_unrolled_loop_are_counted():
+    f = ag.function(alternating)
+    first = inspect.getsourcelines(alternating)[1]
+    assert f.explain(ag.constant(0)).split("\n")[1] == (
+        f"line {first + 2}: ran in Python while tracing (condition was True 1 time, "
+        "False 2 times)")
