@@ -148,32 +148,39 @@ def retrace_text(name, signatures):
 
 def output_names(python_function, count):
     """The user's names for a function's `count` graph outputs: `return n` -> ['n'],
-    `return a, b` -> ['a', 'b'], one expression -> its text; [] when unclear."""
+    `return a, b` -> ['a', 'b'], one expression -> its text; [] when unclear. Cosmetic (graph
+    pictures), so it never fails a trace; no recursive AST walks (expressions may be nested
+    thousands deep)."""
     if count == 0:
         return []
     try:
         source = function_source(python_function)[0]
         tree = ast.parse(source)
-    except (OSError, TypeError, SyntaxError, IndentationError):
+    except (OSError, TypeError, SyntaxError, RecursionError, MemoryError):
         return []
     defs = [n for n in tree.body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))]
     if not defs:
         return []
-    returns = set()
+    returns = {}  # source text -> the returned expression
     stack = list(defs[0].body)
     while stack:
         node = stack.pop()
         if isinstance(node, ast.Return) and node.value is not None:
-            returns.add(ast.unparse(node.value))
-        elif not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef,
-                                   ast.Lambda)):
-            stack.extend(ast.iter_child_nodes(node))
+            text = ast.get_source_segment(source, node.value) or ""
+            returns[" ".join(text.split())] = node.value
+        elif isinstance(node, ast.stmt) and not isinstance(
+                node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            stack.extend(n for n in ast.iter_child_nodes(node) if isinstance(n, ast.stmt)
+                         or isinstance(n, ast.excepthandler))
+        elif isinstance(node, ast.excepthandler):
+            stack.extend(node.body)
     if len(returns) != 1:
         return ["result"] if count == 1 and returns else []
-    value = ast.parse(returns.pop(), mode="eval").body
+    text, value = next(iter(returns.items()))
     if isinstance(value, ast.Tuple) and len(value.elts) == count:
-        return [_short_repr_text(ast.unparse(e)) for e in value.elts]
-    return [_short_repr_text(ast.unparse(value))] if count == 1 else []
+        return [_short_repr_text(" ".join((ast.get_source_segment(source, e) or "?").split()))
+                for e in value.elts]
+    return [_short_repr_text(text)] if count == 1 else []
 
 
 def _short_repr_text(text):

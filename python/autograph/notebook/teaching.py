@@ -51,7 +51,11 @@ def pane_bundle(fn, where, element_id, compact_first=False):
     """The pane's MIME bundle (text/html and text/plain) for the traces so far."""
     marks = merged_marks(fn)
     full = side_by_side.for_function(fn, where, marks)
-    short = side_by_side.for_function(fn, where, marks, compact=True)
+    try:
+        short = side_by_side.for_function(fn, where, marks, compact=True)
+    except RecursionError:
+        # Expressions nested thousands deep (the converter takes them): no compact form.
+        short, compact_first = None, False
     footer_text = traces_text(fn)
     footer = f'<div class="ag-sbs-traces">{html.escape(footer_text)}</div>'
     text = (short if compact_first else full).to_text()
