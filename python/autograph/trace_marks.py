@@ -5,7 +5,8 @@ While `Function._trace` runs the user's function it sets `recorder` to a Recorde
 `assert` and `print` they run: staged into the graph, or run in Python (and how). The report is
 keyed by the user's file and line, read from the converted code's frame (its line numbers are
 the user's). When nothing is being traced `recorder` is None and the operators pay one global
-read. autograph/explain.py turns the records into text and pane marks.
+read. autograph/explain.py turns the records into text and pane marks. `name_loop_inputs` gives
+a staged loop's graph inputs the user's names, for the pictures.
 """
 import sys
 
@@ -168,6 +169,19 @@ def describe_iterable(seq):
     if name == "ListSequence":
         return "a tensor list"
     return "a dataset" if "Dataset" in name else "a staged sequence"
+
+
+def name_loop_inputs(state, names, hidden):
+    """Names a staged loop subgraph's inputs after the user's variables (graph pictures and
+    dumps draw them so); `hidden` are the loop's own counters."""
+    from . import _core
+    from .tensor import Tensor
+
+    for value, name in zip(state, names):
+        if isinstance(value, Tensor):
+            _core.name_placeholder(value, name)
+    for value in hidden:
+        _core.name_placeholder(value, "index")
 
 
 class recording:

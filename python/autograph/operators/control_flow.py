@@ -213,7 +213,7 @@ def _stage_loop(test, body, hidden_init, get_state, set_state, names, what_name,
                 staging.alias_lists(list_ids, entry, state)
                 set_state(state)
                 returns.carry(names, state, entry)  # a return value carried by the loop
-                _name_loop_inputs(state, names, params[state_count:])
+                trace_marks.name_loop_inputs(state, names, params[state_count:])
                 return params[state_count:]
 
             def cond_fn(params):
@@ -251,15 +251,6 @@ def _stage_loop(test, body, hidden_init, get_state, set_state, names, what_name,
             set_state(state)
             returns.carry(names, state, body_out, entry)
             return out[state_count:]
-
-
-def _name_loop_inputs(state, names, hidden):
-    """Names the loop subgraph's inputs after the user's variables (pictures, dumps)."""
-    for value, name in zip(state, names):
-        if isinstance(value, Tensor):
-            _core.name_placeholder(value, name)
-    for value in hidden:
-        _core.name_placeholder(value, "index")
 
 
 def _structure_change(entry, out, trees, out_trees, names, what_name, loc, owner):
