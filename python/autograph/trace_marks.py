@@ -160,7 +160,7 @@ def describe(x):
 
 
 def describe_iterable(seq):
-    """How a staged for loop walks its iterable (a StagedSequence of operators/control_flow)."""
+    """How a staged for loop walks its iterable (a StagedSequence of operators/sequences.py)."""
     name = type(seq).__name__
     if name == "StagedRange":
         return "a range with a tensor bound"
