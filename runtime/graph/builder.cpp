@@ -148,10 +148,16 @@ std::unique_ptr<Graph> GraphBuilder::build_subgraph(const std::string& name,
       captures_.pop_back();
       last_ordered_.pop_back();
     }};
-    std::vector<Value> results = fn(args);
-    for (Value& r : results) r = capture(r);
-    g->set_outputs(std::move(results));
-    g->hoist_params();
+    try {
+      std::vector<Value> results = fn(args);
+      for (Value& r : results) r = capture(r);
+      g->set_outputs(std::move(results));
+      g->hoist_params();
+    } catch (...) {
+      // Tensors the failed branch or body made may outlive it (in the traceback's frames).
+      root_->bury(std::move(g));
+      throw;
+    }
     captured->clear();
     for (const auto& [outer, param] : captures_.back().in_order) captured->push_back(outer);
   }

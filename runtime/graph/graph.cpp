@@ -223,10 +223,10 @@ void Graph::remove_nodes_if(const std::function<bool(const Node&)>& dead) {
   params_.erase(std::remove_if(params_.begin(), params_.end(),
                                [&](const Value& v) { return removed.count(v.node) > 0; }),
                 params_.end());
-  nodes_.erase(
-      std::remove_if(nodes_.begin(), nodes_.end(),
-                     [&](const std::unique_ptr<Node>& n) { return removed.count(n.get()); }),
-      nodes_.end());
+  std::vector<std::unique_ptr<Node>> kept;
+  kept.reserve(nodes_.size() - removed.size());
+  for (auto& n : nodes_) (removed.count(n.get()) ? removed_ : kept).push_back(std::move(n));
+  nodes_ = std::move(kept);
 }
 
 std::string FusedProgram::to_string() const {

@@ -245,12 +245,20 @@ class Graph {
 
   static constexpr size_t npos = static_cast<size_t>(-1);
 
+  // Keeps a subgraph whose building failed allocated while this graph lives (see removed_).
+  void bury(std::unique_ptr<Graph> subgraph) { buried_.push_back(std::move(subgraph)); }
+
  private:
   std::string name_;
   Node* owner_ = nullptr;
   std::vector<std::unique_ptr<Node>> nodes_;
   std::vector<Value> params_;
   std::vector<Value> outputs_;
+  // Nodes taken out (remove_nodes_if) and abandoned subgraphs stay allocated while the graph
+  // lives: a symbolic tensor the user kept (in a traceback's locals, an object's attribute)
+  // points at its node, and reading its dtype or shape must not touch freed memory.
+  std::vector<std::unique_ptr<Node>> removed_;
+  std::vector<std::unique_ptr<Graph>> buried_;
 };
 
 inline Graph* Value::graph() const {

@@ -31,10 +31,9 @@ def define(body, name="f"):
     return ns[name]
 
 
-def test_cpython_limits_are_what_these_tests_assume():
+def test_cpython_compiles_what_these_tests_convert():
+    # (Where CPython's own limit falls depends on the interpreter's state: not asserted here.)
     compile(f"def f(x):\n    return {'x if x else ' * DEEP}x\n", "<s>", "exec")
-    with pytest.raises(RecursionError):
-        compile(f"def f(x):\n    return {'x if x else ' * TOO_DEEP}x\n", "<s>", "exec")
     compile("x = " + "(" * 200 + "1" + ")" * 200, "<s>", "exec")
 
 
