@@ -104,6 +104,10 @@ int main(int argc, char* argv[]) {
   // Launched by Jupyter: our std streams may outlive the server's; never die of SIGPIPE on logs.
   if (std::getenv("JPY_PARENT_PID") != nullptr) std::clog.setstate(std::ios_base::failbit);
 
+  // A kernel inherits its parent's signal dispositions: under `nohup jupyter notebook &` SIGINT
+  // arrives ignored, Python then keeps it ignored and Jupyter's interrupt does nothing. Like
+  // ipykernel, take SIGINT back unconditionally (Python installs its handler over SIG_DFL).
+  xag::reset_inherited_sigint();
   // Before any thread exists, so that every xeus and zmq thread inherits the blocked mask.
   xag::block_sigint();
 
