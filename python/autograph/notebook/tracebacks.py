@@ -21,6 +21,7 @@ import weakref
 from .._frames import frames as _frames
 from .._frames import is_package_frame as _is_package_frame
 from .._frames import relink as _relink
+from .. import errors
 from ..errors import AutographError
 
 # Code objects of %%autograph cell bodies and the cells' file names (registered by magics.py).
@@ -117,14 +118,19 @@ def register_cell_file(filename):
     _cell_files.add(filename)
 
 
-def _cell_label(filename):
+def _cell_name(filename):
+    """`Cell In[n]` for the file a notebook cell was compiled under, else None."""
     try:
         from IPython import get_ipython
 
         number = get_ipython().compile._filename_map.get(filename)
     except Exception:  # noqa: BLE001 - outside IPython: plain file names
         number = None
-    return f"Cell In[{number}]" if number is not None else f"File {filename}"
+    return f"Cell In[{number}]" if number is not None else None
+
+
+def _cell_label(filename):
+    return _cell_name(filename) or f"File {filename}"
 
 
 _RED, _GREEN, _CYAN, _RESET = "\x1b[0;31m", "\x1b[0;32m", "\x1b[0;36m", "\x1b[0m"
@@ -169,21 +175,13 @@ def format_exception(value, tb, seen=None):
                f"{'Traceback (most recent call last)':>{75 - len(name)}}")
     for frame in _frames(tb):
         out.append(_format_frame(frame))
-    out.append(f"{_RED}{name}{_RESET}: {_readable_message(str(value))}")
+    out.append(f"{_RED}{name}{_RESET}: {errors.readable_message(str(value))}")
     return out
-
-
-def _readable_message(message):
-    """Cell file names in a message (`(/tmp/xpython_1/2.py:4)`) read as `Cell In[n], line 4`."""
-    def label(m):
-        where = _cell_label(m.group(1))
-        return m.group(0) if where.startswith("File ") else f"{where}, line {m.group(2)}"
-
-    return re.sub(r"([^\s():]+\.py):(\d+)", label, message)
 
 
 def install(shell):
     """Wraps the shell's traceback formatters (idempotent)."""
+    errors._file_label = _cell_name
     formatter = shell.InteractiveTB
     if getattr(formatter, "_ag_original", None) is not None:
         return
@@ -224,6 +222,7 @@ def install(shell):
 
 
 def uninstall(shell):
+    errors._file_label = None
     for formatter in (shell.InteractiveTB, shell.SyntaxTB):
         if getattr(formatter, "_ag_original", None) is not None:
             del formatter.structured_traceback
