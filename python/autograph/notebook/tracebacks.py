@@ -83,16 +83,29 @@ def _frame_at(filename, lineno):
     return None
 
 
+def _where(tb):
+    code = tb.tb_frame.f_code
+    return code.co_filename, tb.tb_lineno, code.co_name
+
+
 def clean(tb, value, skip=0):
     """`tb` after the rules of the module docstring (None when nothing is left)."""
     frames = _frames(tb)[skip:]
     starts = [i for i, f in enumerate(frames) if f.tb_frame.f_code in _cell_bodies]
     if starts:
         frames = frames[starts[0]:]
-    kept = [f for f in frames if not _is_package_frame(f) and not _is_magic_call(f)]
+    kept = []
+    for f in frames:
+        if _is_package_frame(f) or _is_magic_call(f):
+            continue
+        # Converted code runs at the user's positions: the same line can show up twice in a row.
+        if kept and _where(kept[-1]) == _where(f):
+            continue
+        kept.append(f)
     filename = getattr(value, "filename", None)
     lineno = getattr(value, "lineno", None)
-    if isinstance(value, AutographError) and filename and lineno:
+    # Located errors, and an interrupt that stopped a staged loop (exec.cpp names the loop).
+    if isinstance(value, (AutographError, KeyboardInterrupt)) and filename and lineno:
         last = kept[-1] if kept else None
         if last is None or (last.tb_frame.f_code.co_filename, last.tb_lineno) != (filename,
                                                                                   lineno):
