@@ -7,6 +7,7 @@
 #include "interrupt_guard.hpp"
 #include "pybind11/pybind11.h"
 #include "python_startup.hpp"
+#include "wire_guard.hpp"
 
 #ifndef XAG_VERSION
 #define XAG_VERSION "0.0.0"
@@ -36,6 +37,19 @@ nl::json error_reply(const std::exception& e) {
   reply["ename"] = "RuntimeError";
   reply["evalue"] = e.what();
   reply["traceback"] = nl::json::array({e.what()});
+  return reply;
+}
+
+// The answer to an execute_request whose code was not valid UTF-8 (see wire_guard.hpp): it is
+// not run, since what arrived is not what the user wrote.
+nl::json invalid_utf8_reply(const std::string& bytes) {
+  const std::string evalue = "the code of this request is not valid UTF-8 (bytes " + bytes +
+                             "); nothing was run. Save the notebook as UTF-8 and run it again.";
+  nl::json reply;
+  reply["status"] = "error";
+  reply["ename"] = "UnicodeDecodeError";
+  reply["evalue"] = evalue;
+  reply["traceback"] = nl::json::array({"\x1b[0;31mUnicodeDecodeError\x1b[0m: " + evalue});
   return reply;
 }
 
@@ -72,7 +86,10 @@ nl::json interpreter::execute_request_impl(int execution_counter, const std::str
                                            nl::json user_expressions, bool allow_stdin) {
   py::gil_scoped_acquire acquire;
   nl::json reply;
-  {
+  const std::string invalid_bytes = take_invalid_utf8(parent_header().value("msg_id", ""));
+  if (!invalid_bytes.empty()) {
+    reply = invalid_utf8_reply(invalid_bytes);
+  } else {
     // SIGINT reaches this thread only while the cell runs (see interrupt_guard.hpp).
     interrupt_scope interruptible;
     try {

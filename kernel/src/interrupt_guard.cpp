@@ -122,6 +122,13 @@ const xag_interrupt_api g_api = {XAG_INTERRUPT_API_VERSION, &api_interrupt_count
 
 }  // namespace
 
+void reset_inherited_sigint() {
+  struct sigaction dfl {};
+  dfl.sa_handler = SIG_DFL;
+  sigemptyset(&dfl.sa_mask);
+  sigaction(SIGINT, &dfl, nullptr);
+}
+
 void block_sigint() {
   set_sigint_mask(SIG_BLOCK);
 }

@@ -3,8 +3,9 @@
 // xeus 2.4.1 has no interrupt hook, so the kernelspec says "interrupt_mode": "signal" and
 // Jupyter sends SIGINT to the process. A SIGINT delivered to a xeus/zmq thread, or to the main
 // thread while it waits in zmq::poll, kills the kernel. So:
-//   1. block_sigint() runs first in main(), before any thread exists: every thread created later
-//      (xeus, zmq, IPython's history saver) inherits the blocked mask.
+//   1. reset_inherited_sigint() and block_sigint() run first in main(), before any thread
+//      exists: SIGINT is no longer ignored even if the parent ignored it (nohup), and every
+//      thread created later (xeus, zmq, IPython's history saver) inherits the blocked mask.
 //   2. Python installs its own SIGINT handler at start-up; install_sigint_chain() then puts ours
 //      in front of it (counts, runs the runtime's callbacks, chains to Python's).
 //   3. drop_idle_interrupts() runs when an execute_request arrives, before the kernel publishes
@@ -18,6 +19,10 @@
 #include "xautograph/interrupt_api.h"
 
 namespace xag {
+
+/// Sets SIGINT's disposition to the default, whatever the parent process left (SIG_IGN under
+/// nohup), so that the embedded Python installs its handler. Call before Python starts.
+void reset_inherited_sigint();
 
 /// Blocks SIGINT in the calling thread (and thus in all threads it creates later).
 void block_sigint();

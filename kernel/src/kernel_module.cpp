@@ -15,6 +15,12 @@ PYBIND11_EMBEDDED_MODULE(xautograph_kernel, m) {
   m.def(
       "interrupt_count", [] { return xag::interrupt_api().interrupt_count(); },
       "Number of SIGINTs the kernel received while a cell was running.");
+  m.def(
+      "_check_signals",
+      [] {
+        if (PyErr_CheckSignals() != 0) throw py::error_already_set();
+      },
+      "Runs the Python handlers of signals that arrived (a SIGINT raises KeyboardInterrupt).");
   m.def("_ensure_comm_target", &xag::ensure_comm_target, py::arg("target_name"),
         "Gives an unregistered comm target a complete entry before a kernel-side comm uses it.");
 }

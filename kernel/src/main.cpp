@@ -15,6 +15,7 @@
 #include "nlohmann/json.hpp"
 #include "protocol_server.hpp"
 #include "pybind11/embed.h"
+#include "wire_guard.hpp"
 #include "xeus-python/xdebugger.hpp"
 #include "xeus/xeus_context.hpp"
 #include "xeus/xkernel.hpp"
@@ -71,6 +72,7 @@ int run_kernel(const std::string& connection_file) {
                          xag::make_protocol_server, xag::make_history_manager(), nullptr,
                          xpyt::make_python_debugger, debugger_config);
     const xeus::xconfiguration& config = kernel.get_config();
+    xag::install_wire_guard(config.m_signature_scheme, config.m_key);
     std::clog << "xautograph: no connection file given; connect with this kernel.json:\n"
               << nl::json{{"transport", config.m_transport},
                           {"ip", config.m_ip},
@@ -85,10 +87,11 @@ int run_kernel(const std::string& connection_file) {
               << std::endl;
     kernel.start();
   } else {
-    xeus::xkernel kernel(xeus::load_configuration(connection_file), xeus::get_user_name(),
-                         std::move(context), std::move(interpreter), xag::make_protocol_server,
-                         xag::make_history_manager(), nullptr, xpyt::make_python_debugger,
-                         debugger_config);
+    xeus::xconfiguration config = xeus::load_configuration(connection_file);
+    xag::install_wire_guard(config.m_signature_scheme, config.m_key);
+    xeus::xkernel kernel(config, xeus::get_user_name(), std::move(context), std::move(interpreter),
+                         xag::make_protocol_server, xag::make_history_manager(), nullptr,
+                         xpyt::make_python_debugger, debugger_config);
     kernel.start();
   }
   return 0;
@@ -104,6 +107,10 @@ int main(int argc, char* argv[]) {
   // Launched by Jupyter: our std streams may outlive the server's; never die of SIGPIPE on logs.
   if (std::getenv("JPY_PARENT_PID") != nullptr) std::clog.setstate(std::ios_base::failbit);
 
+  // A kernel inherits its parent's signal dispositions: under `nohup jupyter notebook &` SIGINT
+  // arrives ignored, Python then keeps it ignored and Jupyter's interrupt does nothing. Like
+  // ipykernel, take SIGINT back unconditionally (Python installs its handler over SIG_DFL).
+  xag::reset_inherited_sigint();
   // Before any thread exists, so that every xeus and zmq thread inherits the blocked mask.
   xag::block_sigint();
 

@@ -10,6 +10,11 @@ runs this file in a namespace of its own and calls `start(shell)` with the XPyth
   return them.
 - comms: see comm_guard.hpp; xeus-python's Comm class is wrapped so the target is complete
   before the C++ comm is built.
+- `Cell In[n]`: IPython 8.5 labels plain tracebacks `Cell In [n]` (with a space; later IPythons
+  and our staged tracebacks write `Cell In[n]`): one form everywhere.
+- input(): an interrupt while xeus-python's input() waits for the answer surfaced as
+  `RuntimeError: Interrupted system call` with a KeyboardInterrupt chained to it inside IPython's
+  frames; it is a plain KeyboardInterrupt, like ipykernel's.
 - hooks for the autograph package: if `autograph._kernel_hooks` exists it is imported, so the
   package can register its magics (%%autograph, %autograph_graph) itself. At import time
   `IPython.get_ipython()` returns this shell; if the module defines
@@ -31,7 +36,59 @@ def start(shell):
     shell._showtraceback = types.MethodType(_showtraceback, shell)
     shell.history_manager.db_log_output = True
     _guard_comms()
+    _uniform_cell_labels()
+    shell.events.register("pre_run_cell", _plain_interrupts_in_input)
     _load_kernel_hooks(shell)
+
+
+def _uniform_cell_labels():
+    from IPython.core import ultratb
+
+    original = ultratb._format_filename
+    if getattr(original, "_xag_uniform", False):
+        return
+
+    def _format_filename(file, ColorFilename, ColorNormal, *, lineno=None):
+        text = original(file, ColorFilename, ColorNormal, lineno=lineno)
+        return text.replace("In [", "In[", 1) if text.startswith("Cell ") else text
+
+    _format_filename._xag_uniform = True
+    ultratb._format_filename = _format_filename
+
+
+def _interruptible(read):
+    """`read` (xeus-python's input or getpass) raising a plain KeyboardInterrupt when a SIGINT
+    breaks its wait (the socket read fails with EINTR, seen as RuntimeError)."""
+    import functools
+
+    import xautograph_kernel
+
+    @functools.wraps(read)
+    def wrapper(prompt=""):
+        __tracebackhide__ = True  # noqa: F841 - IPython hides this frame
+        try:
+            return read(prompt)
+        except RuntimeError as e:
+            broken = e
+        # Outside the except block, so the KeyboardInterrupt has no context to chain to.
+        if "Interrupted system call" in str(broken):
+            xautograph_kernel._check_signals()  # raises the pending KeyboardInterrupt
+        raise broken
+
+    wrapper._xag_interruptible = True
+    return wrapper
+
+
+def _plain_interrupts_in_input(*_):
+    # xeus-python installs its input() and getpass() for each execute request and restores the
+    # previous ones afterwards, so they are wrapped at the start of each cell.
+    import builtins
+    import getpass
+
+    for module, name in ((builtins, "input"), (getpass, "getpass")):
+        read = getattr(module, name)
+        if not getattr(read, "_xag_interruptible", False):
+            setattr(module, name, _interruptible(read))
 
 
 def _showtraceback(self, etype, evalue, stb):

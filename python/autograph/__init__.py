@@ -1,6 +1,10 @@
-"""xautograph: stage Python into dataflow graphs run on a C++ runtime (`import autograph as ag`).
+"""xautograph: write plain Python, run it as a dataflow graph (`import autograph as ag`).
 
-The names here are SPEC §3's contract. Eager execution is the default; `ag.function` stages.
+Ops such as `ag.constant`, `ag.matmul` or `ag.reduce_sum` run at once (eager execution).
+`ag.function` stages a Python function: its `if`/`while`/`for` on tensors become graph control
+flow, and calls run the compiled graph on the C++ runtime. Names follow TensorFlow's
+(`tf.function` -> `ag.function`). Guide and examples: the README,
+https://github.com/xautograph/xautograph#readme
 """
 from . import errors
 from .errors import AutographError, ConversionError, InvalidArgumentError, StagingError
@@ -42,3 +46,23 @@ from .operators.control_flow import UnrolledLoopWarning  # noqa: E402
 from . import keras  # noqa: E402
 
 __version__ = "0.1.0"
+
+# What `ag.<Tab>`, `dir(ag)` and `from autograph import *` offer: the API, not the modules it is
+# implemented in (ag.impl, ag.nest, ...; still importable, and still attributes for the package's
+# own use).
+_PUBLIC_MODULES = ("data", "keras", "math", "nn", "random")
+
+
+def _public_names(namespace):
+    import types
+
+    names = [name for name, value in namespace.items()
+             if not name.startswith("_") and not isinstance(value, types.ModuleType)]
+    return sorted(names + list(_PUBLIC_MODULES))
+
+
+__all__ = _public_names(globals())
+
+
+def __dir__():
+    return __all__ + ["__version__"]

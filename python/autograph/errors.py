@@ -8,12 +8,38 @@ which the kernel uses to point the traceback at the user's line.
 import re
 
 
+# How a file name reads in error messages, or None: the kernel (notebook/tracebacks.py) sets a
+# function (filename -> "Cell In[n]" or None) so that `str(e)` and `repr(e)` of a caught error
+# name the cell, not the temporary file the cell was compiled under.
+_file_label = None
+_FILE_LINE = re.compile(r"([^\s():]+\.py):(\d+)")
+
+
+def readable_message(message):
+    """`message` with each `file.py:N` that names a notebook cell written `Cell In[n], line N`."""
+    label = _file_label
+    if label is None or not isinstance(message, str):
+        return message
+
+    def replace(m):
+        where = label(m.group(1))
+        return f"{where}, line {m.group(2)}" if where else m.group(0)
+
+    return _FILE_LINE.sub(replace, message)
+
+
 class AutographError(Exception):
     """Base class of every error the package raises on purpose."""
 
     filename = None
     lineno = None
     source_line = None
+
+    def __init__(self, *args):
+        # Messages end with "(file:line)"; in a notebook the file is a cell's temporary file.
+        if args:
+            args = (readable_message(args[0]),) + args[1:]
+        super().__init__(*args)
 
 
 class ConversionError(AutographError):

@@ -318,8 +318,26 @@ class Function:
                       f"{explain.advice(changes)}", RetraceWarning, stacklevel=5)
 
 
-def function(func=None, *, autograph=True, device=None, name=None, **_ignored):
-    """Stages `func` (decorator, with or without arguments). See SPEC §3."""
+def function(func=None, *, autograph=True, device=None, name=None, input_signature=None,
+             reduce_retracing=False, jit_compile=None):
+    """Stages `func`: calls run it as a graph on the xautograph runtime, like `tf.function`.
+
+    Use it as a decorator (`@ag.function` or `@ag.function(device="gpu")`) or call it
+    (`ag.function(f)`). The first call with a new signature (the dtype and shape of each tensor
+    argument, the value of each Python argument) converts `func` with AutoGraph, so that an
+    `if`, `while` or `for` on tensors becomes graph control flow, traces it into a graph and
+    compiles it; later calls with that signature just run the graph.
+
+    autograph: False traces `func` as written, without converting its control flow.
+    device: "cpu" or "gpu" (default: the device of the enclosing `ag.device` block).
+    name: the graph's name (default: the function's name).
+    input_signature, reduce_retracing, jit_compile: accepted so code written for
+        `tf.function` runs unchanged; they have no effect (every new signature traces once).
+
+    The result has `.python_function`, `.code` (the converted source), `.trace_count` and
+    `.graph(*args)`. The README's tour shows it at work in a notebook.
+    """
+    del input_signature, reduce_retracing, jit_compile  # tf.function's options: no effect here
     if func is None:
         return functools.partial(function, autograph=autograph, device=device, name=name)
     return Function(func, autograph=autograph, device=device, name=name)

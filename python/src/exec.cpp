@@ -23,11 +23,28 @@ struct PyExecutable {
   rt::DeviceId device = rt::kCpuDevice;  // where the graph's ops run
 };
 
+// A KeyboardInterrupt that stopped a staged loop says which one, and carries the loop's
+// location like the package's located errors (the kernel's traceback then ends at that line).
+void name_loop(const py::object& exc, const rt::SourceLoc& loop) {
+  py::object message =
+      py::str("interrupted while the staged loop at " + loop.to_string() + " was running");
+  try {
+    message = py::module_::import("autograph.errors").attr("readable_message")(message);
+  } catch (py::error_already_set&) {
+    // Without the package's wording helper the file name stays as it is.
+  }
+  exc.attr("args") = py::make_tuple(message);
+  exc.attr("filename") = loop.file;
+  exc.attr("lineno") = loop.line;
+  exc.attr("source_line") = loop.source_line;
+}
+
 // Python's side of a run. Inside the xautograph kernel its SIGINT handler is the stop source
 // (found through a capsule); elsewhere (plain python, ipykernel) the capsule is absent and the
 // polls' PyErr_CheckSignals() does the job alone.
 struct PythonHost final : rt::RunHost {
   std::optional<py::error_already_set> pending;  // the signal's exception, raised after the run
+  std::optional<rt::SourceLoc> loop;             // the staged loop the interrupt stopped
   py::object stats_out = py::none();             // a dict for the run's counters, or None
   rt::RunStats stats;
 
@@ -48,7 +65,11 @@ struct PythonHost final : rt::RunHost {
     pending.emplace();  // fetches the signal handler's exception
     return true;
   }
-  void raise_signal() override { throw *pending; }
+  void raise_signal() override {
+    if (loop && pending->matches(PyExc_KeyboardInterrupt)) name_loop(pending->value(), *loop);
+    throw *pending;
+  }
+  void interrupted_in_loop(const rt::SourceLoc& where) override { loop = where; }
   void after_run() override {
     if (!stats_out.is_none()) stats_out.attr("update")(stats.fields());
   }

@@ -283,7 +283,7 @@ XAG_NO_GCSE __attribute__((aligned(64))) void run_program(Frame& f) {
   }
   h_LoopHead : {
     const Instr& in = *ip;
-    tick(f);
+    tick(f, static_cast<size_t>(ip - code));
     const int64_t mx = f.loop_max[static_cast<size_t>(in.x0)];
     const bool done = mx >= 0 && f.loop_it[static_cast<size_t>(in.x0)] >= mx;
     ip = done ? code + in.x1 : ip + 1;
@@ -297,7 +297,7 @@ XAG_NO_GCSE __attribute__((aligned(64))) void run_program(Frame& f) {
     const size_t loop = static_cast<size_t>(in.x0);
     const int64_t it = ++f.loop_it[loop];
     ++f.stats.loop_iterations;
-    tick(f);
+    tick(f, static_cast<size_t>(ip - code));
     const int64_t mx = f.loop_max[loop];
     const size_t head = static_cast<size_t>(in.x1);
     ip = (mx >= 0 && it >= mx) ? code + code[head].x1 : code + head + 1;
@@ -305,7 +305,7 @@ XAG_NO_GCSE __attribute__((aligned(64))) void run_program(Frame& f) {
   }
   h_LoopBackFree:
     ++f.stats.loop_iterations;
-    tick(f);
+    tick(f, static_cast<size_t>(ip - code));
     ip = code + ip->x1 + 1;
     XAG_DISPATCH();
   h_ListPushBack:
@@ -360,7 +360,16 @@ XAG_NO_GCSE __attribute__((aligned(64))) void run_program(Frame& f) {
 #undef XAG_NEXT
 #undef XAG_DISPATCH
 
-void Frame::slow_tick() {
+void cancel_loop(const Frame& f, size_t pc) {
+  const std::vector<Instr>& code = f.prog->code;
+  // A LoopBack names its LoopHead in x1; the head carries the While node's location.
+  const Instr& in = code[pc];
+  const Instr& head = in.code == Code::LoopHead ? in : code[static_cast<size_t>(in.x1)];
+  if (head.loc >= 0) throw LocatedCancelledError(f.prog->locs[static_cast<size_t>(head.loc)]);
+  throw CancelledError("interrupted");
+}
+
+void Frame::slow_tick(size_t pc) {
   using clock = std::chrono::steady_clock;
   const auto now = clock::now();
   const auto since_check = now - last_check;
@@ -375,7 +384,7 @@ void Frame::slow_tick() {
   if (now - last_poll < poll_interval) return;
   last_poll = now;
   ++stats.polls;
-  if (opts->poll()) throw CancelledError("interrupted");
+  if (opts->poll()) cancel_loop(*this, pc);
 }
 
 }  // namespace xag::rt::exec

@@ -209,14 +209,19 @@ struct Frame {
   std::chrono::steady_clock::time_point last_check, last_poll;
   std::chrono::nanoseconds poll_interval{3000000};
 
-  void slow_tick();
+  void slow_tick(size_t pc);
   char* scalar_base() { return reinterpret_cast<char*>(t.data()) + kInlineOffset; }
 };
 
-// Cancellation points: once per loop iteration.
-inline void tick(Frame& f) {
-  if (interrupt_requested()) throw CancelledError("interrupted");
-  if (f.has_poll && --f.countdown <= 0) f.slow_tick();
+// Throws the cancellation of the loop whose LoopHead or LoopBack is code[pc]: a
+// LocatedCancelledError at the loop's source line when it has one (the user is told which loop
+// was running), else a CancelledError. Out of line: only the interrupted iteration pays for it.
+[[noreturn]] void cancel_loop(const Frame& f, size_t pc);
+
+// Cancellation points: once per loop iteration; `pc` is the instruction calling it.
+inline void tick(Frame& f, size_t pc) {
+  if (interrupt_requested()) cancel_loop(f, pc);
+  if (f.has_poll && --f.countdown <= 0) f.slow_tick(pc);
 }
 
 // The scalar fast-path kernel for `op` on 0-d operands of the given dtypes, or null.

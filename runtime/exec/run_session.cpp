@@ -2,6 +2,7 @@
 #include "runtime/exec/run_session.h"
 
 #include <exception>
+#include <optional>
 
 #include "runtime/core/errors.h"
 #include "runtime/core/interrupt.h"
@@ -49,12 +50,17 @@ std::vector<Tensor> run_session(const Executable& exe, const std::vector<Tensor>
   std::vector<Tensor> results;
   std::exception_ptr failure;
   bool cancelled = false;
+  std::optional<SourceLoc> loop;  // the staged loop an interrupt stopped
   clear_interrupt();
   {
     StopCallback stop(host);
     host.without_lock([&] {
       try {
         results = exe.run(args, options);
+      } catch (const LocatedCancelledError& e) {
+        cancelled = true;
+        loop = e.loc();
+        failure = std::current_exception();
       } catch (const CancelledError&) {
         cancelled = true;
         failure = std::current_exception();
@@ -68,7 +74,10 @@ std::vector<Tensor> run_session(const Executable& exe, const std::vector<Tensor>
   if (failure) clear_interrupt();
   // Stopped through the stop source: the host's handler has recorded the signal by now, so its
   // exception (KeyboardInterrupt, or whatever a user's SIGINT handler raises) is the error.
-  if (signalled || (cancelled && host.signal_pending())) host.raise_signal();
+  if (signalled || (cancelled && host.signal_pending())) {
+    if (loop) host.interrupted_in_loop(*loop);
+    host.raise_signal();
+  }
   if (failure) std::rethrow_exception(failure);
   return results;
 }

@@ -29,6 +29,9 @@ class RunHost {
   // raise_signal, which throws it.
   virtual bool signal_pending() = 0;
   virtual void raise_signal() = 0;
+  // Optional: the run was interrupted inside the staged loop at `loop` (called with the lock
+  // held, right before raise_signal), so the host's exception can say which loop was running.
+  virtual void interrupted_in_loop(const SourceLoc& loop) {}
   // Optional: called (lock held) after the final write, before an error is raised.
   virtual void after_run() {}
   // Optional stop source, in the shape of the kernel's xag_interrupt_api: registers a callback

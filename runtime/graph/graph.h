@@ -60,6 +60,18 @@ class LocatedError : public InvalidArgumentError {
   ErrorKind kind_;
 };
 
+// An interrupt that stopped a run inside a staged loop (the innermost one running); loc() is
+// that loop's `while`/`for` line. what() is "interrupted".
+class LocatedCancelledError : public CancelledError {
+ public:
+  explicit LocatedCancelledError(SourceLoc loc)
+      : CancelledError("interrupted"), loc_(std::move(loc)) {}
+  const SourceLoc& loc() const { return loc_; }
+
+ private:
+  SourceLoc loc_;
+};
+
 // Static type of a graph value: a tensor of `spec`, or a tensor list whose elements have `spec`.
 enum class ValueKind : uint8_t { Tensor, TensorList };
 

@@ -65,6 +65,23 @@ def _takes_no_arguments(f):
     return True
 
 
+def _available_device(name):
+    """`name` when this kernel has it; otherwise None (the default device) after a note on
+    stderr: the cell still defines its functions, which then run on the CPU."""
+    import sys
+
+    from ..devices import canonical
+    from ..errors import InvalidArgumentError
+
+    try:
+        canonical(name)
+        return name
+    except InvalidArgumentError as e:
+        print(f"%%autograph --device {name}: {e}; the functions of this cell run on the CPU.",
+              file=sys.stderr)
+        return None
+
+
 @magics_class
 class AutographMagics(Magics):
     """The autograph magics (registered by autograph._kernel_hooks)."""
@@ -88,8 +105,7 @@ class AutographMagics(Magics):
         cell_info = cells.current_cell(shell, line, cell)
         tracebacks.register_cell_file(cell_info.filename)
         if opts.device is not None:
-            # Checked before the cell runs: a GPU request on a CPU-only build is a clear error.
-            ag.devices.canonical(opts.device)
+            opts.device = _available_device(opts.device)
         # One blank line for the %%autograph line: line numbers are the editor's.
         tree = ast.parse("\n" + cell, filename=cell_info.filename)
         # Statement by statement, so a function is staged (and converted, which reports

@@ -21,6 +21,7 @@ import weakref
 from .._frames import frames as _frames
 from .._frames import is_package_frame as _is_package_frame
 from .._frames import relink as _relink
+from .. import errors
 from ..errors import AutographError
 
 # Code objects of %%autograph cell bodies and the cells' file names (registered by magics.py).
@@ -82,16 +83,29 @@ def _frame_at(filename, lineno):
     return None
 
 
+def _where(tb):
+    code = tb.tb_frame.f_code
+    return code.co_filename, tb.tb_lineno, code.co_name
+
+
 def clean(tb, value, skip=0):
     """`tb` after the rules of the module docstring (None when nothing is left)."""
     frames = _frames(tb)[skip:]
     starts = [i for i, f in enumerate(frames) if f.tb_frame.f_code in _cell_bodies]
     if starts:
         frames = frames[starts[0]:]
-    kept = [f for f in frames if not _is_package_frame(f) and not _is_magic_call(f)]
+    kept = []
+    for f in frames:
+        if _is_package_frame(f) or _is_magic_call(f):
+            continue
+        # Converted code runs at the user's positions: the same line can show up twice in a row.
+        if kept and _where(kept[-1]) == _where(f):
+            continue
+        kept.append(f)
     filename = getattr(value, "filename", None)
     lineno = getattr(value, "lineno", None)
-    if isinstance(value, AutographError) and filename and lineno:
+    # Located errors, and an interrupt that stopped a staged loop (exec.cpp names the loop).
+    if isinstance(value, (AutographError, KeyboardInterrupt)) and filename and lineno:
         last = kept[-1] if kept else None
         if last is None or (last.tb_frame.f_code.co_filename, last.tb_lineno) != (filename,
                                                                                   lineno):
@@ -117,14 +131,19 @@ def register_cell_file(filename):
     _cell_files.add(filename)
 
 
-def _cell_label(filename):
+def _cell_name(filename):
+    """`Cell In[n]` for the file a notebook cell was compiled under, else None."""
     try:
         from IPython import get_ipython
 
         number = get_ipython().compile._filename_map.get(filename)
     except Exception:  # noqa: BLE001 - outside IPython: plain file names
         number = None
-    return f"Cell In[{number}]" if number is not None else f"File {filename}"
+    return f"Cell In[{number}]" if number is not None else None
+
+
+def _cell_label(filename):
+    return _cell_name(filename) or f"File {filename}"
 
 
 _RED, _GREEN, _CYAN, _RESET = "\x1b[0;31m", "\x1b[0;32m", "\x1b[0;36m", "\x1b[0m"
@@ -169,21 +188,13 @@ def format_exception(value, tb, seen=None):
                f"{'Traceback (most recent call last)':>{75 - len(name)}}")
     for frame in _frames(tb):
         out.append(_format_frame(frame))
-    out.append(f"{_RED}{name}{_RESET}: {_readable_message(str(value))}")
+    out.append(f"{_RED}{name}{_RESET}: {errors.readable_message(str(value))}")
     return out
-
-
-def _readable_message(message):
-    """Cell file names in a message (`(/tmp/xpython_1/2.py:4)`) read as `Cell In[n], line 4`."""
-    def label(m):
-        where = _cell_label(m.group(1))
-        return m.group(0) if where.startswith("File ") else f"{where}, line {m.group(2)}"
-
-    return re.sub(r"([^\s():]+\.py):(\d+)", label, message)
 
 
 def install(shell):
     """Wraps the shell's traceback formatters (idempotent)."""
+    errors._file_label = _cell_name
     formatter = shell.InteractiveTB
     if getattr(formatter, "_ag_original", None) is not None:
         return
@@ -224,6 +235,7 @@ def install(shell):
 
 
 def uninstall(shell):
+    errors._file_label = None
     for formatter in (shell.InteractiveTB, shell.SyntaxTB):
         if getattr(formatter, "_ag_original", None) is not None:
             del formatter.structured_traceback
