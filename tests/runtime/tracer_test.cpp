@@ -59,10 +59,10 @@ TEST_CASE("with no trace open, the same apply() runs ops eagerly", "[tracer]") {
   CHECK(y.dtype() == DType::Float32);
   CHECK(values<float>(y.value) == std::vector<float>{2, 4, 6});
 
-  // Weak scalar rules: a float next to an int tensor is float64 (NumPy 1.24); a literal too big
-  // for int32 makes int64; alone, a literal takes its default dtype.
+  // Weak scalar rules: a float next to an int tensor is float32 (SPEC §3, as JAX); a literal too
+  // big for int32 makes int64; alone, a literal takes its default dtype.
   const Operand i(vec<int32_t>({1, 2}));
-  CHECK(apply(OpKind::Add, {i, WeakScalar::real(0.5)}).dtype() == DType::Float64);
+  CHECK(apply(OpKind::Add, {i, WeakScalar::real(0.5)}).dtype() == DType::Float32);
   CHECK(apply(OpKind::Add, {i, WeakScalar::integer(int64_t{1} << 40)}).dtype() == DType::Int64);
   CHECK(apply(OpKind::Add, {i, WeakScalar::integer(3)}).dtype() == DType::Int32);
   CHECK(apply(OpKind::Neg, {WeakScalar::integer(3)}).value.item<int32_t>() == -3);
