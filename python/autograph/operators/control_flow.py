@@ -155,6 +155,7 @@ def _branch(fn, key, entry, list_ids, record, get_state, set_state, names, nouts
                 if returns.is_retval(names[i]) and a != b:
                     raise returns.mismatch(record["then_out"][i], out[i], loc)
                 if a != b:
+                    staging.pending_structure(record["then_out"][i], out[i])
                     raise staging.error(
                         f"'{names[i]}' has a different structure in the two branches of the "
                         f"staged if{staging.where(loc)}", loc)
@@ -228,7 +229,8 @@ def _stage_loop(test, body, hidden_init, get_state, set_state, names, what_name,
 
             def body_fn(params):
                 hidden = unpack(params)
-                with staging.active(list_ids):
+                with staging.active(list_ids), staging.weak_params(infos,
+                                                                   params[:state_count]):
                     new_hidden = body(hidden)
                 out = get_state()
                 body_out[:] = out
@@ -252,6 +254,10 @@ def _stage_loop(test, body, hidden_init, get_state, set_state, names, what_name,
 
             out = _core.while_loop(values + list(hidden_init), cond_fn, body_fn, None)
             state = structure.pack(infos, trees, out[:state_count])
+            state = tuple(
+                staging.after_loop(v.symbol_name, what_name, loc)
+                if isinstance(v, staging.Undefined) else s
+                for v, s in zip(attempt.entry, state))
             set_state(state)
             returns.carry(names, state, body_out, entry)
             return out[state_count:]
@@ -261,7 +267,7 @@ def _structure_change(entry, out, trees, out_trees, names, what_name, loc, owner
     """A loop variable whose structure changed in the body: a return value's structure learned
     (Retry), or an error."""
     for i, (a, b) in enumerate(zip(trees, out_trees)):
-        if a != b and isinstance(entry[i], staging.UndefinedReturnValue):
+        if a != b and isinstance(entry[i], (staging.UndefinedReturnValue, staging.Undefined)):
             raise Retry(owner, structs={i: staging.template(out[i])})
         if a != b and returns.is_retval(names[i]):
             raise returns.mismatch(entry[i], out[i], loc)
@@ -279,16 +285,16 @@ def _loop_entry(entry, learned, set_state, what_name, loc):
     if structs:
         entry = tuple(structs[i]() if i in structs else v for i, v in enumerate(entry))
     set_state(entry)
-    leaves, _, trees = staging.flatten(entry)
+    leaves, owners, trees = staging.flatten(entry)
     infos, values = [], []
     for j, leaf in enumerate(leaves):
         if isinstance(leaf, staging.Undefined):
-            raise staging.error(
-                f"'{leaf.symbol_name}' is first assigned inside the staged {what_name}"
-                f"{staging.where(loc)} and used after it (or in the next iteration before "
-                f"it is assigned); assign it before the loop, e.g. {leaf.symbol_name} = 0",
-                loc)
-        info, value = staging.first(leaf, learned.hints.get(j))
+            # First assigned in the body (SPEC §3: local to the loop): a placeholder carries it
+            # from one iteration to the next; after the loop, reading it is an error.
+            info, value = staging.pending(leaf.symbol_name, learned.owner, j, owners[j],
+                                          learned.hints.get(j))
+        else:
+            info, value = staging.first(leaf, learned.hints.get(j))
         infos.append(info)
         if value is not None:
             values.append(value)

@@ -31,7 +31,7 @@ from ..errors import ConversionError, StagingError, _located
 from ..tensor import Tensor
 from ..tensor_array import TensorArray, element_type
 from ..variables import Variable
-from .variables import Undefined, UndefinedReturnValue
+from .variables import PendingLoopVariable, Undefined, UndefinedAfterStagedLoop, UndefinedReturnValue
 
 
 def is_symbolic(x):
@@ -156,6 +156,10 @@ class _Tracing(threading.local):
         # One entry per staged statement being traced: ids of the Python lists its state
         # carries (an append to one of them must make it a tensor list).
         self.active = []
+        # id -> tensor: loop variables that entered their loop as Python numbers (weak), as
+        # the loop body sees them. A staged if inside the body that leaves one unchanged on one
+        # path lets it take the dtype of the other path, as the number itself would have.
+        self.weak_params = {}
 
 
 _tls = _Tracing()
@@ -186,6 +190,34 @@ class active:
     def __exit__(self, *exc):
         _tls.active.pop()
         return False
+
+
+class weak_params:
+    """Context: tracing a loop body whose parameters `values` (graph values, Leaf records
+    `infos`) include weak numbers."""
+
+    __slots__ = ("ids",)
+
+    def __init__(self, infos, values):
+        valued = (info for info in infos if info.kind not in ("static", "undef"))
+        self.ids = []
+        for info, v in zip(valued, values):  # (the leaves that have a graph value, in order)
+            if info.weak and id(v) not in _tls.weak_params:
+                _tls.weak_params[id(v)] = v
+                self.ids.append(id(v))
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        for i in self.ids:
+            _tls.weak_params.pop(i, None)
+        return False
+
+
+def is_weak(value):
+    """True for a loop parameter that entered its loop as a Python number."""
+    return isinstance(value, Tensor) and _tls.weak_params.get(id(value)) is value
 
 
 def error(message, location=None):
@@ -390,7 +422,7 @@ def first(value, hint):
     if isinstance(value, Tensor):
         if hint is not None and not is_list_tensor(value) and value.dtype != hint[0]:
             value = cast(value, hint[0])
-        return Leaf("tensor", value.dtype, tuple(value.shape)), value
+        return Leaf("tensor", value.dtype, tuple(value.shape), weak=is_weak(value)), value
     if isinstance(value, TensorArray):
         return Leaf("ta", template=value), value._ensure_handle()
     if isinstance(value, UndefinedReturnValue):
@@ -424,11 +456,16 @@ def follow(ref, value, name, what, loc, owner, j, relax_shape):
     if ref.kind == "undef":
         if isinstance(value, Undefined):
             return None
+        _pending_retry(ref.static, value)
         raise error(
             f"'{name}' is defined {what[1]} but not {what[0]} of the staged {what[2]}"
             f"{where(loc)}; it is used afterwards, so define it on every path (e.g. assign it "
             f"before the {what[2]})", loc)
+    if ref.kind == "ret" and isinstance(ref.static, PendingLoopVariable):
+        return _pending_loop_value(ref, value, name, what, loc)
     if isinstance(value, Undefined):
+        if ref.kind == "tensor":
+            _pending_retry(value, None, (ref.dtype, ref.shape))
         raise error(
             f"'{name}' is defined {what[0]} but not {what[1]} of the staged {what[2]}"
             f"{where(loc)}; it is used afterwards, so define it on every path (e.g. assign it "
@@ -473,6 +510,8 @@ def follow(ref, value, name, what, loc, owner, j, relax_shape):
         return value
     if ref.weak and _kind(value.dtype) >= _kind(ref.dtype):
         raise Retry(owner, hints={j: (value.dtype, shape)})
+    if is_weak(value) and _kind(value.dtype) <= _kind(ref.dtype) and ok_shape:
+        return cast(value, ref.dtype)  # a weak number left unchanged on this path
     change = "dtype" if value.dtype != ref.dtype else "shape"
     if what[2] == "if":
         raise error(
@@ -486,6 +525,58 @@ def follow(ref, value, name, what, loc, owner, j, relax_shape):
         + ("keep its dtype the same (initialize it with the right type, e.g. 0.0 instead of 0, "
            "or use ag.cast)" if change == "dtype" else
            "keep its shape the same on every path"), loc)
+
+
+def _spec(value):
+    """(dtype, shape) a placeholder for `value` needs, or None when it is not a number."""
+    if isinstance(value, Tensor) and not is_list_tensor(value):
+        return value.dtype, tuple(value.shape)
+    if isinstance(value, _PY_SCALARS):
+        return _default_dtype(value), ()
+    return None
+
+
+def _pending_retry(undefined, value, spec=None):
+    """Retry for the staged loop whose body first assigns `undefined` (a PendingLoopVariable)
+    where a staged if inside it defines it on one path as `value` (or with `spec`)."""
+    if isinstance(undefined, PendingLoopVariable):
+        spec = spec or _spec(value)
+        if spec is not None:
+            raise Retry(undefined.owner, hints={undefined.index: spec})
+
+
+def _pending_loop_value(ref, value, name, what, loc):
+    """The body's value of a variable first assigned in a staged loop, traced before its type
+    was known: a Retry with its type (a placeholder of that type enters the loop next time)."""
+    if isinstance(value, Undefined):
+        return _dummy()
+    spec = _spec(value)
+    if spec is None:
+        raise error(
+            f"'{name}' is first assigned inside the staged {what[2]}{where(loc)} and read in "
+            f"a later iteration, but it is {describe(value)}; a staged loop can only carry "
+            f"tensors and numbers (assign it before the loop)", loc)
+    raise Retry(ref.static.owner, hints={ref.static.index: spec})
+
+
+def pending_structure(a, b):
+    """Retry when one of `a`, `b` (a variable's values on the two paths of a staged if) is a
+    PendingLoopVariable and the other a structure (a tuple of tensors, say)."""
+    for p, other in ((a, b), (b, a)):
+        if isinstance(p, PendingLoopVariable) and not isinstance(other, Undefined):
+            raise Retry(p.owner, structs={p.var: template(other)})
+
+
+def pending(name, owner, index, var, hint):
+    """(Leaf, graph value) at loop entry for a variable first assigned in the loop body:
+    zeros of the type an earlier trace learned (`hint`), or a placeholder to learn it."""
+    if hint is None:
+        return Leaf("ret", static=PendingLoopVariable(name, owner, index, var)), _dummy()
+    return Leaf("tensor", hint[0], hint[1], weak=True), zeros(hint[0], hint[1])
+
+
+def after_loop(name, what, loc):
+    return UndefinedAfterStagedLoop(name, what, loc[1] if loc else None)
 
 
 def _ref_text(ref):
