@@ -7,6 +7,7 @@ here are their docstrings and the methods Python calls rarely, built on those: i
 import math
 
 from . import _core
+from .tensor_shape import TensorShape
 
 Tensor = _core.Tensor
 Tensor.__doc__ = (
@@ -18,6 +19,12 @@ for _name, _doc in [
     ("is_symbolic", "True for a value of a graph being traced."),
 ]:
     getattr(Tensor, _name).__doc__ = _doc
+
+# `.shape` is an ag.TensorShape (a tuple with TensorFlow's methods) made from the C++ tuple.
+_shape_tuple = Tensor.shape.fget
+Tensor.shape = property(lambda self: TensorShape(_shape_tuple(self)),
+                        doc="The shape, an ag.TensorShape: a tuple of dims (None for dims "
+                            "unknown while tracing) with as_list(), rank and is_fully_defined().")
 
 # NumPy defers `ndarray + tensor` to Tensor.__radd__ when our priority is higher, so mixed
 # expressions stay tensors (and staged) instead of becoming arrays.

@@ -27,10 +27,12 @@ from .. import _core
 from .. import dtypes as _dtypes
 from .. import nest
 from .. import structure
-from ..errors import ConversionError, StagingError, _located
+from ..errors import StagingError, _located
 from ..tensor import Tensor
 from ..tensor_array import TensorArray, element_type
 from ..variables import Variable
+from . import loop_options
+from .retry import Learned, Retry, claim_lists  # noqa: F401 (staging.Retry for callers)
 from .variables import PendingLoopVariable, Undefined, UndefinedAfterStagedLoop, UndefinedReturnValue
 
 
@@ -61,47 +63,6 @@ def is_list_tensor(x):
 # Each Retry teaches a type that was unknown or weak; MAX_TRACES only guards against a bug that
 # would teach the same thing forever (tests/python/test_retrace.py has one case of each kind).
 MAX_TRACES = 16
-
-
-class Retry(Exception):
-    """Internal: trace a staged statement again, knowing more types.
-
-    `owner` is the statement that raised it (None for a list append asking whichever enclosing
-    statement carries the list); `hints` maps a leaf index of the owner's state to the
-    (dtype, shape) it must have; `lists` maps id(python list) to its element (dtype, shape)."""
-
-    def __init__(self, owner=None, hints=None, lists=None, structs=None):
-        super().__init__("retry")
-        self.owner = owner
-        self.hints = hints or {}
-        self.lists = lists or {}
-        self.structs = structs or {}  # variable index -> template() (a return value's type)
-
-
-class Learned:
-    """What the traces of one staged statement have taught about its state. `owner` marks the
-    Retry exceptions raised for this statement."""
-
-    __slots__ = ("owner", "hints", "lists", "structs")
-
-    def __init__(self):
-        self.owner = object()
-        self.hints = {}
-        self.lists = {}
-        self.structs = {}
-
-    def absorb(self, r, list_ids):
-        """Takes what Retry `r` teaches; False when it is for an enclosing statement."""
-        if r.owner is self.owner:
-            self.hints.update(r.hints)
-            self.lists.update(r.lists)
-            self.structs.update(r.structs)
-            return True
-        mine = claim_lists(r, list_ids)
-        if r.owner is None and mine:
-            self.lists.update(mine)
-            return True
-        return False
 
 
 def traces(init, set_state, what, loc):
@@ -156,10 +117,6 @@ class _Tracing(threading.local):
         # One entry per staged statement being traced: ids of the Python lists its state
         # carries (an append to one of them must make it a tensor list).
         self.active = []
-        # id -> tensor: loop variables that entered their loop as Python numbers (weak), as
-        # the loop body sees them. A staged if inside the body that leaves one unchanged on one
-        # path lets it take the dtype of the other path, as the number itself would have.
-        self.weak_params = {}
 
 
 _tls = _Tracing()
@@ -192,34 +149,6 @@ class active:
         return False
 
 
-class weak_params:
-    """Context: tracing a loop body whose parameters `values` (graph values, Leaf records
-    `infos`) include weak numbers."""
-
-    __slots__ = ("ids",)
-
-    def __init__(self, infos, values):
-        valued = (info for info in infos if info.kind not in ("static", "undef"))
-        self.ids = []
-        for info, v in zip(valued, values):  # (the leaves that have a graph value, in order)
-            if info.weak and id(v) not in _tls.weak_params:
-                _tls.weak_params[id(v)] = v
-                self.ids.append(id(v))
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        for i in self.ids:
-            _tls.weak_params.pop(i, None)
-        return False
-
-
-def is_weak(value):
-    """True for a loop parameter that entered its loop as a Python number."""
-    return isinstance(value, Tensor) and _tls.weak_params.get(id(value)) is value
-
-
 def error(message, location=None):
     return _located(StagingError, message, location)
 
@@ -235,19 +164,14 @@ def where(loc):
 
 
 def unsupported(opts, what, loc):
-    """ConversionError for a loop/if that contains a construct that cannot be staged;
-    StagingError for one that assigns global variables (`opts['globals']`)."""
+    """StagingError for a staged loop/if that assigns global variables (`opts['globals']`).
+    (`try` and `with` inside one are not reported: they run while it is traced.)"""
     if opts and opts.get("globals"):
         raise error(
             f"{what}{where(loc)} assigns the global variable {opts['globals']}: the staged "
             "statement runs in the graph, which cannot update a Python global (Python would "
             "update it on every iteration or call); return the value from the function, or "
             "keep it in an ag.Variable", loc)
-    if opts and opts.get("unsupported"):
-        raise _located(ConversionError,
-                       f"{what} cannot be staged: it contains a {opts['unsupported']}; "
-                       "move it out of the staged statement or make the condition a Python "
-                       "value", loc)
 
 
 # ---- leaves ----------------------------------------------------------------------------------
@@ -389,11 +313,6 @@ def alias_lists(list_ids, entry, state):
             list_ids[id(b)] = id(a)
 
 
-def claim_lists(r, list_ids):
-    """The list requests of Retry `r` that concern this statement, keyed by its entry lists."""
-    return {list_ids[k]: v for k, v in r.lists.items() if k in list_ids}
-
-
 def list_retry(owner, entry_values, exit_values):
     """Retry when a Python list of the entry came back as a tensor list (an inner statement
     staged appends to it)."""
@@ -422,7 +341,8 @@ def first(value, hint):
     if isinstance(value, Tensor):
         if hint is not None and not is_list_tensor(value) and value.dtype != hint[0]:
             value = cast(value, hint[0])
-        return Leaf("tensor", value.dtype, tuple(value.shape), weak=is_weak(value)), value
+        weak = loop_options.is_weak(value)
+        return Leaf("tensor", value.dtype, tuple(value.shape), weak=weak), value
     if isinstance(value, TensorArray):
         return Leaf("ta", template=value), value._ensure_handle()
     if isinstance(value, UndefinedReturnValue):
@@ -510,7 +430,14 @@ def follow(ref, value, name, what, loc, owner, j, relax_shape):
         return value
     if ref.weak and _kind(value.dtype) >= _kind(ref.dtype):
         raise Retry(owner, hints={j: (value.dtype, shape)})
-    if is_weak(value) and _kind(value.dtype) <= _kind(ref.dtype) and ok_shape:
+    if relax_shape and value.dtype == ref.dtype and ref.shape is not None and len(
+            ref.shape) == len(shape):
+        # SPEC §3: a loop variable whose size changes gets unknown dims where it changes.
+        new = loop_options.relaxed(ref.shape, shape)
+        loop_options.note(loop_options.ShapeRelaxation(name, loc[1] if loc else None,
+                                                       tuple(ref.shape), new))
+        raise Retry(owner, shapes={j: new})
+    if loop_options.is_weak(value) and _kind(value.dtype) <= _kind(ref.dtype) and ok_shape:
         return cast(value, ref.dtype)  # a weak number left unchanged on this path
     change = "dtype" if value.dtype != ref.dtype else "shape"
     if what[2] == "if":
@@ -524,7 +451,7 @@ def follow(ref, value, name, what, loc, owner, j, relax_shape):
         f"{_ref_text(ref)} {what[0]} but {describe(value)} {what[1]}; "
         + ("keep its dtype the same (initialize it with the right type, e.g. 0.0 instead of 0, "
            "or use ag.cast)" if change == "dtype" else
-           "keep its shape the same on every path"), loc)
+           "keep its rank the same on every path (sizes may change: they are relaxed)"), loc)
 
 
 def _spec(value):

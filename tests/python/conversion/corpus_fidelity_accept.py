@@ -124,3 +124,147 @@ def temp_then_break(n):
             break
         s += step
     return s
+
+
+# ---- loop variables whose shape changes --------------------------------------------------------
+@case(4)
+@case(0)
+def growing_vector(n):
+    x = ag.constant([0])
+    for i in ag.range(n):
+        x = ag.concat([x, [i]], 0)
+    return x
+
+
+@case(5)
+def growing_vector_while(n):
+    x = ag.zeros([0], ag.float32)
+    i = 0
+    while i < n:
+        x = ag.concat([x, ag.cast([i, i], ag.float32)], 0)
+        i += 1
+    return ag.reduce_sum(x), ag.shape(x)[0]
+
+
+@case(3)
+def growing_with_shape_invariant(n):
+    x = ag.constant([1])
+    for i in ag.range(n):
+        ag.autograph.experimental.set_loop_options(shape_invariants=[(x, ag.TensorShape([None]))])
+        x = ag.concat([x, x], 0)
+    return x
+
+
+@case(4)
+def growing_rows(n):
+    m = ag.zeros([1, 2], ag.int32)
+    for i in ag.range(n):
+        m = ag.concat([m, ag.reshape(ag.stack([i, i * i]), [1, 2])], 0)
+    return m
+
+
+# ---- try / with inside staged statements (run while tracing) -----------------------------------
+@case(3)
+@case(-3)
+def try_except_in_staged_if(x):
+    y = x
+    if x > 0:
+        try:
+            y = x + 1
+            raise ValueError("at trace time")
+        except ValueError:
+            y = x + 2
+    return y
+
+
+@case(4)
+def try_finally_in_staged_loop(n):
+    s = 0
+    k = 0
+    for i in ag.range(n):
+        try:
+            s += i
+        finally:
+            k += 1
+    return s, k
+
+
+@case(5)
+def try_except_else_in_staged_while(n):
+    i = 0
+    s = 0
+    while i < n:
+        try:
+            v = {"a": i}["a"]
+        except KeyError:
+            v = 0
+        else:
+            v = v * 2
+        s += v
+        i += 1
+    return s
+
+
+@case(3)
+def try_catches_trace_time_shape_error(n):
+    s = ag.zeros([2], ag.float32)
+    for i in ag.range(n):
+        try:
+            s = s + ag.ones([3], ag.float32)  # a shape error, raised while tracing
+        except ag.InvalidArgumentError:
+            s = s + 1.0
+    return s
+
+
+class _Counter:
+    def __init__(self):
+        self.entered = 0
+
+    def __enter__(self):
+        self.entered += 1
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+
+@case(4)
+@case(-4)
+def with_in_staged_if(x):
+    ctx = _Counter()
+    y = x
+    if x > 0:
+        with ctx:
+            y = x * 3
+    return y
+
+
+@case(4)
+def with_name_scope_in_staged_loop(n):
+    s = 0
+    for i in ag.range(n):
+        with ag.name_scope("step"):
+            s += i * i
+    return s
+
+
+# ---- graph constants as conditions ------------------------------------------------------------
+@case(5)
+def while_constant_true_with_break(n):
+    i = 0
+    while ag.constant(True):
+        i += 1
+        if i >= n:
+            break
+    return i
+
+
+@case(2)
+@case(-2)
+def if_on_constant(x):
+    flag = ag.constant(True)
+    if flag:
+        y = x + 1
+    else:
+        y = x - 1
+    return y
