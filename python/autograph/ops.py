@@ -23,18 +23,8 @@ _K = _core.op_kinds
 _apply = _core.apply
 _raw = _core.ops
 
-
-
-def constant(value, dtype=None):
-    """A tensor holding `value` (Python numbers, nested lists, NumPy arrays, tensors).
-
-    Inside a function being traced it is a value of the graph, as `tf.constant` is in a
-    `tf.function`: `while ag.constant(True):` with a `break` becomes a staged loop instead of
-    an endless Python one."""
-    t = _core.constant(value, dtype)
-    if not t.is_symbolic and _core.tracing() and t.dtype.name != "string":
-        return _apply(_K["identity"], [t])
-    return t
+# Inside a function being traced, a value of the graph (python/src/core.cpp says why).
+constant = _core.graph_constant
 
 
 def _dtype_or_none(dtype):

@@ -13,7 +13,9 @@ variable and line:
 * values that cannot be staged (None, strings, objects) may pass through a staged statement as
   long as they do not change;
 * the return value of a function that has not returned yet (`UndefinedReturnValue`) becomes
-  zeros of the right type; any other variable that is undefined on one path is an error;
+  zeros of the right type, and so does a variable first assigned inside a loop body (local to
+  the loop: reading it after the loop is an error); any other variable that is undefined on one
+  path is an error;
 * Python lists appended to inside a staged statement become runtime tensor lists.
 
 Retrying means tracing a statement again (`traces`): the runtime's builder discards a subgraph
@@ -32,7 +34,7 @@ from ..tensor import Tensor
 from ..tensor_array import TensorArray, element_type
 from ..variables import Variable
 from . import loop_options
-from .retry import Learned, Retry, claim_lists  # noqa: F401 (staging.Retry for callers)
+from .retry import Learned, Retry  # (callers use staging.Retry)
 from .variables import PendingLoopVariable, Undefined, UndefinedAfterStagedLoop, UndefinedReturnValue
 
 
@@ -58,7 +60,11 @@ def is_list_tensor(x):
 #    function's return value has no type (UndefinedReturnValue) until the traced code returns
 #    one, nor a structure (a tuple of tensors, say);
 # 3. Python lists: an inner staged statement appends to a list the outer one carries, so the
-#    outer one must carry it as a runtime tensor list from its entry.
+#    outer one must carry it as a runtime tensor list from its entry;
+# 4. loop-local variables: one first assigned in a loop body (Undefined on entry) is carried as
+#    a placeholder whose type the body (or a staged if in it) tells (PendingLoopVariable);
+# 5. shapes: a loop variable whose size changes, or a set_loop_options call in the body, asks
+#    for a relaxed shape (loop_options.py).
 # A trace that finds one raises Retry with what it learned, and the statement traces again.
 # Each Retry teaches a type that was unknown or weak; MAX_TRACES only guards against a bug that
 # would teach the same thing forever (tests/python/test_retrace.py has one case of each kind).
@@ -225,13 +231,15 @@ def _dummy():
     return _core.constant(False)
 
 
-def compatible(entry_shape, shape):
-    """True when `shape` fits `entry_shape` (same rank; equal where both are known)."""
+def refines(entry_shape, shape):
+    """True when `shape` fits a loop variable typed `entry_shape`: same rank, and equal where
+    `entry_shape` is known (the runtime's rule: a dim the body leaves unknown, e.g. out of a
+    Cond whose branches differ, does not fit a known one)."""
     if entry_shape is None or shape is None:
         return True
     if len(entry_shape) != len(shape):
         return False
-    return all(a is None or b is None or a == b for a, b in zip(entry_shape, shape))
+    return all(a is None or a == b for a, b in zip(entry_shape, shape))
 
 
 def describe(x):
@@ -424,7 +432,7 @@ def follow(ref, value, name, what, loc, owner, j, relax_shape):
     if is_list_tensor(value):
         return value
     shape = tuple(value.shape)
-    ok_shape = compatible(ref.shape, shape) if relax_shape else (
+    ok_shape = refines(ref.shape, shape) if relax_shape else (
         ref.shape is None or len(ref.shape) == len(shape))
     if value.dtype == ref.dtype and ok_shape:
         return value

@@ -268,3 +268,59 @@ def if_on_constant(x):
     else:
         y = x - 1
     return y
+
+
+# ---- combinations ---------------------------------------------------------------------------
+@case(I64(9))
+def weak_counter_and_temp_with_break(n):
+    count = 0
+    total = 0.0
+    for i in ag.range(n):
+        if i > 6:
+            break
+        half = ag.cast(i, ag.float32) * 0.5
+        if i % 2 == 1:
+            count += 1
+            total += half
+    return count, total
+
+
+@case(10)
+def growing_until_break(n):
+    x = ag.constant([1.0])
+    i = 0
+    while i < n:
+        if ag.reduce_sum(x) > 20.0:
+            break
+        x = ag.concat([x, x * 2.0], 0)
+        i += 1
+    return x, i
+
+
+@case(4)
+def try_around_staged_loop_in_staged_if(n):
+    s = 0
+    if n > 2:
+        try:
+            for i in ag.range(n):
+                s += i * 2
+        finally:
+            s += 100
+    return s
+
+
+@case(6)
+def with_and_try_in_staged_while_with_continue(n):
+    ctx = _Counter()
+    i = 0
+    s = 0
+    while i < n:
+        i += 1
+        with ctx:
+            try:
+                if i % 3 == 0:
+                    continue
+                s += i
+            except ZeroDivisionError:
+                s = -1
+    return s
