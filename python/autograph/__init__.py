@@ -38,7 +38,7 @@ from .devices import device, list_devices  # noqa: E402
 from .function import (  # noqa: E402
     Function, convert, do_not_convert, function, to_code, to_graph,
 )
-# Warned once when a Python loop unrolls past 10,000 iterations while tracing.
+# Warned once when a Python for or while loop unrolls past 3,000 iterations while tracing.
 from .operators.control_flow import UnrolledLoopWarning  # noqa: E402
 from . import keras  # noqa: E402
 from . import autograph  # noqa: E402  (ag.autograph.experimental.set_loop_options)
