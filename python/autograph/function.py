@@ -19,13 +19,13 @@ import functools
 import inspect
 import sys
 import textwrap
-import traceback
 import types
 import warnings
 
 import numpy as np
 
 from . import _core
+from . import _frames
 from . import devices
 from . import explain
 from . import nest
@@ -255,7 +255,7 @@ class Function:
                 # An interrupted trace (a Python loop unrolling for ever, say) must not keep
                 # its half-built graph alive: the frames of the traceback hold its symbolic
                 # tensors, and IPython keeps the last traceback. Their locals go.
-                traceback.clear_frames(e.__traceback__)
+                _frames.release_locals(e.__traceback__)
                 raise
             self._cache[key] = concrete
         return concrete, tensor_args
