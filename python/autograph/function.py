@@ -14,6 +14,12 @@ Calling a staged function:
    result structure.
 
 A staged function called while another is being traced is inlined into that trace.
+
+Tracing runs the function's Python code once: a `try` around staged code catches what is raised
+while tracing (a Python error, an op's dtype or shape error), never what the running graph raises
+later in step 4 (a failing assert, an index out of range, an interrupt): catch those around the
+call. Loop variables whose size changed are listed, after the trace, in `shape_relaxations`. An
+interrupted trace (KeyboardInterrupt, MemoryError) frees its half-built graph.
 """
 import functools
 import inspect
