@@ -64,17 +64,6 @@ struct BlockVars {
   std::vector<std::string> captured;
 };
 
-// The first `try` inside a block (not inside nested defs or classes).
-NodeId find_try(const Tree& t, const std::vector<NodeId>& stmts) {
-  for (NodeId s : stmts) {
-    NodeKind k = t.kind(s);
-    if (k == NodeKind::Try || k == NodeKind::TryStar) return s;
-    for (Field f : analysis::stmt_blocks(k))
-      if (NodeId r = find_try(t, analysis::copy_list(t, s, f))) return r;
-  }
-  return {};
-}
-
 // Local variable annotations are never evaluated in a function, but
 // `x: int = v` inside a generated body function would clash with its
 // `nonlocal x`: blocks moved into one lose their annotations.
@@ -217,8 +206,6 @@ class ControlFlow : public Transformer {
       case NodeKind::ClassDef:
         return {s};
       case NodeKind::If: {
-        NodeId unsupported = find_try(t_, analysis::copy_list(t_, s, Field::If_body));
-        if (!unsupported) unsupported = find_try(t_, analysis::copy_list(t_, s, Field::If_orelse));
         Composites& comps = composites_[s.index];
         collect_composites(t_, t_.list(s, Field::If_body), comps);
         collect_composites(t_, t_.list(s, Field::If_orelse), comps);
@@ -226,21 +213,19 @@ class ControlFlow : public Transformer {
         generic_visit(s);
         analysis::Activity act = converted_activity(t_.list(s, Field::If_body));
         act.merge(converted_activity(t_.list(s, Field::If_orelse)));
-        return convert_if(s, unsupported, act);
+        return convert_if(s, act);
       }
       case NodeKind::While: {
-        NodeId unsupported = find_try(t_, analysis::copy_list(t_, s, Field::While_body));
         collect_composites(t_, t_.list(s, Field::While_body), composites_[s.index]);
         reserve_names(s);
         generic_visit(s);
-        return convert_while(s, unsupported, converted_activity(t_.list(s, Field::While_body)));
+        return convert_while(s, converted_activity(t_.list(s, Field::While_body)));
       }
       case NodeKind::For: {
-        NodeId unsupported = find_try(t_, analysis::copy_list(t_, s, Field::For_body));
         collect_composites(t_, t_.list(s, Field::For_body), composites_[s.index]);
         reserve_names(s);
         generic_visit(s);
-        return convert_for(s, unsupported, converted_activity(t_.list(s, Field::For_body)));
+        return convert_for(s, converted_activity(t_.list(s, Field::For_body)));
       }
       default:
         return Transformer::visit_stmt(s);
@@ -481,11 +466,12 @@ class ControlFlow : public Transformer {
     return b.function_def(name, params, stmts);
   }
 
-  // {'unsupported': 'try statement at line 12', ...} or {} when nothing to say;
-  // 'globals': the global variables the block assigns ('a, b'), which a staged
-  // statement cannot update for the caller.
-  NodeId loop_opts(Builder& b, NodeId unsupported,
-                   std::vector<std::pair<std::string, std::string>> extra, const BlockVars& v) {
+  // The `opts` dict: {'iterate_names': 'i, x', 'globals': 'a, b'} or {} when nothing to say.
+  // 'globals': the global variables the block assigns, which a staged statement cannot update
+  // for the caller. (`try` and `with` inside a staged statement run while it is traced, as in
+  // TensorFlow: nothing to report.)
+  NodeId loop_opts(Builder& b, std::vector<std::pair<std::string, std::string>> extra,
+                   const BlockVars& v) {
     std::vector<NodeId> keys, values;
     std::string globals;
     for (const auto& g : v.globals) globals += (globals.empty() ? "" : ", ") + g;
@@ -494,15 +480,10 @@ class ControlFlow : public Transformer {
       keys.push_back(b.str(k));
       values.push_back(b.str(val));
     }
-    if (unsupported) {
-      keys.push_back(b.str("unsupported"));
-      values.push_back(
-          b.str("try statement at line " + std::to_string(t_.pos(unsupported).lineno)));
-    }
     return b.dict(keys, values);
   }
 
-  std::vector<NodeId> convert_if(NodeId s, NodeId unsupported, const analysis::Activity& act) {
+  std::vector<NodeId> convert_if(NodeId s, const analysis::Activity& act) {
     auto body = analysis::copy_list(t_, s, Field::If_body);
     auto orelse = analysis::copy_list(t_, s, Field::If_orelse);
     BlockVars v = block_vars(s, act.modified);
@@ -519,13 +500,13 @@ class ControlFlow : public Transformer {
     std::vector<NodeId> args{
         t_.node(s, Field::If_test), b.name(if_body),   b.name(else_body), b.name(get), b.name(set),
         b.str_tuple(v.state),       b.integer(v.nouts)};
-    if (unsupported || !v.globals.empty()) args.push_back(loop_opts(b, unsupported, {}, v));
+    if (!v.globals.empty()) args.push_back(loop_opts(b, {}, v));
     out.push_back(b.expr_stmt(b.call(b.op("if_stmt"), args)));
     record_generated(out, v);
     return out;
   }
 
-  std::vector<NodeId> convert_while(NodeId s, NodeId unsupported, analysis::Activity act) {
+  std::vector<NodeId> convert_while(NodeId s, analysis::Activity act) {
     auto body = analysis::copy_list(t_, s, Field::While_body);
     // A walrus in the test (`while (line := f()):`) assigns a state variable
     // too; loop_test then declares it nonlocal.
@@ -554,12 +535,12 @@ class ControlFlow : public Transformer {
       out.push_back(x);
     out.push_back(b.expr_stmt(
         b.call(b.op("while_stmt"), {b.name(loop_test), b.name(loop_body), b.name(get), b.name(set),
-                                    b.str_tuple(v.state), loop_opts(b, unsupported, {}, v)})));
+                                    b.str_tuple(v.state), loop_opts(b, {}, v)})));
     record_generated(out, v);
     return out;
   }
 
-  std::vector<NodeId> convert_for(NodeId s, NodeId unsupported, analysis::Activity act) {
+  std::vector<NodeId> convert_for(NodeId s, analysis::Activity act) {
     auto body = analysis::copy_list(t_, s, Field::For_body);
     NodeId target = t_.node(s, Field::For_target);
     // The target is assigned inside the loop body function.
@@ -591,10 +572,10 @@ class ControlFlow : public Transformer {
         out.push_back(x);
       extra = b.name(extra_name);
     }
-    out.push_back(b.expr_stmt(b.call(
-        b.op("for_stmt"),
-        {t_.node(s, Field::For_iter), extra, b.name(loop_body), b.name(get), b.name(set),
-         b.str_tuple(v.state), loop_opts(b, unsupported, {{"iterate_names", iterate_names}}, v)})));
+    out.push_back(b.expr_stmt(
+        b.call(b.op("for_stmt"),
+               {t_.node(s, Field::For_iter), extra, b.name(loop_body), b.name(get), b.name(set),
+                b.str_tuple(v.state), loop_opts(b, {{"iterate_names", iterate_names}}, v)})));
     record_generated(out, v);
     return out;
   }

@@ -19,6 +19,7 @@ _core._register_errors(InvalidArgumentError, StagingError, errors._symbolic_misu
 _core._set_package_dir(_frames.DIR)
 
 from .tensor import Tensor, is_tensor  # noqa: E402
+from .tensor_shape import TensorShape  # noqa: E402
 from .ops import (  # noqa: E402,F401
     abs, argmax, argmin, cast, ceil, clip_by_value, concat, constant, cos, equal, exp, fill,
     floor, gather, greater, greater_equal, identity, less, less_equal, log, logical_and,
@@ -41,9 +42,10 @@ from .devices import device, list_devices  # noqa: E402
 from .function import (  # noqa: E402
     Function, convert, do_not_convert, function, to_code, to_graph,
 )
-# Warned once when a Python loop unrolls past 10,000 iterations while tracing.
+# Warned once when a Python for or while loop unrolls past 3,000 iterations while tracing.
 from .operators.control_flow import UnrolledLoopWarning  # noqa: E402
 from . import keras  # noqa: E402
+from . import autograph  # noqa: E402  (ag.autograph.experimental.set_loop_options)
 
 __version__ = "0.1.0"
 

@@ -45,3 +45,32 @@ def relink(entries):
 def without_package_frames(tb):
     """`tb` without the frames of the package: what is left is the user's code."""
     return relink([entry for entry in frames(tb) if not is_package_frame(entry)])
+
+
+def release_locals(tb):
+    """Drops what the frames of `tb` hold: their locals (traceback.clear_frames) and the cells
+    they created, which the functions they defined keep (a converted function's body functions
+    close over its variables; a finished frame keeps its function, so clearing the frame alone
+    leaves them). Used on an interrupted trace, whose symbolic tensors keep its whole graph."""
+    import traceback
+    import types
+
+    for entry in frames(tb):
+        frame = entry.tb_frame
+        own = set(frame.f_code.co_cellvars)
+        if not own:
+            continue
+        for value in list(frame.f_locals.values()):
+            if not isinstance(value, types.FunctionType) or not value.__closure__:
+                continue
+            for name, cell in zip(value.__code__.co_freevars, value.__closure__):
+                if name in own:
+                    try:
+                        del cell.cell_contents
+                    except ValueError:  # already empty
+                        pass
+    traceback.clear_frames(tb)
+    for entry in frames(tb):
+        # Reading f_locals made a dict of the locals that clear() leaves as it was; reading it
+        # again brings it up to date (empty).
+        entry.tb_frame.f_locals  # noqa: B018 - read for its effect

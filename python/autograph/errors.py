@@ -6,6 +6,8 @@ Errors that know where they come from carry `filename`, `lineno` and `source_lin
 which the kernel uses to point the traceback at the user's line.
 """
 import re
+import sys
+import weakref
 
 
 # How a file name reads in error messages, or None: the kernel (notebook/tracebacks.py) sets a
@@ -111,6 +113,22 @@ _CONSTRUCT_ADVICE = (
 )
 
 
+# Code objects of functions that run unconverted because their source could not be read
+# (impl/conversion.py adds them): a symbolic tensor misused in one says why.
+UNCONVERTED_CODE = weakref.WeakSet()
+
+
+def _unconverted_caller():
+    """The name of the innermost function on the stack that runs unconverted for lack of
+    source (impl/conversion.py), or None."""
+    frame = sys._getframe(2)
+    while frame is not None:
+        if frame.f_code in UNCONVERTED_CODE:
+            return frame.f_code.co_qualname
+        frame = frame.f_back
+    return None
+
+
 def _symbolic_misuse(what):
     """Called by the bindings when a symbolic tensor is used where Python needs a real value."""
     from . import _core
@@ -121,6 +139,15 @@ def _symbolic_misuse(what):
     for pattern, construct_advice in _CONSTRUCT_ADVICE:
         if source_line and pattern.match(source_line):
             advice = construct_advice
+    unconverted = _unconverted_caller()
+    if unconverted is not None:
+        raise _located(
+            StagingError,
+            f"'{unconverted}' ran unconverted because its source code is not available "
+            "(a function defined with exec or in `python -c`), so its Python control flow "
+            f"could not be staged and a symbolic tensor was used as a Python {what}; define it "
+            "in a file or notebook cell (or register its source in linecache) so autograph "
+            "can convert it", location)
     raise _located(
         StagingError,
         f"using a symbolic tensor as a Python {what} is not allowed in a staged function; "

@@ -14,6 +14,12 @@ Calling a staged function:
    result structure.
 
 A staged function called while another is being traced is inlined into that trace.
+
+Tracing runs the function's Python code once: a `try` around staged code catches what is raised
+while tracing (a Python error, an op's dtype or shape error), never what the running graph raises
+later in step 4 (a failing assert, an index out of range, an interrupt): catch those around the
+call. Loop variables whose size changed are listed, after the trace, in `shape_relaxations`. An
+interrupted trace (KeyboardInterrupt, MemoryError) frees its half-built graph.
 """
 import functools
 import inspect
@@ -25,10 +31,12 @@ import warnings
 import numpy as np
 
 from . import _core
+from . import _frames
 from . import devices
 from . import explain
 from . import nest
 from . import operators  # noqa: F401 - binds the ag__ module of converted code
+from .operators import loop_options
 from . import structure
 from . import trace_marks
 from .graph import Graph
@@ -118,6 +126,9 @@ class Function:
         # Called with (self, concrete) after every trace (the notebook pane updates itself).
         self._trace_listeners = []
         self._cell_retraces = (None, 0)  # (cell, retraces in it) for the kernel's warning
+        # Loop variables whose shape the last trace relaxed (SPEC §3): ShapeRelaxation(name,
+        # line, entry_shape, relaxed_shape) each, for the side-by-side view and the user.
+        self.shape_relaxations = []
         self._converted = None
         try:
             self._signature = inspect.signature(python_function)
@@ -244,7 +255,14 @@ class Function:
         concrete = self._cache.get(key)
         tensor_args = [x for x in leaves if isinstance(x, (Tensor, np.ndarray))]
         if concrete is None:
-            concrete = self._trace(leaf_names, leaves, trees, rebuild)
+            try:
+                concrete = self._trace(leaf_names, leaves, trees, rebuild)
+            except (KeyboardInterrupt, MemoryError) as e:
+                # An interrupted trace (a Python loop unrolling for ever, say) must not keep
+                # its half-built graph alive: the frames of the traceback hold its symbolic
+                # tensors, and IPython keeps the last traceback. Their locals go.
+                _frames.release_locals(e.__traceback__)
+                raise
             self._cache[key] = concrete
         return concrete, tensor_args
 
@@ -254,7 +272,7 @@ class Function:
         self._warn_retrace(signature)
         fn = self._callable()
         trace = _core.Trace(self._name)
-        with trace:
+        with trace, loop_options.recording() as relaxations:
             staged = []
             for name, leaf in zip(leaf_names, leaves):
                 if isinstance(leaf, (Tensor, np.ndarray)):
@@ -280,6 +298,7 @@ class Function:
                 else:
                     slots.append(leaf)
             trace.set_outputs(outputs)
+        self.shape_relaxations = relaxations.notes
         core_graph = trace.graph()
         core_graph.optimize()
         executable = _core.Executable(core_graph, device=self._device or devices.current())

@@ -6,9 +6,9 @@ functions themselves (no Python frame per call); the rest build an attribute dic
 generic entry point `_core.apply`.
 
 Python scalars next to tensors are "weak": `t_int32 + 1` stays int32, `t_float32 * 0.5` stays
-float32; a literal of a higher kind takes its SPEC default (int -> int32, float -> float32)
-and NumPy promotion follows, so `t_int32 + 1.5` is float64 as in NumPy 1.24. (NumPy would make
-`bool_array + 1` int64; we give int32, the SPEC's type for Python ints.)
+float32; a literal of a higher kind takes its SPEC default (int -> int32, float -> float32), so
+`t_int32 + 1.5` is float32 as in JAX (the runtime casts the integer tensor first). (NumPy would
+make `bool_array + 1` int64; we give int32, the SPEC's type for Python ints.)
 """
 import builtins
 
@@ -23,7 +23,8 @@ _K = _core.op_kinds
 _apply = _core.apply
 _raw = _core.ops
 
-constant = _core.constant
+# Inside a function being traced, a value of the graph (python/src/core.cpp says why).
+constant = _core.graph_constant
 
 
 def _dtype_or_none(dtype):

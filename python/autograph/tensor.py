@@ -7,17 +7,22 @@ here are their docstrings and the methods Python calls rarely, built on those: i
 import math
 
 from . import _core
+from .tensor_shape import TensorShape
 
 Tensor = _core.Tensor
 Tensor.__doc__ = (
     "A value on the runtime: eager (has data) or symbolic (a value of a graph being traced).")
 for _name, _doc in [
     ("dtype", "The element type."),
-    ("shape", "The shape as a tuple (None for dims unknown while tracing)."),
+    ("shape", "The shape, an ag.TensorShape: a tuple of dims (None for dims unknown while "
+              "tracing) with as_list(), rank and is_fully_defined()."),
     ("device", "Where the tensor's data lives ('cpu', 'gpu:0', ...); None while tracing."),
     ("is_symbolic", "True for a value of a graph being traced."),
 ]:
     getattr(Tensor, _name).__doc__ = _doc
+
+# `.shape` is an ag.TensorShape (a tuple with TensorFlow's methods), made by the getter in C++.
+_core._register_tensor_shape(TensorShape)
 
 # NumPy defers `ndarray + tensor` to Tensor.__radd__ when our priority is higher, so mixed
 # expressions stay tensors (and staged) instead of becoming arrays.

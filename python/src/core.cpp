@@ -260,6 +260,37 @@ py::tuple shape_tuple(const rt::Shape& s) {
   return t;
 }
 
+// ag.TensorShape (a tuple subclass, python/autograph/tensor_shape.py) once registered; the
+// shape getter builds one directly (not through the class's Python __new__): `.shape` is read
+// often and must stay as cheap as the plain tuple it was.
+PyTypeObject* g_tensor_shape_type = nullptr;
+
+py::object shape_object(const rt::Shape& s) {
+  if (!g_tensor_shape_type) return shape_tuple(s);
+  // What tuple's own constructor does for a subclass: allocate, then fill the items.
+  PyObject* r = g_tensor_shape_type->tp_alloc(g_tensor_shape_type, s.rank());
+  if (!r) throw py::error_already_set();
+  for (int i = 0; i < s.rank(); ++i) {
+    PyObject* d = s[i] == rt::kUnknownDim ? Py_NewRef(Py_None) : PyLong_FromLongLong(s[i]);
+    if (!d) {
+      Py_DECREF(r);
+      throw py::error_already_set();
+    }
+    PyTuple_SET_ITEM(r, i, d);
+  }
+  return py::reinterpret_steal<py::object>(r);
+}
+
+py::object make_constant(py::handle value, py::object dtype) {
+  std::optional<rt::DType> dt;
+  if (!dtype.is_none()) dt = dtype_arg(dtype);
+  if (tensor_ptr(value) && !dt) return py::reinterpret_borrow<py::object>(value);
+  PyTensor t = to_tensor(value, dt);
+  // A new constant goes where an ag.device scope places ops.
+  if (!t.symbolic()) t.value = t.value.to(rt::placed_device());
+  return wrap(std::move(t));
+}
+
 void bind_core(py::module_& m) {
   py::module_::import("numpy");
   // Operators and the buffer hook are C slots set before PyType_Ready (see ops.cpp).
@@ -270,7 +301,7 @@ void bind_core(py::module_& m) {
                            }));
   g_tensor_type = reinterpret_cast<PyTypeObject*>(cls.ptr());
   cls.def_property_readonly("dtype", [](const PyTensor& t) { return t.dtype(); })
-      .def_property_readonly("shape", [](const PyTensor& t) { return t.shape(); })
+      .def_property_readonly("shape", [](const PyTensor& t) { return shape_object(t.shape()); })
       .def_property_readonly("device",
                              [](const PyTensor& t) -> py::object {
                                if (t.symbolic()) return py::none();
@@ -304,22 +335,30 @@ void bind_core(py::module_& m) {
           "_format", [](const PyTensor& t) { return eager_value(t, "value (print)").to_string(); },
           "The text ag.print shows (the same in eager and staged code).");
 
+  m.def("constant", &make_constant, py::arg("value"), py::arg("dtype") = py::none());
+  // ag.constant: inside a trace a new constant is a value of the graph, as tf.constant is in a
+  // tf.function (so `while ag.constant(True):` with a break is a staged loop, not an endless
+  // Python one). The runtime's own constants (_core.constant) stay eager.
   m.def(
-      "constant",
+      "graph_constant",
       [](py::handle value, py::object dtype) {
-        std::optional<rt::DType> dt;
-        if (!dtype.is_none()) dt = dtype_arg(dtype);
-        if (tensor_ptr(value) && !dt) return py::reinterpret_borrow<py::object>(value);
-        PyTensor t = to_tensor(value, dt);
-        // A new constant goes where an ag.device scope places ops.
-        if (!t.symbolic()) t.value = t.value.to(rt::placed_device());
-        return wrap(std::move(t));
+        py::object r = make_constant(value, std::move(dtype));
+        PyTensor* t = tensor_ptr(r);
+        if (!rt::tracing() || t == nullptr || t->symbolic()) return r;
+        rt::Trace& tr = rt::current_trace("constant");
+        tr.locate();
+        return wrap(PyTensor(tr.symbolic(tr.value_of(*t))));
       },
-      py::arg("value"), py::arg("dtype") = py::none());
+      py::arg("value"), py::arg("dtype") = py::none(),
+      "A tensor holding `value` (numbers, nested lists, NumPy arrays, tensors) as `dtype`; "
+      "inside a function being traced, a constant of its graph.");
 
   // The Python DType objects in code order, the exception classes and the symbolic-misuse hook.
   m.def("_register_dtypes", [](py::sequence objs) {
     for (int i = 0; i < rt::kNumDTypes; ++i) g_dtype_objects[i] = py::object(objs[i]).release();
+  });
+  m.def("_register_tensor_shape", [](py::type cls) {
+    g_tensor_shape_type = reinterpret_cast<PyTypeObject*>(cls.release().ptr());
   });
   m.def("_register_errors", [](py::object invalid_argument, py::object staging, py::object hook) {
     g_invalid_argument_error = invalid_argument.release();

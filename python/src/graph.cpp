@@ -102,7 +102,8 @@ void bind_control_flow(py::module_& m) {
       m, "_NameScope", [](auto& scope, const std::string& name) { scope.emplace(name); });
   m.def("cond", &rt::cond);
   m.def("while_loop", &rt::while_loop, py::arg("loop_vars"), py::arg("cond_fn"), py::arg("body_fn"),
-        py::arg("maximum_iterations") = py::none());
+        py::arg("maximum_iterations") = py::none(),
+        py::arg("shape_invariants") = std::vector<std::optional<rt::Shape>>{});
   // Side effects, in program order: str items of a print are literal text, the rest tensors.
   m.def("staged_print", &rt::print, py::arg("items"), py::arg("sep") = " ", py::arg("end") = "\n");
   m.def("staged_assert", &rt::assert_true, py::arg("pred"), py::arg("message"));

@@ -262,12 +262,23 @@ std::vector<Value> GraphBuilder::cond(Value pred, const std::vector<Value>& inpu
 
 std::vector<Value> GraphBuilder::while_loop(const std::vector<Value>& loop_vars,
                                             const LoopCondFn& cond_fn, const SubgraphFn& body_fn,
-                                            Value maximum_iterations) {
+                                            Value maximum_iterations,
+                                            const std::vector<std::optional<Shape>>& invariants) {
   std::vector<Value> vars;
   std::vector<Type> types;
   for (const Value& v : loop_vars) {
     vars.push_back(capture(v));
     types.push_back(vars.back().type());
+  }
+  for (size_t i = 0; i < invariants.size() && i < types.size(); ++i) {
+    if (!invariants[i]) continue;
+    if (types[i].is_list() || !refines(*invariants[i], types[i].spec.shape)) {
+      throw LocatedError("while_loop: loop variable " + std::to_string(i) + " is " +
+                             describe(types[i]) + ", which does not fit its shape invariant " +
+                             invariants[i]->to_string(),
+                         loc_);
+    }
+    types[i].spec.shape = *invariants[i];
   }
   if (maximum_iterations.valid()) {
     maximum_iterations = capture(maximum_iterations);

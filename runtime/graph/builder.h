@@ -11,6 +11,7 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <utility>
@@ -79,8 +80,11 @@ class GraphBuilder {
   // integer scalar is given. body must return one value per loop variable with the same kind and
   // dtype and a shape compatible with (at least as specific as) the loop variable's; otherwise
   // InvalidArgumentError "while_loop: loop variable i ...". Returns the final loop variables.
+  // `invariants` (empty, or one per loop variable) relaxes a loop variable's shape: where one is
+  // given, the variable is typed with it (its unknown dims may change across iterations).
   std::vector<Value> while_loop(const std::vector<Value>& loop_vars, const LoopCondFn& cond_fn,
-                                const SubgraphFn& body_fn, Value maximum_iterations = {});
+                                const SubgraphFn& body_fn, Value maximum_iterations = {},
+                                const std::vector<std::optional<Shape>>& invariants = {});
 
   // Tensor lists (functional: each update returns a new list value). `size` (optional int
   // scalar) presizes the list; with dynamic_size false, set() beyond the size fails at run time.

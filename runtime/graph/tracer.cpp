@@ -79,6 +79,20 @@ class EagerArgs {
   std::vector<Tensor> heap_;
 };
 
+// SPEC §3 (as JAX): a Python float meeting only integer or bool tensors in an element-wise op
+// makes it a float32 op, where promotion alone (int32 with float32) would give float64. True
+// when `inputs` are such; their tensors are then cast to float32 first (apply_widened).
+bool weak_float_widens(OpKind op, const Input* inputs, size_t n) {
+  bool has_float = false;
+  for (size_t i = 0; i < n; ++i)
+    has_float |= inputs[i].is_scalar() && inputs[i].scalar().kind == WeakScalar::Kind::Float;
+  if (!has_float) return false;
+  const OpCategory c = op_category(op);
+  if (c != OpCategory::Binary && c != OpCategory::Compare && c != OpCategory::Select) return false;
+  const std::optional<DType> typed = typed_dtype(op, inputs, n);
+  return typed && !is_floating(*typed);
+}
+
 // Eager mode: the kernels run at once on the inputs' tensors.
 Operand run_eager(OpKind op, const Input* inputs, size_t n, const OpAttrs& attrs) {
   EagerArgs args(n);
@@ -240,7 +254,25 @@ SourceLoc user_location() {
 
 // ---- apply ----
 
+namespace {
+
+// `op` with its tensor inputs (but where's condition) cast to float32 (weak_float_widens).
+Operand apply_widened(OpKind op, const Input* inputs, size_t n, const OpAttrs& attrs) {
+  std::vector<Operand> cast;
+  cast.reserve(n);  // (no reallocation: `widened` points into it)
+  std::vector<Input> widened(inputs, inputs + n);
+  for (size_t i = op == OpKind::Where ? 1 : 0; i < n; ++i) {
+    if (inputs[i].is_scalar()) continue;
+    cast.push_back(apply(OpKind::Cast, {inputs[i]}, OpAttrs::with_dtype(DType::Float32)));
+    widened[i] = cast.back();
+  }
+  return apply(op, widened.data(), n, attrs);
+}
+
+}  // namespace
+
 Operand apply(OpKind op, const Input* inputs, size_t n, const OpAttrs& attrs) {
+  if (weak_float_widens(op, inputs, n)) return apply_widened(op, inputs, n, attrs);
   Trace* innermost = t_innermost;
   if (!innermost) return run_eager(op, inputs, n, attrs);
   Trace& tr = *innermost;

@@ -208,10 +208,12 @@ using WhileBodyFn = std::function<std::vector<Operand>(const std::vector<Operand
 // or shape) break tracing rules: they throw StagingError, or LocatedError of ErrorKind::Staging.
 // Errors thrown by the callbacks (the user's ops) pass through unchanged.
 std::vector<Operand> cond(const Operand& pred, const BranchFn& then_fn, const BranchFn& else_fn);
-// Functional while; `maximum_iterations` (an integer scalar) is optional.
+// Functional while; `maximum_iterations` (an integer scalar) is optional; `invariants` (empty,
+// or one optional shape per loop variable) types loop variables whose size may change.
 std::vector<Operand> while_loop(const std::vector<Operand>& loop_vars, const WhileCondFn& cond_fn,
                                 const WhileBodyFn& body_fn,
-                                const std::optional<Operand>& maximum_iterations = std::nullopt);
+                                const std::optional<Operand>& maximum_iterations = std::nullopt,
+                                const std::vector<std::optional<Shape>>& invariants = {});
 
 // Side effects, in program order. A print item is literal text or a tensor.
 using PrintItemArg = std::variant<std::string, Operand>;

@@ -58,7 +58,8 @@ std::vector<Operand> cond(const Operand& pred, const BranchFn& then_fn, const Br
 
 std::vector<Operand> while_loop(const std::vector<Operand>& loop_vars, const WhileCondFn& cond_fn,
                                 const WhileBodyFn& body_fn,
-                                const std::optional<Operand>& maximum_iterations) {
+                                const std::optional<Operand>& maximum_iterations,
+                                const std::vector<std::optional<Shape>>& invariants) {
   Trace& tr = current_trace("while_loop");
   tr.locate();
   bool in_callback = false;
@@ -78,7 +79,7 @@ std::vector<Operand> while_loop(const std::vector<Operand>& loop_vars, const Whi
     const std::vector<Value> vars = captured_all(tr, loop_vars);
     Value max_it;
     if (maximum_iterations) max_it = tr.value_of(*maximum_iterations);
-    return tr.symbolic(tr.builder().while_loop(vars, c, b, max_it));
+    return tr.symbolic(tr.builder().while_loop(vars, c, b, max_it, invariants));
   });
 }
 

@@ -36,8 +36,9 @@ DType weak_dtype(const WeakScalar& s, DType other) {
       return DType::Int32;  // int32 tensors and bools (SPEC: int -> int32)
     case WeakScalar::Kind::Float:
       if (is_floating(other)) return other;
-      // NumPy 1.24: an integer array with a Python float gives float64.
-      return is_integer(other) ? DType::Float64 : DType::Float32;
+      // SPEC §3 (as JAX): a Python float takes the default float dtype next to an integer or
+      // bool tensor, so `ag.constant(0) + 0.5` is float32 like `ag.constant(0.5)`.
+      return DType::Float32;
   }
   throw InternalError("weak_dtype: bad scalar kind");
 }

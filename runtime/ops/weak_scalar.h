@@ -28,7 +28,7 @@ DType default_dtype(const WeakScalar& s);
 
 // The dtype `s` takes next to tensors whose promoted dtype is `other`: `other` for a literal of
 // the same or a lower kind; for a higher kind, its default dtype (an int next to a bool tensor
-// is int32) except that a float next to an integer tensor is float64 (NumPy 1.24).
+// is int32, a float next to an integer tensor float32).
 DType weak_dtype(const WeakScalar& s, DType other);
 
 // `s` as a 0-d tensor of `dt`; throws InvalidArgumentError when an int does not fit in int32.

@@ -30,7 +30,8 @@ def test_weak_python_scalars():
     f32 = ag.constant([1.0, 2.0], dtype=ag.float32)
     assert (i32 + 1).dtype == ag.int32
     assert (1 + i32).dtype == ag.int32
-    assert (i32 + 1.5).dtype == ag.float64  # NumPy 1.24
+    assert (i32 + 1.5).dtype == ag.float32  # SPEC §3: a weak float is float32
+    assert (ag.constant(0) + 0.5).dtype == ag.float32
     assert (f32 * 2).dtype == ag.float32
     assert (f32 * 0.5).dtype == ag.float32
     assert (i32 + 2**40).dtype == ag.int64

@@ -59,10 +59,10 @@ TEST_CASE("with no trace open, the same apply() runs ops eagerly", "[tracer]") {
   CHECK(y.dtype() == DType::Float32);
   CHECK(values<float>(y.value) == std::vector<float>{2, 4, 6});
 
-  // Weak scalar rules: a float next to an int tensor is float64 (NumPy 1.24); a literal too big
-  // for int32 makes int64; alone, a literal takes its default dtype.
+  // Weak scalar rules: a float next to an int tensor is float32 (SPEC §3, as JAX); a literal too
+  // big for int32 makes int64; alone, a literal takes its default dtype.
   const Operand i(vec<int32_t>({1, 2}));
-  CHECK(apply(OpKind::Add, {i, WeakScalar::real(0.5)}).dtype() == DType::Float64);
+  CHECK(apply(OpKind::Add, {i, WeakScalar::real(0.5)}).dtype() == DType::Float32);
   CHECK(apply(OpKind::Add, {i, WeakScalar::integer(int64_t{1} << 40)}).dtype() == DType::Int64);
   CHECK(apply(OpKind::Add, {i, WeakScalar::integer(3)}).dtype() == DType::Int32);
   CHECK(apply(OpKind::Neg, {WeakScalar::integer(3)}).value.item<int32_t>() == -3);
@@ -173,6 +173,46 @@ TEST_CASE("cond's own checks are staging errors; a branch's op errors pass throu
   } catch (const InvalidArgumentError&) {
     SUCCEED();
   }
+}
+
+TEST_CASE("a shape invariant lets a while loop variable change size", "[tracer]") {
+  // x = [1]; while i < n: x = concat(x, x) -- typed (?,) by its invariant.
+  auto trace = Trace::create();
+  {
+    TraceScope scope(trace);
+    const Operand n = trace->placeholder(spec(DType::Int32), "n");
+    const Operand zero(Tensor::scalar<int32_t>(0));
+    const Operand one(vec<int32_t>({1}));
+    const auto loop = while_loop(
+        {zero, one},
+        [&](const std::vector<Operand>& v) {
+          return apply(OpKind::Less, {v[0], n});
+        },
+        [&](const std::vector<Operand>& v) {
+          return std::vector<Operand>{apply(OpKind::Add, {v[0], WeakScalar::integer(1)}),
+                                      apply(OpKind::Concat, {v[1], v[1]}, OpAttrs::with_axis(0))};
+        },
+        std::nullopt, {std::nullopt, Shape{kUnknownDim}});
+    CHECK(loop[1].shape() == Shape{kUnknownDim});
+    trace->set_outputs({loop[1]});
+  }
+  const Executable exe = compile(*trace->graph());
+  CHECK(exe.run({Tensor::scalar<int32_t>(3)})[0].shape() == Shape{8});
+  CHECK(exe.run({Tensor::scalar<int32_t>(0)})[0].shape() == Shape{1});
+
+  // Without it, the size change is an error; an invariant the entry value does not fit too.
+  auto bad = Trace::create();
+  TraceScope scope(bad);
+  const Operand one(vec<int32_t>({1}));
+  const auto cond = [&](const std::vector<Operand>&) {
+    return Operand(Tensor::scalar<bool>(false));
+  };
+  const auto grow = [&](const std::vector<Operand>& v) {
+    return std::vector<Operand>{apply(OpKind::Concat, {v[0], v[0]}, OpAttrs::with_axis(0))};
+  };
+  CHECK_THROWS_WITH(while_loop({one}, cond, grow), Catch::Contains("loop variable 0"));
+  CHECK_THROWS_WITH(while_loop({one}, cond, grow, std::nullopt, {Shape{kUnknownDim, 2}}),
+                    Catch::Contains("does not fit its shape invariant"));
 }
 
 TEST_CASE("tensor lists and prints are traced in program order", "[tracer]") {

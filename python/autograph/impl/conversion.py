@@ -18,6 +18,7 @@ import weakref
 
 from .. import _core
 from .. import _frames
+from .. import errors
 from ..errors import ConversionError
 from . import error_mapping
 
@@ -40,6 +41,8 @@ _LIBRARY_MODULES = ("autograph", "numpy", "torch", "numba", "scipy", "pandas", "
 
 class SourceUnavailable(ConversionError):
     """The source of a function cannot be found (built in a string, a .pyc without .py)."""
+
+
 
 
 def is_library_function(f):
@@ -96,6 +99,7 @@ def _source_of(f):
     try:
         lines, first_line = inspect.getsourcelines(f)
     except (OSError, TypeError) as e:
+        errors.UNCONVERTED_CODE.add(code)  # (its misuses of tensors say why)
         raise SourceUnavailable(
             f"cannot convert '{f.__qualname__}': its source is not available ({e}); define it "
             "in a file or notebook cell, or mark it with ag.do_not_convert") from None

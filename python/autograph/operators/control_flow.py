@@ -16,7 +16,7 @@ from .. import structure
 from .. import trace_marks
 from ..tensor import Tensor
 from ..variables import Variable
-from . import returns, side_effects, staging
+from . import loop_options, returns, side_effects, staging
 from .loop_targets import check_target
 from .purity import is_pure
 # What a staged for loop walks (re-exported: py_builtins and autograph.data use them from here).
@@ -155,6 +155,7 @@ def _branch(fn, key, entry, list_ids, record, get_state, set_state, names, nouts
                 if returns.is_retval(names[i]) and a != b:
                     raise returns.mismatch(record["then_out"][i], out[i], loc)
                 if a != b:
+                    staging.pending_structure(record["then_out"][i], out[i])
                     raise staging.error(
                         f"'{names[i]}' has a different structure in the two branches of the "
                         f"staged if{staging.where(loc)}", loc)
@@ -179,9 +180,10 @@ def while_stmt(test, body, get_state, set_state, symbol_names, opts):
     """`while test(): body()`; staged as a While from the first symbolic test on."""
     c = test()
     python_iterations = 0
+    tracing = _core.tracing()
     while True:
         if isinstance(c, Variable):
-            c = c.read_value() if _core.tracing() else c.numpy()
+            c = c.read_value() if tracing else c.numpy()
         if is_symbolic(c):
             if trace_marks.recorder is not None:
                 trace_marks.recorder.loop("while", python_iterations, trace_marks.describe(c))
@@ -195,6 +197,8 @@ def while_stmt(test, body, get_state, set_state, symbol_names, opts):
             if trace_marks.recorder is not None:
                 trace_marks.recorder.loop("while", python_iterations, None)
             return
+        if tracing and python_iterations + 1 >= UNROLLED_LOOP_WARNING:
+            _check_unrolled(python_iterations + 1, _WHILE_LOOP)
         body()
         python_iterations += 1
         c = test()
@@ -228,7 +232,8 @@ def _stage_loop(test, body, hidden_init, get_state, set_state, names, what_name,
 
             def body_fn(params):
                 hidden = unpack(params)
-                with staging.active(list_ids):
+                with staging.active(list_ids), loop_options.body(attempt.learned, infos,
+                                                                 params[:state_count]):
                     new_hidden = body(hidden)
                 out = get_state()
                 body_out[:] = out
@@ -250,18 +255,31 @@ def _stage_loop(test, body, hidden_init, get_state, set_state, names, what_name,
                         result.append(v)
                 return result + list(new_hidden)
 
-            out = _core.while_loop(values + list(hidden_init), cond_fn, body_fn, None)
+            out = _core.while_loop(
+                values + list(hidden_init), cond_fn, body_fn, _max_iterations(attempt.learned),
+                _invariants(infos, attempt.learned) + [None] * len(hidden_init))
             state = structure.pack(infos, trees, out[:state_count])
+            state = tuple(
+                staging.after_loop(v.symbol_name, what_name, loc)
+                if isinstance(v, staging.Undefined) else s
+                for v, s in zip(attempt.entry, state))
             set_state(state)
             returns.carry(names, state, body_out, entry)
             return out[state_count:]
+
+
+def _max_iterations(learned):
+    n = learned.max_iterations
+    if n is None or isinstance(n, Tensor):
+        return n
+    return _core.constant(int(n))
 
 
 def _structure_change(entry, out, trees, out_trees, names, what_name, loc, owner):
     """A loop variable whose structure changed in the body: a return value's structure learned
     (Retry), or an error."""
     for i, (a, b) in enumerate(zip(trees, out_trees)):
-        if a != b and isinstance(entry[i], staging.UndefinedReturnValue):
+        if a != b and isinstance(entry[i], (staging.UndefinedReturnValue, staging.Undefined)):
             raise Retry(owner, structs={i: staging.template(out[i])})
         if a != b and returns.is_retval(names[i]):
             raise returns.mismatch(entry[i], out[i], loc)
@@ -279,31 +297,40 @@ def _loop_entry(entry, learned, set_state, what_name, loc):
     if structs:
         entry = tuple(structs[i]() if i in structs else v for i, v in enumerate(entry))
     set_state(entry)
-    leaves, _, trees = staging.flatten(entry)
+    leaves, owners, trees = staging.flatten(entry)
     infos, values = [], []
     for j, leaf in enumerate(leaves):
         if isinstance(leaf, staging.Undefined):
-            raise staging.error(
-                f"'{leaf.symbol_name}' is first assigned inside the staged {what_name}"
-                f"{staging.where(loc)} and used after it (or in the next iteration before "
-                f"it is assigned); assign it before the loop, e.g. {leaf.symbol_name} = 0",
-                loc)
-        info, value = staging.first(leaf, learned.hints.get(j))
+            # First assigned in the body (SPEC §3: local to the loop): a placeholder carries it
+            # from one iteration to the next; after the loop, reading it is an error.
+            info, value = staging.pending(leaf.symbol_name, learned.owner, j, owners[j],
+                                          learned.hints.get(j))
+        else:
+            info, value = staging.first(leaf, learned.hints.get(j))
+        if j in learned.shapes and info.kind == "tensor":
+            info.shape = tuple(learned.shapes[j])  # relaxed: see loop_options.py
         infos.append(info)
         if value is not None:
             values.append(value)
     return entry, infos, trees, values
 
 
+def _invariants(infos, learned):
+    """The shape invariant of each graph value of a loop's state (None: its own shape)."""
+    valued = [j for j, info in enumerate(infos) if info.kind not in ("static", "undef")]
+    return [learned.shapes.get(j) for j in valued]
+
+
 # ---- for -----------------------------------------------------------------------------------
-# An unrolled (Python) for loop in a function being traced adds its body's ops to the graph once
-# per iteration. Tracing is linear in the number of ops, so long unrolled loops work, but the
-# graph (and the program compiled from it) grows with them: past UNROLLED_LOOP_WARNING
-# iterations the loop warns once, suggesting a staged loop. Past MAX_UNROLLED_ITERATIONS it
-# stops with a StagingError: a traced op costs about 1 KB (the node, its constants, the
-# compiled instruction), so 10**6 iterations of even `x = x + 1` take 2 GB, and a loop like
-# range(10**8) would fill memory long before it finished.
-UNROLLED_LOOP_WARNING = 10_000
+# An unrolled (Python) for or while loop in a function being traced adds its body's ops to the
+# graph once per iteration. Tracing is linear in the number of ops, so long unrolled loops work,
+# but the graph (and the program compiled from it) grows with them: past UNROLLED_LOOP_WARNING
+# iterations (TensorFlow's threshold) the loop warns once, naming its line and suggesting a
+# staged loop. Past MAX_UNROLLED_ITERATIONS it stops with a StagingError: a traced op costs
+# about 1 KB (the node, its constants, the compiled instruction), so 10**6 iterations of even
+# `x = x + 1` take 2 GB, and a loop like range(10**8) (or `while True` over a Python
+# condition) would fill memory long before it finished.
+UNROLLED_LOOP_WARNING = 3_000
 MAX_UNROLLED_ITERATIONS = 1_000_000
 
 
@@ -318,6 +345,11 @@ _warning_registry = {}
 
 _STAGED_LOOP_ADVICE = ("loop over ag.range(n) (or range(n) with a tensor n, or over a tensor) "
                        "so it becomes one staged loop whose graph size does not depend on n")
+_FOR_LOOP = ("this for loop over a Python iterable", _STAGED_LOOP_ADVICE)
+_WHILE_LOOP = ("this while loop with a Python condition",
+               "make its condition a tensor (a staged loop: e.g. `while ag.constant(True):` "
+               "with a break, or a condition on tensors) so its graph size does not grow with "
+               "the number of iterations")
 
 
 def for_stmt(iter_, extra_test, body, get_state, set_state, symbol_names, opts):
@@ -338,7 +370,7 @@ def for_stmt(iter_, extra_test, body, get_state, set_state, symbol_names, opts):
     mark = trace_marks.recorder.unrolled(iter_) if trace_marks.recorder is not None else None
     for count, itr in enumerate(iter_):
         if tracing and count >= UNROLLED_LOOP_WARNING:
-            _check_unrolled(count)
+            _check_unrolled(count, _FOR_LOOP)
         if extra_test is not None:
             go = extra_test()
             if isinstance(go, Variable):
@@ -371,18 +403,19 @@ def _checked_body(body, opts):
     return run
 
 
-def _check_unrolled(count):
+def _check_unrolled(count, kind):
     """Warns when an unrolled loop reaches UNROLLED_LOOP_WARNING iterations; fails at
-    MAX_UNROLLED_ITERATIONS. The location is the user's for statement (the caller's frame)."""
+    MAX_UNROLLED_ITERATIONS. The location is the user's loop statement (the caller's frame);
+    `kind` is (what the loop is, what to do instead)."""
+    what, advice = kind
     if count == UNROLLED_LOOP_WARNING:
         loc = staging.location()
         where = f" ({loc[0]}:{loc[1]})" if loc else ""
-        message = (f"this for loop over a Python iterable{where} has been unrolled "
+        message = (f"{what}{where} has been unrolled "
                    f"{count} times while tracing: each iteration adds its ops to the graph, "
                    "so the graph and the time to trace, optimize and compile it grow with the "
                    "loop (about 1 KB and a few microseconds per op; tracing stops with a "
-                   f"StagingError at {MAX_UNROLLED_ITERATIONS} iterations); "
-                   f"{_STAGED_LOOP_ADVICE}")
+                   f"StagingError at {MAX_UNROLLED_ITERATIONS} iterations); {advice}")
         if loc:
             warnings.warn_explicit(message, UnrolledLoopWarning, loc[0], loc[1],
                                    registry=_warning_registry)
@@ -390,9 +423,9 @@ def _check_unrolled(count):
             warnings.warn(message, UnrolledLoopWarning, stacklevel=3)
     elif count == MAX_UNROLLED_ITERATIONS:
         raise staging.error(
-            f"this for loop over a Python iterable was unrolled {count} times while tracing; "
+            f"{what} was unrolled {count} times while tracing; "
             "each iteration adds its ops to the graph (about 1 KB of memory per op), so a "
-            f"longer loop would take gigabytes; {_STAGED_LOOP_ADVICE}", staging.location())
+            f"longer loop would take gigabytes; {advice}", staging.location())
 
 
 def _nothing():

@@ -13,7 +13,9 @@ variable and line:
 * values that cannot be staged (None, strings, objects) may pass through a staged statement as
   long as they do not change;
 * the return value of a function that has not returned yet (`UndefinedReturnValue`) becomes
-  zeros of the right type; any other variable that is undefined on one path is an error;
+  zeros of the right type, and so does a variable first assigned inside a loop body (local to
+  the loop: reading it after the loop is an error); any other variable that is undefined on one
+  path is an error;
 * Python lists appended to inside a staged statement become runtime tensor lists.
 
 Retrying means tracing a statement again (`traces`): the runtime's builder discards a subgraph
@@ -27,11 +29,13 @@ from .. import _core
 from .. import dtypes as _dtypes
 from .. import nest
 from .. import structure
-from ..errors import ConversionError, StagingError, _located
+from ..errors import StagingError, _located
 from ..tensor import Tensor
 from ..tensor_array import TensorArray, element_type
 from ..variables import Variable
-from .variables import Undefined, UndefinedReturnValue
+from . import loop_options
+from .retry import Learned, Retry  # (callers use staging.Retry)
+from .variables import PendingLoopVariable, Undefined, UndefinedAfterStagedLoop, UndefinedReturnValue
 
 
 def is_symbolic(x):
@@ -56,52 +60,15 @@ def is_list_tensor(x):
 #    function's return value has no type (UndefinedReturnValue) until the traced code returns
 #    one, nor a structure (a tuple of tensors, say);
 # 3. Python lists: an inner staged statement appends to a list the outer one carries, so the
-#    outer one must carry it as a runtime tensor list from its entry.
+#    outer one must carry it as a runtime tensor list from its entry;
+# 4. loop-local variables: one first assigned in a loop body (Undefined on entry) is carried as
+#    a placeholder whose type the body (or a staged if in it) tells (PendingLoopVariable);
+# 5. shapes: a loop variable whose size changes, or a set_loop_options call in the body, asks
+#    for a relaxed shape (loop_options.py).
 # A trace that finds one raises Retry with what it learned, and the statement traces again.
 # Each Retry teaches a type that was unknown or weak; MAX_TRACES only guards against a bug that
 # would teach the same thing forever (tests/python/test_retrace.py has one case of each kind).
 MAX_TRACES = 16
-
-
-class Retry(Exception):
-    """Internal: trace a staged statement again, knowing more types.
-
-    `owner` is the statement that raised it (None for a list append asking whichever enclosing
-    statement carries the list); `hints` maps a leaf index of the owner's state to the
-    (dtype, shape) it must have; `lists` maps id(python list) to its element (dtype, shape)."""
-
-    def __init__(self, owner=None, hints=None, lists=None, structs=None):
-        super().__init__("retry")
-        self.owner = owner
-        self.hints = hints or {}
-        self.lists = lists or {}
-        self.structs = structs or {}  # variable index -> template() (a return value's type)
-
-
-class Learned:
-    """What the traces of one staged statement have taught about its state. `owner` marks the
-    Retry exceptions raised for this statement."""
-
-    __slots__ = ("owner", "hints", "lists", "structs")
-
-    def __init__(self):
-        self.owner = object()
-        self.hints = {}
-        self.lists = {}
-        self.structs = {}
-
-    def absorb(self, r, list_ids):
-        """Takes what Retry `r` teaches; False when it is for an enclosing statement."""
-        if r.owner is self.owner:
-            self.hints.update(r.hints)
-            self.lists.update(r.lists)
-            self.structs.update(r.structs)
-            return True
-        mine = claim_lists(r, list_ids)
-        if r.owner is None and mine:
-            self.lists.update(mine)
-            return True
-        return False
 
 
 def traces(init, set_state, what, loc):
@@ -203,19 +170,14 @@ def where(loc):
 
 
 def unsupported(opts, what, loc):
-    """ConversionError for a loop/if that contains a construct that cannot be staged;
-    StagingError for one that assigns global variables (`opts['globals']`)."""
+    """StagingError for a staged loop/if that assigns global variables (`opts['globals']`).
+    (`try` and `with` inside one are not reported: they run while it is traced.)"""
     if opts and opts.get("globals"):
         raise error(
             f"{what}{where(loc)} assigns the global variable {opts['globals']}: the staged "
             "statement runs in the graph, which cannot update a Python global (Python would "
             "update it on every iteration or call); return the value from the function, or "
             "keep it in an ag.Variable", loc)
-    if opts and opts.get("unsupported"):
-        raise _located(ConversionError,
-                       f"{what} cannot be staged: it contains a {opts['unsupported']}; "
-                       "move it out of the staged statement or make the condition a Python "
-                       "value", loc)
 
 
 # ---- leaves ----------------------------------------------------------------------------------
@@ -269,13 +231,15 @@ def _dummy():
     return _core.constant(False)
 
 
-def compatible(entry_shape, shape):
-    """True when `shape` fits `entry_shape` (same rank; equal where both are known)."""
+def refines(entry_shape, shape):
+    """True when `shape` fits a loop variable typed `entry_shape`: same rank, and equal where
+    `entry_shape` is known (the runtime's rule: a dim the body leaves unknown, e.g. out of a
+    Cond whose branches differ, does not fit a known one)."""
     if entry_shape is None or shape is None:
         return True
     if len(entry_shape) != len(shape):
         return False
-    return all(a is None or b is None or a == b for a, b in zip(entry_shape, shape))
+    return all(a is None or a == b for a, b in zip(entry_shape, shape))
 
 
 def describe(x):
@@ -357,11 +321,6 @@ def alias_lists(list_ids, entry, state):
             list_ids[id(b)] = id(a)
 
 
-def claim_lists(r, list_ids):
-    """The list requests of Retry `r` that concern this statement, keyed by its entry lists."""
-    return {list_ids[k]: v for k, v in r.lists.items() if k in list_ids}
-
-
 def list_retry(owner, entry_values, exit_values):
     """Retry when a Python list of the entry came back as a tensor list (an inner statement
     staged appends to it)."""
@@ -390,7 +349,8 @@ def first(value, hint):
     if isinstance(value, Tensor):
         if hint is not None and not is_list_tensor(value) and value.dtype != hint[0]:
             value = cast(value, hint[0])
-        return Leaf("tensor", value.dtype, tuple(value.shape)), value
+        weak = loop_options.is_weak(value)
+        return Leaf("tensor", value.dtype, tuple(value.shape), weak=weak), value
     if isinstance(value, TensorArray):
         return Leaf("ta", template=value), value._ensure_handle()
     if isinstance(value, UndefinedReturnValue):
@@ -424,11 +384,16 @@ def follow(ref, value, name, what, loc, owner, j, relax_shape):
     if ref.kind == "undef":
         if isinstance(value, Undefined):
             return None
+        _pending_retry(ref.static, value)
         raise error(
             f"'{name}' is defined {what[1]} but not {what[0]} of the staged {what[2]}"
             f"{where(loc)}; it is used afterwards, so define it on every path (e.g. assign it "
             f"before the {what[2]})", loc)
+    if ref.kind == "ret" and isinstance(ref.static, PendingLoopVariable):
+        return _pending_loop_value(ref, value, name, what, loc)
     if isinstance(value, Undefined):
+        if ref.kind == "tensor":
+            _pending_retry(value, None, (ref.dtype, ref.shape))
         raise error(
             f"'{name}' is defined {what[0]} but not {what[1]} of the staged {what[2]}"
             f"{where(loc)}; it is used afterwards, so define it on every path (e.g. assign it "
@@ -467,12 +432,21 @@ def follow(ref, value, name, what, loc, owner, j, relax_shape):
     if is_list_tensor(value):
         return value
     shape = tuple(value.shape)
-    ok_shape = compatible(ref.shape, shape) if relax_shape else (
+    ok_shape = refines(ref.shape, shape) if relax_shape else (
         ref.shape is None or len(ref.shape) == len(shape))
     if value.dtype == ref.dtype and ok_shape:
         return value
     if ref.weak and _kind(value.dtype) >= _kind(ref.dtype):
         raise Retry(owner, hints={j: (value.dtype, shape)})
+    if relax_shape and value.dtype == ref.dtype and ref.shape is not None and len(
+            ref.shape) == len(shape):
+        # SPEC §3: a loop variable whose size changes gets unknown dims where it changes.
+        new = loop_options.relaxed(ref.shape, shape)
+        loop_options.note(loop_options.ShapeRelaxation(name, loc[1] if loc else None,
+                                                       tuple(ref.shape), new))
+        raise Retry(owner, shapes={j: new})
+    if loop_options.is_weak(value) and _kind(value.dtype) <= _kind(ref.dtype) and ok_shape:
+        return cast(value, ref.dtype)  # a weak number left unchanged on this path
     change = "dtype" if value.dtype != ref.dtype else "shape"
     if what[2] == "if":
         raise error(
@@ -485,7 +459,59 @@ def follow(ref, value, name, what, loc, owner, j, relax_shape):
         f"{_ref_text(ref)} {what[0]} but {describe(value)} {what[1]}; "
         + ("keep its dtype the same (initialize it with the right type, e.g. 0.0 instead of 0, "
            "or use ag.cast)" if change == "dtype" else
-           "keep its shape the same on every path"), loc)
+           "keep its rank the same on every path (sizes may change: they are relaxed)"), loc)
+
+
+def _spec(value):
+    """(dtype, shape) a placeholder for `value` needs, or None when it is not a number."""
+    if isinstance(value, Tensor) and not is_list_tensor(value):
+        return value.dtype, tuple(value.shape)
+    if isinstance(value, _PY_SCALARS):
+        return _default_dtype(value), ()
+    return None
+
+
+def _pending_retry(undefined, value, spec=None):
+    """Retry for the staged loop whose body first assigns `undefined` (a PendingLoopVariable)
+    where a staged if inside it defines it on one path as `value` (or with `spec`)."""
+    if isinstance(undefined, PendingLoopVariable):
+        spec = spec or _spec(value)
+        if spec is not None:
+            raise Retry(undefined.owner, hints={undefined.index: spec})
+
+
+def _pending_loop_value(ref, value, name, what, loc):
+    """The body's value of a variable first assigned in a staged loop, traced before its type
+    was known: a Retry with its type (a placeholder of that type enters the loop next time)."""
+    if isinstance(value, Undefined):
+        return _dummy()
+    spec = _spec(value)
+    if spec is None:
+        raise error(
+            f"'{name}' is first assigned inside the staged {what[2]}{where(loc)} and read in "
+            f"a later iteration, but it is {describe(value)}; a staged loop can only carry "
+            f"tensors and numbers (assign it before the loop)", loc)
+    raise Retry(ref.static.owner, hints={ref.static.index: spec})
+
+
+def pending_structure(a, b):
+    """Retry when one of `a`, `b` (a variable's values on the two paths of a staged if) is a
+    PendingLoopVariable and the other a structure (a tuple of tensors, say)."""
+    for p, other in ((a, b), (b, a)):
+        if isinstance(p, PendingLoopVariable) and not isinstance(other, Undefined):
+            raise Retry(p.owner, structs={p.var: template(other)})
+
+
+def pending(name, owner, index, var, hint):
+    """(Leaf, graph value) at loop entry for a variable first assigned in the loop body:
+    zeros of the type an earlier trace learned (`hint`), or a placeholder to learn it."""
+    if hint is None:
+        return Leaf("ret", static=PendingLoopVariable(name, owner, index, var)), _dummy()
+    return Leaf("tensor", hint[0], hint[1], weak=True), zeros(hint[0], hint[1])
+
+
+def after_loop(name, what, loc):
+    return UndefinedAfterStagedLoop(name, what, loc[1] if loc else None)
 
 
 def _ref_text(ref):

@@ -23,8 +23,54 @@ class Undefined:
         return hash(("Undefined", self.symbol_name))
 
 
+class PendingLoopVariable(Undefined):
+    """Inside the body of a staged loop being traced: a variable first assigned in the body
+    whose type the loop does not know yet. Whatever defines it (the body, or a staged if in
+    it) asks the loop (`owner`, leaf `index`) to trace again with that type."""
+
+    __slots__ = ("owner", "index", "var")
+
+    def __init__(self, symbol_name, owner, index, var):
+        super().__init__(symbol_name)
+        self.owner = owner
+        self.index = index  # of its leaf in the loop's flattened state
+        self.var = var  # of the variable in the loop's state
+
+
+class UndefinedAfterStagedLoop(Undefined):
+    """A variable first assigned inside a staged loop, after the loop: Python would find it
+    undefined when the loop runs zero times, and the graph cannot tell, so reading it is a
+    StagingError (SPEC §3: such variables are local to the loop)."""
+
+    __slots__ = ("loop", "line")
+
+    def __init__(self, symbol_name, loop, line):
+        super().__init__(symbol_name)
+        self.loop = loop
+        self.line = line
+
+    def read_error(self):
+        from ..errors import StagingError, _located
+
+        at = f" at line {self.line}" if self.line else ""
+        return _located(
+            StagingError,
+            f"'{self.symbol_name}' is first assigned inside the staged {self.loop}{at} and "
+            "used after it: Python would find it undefined if the loop ran zero times; assign "
+            f"it before the loop (e.g. {self.symbol_name} = 0) to use it afterwards")
+
+
 def ld(value):
     """A read of a variable that may be undefined: raises what the original code would."""
+    if isinstance(value, UndefinedAfterStagedLoop):
+        raise value.read_error()
+    if isinstance(value, PendingLoopVariable):
+        from ..errors import StagingError, _located
+
+        raise _located(
+            StagingError,
+            f"'{value.symbol_name}' is read in a staged loop before it is assigned in the "
+            "iteration, and it is first assigned inside the loop: assign it before the loop")
     if isinstance(value, Undefined):
         raise UnboundLocalError(
             f"local variable '{value.symbol_name}' referenced before assignment")
