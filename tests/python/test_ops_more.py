@@ -215,3 +215,47 @@ def test_gradients_match_finite_differences(name, mode):
     for g, w in zip(got, want):
         assert g is not None
         np.testing.assert_allclose(g.numpy(), w, rtol=1e-6, atol=1e-8)
+
+
+# ---- ranges, membership and lists inside staged code -----------------------------------------
+def test_range_of_len_is_a_python_list_and_symbolic_bounds_say_why():
+    f = ag.function(lambda x: list(range(len(x))))
+    assert f(ag.constant([5, 6, 7])) == [0, 1, 2]
+    def listed(n):
+        return list(range(n))
+
+    g = ag.function(listed)
+    with pytest.raises(ag.StagingError, match="known only when the graph runs"):
+        g(ag.constant(3))
+
+
+def test_membership_stages_for_tensors_ranges_and_number_lists():
+    def count(x, n):
+        c = 0
+        for i in range(n):
+            if i in x:
+                c += 1
+            if i not in range(0, n, 2):
+                c += 10
+            if i in [1, 4]:
+                c += 100
+        return c
+
+    args = (ag.constant([0, 4, 9]), ag.constant(6))
+    assert count(*args) == ag.function(count)(*args).numpy() == 232
+    # Python values keep Python's answer (and its errors).
+    assert ag.function(lambda: 2 in [1, 2])() is True
+    with pytest.raises(TypeError):
+        ag.function(lambda x: x in 5)(ag.constant(1))
+
+
+def test_tensor_list_indexed_by_loop_counter():
+    def f(n):
+        lst = []
+        s = 0
+        for i in range(n):
+            lst.append(i * 3)
+            s += lst[i] + lst[-1]
+        return s
+
+    assert f(4) == ag.function(f)(ag.constant(4)).numpy() == 36
