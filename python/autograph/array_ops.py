@@ -108,8 +108,9 @@ def _take_along(values, idx, axis):
         values, idx = ops.transpose(values, perm), ops.transpose(idx, perm)
     n = _dim(values, rank - 1)
     flat = ops.reshape(idx, [-1])
-    # Each row of n positions starts n further into the flattened values.
-    rows = ops.range(ops.size(flat)) // n * n if not (isinstance(n, int) and n == 0) else flat
+    # Each row of n positions starts n further into the flattened values (max: no division by
+    # zero when the axis is empty, and then there are no rows anyway).
+    rows = ops.range(ops.size(flat)) // ops.maximum(n, 1) * n
     picked = ops.gather(ops.reshape(values, [-1]), flat + rows)
     out = ops.reshape(picked, ops.shape(values))
     if perm is None:

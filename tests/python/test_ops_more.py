@@ -124,6 +124,11 @@ def test_empty_constants():
     # Empty tensors go through the ops like any other.
     assert ag.reduce_sum(ag.constant([[]])).numpy() == 0.0
     assert ag.concat([ag.constant([[]]), ag.constant([[]])], 0).shape == (2, 0)
+    for shape in ((2, 0), (0, 3)):
+        e = np.zeros(shape, np.float32)
+        check(lambda x: ag.sort(x), e, e)
+        check(lambda x: ag.cumsum(x, exclusive=True), e, e)
+        check(lambda x: ag.tile(x, [2, 2]), np.tile(e, [2, 2]), e)
 
 
 def test_random_integer_uniform():

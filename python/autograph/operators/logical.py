@@ -15,6 +15,7 @@ from .. import ops
 from ..tensor import Tensor
 from ..variables import Variable
 from . import staging
+from .control_flow import StagedRange
 from .purity import is_pure
 from .staging import is_symbolic
 
@@ -105,13 +106,15 @@ def not_(a):
 def in_(x, container):
     """`x in container`: a bool tensor when the answer is known only when the graph runs (x or a
     tensor container symbolic, or a range with tensor bounds), else Python's own `in`."""
-    from .control_flow import StagedRange
-
+    if not _core.tracing():
+        return x in container  # nothing is symbolic: plain Python, at Python's cost
     x = _value(x)
     container = _value(container)
     if isinstance(container, StagedRange) and (container._known() is None or is_symbolic(x)):
         return _in_range(x, container.start, container.stop, container.step)
-    if not is_symbolic(x) and not (isinstance(container, Tensor) and container.is_symbolic):
+    listed = isinstance(container, (list, tuple))
+    if not is_symbolic(x) and not (isinstance(container, Tensor) and container.is_symbolic) and \
+            not (listed and any(is_symbolic(v) for v in container)):
         return x in container
     if isinstance(container, Tensor):
         if not container.shape:
@@ -123,8 +126,7 @@ def in_(x, container):
         return ops.reduce_any(eq)
     if isinstance(container, range):
         return _in_range(x, container.start, container.stop, container.step)
-    if isinstance(container, (list, tuple)) and all(
-            isinstance(v, (int, float, bool, Tensor)) for v in container):
+    if listed and all(isinstance(v, (int, float, bool, Tensor)) for v in container):
         found = _core.constant(False)
         for v in container:
             found = ops.logical_or(found, ops.reduce_all(ops.equal(x, v)))
