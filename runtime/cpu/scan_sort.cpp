@@ -48,13 +48,23 @@ void cumsum(const Tensor& x, int axis, Tensor& out) {
       using Acc = typename Wrapping<T>::type;
       const T* p = v.data<T>();
       T* o = out.data<T>();
+      // Row k of each block is row k - 1 of the output plus row k of the input: every pass
+      // walks contiguous memory whatever the axis.  Float sums run in order, as TensorFlow's.
       for (int64_t a = 0; a < b.outer; ++a) {
-        for (int64_t i = 0; i < b.inner; ++i) {
+        const T* src = p + a * b.n * b.inner;
+        T* dst = o + a * b.n * b.inner;
+        if (b.inner == 1) {  // the last axis: a running sum in a register
           Acc acc = 0;
-          for (int64_t k = 0; k < b.n; ++k) {
-            const int64_t at = (a * b.n + k) * b.inner + i;
-            acc += static_cast<Acc>(p[at]);
-            o[at] = static_cast<T>(acc);
+          for (int64_t k = 0; k < b.n; ++k)
+            dst[k] = static_cast<T>(acc += static_cast<Acc>(src[k]));
+          continue;
+        }
+        for (int64_t k = 0; k < b.n; ++k) {
+          for (int64_t i = 0; i < b.inner; ++i) {
+            const int64_t at = k * b.inner + i;
+            dst[at] = k == 0 ? src[at]
+                             : static_cast<T>(static_cast<Acc>(dst[at - b.inner]) +
+                                              static_cast<Acc>(src[at]));
           }
         }
       }
