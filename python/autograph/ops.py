@@ -192,7 +192,10 @@ def _convertible(value):
     if isinstance(value, (list, tuple)):
         if _holds_tensor(value):
             return _stack_nested(value)  # stack handles symbolic ones
-        array = _np.asarray(value)  # [[]] and other empty nests: a shape with a 0 dim
+        try:
+            array = _np.asarray(value)  # [[]] and other empty nests: a shape with a 0 dim
+        except ValueError:
+            array = _np.empty(0, object)  # ragged: the error below
         if array.dtype.kind in "OUS":
             raise InvalidArgumentError(
                 f"constant: cannot convert {repr(value)[:80]} to a tensor (nested lists of numbers "
