@@ -15,7 +15,7 @@ from .. import ops
 from ..tensor import Tensor
 from ..variables import Variable
 from . import staging
-from .control_flow import StagedRange
+from .sequences import StagedRange
 from .purity import is_pure
 from .staging import is_symbolic
 
