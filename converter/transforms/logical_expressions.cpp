@@ -3,7 +3,11 @@
 //   a or b         ->  ag__.or_(lambda: a, lambda: b)
 //   not a          ->  ag__.not_(a)
 //   a < b < c      ->  ag__.and_(lambda: a < b, lambda: b < c)
-// Single comparisons are left to the operands' own overloads.
+//   x in c         ->  ag__.in_(x, c)        (also each link of a chain)
+//   x not in c     ->  ag__.not_in(x, c)
+// Python makes `in` a bool at once (a tensor cannot be one), so it becomes a call that stages
+// membership in a tensor or a range with tensor bounds. Other single comparisons are left to
+// the operands' own overloads.
 #include "converter/transforms/passes.h"
 #include "converter/transforms/transformer.h"
 
@@ -29,6 +33,9 @@ class Logical : public Transformer {
     }
     if (t_.kind(e) == NodeKind::Compare && t_.ops(e, Field::Compare_ops).size() > 1)
       return chained_compare(e, b);
+    if (t_.kind(e) == NodeKind::Compare)
+      return membership(e, b, t_.ops(e, Field::Compare_ops)[0], t_.node(e, Field::Compare_left),
+                        t_.list(e, Field::Compare_comparators)[0]);
     if (t_.kind(e) != NodeKind::BoolOp) return e;
     const char* fn = t_.op(e, Field::BoolOp_op) == Op::And ? "and_" : "or_";
     auto values = t_.list(e, Field::BoolOp_values);
@@ -55,6 +62,12 @@ class Logical : public Transformer {
     return *args.begin();
   }
 
+  // `left in right` / `left not in right` as a call; any other comparison `e` stays.
+  NodeId membership(NodeId e, Builder& b, Op op, NodeId left, NodeId right) {
+    if (op != Op::In && op != Op::NotIn) return e;
+    return b.call(b.op(op == Op::In ? "in_" : "not_in"), {left, right});
+  }
+
   // Python tests each link of a chain as a bool, which a tensor cannot be: the links become
   // an and_ chain. A middle operand is evaluated again in the next link (as TensorFlow's
   // AutoGraph does); it is almost always a name or a constant.
@@ -71,7 +84,7 @@ class Logical : public Transformer {
       t_.set_node(c, Field::Compare_left, left);
       t_.set_ops(c, Field::Compare_ops, ast::Span<Op>{&ops[i], 1});
       t_.set_list(c, Field::Compare_comparators, {comps[i]});
-      links.push_back(c);
+      links.push_back(membership(c, b, ops[i], left, comps[i]));
     }
     NodeId acc = links.back();
     for (size_t i = links.size() - 1; i-- > 0;)

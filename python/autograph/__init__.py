@@ -29,6 +29,9 @@ from .ops import (  # noqa: E402,F401
     tanh, transpose, where, zeros, zeros_like, add, subtract, multiply, divide, truediv,
     floordiv, mod, negative,
 )
+from .array_ops import (  # noqa: E402,F401
+    argsort, cumsum, expand_dims, eye, linspace, sort, squeeze, tile, unstack,
+)
 from . import math, nn, random  # noqa: E402
 from . import data  # noqa: E402
 from .control_flow import cond, while_loop, _assert  # noqa: E402

@@ -6,3 +6,4 @@ from .ops import (  # noqa: F401 - re-exports
     reduce_min, reduce_prod, reduce_sum, round, sigmoid, sign, sin, sqrt, square, subtract,
     tanh, truediv, argmax, argmin,
 )
+from .array_ops import cumsum  # noqa: E402,F401

@@ -180,19 +180,23 @@ def _stack_nested(value):
     return value
 
 
+def _holds_tensor(value):
+    """Whether a (nested) list holds a tensor anywhere (then it is stacked, not converted)."""
+    return builtins.any(isinstance(v, Tensor) or (isinstance(v, (list, tuple)) and _holds_tensor(v))
+                        for v in value)
+
+
 def _convertible(value):
     """What the bindings' conversion to a tensor makes of a value that is not an ag.Tensor, a Python
     number or a NumPy array: a tensor, or (array, literal) where literal says that the array came
     from Python lists, whose dtype the runtime picks (int32 when the values fit, float32)."""
     if isinstance(value, (list, tuple)):
-        for v in value:
-            if isinstance(v, (Tensor, list, tuple)):
-                # Lists holding tensors are stacked (stack handles symbolic ones).
-                stacked = _stack_nested(value)
-                if isinstance(stacked, Tensor):
-                    return stacked
-                break
-        array = _np.asarray(value)
+        if _holds_tensor(value):
+            return _stack_nested(value)  # stack handles symbolic ones
+        try:
+            array = _np.asarray(value)  # [[]] and other empty nests: a shape with a 0 dim
+        except ValueError:
+            array = _np.empty(0, object)  # ragged: the error below
         if array.dtype.kind in "OUS":
             raise InvalidArgumentError(
                 f"constant: cannot convert {repr(value)[:80]} to a tensor (nested lists of numbers "

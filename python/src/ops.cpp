@@ -101,6 +101,9 @@ py::object getitem(py::handle self, py::handle key) {
   const PyTensor* x = tensor_ptr(self);
   if (!x) x = &(converted = to_tensor(self));
   PyObject* k = key.ptr();
+  // lst[i] on a tensor list (a Python list that a staged loop appends to): element i, -1 last.
+  if (x->is_list() && (tensor_ptr(key) || (PyIndex_Check(k) && !PyBool_Check(k))))
+    return wrap(rt::list_get(*x, to_tensor(key)));
   if (PyList_Check(k) || (py::isinstance<py::array>(key) && py::detail::array_proxy(k)->nd > 0)) {
     const PyTensor indices = to_tensor(key);
     return wrap(rt::getitem(*x, {rt::KeyItem::at(rt::IndexValue::of(indices))}));

@@ -91,6 +91,10 @@ void run_cpu_op(const OpCall& c, Tensor& out) {
       return cpu::range(in[0], in[1], in[2], out);
     case OpKind::OneHot:
       return cpu::one_hot(in[0], a, out);
+    case OpKind::Cumsum:
+    case OpKind::ArgSort:
+      return (op == OpKind::Cumsum ? cpu::cumsum : cpu::argsort)(
+          in[0], normalize_axis(scan_axis(op, a), in[0].rank(), op_name(op)), out);
     default:
       throw InternalError(std::string("run: no CPU kernel for op ") + op_name(op));
   }

@@ -119,6 +119,20 @@ void random(OpKind op, const OpAttrs& attrs, Tensor& out) {
           }
         }
       });
+    } else if constexpr (std::is_integral_v<T> && !std::is_same_v<T, bool>) {
+      // random_uniform only (infer() checks): [a, b) by the high half of a 64x64-bit product,
+      // which maps the 64 random bits onto the range evenly to within 2^-64 per value.
+      const int64_t lo = static_cast<int64_t>(a);
+      const uint64_t span =
+          static_cast<uint64_t>(static_cast<int64_t>(b)) - static_cast<uint64_t>(lo);
+      T* o = out.data<T>();
+      parallel_for(n, kParallelThreshold / 4, [&](int64_t s, int64_t e) {
+        for (int64_t i = s; i < e; ++i) {
+          const uint64_t r = mix(seed + static_cast<uint64_t>(i) * 0xd1b54a32d192ed03ULL);
+          const auto k = static_cast<uint64_t>((static_cast<unsigned __int128>(r) * span) >> 64);
+          o[i] = static_cast<T>(static_cast<uint64_t>(lo) + k);
+        }
+      });
     }
   });
 }

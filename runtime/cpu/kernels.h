@@ -45,6 +45,11 @@ void random(OpKind op, const OpAttrs& attrs, Tensor& out);
 
 void softmax(const Tensor& x, int axis, Tensor& out);
 
+// Along the normalized `axis` (scan_sort.cpp): inclusive cumulative sum; int32 positions of a
+// stable ascending sort with NaN last.
+void cumsum(const Tensor& x, int axis, Tensor& out);
+void argsort(const Tensor& x, int axis, Tensor& out);
+
 // Gradient helpers (grad_kernels.cpp); `out` has the reference tensor's shape.
 void sum_to_like(const Tensor& dy, Tensor& out);
 void broadcast_like(const Tensor& g, const OpAttrs& attrs, Tensor& out);

@@ -1,5 +1,6 @@
 // Static dtype/shape inference, one rule per op. The CPU kernels run the same rules on concrete
 // shapes (run() calls infer() first), so the graph and eager mode cannot disagree.
+#include <cmath>
 #include <string>
 
 #include "runtime/ops/dtype_rules.h"
@@ -88,6 +89,31 @@ TensorSpec infer_matmul(OpKind op, const TensorSpec& a, const TensorSpec& b) {
   if (!vec_a) out.push_back(sa[sa.rank() - 2]);
   if (!vec_b) out.push_back(sb[sb.rank() - 1]);
   return {promote(a.dtype, b.dtype), out};
+}
+
+// random_normal makes floats; random_uniform also integers in [value_a, value_b) (TensorFlow's
+// minval/maxval), which must then be a non-empty range of that dtype.
+void check_random(OpKind op, DType dt, const OpAttrs& a) {
+  const bool ints = op == OpKind::RandomUniform && (dt == DType::Int32 || dt == DType::Int64);
+  if (!is_floating(dt) && !ints) {
+    op_error(op, std::string("dtype must be float32 or float64") +
+                     (op == OpKind::RandomUniform ? ", int32 or int64" : "") + ", got " +
+                     dtype_name(dt));
+  }
+  if (!ints) return;
+  // maxval is exclusive: 2^31 is fine for int32; for int64 the largest double below 2^63.
+  const double lo = dt == DType::Int32 ? -2147483648.0 : -9223372036854775808.0;
+  const double hi = dt == DType::Int32 ? 2147483648.0 : 9223372036854774784.0;
+  if (a.value_a != std::floor(a.value_a) || a.value_b != std::floor(a.value_b) || a.value_a < lo ||
+      a.value_b > hi) {
+    op_error(op, std::string("minval and maxval must be ") + dtype_name(dt) + " values, got " +
+                     std::to_string(a.value_a) + " and " + std::to_string(a.value_b));
+  }
+  if (!(a.value_a < a.value_b)) {
+    op_error(op, "need minval < maxval for an integer dtype, got " +
+                     std::to_string(static_cast<int64_t>(a.value_a)) +
+                     " >= " + std::to_string(static_cast<int64_t>(a.value_b)));
+  }
 }
 
 // Shape from attrs, or from an int vector input (dims then unknown until run time).
@@ -341,9 +367,7 @@ TensorSpec infer(OpKind op, const TensorSpec* in, size_t n, const OpAttrs& a) {
     case OpKind::RandomNormal: {
       if (n > 1) op_error(op, "expects 0 inputs or 1 shape tensor, got " + std::to_string(n));
       const DType dt = result_dtype(op, in, n, a);
-      if (op_category(op) == OpCategory::Random && !is_floating(dt)) {
-        op_error(op, std::string("dtype must be float32 or float64, got ") + dtype_name(dt));
-      }
+      if (op_category(op) == OpCategory::Random) check_random(op, dt, a);
       return {dt, shape_arg(op, n == 1 ? &in[0] : nullptr, a)};
     }
     case OpKind::Fill: {
@@ -371,6 +395,11 @@ TensorSpec infer(OpKind op, const TensorSpec* in, size_t n, const OpAttrs& a) {
       s.insert(ax == -1 ? s.rank() : normalize_axis(ax, s.rank() + 1, op_name(op)), a.depth);
       return {result_dtype(op, in, n, a), s};
     }
+    case OpKind::Cumsum:
+    case OpKind::ArgSort:
+      if (in[0].shape.rank() == 0) op_error(op, "needs a tensor of rank >= 1, got a scalar");
+      normalize_axis(scan_axis(op, a), in[0].shape.rank(), op_name(op));
+      return {result_dtype(op, in, n, a), in[0].shape};
     case OpKind::Softmax:
       if (in[0].shape.rank() == 0) op_error(op, "needs a tensor of rank >= 1, got a scalar");
       normalize_axis(a.has_axis ? a.axis : -1, in[0].shape.rank(), op_name(op));

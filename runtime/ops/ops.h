@@ -114,6 +114,12 @@ constexpr bool is_elementwise(OpCategory c) noexcept {
 // Inverse of op_name.
 std::optional<OpKind> op_from_name(std::string_view name) noexcept;
 
+// The axis cumsum and argsort run along, before normalizing: attrs.axis, or without one
+// TensorFlow's defaults (cumsum 0, argsort -1).
+inline int64_t scan_axis(OpKind op, const OpAttrs& a) noexcept {
+  return a.has_axis ? a.axis : op == OpKind::Cumsum ? 0 : -1;
+}
+
 // Static type of a value in a graph: dims may be kUnknownDim.
 struct TensorSpec {
   DType dtype = DType::Float32;

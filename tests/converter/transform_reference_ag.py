@@ -105,6 +105,14 @@ def or_(a, b):
     return a() or b()
 
 
+def in_(x, container):
+    return x in container
+
+
+def not_in(x, container):
+    return x not in container
+
+
 def not_(a):
     return not a
 

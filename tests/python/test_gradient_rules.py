@@ -90,17 +90,24 @@ def tape_grads(f, tensors):
     return tape.gradient(y, list(tensors))
 
 
-@pytest.mark.parametrize("name", sorted(CASES))
-@pytest.mark.parametrize("mode", ["eager", "staged"])
-def test_gradient_matches_finite_differences(name, mode):
-    fn, arrays = CASES[name]
+def check_gradient(fn, arrays, staged, prepare=None):
+    """fn's gradients through the tape (inside ag.function when `staged`; `prepare` maps each
+    input first while taping) against central differences of a weighted sum of its result."""
     arrays = [np.asarray(a, dtype=np.float64) for a in arrays]
     out_shape = np.shape(fn(*map(ag.constant, arrays)).numpy())
     f = weighted(fn, ag.constant(RNG.uniform(0.5, 1.5, size=out_shape)))
     want = numeric_grads(f, arrays)
-    step = (lambda *t: tape_grads(f, t)) if mode == "eager" else ag.function(
-        lambda *t: tape_grads(f, t))
+    taped = f if prepare is None else (lambda *u: f(*map(prepare, u)))
+    step = (lambda *t: tape_grads(taped, t)) if not staged else ag.function(
+        lambda *t: tape_grads(taped, t))
     got = step(*map(ag.constant, arrays))
     for g, w in zip(got, want):
         assert g is not None
         np.testing.assert_allclose(g.numpy(), w, rtol=1e-6, atol=1e-8)
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+@pytest.mark.parametrize("mode", ["eager", "staged"])
+def test_gradient_matches_finite_differences(name, mode):
+    fn, arrays = CASES[name]
+    check_gradient(fn, arrays, mode == "staged")

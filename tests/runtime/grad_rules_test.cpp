@@ -237,6 +237,8 @@ std::vector<Case> reduce_cases() {
   cs.push_back({"reduce_sum of a scalar", OpKind::ReduceSum, {rand(Shape{})}});
   cs.push_back({"softmax", OpKind::Softmax, {rand(Shape{3, 4})}});
   cs.push_back({"softmax axis 0", OpKind::Softmax, {rand(Shape{3, 4})}, OpAttrs::with_axis(0)});
+  cs.push_back({"cumsum default axis 0", OpKind::Cumsum, {rand(Shape{4, 3})}});
+  cs.push_back({"cumsum axis -1", OpKind::Cumsum, {rand(Shape{2, 3, 4})}, OpAttrs::with_axis(-1)});
   return cs;
 }
 

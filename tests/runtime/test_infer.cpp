@@ -72,8 +72,10 @@ TEST_CASE("inference errors name the op, shapes and dtypes", "[infer][errors]") 
   CHECK(infer_error(OpKind::Stack, {{DType::Float32, {2}}, {DType::Float32, {2, 1}}}) ==
         "stack: all inputs must have the same rank; input 0 has shape (2,) and input 1 has shape "
         "(2, 1)");
-  CHECK(infer_error(OpKind::RandomUniform, {}, OpAttrs::with_shape({2}, DType::Int32)) ==
-        "random_uniform: dtype must be float32 or float64, got int32");
+  CHECK(infer_error(OpKind::RandomUniform, {}, OpAttrs::with_shape({2}, DType::Bool)) ==
+        "random_uniform: dtype must be float32 or float64, int32 or int64, got bool");
+  CHECK(infer_error(OpKind::RandomNormal, {}, OpAttrs::with_shape({2}, DType::Int32)) ==
+        "random_normal: dtype must be float32 or float64, got int32");
   CHECK(infer_error(OpKind::Transpose, {{DType::Float32, {2, 2}}}, OpAttrs::with_perm({0, 0})) ==
         "transpose: repeated axis in perm");
 }

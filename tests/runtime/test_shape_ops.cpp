@@ -1,5 +1,7 @@
 #include <catch2/catch.hpp>
 
+#include <limits>
+
 #include "helpers.h"
 
 using namespace xag::rt;
@@ -215,4 +217,51 @@ TEST_CASE("one_hot with an axis and on/off values", "[gather]") {
   CHECK(values<int32_t>(o) == std::vector<int32_t>{-1, 5, -1, -1, 5, -1});
   oh.axis = -2;  // same as 0 for 1-D indices
   CHECK(run(OpKind::OneHot, {vec<int64_t>({2, 0})}, oh).equals(o));
+}
+
+TEST_CASE("random_uniform with an integer dtype covers [minval, maxval)", "[random]") {
+  OpAttrs a = OpAttrs::with_shape({4000}, DType::Int32);
+  a.value_a = -3;
+  a.value_b = 4;
+  a.has_seed = true;
+  a.seed = 7;
+  const Tensor u = run(OpKind::RandomUniform, {}, a);
+  CHECK(u.dtype() == DType::Int32);
+  CHECK(u.equals(run(OpKind::RandomUniform, {}, a)));
+  int counts[7] = {};
+  for (int32_t v : values<int32_t>(u)) {
+    REQUIRE(v >= -3);
+    REQUIRE(v < 4);
+    ++counts[v + 3];
+  }
+  for (int c : counts) CHECK(c == Approx(4000 / 7.0).margin(120));
+  OpAttrs wide = OpAttrs::with_shape({64}, DType::Int64);
+  wide.value_a = -9223372036854775808.0;
+  wide.value_b = 9223372036854774784.0;
+  CHECK(run(OpKind::RandomUniform, {}, wide).dtype() == DType::Int64);
+  a.value_b = -3;
+  CHECK(error_of(OpKind::RandomUniform, {}, a).find("need minval < maxval") != std::string::npos);
+  a.value_b = 2.5;
+  CHECK(error_of(OpKind::RandomUniform, {}, a).find("must be int32 values") != std::string::npos);
+  OpAttrs n = OpAttrs::with_shape({3}, DType::Int32);
+  CHECK(error_of(OpKind::RandomNormal, {}, n).find("dtype must be float32 or float64, got int32") !=
+        std::string::npos);
+}
+
+TEST_CASE("cumsum and argsort along an axis", "[scan]") {
+  const Tensor m = mat<int32_t>({1, 2, 3, 4, 5, 6}, {2, 3});
+  CHECK(values<int32_t>(run(OpKind::Cumsum, {m})) == std::vector<int32_t>{1, 2, 3, 5, 7, 9});
+  CHECK(values<int32_t>(run(OpKind::Cumsum, {m}, OpAttrs::with_axis(-1))) ==
+        std::vector<int32_t>{1, 3, 6, 4, 9, 15});
+  const Tensor b = run(OpKind::Cumsum, {vec<bool>({true, false, true})});
+  CHECK(b.dtype() == DType::Int32);
+  CHECK(values<int32_t>(b) == std::vector<int32_t>{1, 1, 2});
+  const float nan = std::numeric_limits<float>::quiet_NaN();
+  const Tensor s = run(OpKind::ArgSort, {vec<float>({3, nan, 1, 3, -2})});
+  CHECK(s.dtype() == DType::Int32);
+  CHECK(values<int32_t>(s) == std::vector<int32_t>{4, 2, 0, 3, 1});  // stable, NaN last
+  CHECK(values<int32_t>(run(OpKind::ArgSort, {mat<int64_t>({5, 1, 4, 0, 9, 2}, {3, 2})},
+                            OpAttrs::with_axis(0))) == std::vector<int32_t>{1, 1, 0, 0, 2, 2});
+  CHECK(error_of(OpKind::Cumsum, {Tensor::scalar(1.0f)}).find("rank >= 1") != std::string::npos);
+  CHECK(error_of(OpKind::ArgSort, {m}, OpAttrs::with_axis(2)).find("out of") != std::string::npos);
 }

@@ -10,7 +10,7 @@ from .variables import (  # noqa: F401
     STD, ConversionOptions, FunctionScope, Undefined, UndefinedReturnValue, ld, ldu,
 )
 from .control_flow import for_stmt, if_exp, if_exp_chain, if_stmt, while_stmt  # noqa: F401
-from .logical import and_, not_, or_  # noqa: F401
+from .logical import and_, in_, not_, not_in, or_  # noqa: F401
 from .exceptions import assert_stmt  # noqa: F401
 from .data_structures import list_append, list_pop  # noqa: F401
 from .calls import converted_call  # noqa: F401

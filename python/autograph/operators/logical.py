@@ -1,4 +1,5 @@
-"""`ag__.and_`, `ag__.or_`, `ag__.not_`: Python's lazy boolean operators, staged for tensors.
+"""`ag__.and_`, `ag__.or_`, `ag__.not_`: Python's lazy boolean operators, staged for tensors;
+`ag__.in_` and `ag__.not_in`: membership, staged for tensors and ranges with tensor bounds.
 
 The right operand is a function: Python evaluates it only when needed, and so does the graph
 (it is traced into one branch of a Cond), so guards like `i < n and x[i] > 0` stay safe.
@@ -8,11 +9,13 @@ with a number tensor `a` the staged result selects between the operands, with on
 both (a Python number takes the tensor's dtype, as everywhere). Between bools the selection is
 the logical operator itself."""
 from .. import _core
+from .. import dtypes
 from .. import control_flow as _cf
 from .. import ops
 from ..tensor import Tensor
 from ..variables import Variable
 from . import staging
+from .sequences import StagedRange
 from .purity import is_pure
 from .staging import is_symbolic
 
@@ -98,3 +101,53 @@ def not_(a):
             return ops.equal(a, 0)
         return ops.logical_not(a)
     return not a
+
+
+def in_(x, container):
+    """`x in container`: a bool tensor when the answer is known only when the graph runs (x or a
+    tensor container symbolic, or a range with tensor bounds), else Python's own `in`."""
+    if not _core.tracing():
+        return x in container  # nothing is symbolic: plain Python, at Python's cost
+    x = _value(x)
+    container = _value(container)
+    if isinstance(container, StagedRange) and (container._known() is None or is_symbolic(x)):
+        return _in_range(x, container.start, container.stop, container.step)
+    listed = isinstance(container, (list, tuple))
+    if not is_symbolic(x) and not (isinstance(container, Tensor) and container.is_symbolic) and \
+            not (listed and any(is_symbolic(v) for v in container)):
+        return x in container
+    if isinstance(container, Tensor):
+        if not container.shape:
+            raise TypeError("argument of type 'scalar ag.Tensor' is not iterable")
+        # Python walks the first axis: a row matches when all its elements equal x.
+        eq = ops.equal(container, x)
+        if len(container.shape) > 1:
+            eq = ops.reduce_all(eq, axis=list(range(1, len(container.shape))))
+        return ops.reduce_any(eq)
+    if isinstance(container, range):
+        return _in_range(x, container.start, container.stop, container.step)
+    if listed and all(isinstance(v, (int, float, bool, Tensor)) for v in container):
+        found = _core.constant(False)
+        for v in container:
+            found = ops.logical_or(found, ops.reduce_all(ops.equal(x, v)))
+        return found
+    return x in container  # Python's own error or answer for anything else
+
+
+def not_in(x, container):
+    """`x not in container`."""
+    found = in_(x, container)
+    return ops.logical_not(found) if isinstance(found, Tensor) else not found
+
+
+def _in_range(x, start, stop, step):
+    """Membership in range(start, stop, step) as a bool tensor: between the bounds on the side
+    the step goes, a whole number of steps from start."""
+    x = x if isinstance(x, Tensor) else _core.constant(x)
+    x = x if x.dtype.is_floating else ops.cast(x, dtypes.int64)
+    whole = ops.equal(ops.floor(x), x) if x.dtype.is_floating else _core.constant(True)
+    up = ops.logical_and(ops.greater_equal(x, start), ops.less(x, stop))
+    down = ops.logical_and(ops.less_equal(x, start), ops.greater(x, stop))
+    between = ops.where(ops.greater(step, 0), up, down)
+    on_step = ops.equal(ops.floormod(x - start, step), 0)
+    return ops.logical_and(ops.logical_and(between, on_step), whole)

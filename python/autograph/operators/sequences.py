@@ -55,6 +55,25 @@ class StagedRange(StagedSequence):
             return k
         return ops.cast(start + k * step, self.index_dtype)
 
+    def _known(self):
+        """The Python range when every bound is known while tracing (e.g. `len(x)` of a static
+        dim), else None."""
+        bounds = (self.start, self.stop, self.step)
+        if any(isinstance(v, Tensor) and v.is_symbolic for v in bounds):
+            return None
+        return range(*[int(v) for v in bounds])
+
+    def __iter__(self):
+        # `list(range(len(x)))`, `sorted(range(n))`, `in` outside converted code: Python
+        # iterates, as Python would (converted code's `in` is ag__.in_).
+        known = self._known()
+        if known is None:
+            raise staging.error(
+                f"cannot make a Python sequence of {self!r}: its bounds are tensors whose values "
+                "are known only when the graph runs; loop over it with `for`, or use ag.range",
+                staging.location())
+        return iter(known)
+
     def __repr__(self):
         return f"range({self.start}, {self.stop}, {self.step})"
 
