@@ -1,0 +1,24 @@
+#include "runtime/backend/cuda/cuda_status.h"
+
+#include "runtime/core/errors.h"
+
+namespace xag::rt::cuda {
+
+void check(cudaError_t e, const char* what, const std::string& device) {
+  if (e == cudaSuccess) return;
+  (void)cudaGetLastError();  // clear a non-sticky error so the next op starts clean
+  const std::string msg = std::string(what) + " on " + device + ": " + cudaGetErrorName(e) + ": " +
+                          cudaGetErrorString(e);
+  if (e == cudaErrorMemoryAllocation) throw ResourceExhaustedError(msg + " (out of GPU memory)");
+  throw DeviceError(msg);
+}
+
+void check_cublas(cublasStatus_t s, const char* what, const std::string& device) {
+  if (s == CUBLAS_STATUS_SUCCESS) return;
+  const std::string msg = std::string(what) + " on " + device + ": cuBLAS " +
+                          cublasGetStatusName(s) + ": " + cublasGetStatusString(s);
+  if (s == CUBLAS_STATUS_ALLOC_FAILED) throw ResourceExhaustedError(msg + " (out of GPU memory)");
+  throw DeviceError(msg);
+}
+
+}  // namespace xag::rt::cuda
