@@ -34,12 +34,15 @@ if(XAG_CUDA_ENABLED)
     ${_xag_cuda_dir}/cuda_ops.cpp
     ${_xag_cuda_dir}/cuda_shape_ops.cpp
     ${_xag_cuda_dir}/cuda_status.cpp
+    ${_xag_cuda_dir}/lazy_libs.cpp
     ${_xag_cuda_dir}/matmul.cpp
     ${_xag_cuda_dir}/nvrtc_fused.cpp
     ${_xag_cuda_dir}/register.cpp)
-  target_link_libraries(xag_runtime PUBLIC CUDA::cudart CUDA::cublas CUDA::nvrtc)
+  # cuBLAS and NVRTC are dlopen()ed on first use (lazy_libs.h): linking them slowed every import.
+  target_link_libraries(xag_runtime PUBLIC CUDA::cudart ${CMAKE_DL_LIBS})
   # NVRTC reads libcu++ (include/cccl) from the toolkit at run time.
   list(GET CUDAToolkit_INCLUDE_DIRS 0 _xag_cuda_include)
-  target_compile_definitions(xag_runtime PUBLIC XAG_HAVE_CUDA=1
-    XAG_CUDA_INCLUDE_DIR="${_xag_cuda_include}")
+  target_compile_definitions(xag_runtime PUBLIC XAG_HAVE_CUDA=1)
+  target_compile_definitions(xag_runtime PRIVATE XAG_CUDA_INCLUDE_DIR="${_xag_cuda_include}"
+    XAG_CUDA_LIB_DIR="${CUDAToolkit_LIBRARY_DIR}")
 endif()

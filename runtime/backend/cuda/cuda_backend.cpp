@@ -3,6 +3,7 @@
 #include <cstring>
 
 #include "runtime/backend/cuda/cuda_status.h"
+#include "runtime/backend/cuda/lazy_libs.h"
 #include "runtime/backend/cuda/nvrtc_fused.h"
 #include "runtime/core/errors.h"
 
@@ -42,7 +43,7 @@ CudaBackend::~CudaBackend() {
   // Backends live for the process; at exit the driver may already be shutting down, so errors
   // are ignored here.
   fused_.reset();
-  if (cublas_) cublasDestroy(cublas_);
+  if (cublas_) cublas_api().destroy(cublas_);
   if (stream_) cudaStreamDestroy(stream_);
 }
 
@@ -102,8 +103,8 @@ cublasHandle_t CudaBackend::cublas() {
   std::lock_guard<std::mutex> lk(cublas_mu_);
   if (!cublas_) {
     activate();
-    check_cublas(cublasCreate(&cublas_), "creating the cuBLAS handle", name());
-    check_cublas(cublasSetStream(cublas_, stream_), "binding cuBLAS to the stream", name());
+    check_cublas(cublas_api().create(&cublas_), "creating the cuBLAS handle", name());
+    check_cublas(cublas_api().set_stream(cublas_, stream_), "binding cuBLAS to the stream", name());
   }
   return cublas_;
 }

@@ -1,5 +1,6 @@
 #include "runtime/backend/cuda/cuda_status.h"
 
+#include "runtime/backend/cuda/lazy_libs.h"
 #include "runtime/core/errors.h"
 
 namespace xag::rt::cuda {
@@ -16,7 +17,7 @@ void check(cudaError_t e, const char* what, const std::string& device) {
 void check_cublas(cublasStatus_t s, const char* what, const std::string& device) {
   if (s == CUBLAS_STATUS_SUCCESS) return;
   const std::string msg = std::string(what) + " on " + device + ": cuBLAS " +
-                          cublasGetStatusName(s) + ": " + cublasGetStatusString(s);
+                          cublas_api().status_name(s) + ": " + cublas_api().status_string(s);
   if (s == CUBLAS_STATUS_ALLOC_FAILED) throw ResourceExhaustedError(msg + " (out of GPU memory)");
   throw DeviceError(msg);
 }

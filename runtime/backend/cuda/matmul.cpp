@@ -5,6 +5,7 @@
 
 #include "runtime/backend/cuda/cuda_ops.h"
 #include "runtime/backend/cuda/cuda_status.h"
+#include "runtime/backend/cuda/lazy_libs.h"
 
 namespace xag::rt::cuda {
 
@@ -56,13 +57,13 @@ bool matmul(CudaBackend& b, const Tensor& x0, const Tensor& y0, Tensor& out) {
   cublasStatus_t s;
   if (dt == DType::Float32) {
     const float one = 1.0f, zero = 0.0f;
-    s = cublasSgemmStridedBatched(
+    s = cublas_api().sgemm_strided_batched(
         h, CUBLAS_OP_N, CUBLAS_OP_N, N, M, K, &one, static_cast<const float*>(c.t.raw_data()), N,
         c.stride, static_cast<const float*>(a.t.raw_data()), K, a.stride, &zero,
         static_cast<float*>(out.raw_data()), N, sc, static_cast<int>(count));
   } else {
     const double one = 1.0, zero = 0.0;
-    s = cublasDgemmStridedBatched(
+    s = cublas_api().dgemm_strided_batched(
         h, CUBLAS_OP_N, CUBLAS_OP_N, N, M, K, &one, static_cast<const double*>(c.t.raw_data()), N,
         c.stride, static_cast<const double*>(a.t.raw_data()), K, a.stride, &zero,
         static_cast<double*>(out.raw_data()), N, sc, static_cast<int>(count));

@@ -8,6 +8,7 @@
 #include "runtime/backend/cuda/cuda_status.h"
 #include "runtime/backend/cuda/fused_source.h"
 #include "runtime/backend/cuda/kernels.h"
+#include "runtime/backend/cuda/lazy_libs.h"
 #include "runtime/core/errors.h"
 
 namespace xag::rt::cuda {
@@ -18,11 +19,11 @@ void check_nvrtc(nvrtcResult r, nvrtcProgram prog, const char* what) {
   if (r == NVRTC_SUCCESS) return;
   std::string log;
   size_t size = 0;
-  if (prog && nvrtcGetProgramLogSize(prog, &size) == NVRTC_SUCCESS && size > 1) {
+  if (prog && nvrtc_api().get_program_log_size(prog, &size) == NVRTC_SUCCESS && size > 1) {
     log.resize(size);
-    nvrtcGetProgramLog(prog, log.data());
+    nvrtc_api().get_program_log(prog, log.data());
   }
-  throw DeviceError(std::string("fused kernel: ") + what + ": " + nvrtcGetErrorString(r) +
+  throw DeviceError(std::string("fused kernel: ") + what + ": " + nvrtc_api().get_error_string(r) +
                     (log.empty() ? "" : "\n" + log));
 }
 
@@ -44,25 +45,26 @@ std::string compile_cuda_source(const std::string& source, int sm) {
     texts.push_back(h.text);
   }
   nvrtcProgram prog = nullptr;
-  check_nvrtc(nvrtcCreateProgram(&prog, source.c_str(), "xag_fused.cu",
+  check_nvrtc(
+      nvrtc_api().create_program(&prog, source.c_str(), "xag_fused.cu",
                                  static_cast<int>(headers.size()), texts.data(), names.data()),
-              nullptr, "nvrtcCreateProgram");
+      nullptr, "nvrtcCreateProgram");
   const std::string arch = "-arch=sm_" + std::to_string(sm);
   const std::string cccl = std::string("-I") + XAG_CUDA_INCLUDE_DIR + "/cccl";
   const char* opts[] = {"--std=c++17", arch.c_str(), "-default-device", cccl.c_str()};
-  const nvrtcResult r = nvrtcCompileProgram(prog, 4, opts);
+  const nvrtcResult r = nvrtc_api().compile_program(prog, 4, opts);
   std::string cubin;
   try {
     check_nvrtc(r, prog, "compile");
     size_t size = 0;
-    check_nvrtc(nvrtcGetCUBINSize(prog, &size), prog, "nvrtcGetCUBINSize");
+    check_nvrtc(nvrtc_api().get_cubin_size(prog, &size), prog, "nvrtcGetCUBINSize");
     cubin.resize(size);
-    check_nvrtc(nvrtcGetCUBIN(prog, cubin.data()), prog, "nvrtcGetCUBIN");
+    check_nvrtc(nvrtc_api().get_cubin(prog, cubin.data()), prog, "nvrtcGetCUBIN");
   } catch (...) {
-    nvrtcDestroyProgram(&prog);
+    nvrtc_api().destroy_program(&prog);
     throw;
   }
-  nvrtcDestroyProgram(&prog);
+  nvrtc_api().destroy_program(&prog);
   return cubin;
 }
 
