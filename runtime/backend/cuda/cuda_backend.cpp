@@ -31,12 +31,17 @@ void CudaBackend::Raw::free(void* p) {
 }
 
 CudaBackend::CudaBackend(int ordinal)
-    : Backend("gpu:" + std::to_string(ordinal)), ordinal_(ordinal), raw_(*this), allocator_(raw_) {
-  activate();
+    : Backend("gpu:" + std::to_string(ordinal)),
+      ordinal_(ordinal),
+      raw_(*this),
+      allocator_(raw_),
+      fused_(std::make_unique<FusedKernelCache>(*this)) {}
+
+void CudaBackend::init_once() {
+  check(cudaSetDevice(ordinal_), "selecting the device", name());
   check(cudaStreamCreateWithFlags(&stream_, cudaStreamNonBlocking), "creating a stream", name());
   check(cudaMalloc(&fault_, 16), "allocating the fault flags", name());
   check(cudaMemset(fault_, 0, 16), "clearing the fault flags", name());
-  fused_ = std::make_unique<FusedKernelCache>(*this);
 }
 
 CudaBackend::~CudaBackend() {
@@ -47,7 +52,8 @@ CudaBackend::~CudaBackend() {
   if (stream_) cudaStreamDestroy(stream_);
 }
 
-void CudaBackend::activate() const {
+void CudaBackend::activate() {
+  std::call_once(init_, [this] { init_once(); });  // a throw leaves it to the next call
   int current = -1;
   if (cudaGetDevice(&current) != cudaSuccess || current != ordinal_)
     check(cudaSetDevice(ordinal_), "selecting the device", name());

@@ -1,7 +1,9 @@
 // The CUDA backend: one per GPU ("gpu:N"), registered at startup only when the CUDA runtime
-// finds devices (register.h). Memory comes from a caching allocator over cudaMalloc; every op,
-// copy and fused kernel is queued on one stream per device, so buffers freed by one op are safely
-// reused by the next; copies to the host wait for the stream. Ops run through cuda_ops.cpp.
+// finds devices (register.h). Registering creates no CUDA context: the stream and the context
+// come with the first use, so importing the module on a GPU machine stays cheap. Memory comes from
+// a caching allocator over cudaMalloc; every op, copy and fused kernel is queued on one stream per
+// device, so buffers freed by one op are safely reused by the next; copies to the host wait for the
+// stream. Ops run through cuda_ops.cpp.
 #pragma once
 
 #include <cublas_v2.h>
@@ -33,8 +35,9 @@ class CudaBackend final : public Backend {
 
   int ordinal() const { return ordinal_; }
   cudaStream_t stream() const { return stream_; }
-  // Makes this GPU current on the calling thread (cheap; every entry point calls it).
-  void activate() const;
+  // Makes this GPU current on the calling thread and, the first time, creates the stream and
+  // fault flags (cheap afterwards; every entry point calls it).
+  void activate();
   // The cuBLAS handle, created on first use and bound to stream().
   cublasHandle_t cublas();
   // A zeroed device int and int64 for kernels that report bad values (fault flags, bad indices),
@@ -47,15 +50,18 @@ class CudaBackend final : public Backend {
  private:
   class Raw final : public RawAllocator {
    public:
-    explicit Raw(const CudaBackend& b) : b_(b) {}
+    explicit Raw(CudaBackend& b) : b_(b) {}
     void* alloc(size_t bytes) override;
     void free(void* p) override;
 
    private:
-    const CudaBackend& b_;
+    CudaBackend& b_;
   };
 
+  void init_once();
+
   int ordinal_;
+  std::once_flag init_;
   cudaStream_t stream_ = nullptr;
   cublasHandle_t cublas_ = nullptr;
   std::mutex cublas_mu_;
