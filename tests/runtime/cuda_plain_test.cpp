@@ -171,6 +171,19 @@ TEST_CASE("cuda plans: transpose, getitem, broadcast_like match the CPU kernels"
   cpu::getitem(x, sp, got);
   CHECK(apply_plan(x, slice_plan(x.shape(), sp)).equals(got));
 
+  // getitem_grad on the GPU: zeros, then dy scattered through the same plan.
+  const Tensor dy = iota(sp.out_shape);
+  Tensor scattered = Tensor::zeros(DType::Float32, x.shape());
+  const StridedPlan back = slice_plan(x.shape(), sp);
+  for (int64_t i = 0; i < back.num_elements(); ++i)
+    scattered.data<float>()[back.source(i)] = dy.data<float>()[i];
+  OpAttrs gi;
+  gi.slices = items;
+  Tensor grad = Tensor::empty(DType::Float32, x.shape());
+  const Tensor grad_in[2] = {dy, x};
+  cpu::getitem_grad(grad_in, 2, gi, grad);
+  CHECK(scattered.equals(grad));
+
   OpAttrs bl = OpAttrs::with_axes({1});
   const Tensor g = iota(Shape{2, 4});
   Tensor like = Tensor::empty(DType::Float32, x.shape());

@@ -27,8 +27,6 @@ CudaCoverage by_op(OpKind op, OpCategory category) {
       return fallback("value-dependent length read on the host anyway; small outputs");
     case OpKind::OneHot:
       return fallback("not ported yet");
-    case OpKind::GetItemGrad:
-      return fallback("scatter into a zero tensor: not ported yet");
     case OpKind::GatherGrad:
       return fallback("scatter-add with repeated indices needs atomics per dtype: not ported yet");
     default:

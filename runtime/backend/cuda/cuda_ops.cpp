@@ -163,6 +163,8 @@ bool run_kernel(CudaBackend& b, const OpCall& c, Tensor& out) {
       return concat(b, c, op == OpKind::Stack, out);
     case OpKind::Gather:
       return gather(b, c, out);
+    case OpKind::GetItemGrad:
+      return getitem_grad(b, c, out);
     case OpKind::Zeros:
     case OpKind::ZerosLike:
       check(cudaMemsetAsync(out.raw_data(), 0, out.nbytes(), b.stream()), "zeros", b.name());

@@ -32,6 +32,7 @@ bool sum_to_like(CudaBackend& b, const Tensor& dy, Tensor& out);
 bool softmax(CudaBackend& b, const OpCall& c, Tensor& out);
 bool concat(CudaBackend& b, const OpCall& c, bool stack, Tensor& out);
 bool gather(CudaBackend& b, const OpCall& c, Tensor& out);
+bool getitem_grad(CudaBackend& b, const OpCall& c, Tensor& out);
 void strided_copy(CudaBackend& b, const Tensor& x, const StridedPlan& plan, Tensor& out);
 // cuBLAS matmul of float dtypes (matmul.cpp); false for other dtypes or sizes past int range.
 bool matmul(CudaBackend& b, const Tensor& x, const Tensor& y, Tensor& out);

@@ -120,6 +120,20 @@ bool concat(CudaBackend& b, const OpCall& c, bool stack, Tensor& out) {
   return true;
 }
 
+bool getitem_grad(CudaBackend& b, const OpCall& c, Tensor& out) {
+  const Tensor& dy = c.in[0];
+  if (dy.on_host() || dy.dtype() != out.dtype()) return false;
+  std::vector<int64_t> dyn;
+  for (size_t i = 2; i < c.n; ++i) dyn.push_back(c.in[i].cast(DType::Int64).item<int64_t>());
+  const SlicePlan plan = resolve_slices(c.in[1].shape(), c.attrs->slices, dyn.data(), dyn.size());
+  if (plan.out_shape != dy.shape()) return false;  // the CPU kernel raises
+  check(cudaMemsetAsync(out.raw_data(), 0, out.nbytes(), b.stream()), "getitem_grad", b.name());
+  check(launch_strided_scatter(dy.raw_data(), slice_plan(c.in[1].shape(), plan), out.raw_data(),
+                               dtype_size(dy.dtype()), b.stream()),
+        "getitem_grad", b.name());
+  return true;
+}
+
 bool gather(CudaBackend& b, const OpCall& c, Tensor& out) {
   const Tensor& params = c.in[0];
   if (params.on_host()) return false;

@@ -50,6 +50,10 @@ cudaError_t launch_fill(void* dst, DType dt, ScalarValue value, int64_t n, cudaS
 // dst[i] = src[plan.source(i)] for elements of `elem_size` bytes (1, 4 or 8).
 cudaError_t launch_strided_copy(const void* src, const StridedPlan& plan, void* dst,
                                 size_t elem_size, cudaStream_t stream);
+// dst[plan.source(i)] = src[i]: the inverse of a strided copy whose plan selects each
+// position at most once (getitem_grad writes dy where getitem read it).
+cudaError_t launch_strided_scatter(const void* src, const StridedPlan& plan, void* dst,
+                                   size_t elem_size, cudaStream_t stream);
 // out[o, j, i] = params[o, idx[j], i] (idx int64, negative from the end). A bad index sets
 // *bad_flag to 1 and *bad_index to it; nothing is read out of bounds.
 cudaError_t launch_gather(const void* params, const int64_t* idx, void* out, int64_t outer,

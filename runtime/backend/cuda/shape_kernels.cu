@@ -30,6 +30,13 @@ __global__ void strided_copy_kernel(const U* src, StridedPlan plan, U* dst, int6
 }
 
 template <class U>
+__global__ void strided_scatter_kernel(const U* src, StridedPlan plan, U* dst, int64_t n) {
+  XAG_GRID_STRIDE(i, n) {
+    dst[plan.source(i)] = src[i];
+  }
+}
+
+template <class U>
 __global__ void gather_kernel(const U* params, const int64_t* idx, U* out, int64_t len,
                               int64_t num_idx, int64_t inner, int64_t n, int* bad_flag,
                               int64_t* bad_index) {
@@ -103,6 +110,17 @@ cudaError_t launch_strided_copy(const void* src, const StridedPlan& plan, void* 
     using U = decltype(tag);
     strided_copy_kernel<U><<<grid_for(n), kThreads, 0, stream>>>(static_cast<const U*>(src), plan,
                                                                  static_cast<U*>(dst), n);
+  });
+  return ok ? cudaGetLastError() : cudaErrorInvalidValue;
+}
+
+cudaError_t launch_strided_scatter(const void* src, const StridedPlan& plan, void* dst,
+                                   size_t elem_size, cudaStream_t stream) {
+  const int64_t n = plan.num_elements();
+  const bool ok = with_width(elem_size, [&](auto tag) {
+    using U = decltype(tag);
+    strided_scatter_kernel<U><<<grid_for(n), kThreads, 0, stream>>>(static_cast<const U*>(src),
+                                                                    plan, static_cast<U*>(dst), n);
   });
   return ok ? cudaGetLastError() : cudaErrorInvalidValue;
 }
