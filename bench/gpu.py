@@ -14,7 +14,6 @@ result on the host, so queued GPU work is included. Exit status 2 when there is 
 import argparse
 import os
 import sys
-import time
 
 import numpy as np
 
@@ -23,17 +22,13 @@ sys.path.insert(0, os.path.join(HERE, "workloads"))
 sys.path.insert(0, HERE)
 
 import autograph as ag  # noqa: E402
+import runtime_bench  # noqa: E402
 from workloads import count_up, newton, rnn  # noqa: E402
 
 
 def best(fn, repeat):
     fn()  # warm-up: tracing, compiling, NVRTC, cuBLAS handles
-    times = []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return min(times)
+    return runtime_bench.best(fn, repeat)
 
 
 def torch_cuda():

@@ -44,21 +44,4 @@ inline unsigned grid_for(int64_t n) {
   for (int64_t i = blockIdx.x * static_cast<int64_t>(blockDim.x) + threadIdx.x; i < (n); \
        i += static_cast<int64_t>(gridDim.x) * blockDim.x)
 
-// Calls fn(T{}) for the C++ type of `dt`.
-template <class Fn>
-inline void with_dtype(DType dt, Fn&& fn) {
-  switch (dt) {
-    case DType::Bool:
-      return fn(bool{});
-    case DType::Int32:
-      return fn(int32_t{});
-    case DType::Int64:
-      return fn(int64_t{});
-    case DType::Float32:
-      return fn(float{});
-    case DType::Float64:
-      return fn(double{});
-  }
-}
-
 }  // namespace xag::rt::cuda

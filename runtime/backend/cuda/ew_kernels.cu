@@ -33,7 +33,7 @@ cudaError_t launch_unary(OpKind op, DType ct, const EwOperand& x, void* out, int
     using E = decltype(e);
     using F = typename E::Fn;
     if constexpr (F::kArity == 1) {
-      with_dtype(ct, [&](auto tag) {
+      dispatch_dtype(ct, [&](auto tag) {
         using T = decltype(tag);
         if constexpr (E::template kComputes<T>) {
           using R = decltype(math::call(F{}, math::FaultFlag{nullptr}, T{}));
@@ -54,7 +54,7 @@ cudaError_t launch_binary(OpKind op, DType ct, const EwOperand& a, const EwOpera
     using E = decltype(e);
     using F = typename E::Fn;
     if constexpr (F::kArity == 2) {
-      with_dtype(ct, [&](auto tag) {
+      dispatch_dtype(ct, [&](auto tag) {
         using T = decltype(tag);
         if constexpr (E::template kComputes<T>) {
           using R = decltype(math::call(F{}, math::FaultFlag{nullptr}, T{}, T{}));

@@ -136,7 +136,7 @@ cudaError_t launch_reduce(OpKind op, DType in_dt, const void* src, DType out_dt,
   visit_reduce(op, [&](auto red) {
     using F = typename decltype(red)::Fn;
     if constexpr (!F::kArg) {
-      with_dtype(in_dt, [&](auto tin) {
+      dispatch_dtype(in_dt, [&](auto tin) {
         using T = decltype(tin);
         reduce_kernel<F, T><<<row_grid(rows), kThreads, 0, stream>>>(static_cast<const T*>(src),
                                                                      dst, out_dt, rows, cols);

@@ -84,8 +84,8 @@ bool with_width(size_t elem_size, Fn&& fn) {
 
 cudaError_t launch_cast(DType from, const void* src, DType to, void* dst, int64_t n,
                         cudaStream_t stream) {
-  with_dtype(from, [&](auto s) {
-    with_dtype(to, [&](auto d) {
+  dispatch_dtype(from, [&](auto s) {
+    dispatch_dtype(to, [&](auto d) {
       using S = decltype(s);
       using D = decltype(d);
       cast_kernel<S, D><<<grid_for(n), kThreads, 0, stream>>>(static_cast<const S*>(src),
@@ -96,7 +96,7 @@ cudaError_t launch_cast(DType from, const void* src, DType to, void* dst, int64_
 }
 
 cudaError_t launch_fill(void* dst, DType dt, ScalarValue value, int64_t n, cudaStream_t stream) {
-  with_dtype(dt, [&](auto tag) {
+  dispatch_dtype(dt, [&](auto tag) {
     using T = decltype(tag);
     fill_kernel<T><<<grid_for(n), kThreads, 0, stream>>>(static_cast<T*>(dst), value, n);
   });

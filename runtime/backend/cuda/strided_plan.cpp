@@ -1,18 +1,12 @@
 #include "runtime/backend/cuda/strided_plan.h"
 
 #include "runtime/core/errors.h"
+#include "runtime/cpu/kernels.h"
+#include "runtime/cpu/loops.h"
 
 namespace xag::rt::cuda {
 
 namespace {
-
-void contiguous(const Shape& s, int64_t* st) {
-  int64_t acc = 1;
-  for (int d = s.rank() - 1; d >= 0; --d) {
-    st[d] = acc;
-    acc *= s[d];
-  }
-}
 
 StridedPlan with_shape(const Shape& s) {
   StridedPlan p;
@@ -53,7 +47,7 @@ StridedPlan broadcast_plan(const Shape& in, const Shape& out) {
 
 StridedPlan transpose_plan(const Shape& in, const AxisList& perm) {
   int64_t st[Shape::kMaxRank];
-  contiguous(in, st);
+  cpu::contiguous_strides(in, st);
   StridedPlan p;
   p.rank = in.rank();
   for (int i = 0; i < in.rank(); ++i) {
@@ -67,7 +61,7 @@ StridedPlan transpose_plan(const Shape& in, const AxisList& perm) {
 
 StridedPlan slice_plan(const Shape& in, const SlicePlan& plan) {
   int64_t st[Shape::kMaxRank];
-  contiguous(in, st);
+  cpu::contiguous_strides(in, st);
   StridedPlan p = with_shape(plan.out_shape);
   for (int d = 0; d < in.rank(); ++d) p.offset += plan.start[d] * st[d];
   for (int j = 0; j < plan.out_shape.rank(); ++j) {
@@ -78,28 +72,12 @@ StridedPlan slice_plan(const Shape& in, const SlicePlan& plan) {
 }
 
 StridedPlan broadcast_like_plan(const Shape& g, const OpAttrs& attrs, const Shape& out) {
-  Shape expanded = g;
-  if (!attrs.keepdims) {
-    for (int d = 0; d < out.rank(); ++d) {
-      bool reduced = !attrs.has_axes;
-      for (int64_t ax : attrs.axes)
-        reduced |= normalize_axis(ax, out.rank(), "broadcast_like") == d;
-      if (reduced) expanded.insert(d, 1);
-    }
-  }
-  for (int i = 1; i <= expanded.rank(); ++i) {
-    const int64_t e = expanded[expanded.rank() - i];
-    if (i > out.rank() || (e != 1 && e != out[out.rank() - i])) {
-      throw InvalidArgumentError("broadcast_like: shape " + expanded.to_string() +
-                                 " does not broadcast to " + out.to_string());
-    }
-  }
-  return broadcast_plan(expanded, out);
+  return broadcast_plan(cpu::broadcast_like_shape(g, attrs, out), out);
 }
 
 StridedPlan reduce_order_plan(const Shape& in, const bool* reduced) {
   int64_t st[Shape::kMaxRank];
-  contiguous(in, st);
+  cpu::contiguous_strides(in, st);
   StridedPlan p;
   for (int pass = 0; pass < 2; ++pass) {
     for (int d = 0; d < in.rank(); ++d) {
