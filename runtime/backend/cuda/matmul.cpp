@@ -53,7 +53,7 @@ bool matmul(CudaBackend& b, const Tensor& x0, const Tensor& y0, Tensor& out) {
   // Row-major C = A B is column-major C^T = B^T A^T: cuBLAS gets B first.
   cublasHandle_t h = b.cublas();
   const int M = static_cast<int>(m), N = static_cast<int>(n), K = static_cast<int>(k);
-  const long long sc = static_cast<long long>(m * n);
+  const long long sc = static_cast<long long>(m) * n;
   cublasStatus_t s;
   if (dt == DType::Float32) {
     const float one = 1.0f, zero = 0.0f;
