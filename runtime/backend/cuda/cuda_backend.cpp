@@ -1,6 +1,7 @@
 #include "runtime/backend/cuda/cuda_backend.h"
 
 #include <cstring>
+#include <new>
 
 #include "runtime/backend/cuda/cuda_status.h"
 #include "runtime/backend/cuda/lazy_libs.h"
@@ -8,12 +9,6 @@
 #include "runtime/core/errors.h"
 
 namespace xag::rt::cuda {
-
-namespace {
-std::string mib(int64_t bytes) {
-  return std::to_string(bytes >> 20) + " MiB";
-}
-}  // namespace
 
 void* CudaBackend::Raw::alloc(size_t bytes) {
   b_.activate();
@@ -61,11 +56,7 @@ void CudaBackend::activate() {
 
 void* CudaBackend::allocate(size_t bytes) {
   void* p = allocator_.allocate(bytes);
-  if (!p) {
-    const AllocatorStats s = allocator_.stats();
-    throw ResourceExhaustedError("out of GPU memory on " + name() + " allocating " + mib(bytes) +
-                                 " (" + mib(s.bytes_in_use) + " in use by tensors)");
-  }
+  if (!p) throw std::bad_alloc();  // Backend::empty names the dtype, shape and device
   return p;
 }
 

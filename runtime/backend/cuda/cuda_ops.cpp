@@ -217,8 +217,8 @@ void run_cuda_op(CudaBackend& b, const OpCall& c, Tensor& out) {
         !run_kernel(b, c, out)) {
       run_on_host(b, c, out);
     }
-  } catch (const ResourceExhaustedError& e) {
-    throw ResourceExhaustedError(std::string(op_name(c.op)) + ": " + e.what());
+  } catch (const OutOfMemoryError& e) {
+    throw OutOfMemoryError(std::string(op_name(c.op)) + ": " + e.what());
   } catch (const DeviceError& e) {
     throw DeviceError(std::string(op_name(c.op)) + ": " + e.what());
   }

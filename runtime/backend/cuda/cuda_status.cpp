@@ -10,7 +10,7 @@ void check(cudaError_t e, const char* what, const std::string& device) {
   (void)cudaGetLastError();  // clear a non-sticky error so the next op starts clean
   const std::string msg = std::string(what) + " on " + device + ": " + cudaGetErrorName(e) + ": " +
                           cudaGetErrorString(e);
-  if (e == cudaErrorMemoryAllocation) throw ResourceExhaustedError(msg + " (out of GPU memory)");
+  if (e == cudaErrorMemoryAllocation) throw OutOfMemoryError("out of memory: " + msg);
   throw DeviceError(msg);
 }
 
@@ -18,7 +18,7 @@ void check_cublas(cublasStatus_t s, const char* what, const std::string& device)
   if (s == CUBLAS_STATUS_SUCCESS) return;
   const std::string msg = std::string(what) + " on " + device + ": cuBLAS " +
                           cublas_api().status_name(s) + ": " + cublas_api().status_string(s);
-  if (s == CUBLAS_STATUS_ALLOC_FAILED) throw ResourceExhaustedError(msg + " (out of GPU memory)");
+  if (s == CUBLAS_STATUS_ALLOC_FAILED) throw OutOfMemoryError("out of memory: " + msg);
   throw DeviceError(msg);
 }
 

@@ -1,6 +1,6 @@
 // CUDA, cuBLAS and NVRTC status codes as exceptions that name the op and the device: out of
-// memory is a ResourceExhaustedError, anything else a DeviceError. Nothing here aborts: Python
-// sees RuntimeError and the process (and the Jupyter kernel) keeps running.
+// memory is an OutOfMemoryError (MemoryError in Python), anything else a DeviceError
+// (RuntimeError). Nothing here aborts: the process (and the Jupyter kernel) keeps running.
 #pragma once
 
 #include <cublas_v2.h>
