@@ -5,6 +5,9 @@
 
 #include "runtime/backend/cpu_backend.h"
 #include "runtime/backend/test_backend.h"
+#ifdef XAG_HAVE_CUDA
+#include "runtime/backend/cuda/register.h"
+#endif
 
 namespace xag::rt {
 
@@ -34,6 +37,9 @@ void show_test_backend(bool enabled) {
 int init_registry() {
   static CpuBackend cpu;
   register_backend(&cpu);
+#ifdef XAG_HAVE_CUDA
+  cuda::register_cuda_backends();  // "gpu:N" only where a GPU is present at run time
+#endif
   const char* env = std::getenv("XAG_TEST_BACKEND");
   if (env && env[0] == '1') show_test_backend(true);
   return 0;

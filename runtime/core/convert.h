@@ -8,11 +8,12 @@
 #include <type_traits>
 
 #include "runtime/core/dtype.h"
+#include "runtime/core/host_device.h"
 
 namespace xag::rt {
 
 template <class To, class From>
-inline To convert(From v) {
+XAG_HOST_DEVICE inline To convert(From v) {
   if constexpr (std::is_same_v<To, From>) {
     return v;
   } else if constexpr (std::is_same_v<To, bool>) {

@@ -98,9 +98,8 @@ void sum_to_like(const Tensor& dy, Tensor& out) {
   });
 }
 
-void broadcast_like(const Tensor& g, const OpAttrs& attrs, Tensor& out) {
-  const Shape& target = out.shape();
-  Shape expanded = g.shape();
+Shape broadcast_like_shape(const Shape& g, const OpAttrs& attrs, const Shape& target) {
+  Shape expanded = g;
   if (!attrs.keepdims) {
     for (int d = 0; d < target.rank(); ++d) {
       bool reduced = !attrs.has_axes;
@@ -116,6 +115,12 @@ void broadcast_like(const Tensor& g, const OpAttrs& attrs, Tensor& out) {
                                  " does not broadcast to " + target.to_string());
     }
   }
+  return expanded;
+}
+
+void broadcast_like(const Tensor& g, const OpAttrs& attrs, Tensor& out) {
+  const Shape& target = out.shape();
+  const Shape expanded = broadcast_like_shape(g.shape(), attrs, target);
   int64_t st[Shape::kMaxRank];
   broadcast_strides(expanded, target, st);
   if (out.num_elements() == 0) return;

@@ -53,6 +53,9 @@ void argsort(const Tensor& x, int axis, Tensor& out);
 // Gradient helpers (grad_kernels.cpp); `out` has the reference tensor's shape.
 void sum_to_like(const Tensor& dy, Tensor& out);
 void broadcast_like(const Tensor& g, const OpAttrs& attrs, Tensor& out);
+// g's shape with the reduced axes reinserted as 1s (unless keepdims); InvalidArgumentError when
+// that does not broadcast to `target`. The CUDA backend's plan starts from it too.
+Shape broadcast_like_shape(const Shape& g, const OpAttrs& attrs, const Shape& target);
 // in = (dy, x, tensor indices...).
 void getitem_grad(const Tensor* in, size_t n, const OpAttrs& attrs, Tensor& out);
 void gather_grad(const Tensor& dy, const Tensor& indices, int64_t axis, Tensor& out);

@@ -27,11 +27,7 @@
 #include <cmath>
 #include <type_traits>
 
-#if defined(__CUDACC__)
-#define XAG_HOST_DEVICE __host__ __device__
-#else
-#define XAG_HOST_DEVICE
-#endif
+#include "runtime/core/host_device.h"
 
 namespace xag::rt::math {
 

@@ -1,0 +1,31 @@
+# Decides whether this build has the CUDA backend (XAG_WITH_CUDA: ON, OFF or auto) and enables
+# the CUDA language. Included from the top-level CMakeLists.txt (and runtime/'s when it is built
+# alone) before any target: every directory then knows the language. Sets XAG_CUDA_ENABLED.
+if(NOT DEFINED XAG_WITH_CUDA)
+  set(XAG_WITH_CUDA "auto" CACHE STRING "Build the CUDA backend: ON, OFF or auto")
+endif()
+set(XAG_CUDA_ENABLED OFF)
+string(TOUPPER "${XAG_WITH_CUDA}" _xag_cuda_mode)
+if(NOT _xag_cuda_mode STREQUAL "OFF")
+  if(NOT CMAKE_CUDA_COMPILER AND EXISTS /usr/local/cuda/bin/nvcc)
+    set(CMAKE_CUDA_COMPILER /usr/local/cuda/bin/nvcc)
+  endif()
+  include(CheckLanguage)
+  check_language(CUDA)
+  if(CMAKE_CUDA_COMPILER)
+    # Ampere and Hopper machine code, plus Hopper PTX for newer GPUs. Each architecture adds
+    # about as much compile time as the first: override with -DCMAKE_CUDA_ARCHITECTURES=90.
+    if(NOT DEFINED CMAKE_CUDA_ARCHITECTURES)
+      set(CMAKE_CUDA_ARCHITECTURES "80-real;90")
+    endif()
+    enable_language(CUDA)
+    find_package(CUDAToolkit REQUIRED)
+    set(XAG_CUDA_ENABLED ON)
+    if(CMAKE_CXX_COMPILER_LAUNCHER AND NOT CMAKE_CUDA_COMPILER_LAUNCHER)
+      set(CMAKE_CUDA_COMPILER_LAUNCHER ${CMAKE_CXX_COMPILER_LAUNCHER})
+    endif()
+  elseif(_xag_cuda_mode STREQUAL "ON")
+    message(FATAL_ERROR "XAG_WITH_CUDA=ON but no CUDA compiler (nvcc) was found")
+  endif()
+endif()
+message(STATUS "xautograph CUDA backend: ${XAG_CUDA_ENABLED} (XAG_WITH_CUDA=${XAG_WITH_CUDA})")
