@@ -112,11 +112,24 @@ py::list run(const PyExecutable& e, std::vector<rt::Operand> args, py::object st
 void bind_exec(py::module_& m) {
   // A graph lowered (verified first) to a program whose ops run on `device`.
   py::class_<PyExecutable>(m, "Executable")
-      .def(py::init([](const rt::Graph& g, const std::string& device) {
-             return PyExecutable{rt::compile(g), rt::device_id(device)};
+      .def(py::init([](const rt::Graph& g, const std::string& device, bool jit) {
+             PyExecutable e{rt::compile(g), rt::device_id(device)};
+             if (!jit) e.exe.disable_jit();
+             return e;
            }),
-           py::arg("graph"), py::arg("device") = "cpu")
-      .def("run", &run, py::arg("args"), py::arg("stats") = py::none());
+           py::arg("graph"), py::arg("device") = "cpu", py::arg("jit") = true)
+      .def("run", &run, py::arg("args"), py::arg("stats") = py::none())
+      // Which tier runs the graph (runtime/jit): a dict of tier ("native"/"interpreter"),
+      // reason, compile_seconds and ready_seconds (-1 until known).
+      .def("tier", [](const PyExecutable& e) {
+        const rt::TierInfo i = e.exe.tier_info();
+        py::dict d;
+        d["tier"] = i.tier;
+        d["reason"] = i.reason;
+        d["compile_seconds"] = i.compile_seconds;
+        d["ready_seconds"] = i.ready_seconds;
+        return d;
+      });
 }
 
 }  // namespace xag::py
