@@ -1,0 +1,203 @@
+"""The native tier (LLVM JIT): staged loops run native code with the interpreter's results,
+errors, prints and interrupts; jit=False and a failed compile keep a graph interpreted."""
+import os
+import signal
+import threading
+import time
+
+import numpy as np
+import pytest
+
+import autograph as ag
+from autograph import _core
+
+# Whether this build has the JIT: a graph with a loop compiled synchronously goes native.
+def _loop_graph_goes_native():
+    old = os.environ.get("XAG_JIT")
+    os.environ["XAG_JIT"] = "sync"
+    try:
+        f = ag.function(lambda n: ag.while_loop(lambda i: i < n, lambda i: i + 1, [0])[0],
+                        autograph=False)
+        f(ag.constant(3))
+        return f.execution_tier(ag.constant(3))["tier"] == "native"
+    finally:
+        if old is None:
+            del os.environ["XAG_JIT"]
+        else:
+            os.environ["XAG_JIT"] = old
+
+
+HAVE_JIT = _loop_graph_goes_native()
+needs_jit = pytest.mark.skipif(not HAVE_JIT, reason="built without LLVM (XAG_WITH_JIT=OFF)")
+
+
+@pytest.fixture
+def sync(monkeypatch):
+    monkeypatch.setenv("XAG_JIT", "sync")
+
+
+def collatz(n):
+    total = 0
+    i = 1
+    while i <= n:
+        x = i
+        while x != 1:
+            if x % 2 == 0:
+                x = x // 2
+            else:
+                x = 3 * x + 1
+            total += 1
+        i += 1
+    return total
+
+
+def primes_with_break(n):
+    count = 0
+    k = 2
+    while k <= n:
+        d = 2
+        is_prime = True
+        while d * d <= k:
+            if k % d == 0:
+                is_prime = False
+                break
+            d += 1
+        if is_prime:
+            count += 1
+        k += 1
+    return count
+
+
+def mixed(x, n):
+    """Floats, wrap-around ints, floor division/modulo of negatives, x[i], a list."""
+    acc = 0.0
+    h = 7
+    out = []
+    for i in range(n):
+        a = x[i % 5]
+        acc += abs(a) if a < 0.0 else a * 0.5
+        h = h * 1000003 + i
+        out.append((h // -7) % 13)
+    return acc, h, ag.stack(out)
+
+
+@needs_jit
+@pytest.mark.parametrize("fn,args", [
+    (collatz, lambda: (ag.constant(300),)),
+    (primes_with_break, lambda: (ag.constant(500),)),
+    (mixed, lambda: (ag.constant([1.5, -2.0, np.nan, 0.25, -0.5], ag.float32),
+                     ag.constant(200))),
+])
+def test_native_results_equal_the_interpreter(sync, fn, args):
+    native, interp = ag.function(fn), ag.function(fn, jit=False)
+    a = args()
+    got = native(*a)
+    assert native.execution_tier(*a)["tier"] == "native"
+    assert interp.execution_tier(*a) == {"tier": "interpreter", "reason": "jit=False",
+                                         "compile_seconds": -1.0, "ready_seconds": -1.0}
+    want = interp(*a)
+    got, want = (got, want) if isinstance(got, tuple) else ((got,), (want,))
+    assert len(got) == len(want)
+    for g, w in zip(got, want):
+        np.testing.assert_array_equal(np.asarray(g), np.asarray(w))
+
+
+@needs_jit
+def test_native_errors_name_the_users_line(sync):
+    def f(x, n):
+        i = 0
+        total = 0
+        while i < n:
+            total += x[i]  # out of range when n > len(x)
+            i += 1
+        return total
+
+    x = ag.constant([1, 2, 3])
+    errors = []
+    native = ag.function(f)
+    for g in (native, ag.function(f, jit=False)):
+        assert int(g(x, ag.constant(3))) == 6
+        with pytest.raises(ag.errors.InvalidArgumentError) as e:
+            g(x, ag.constant(4))
+        errors.append(str(e.value))
+    assert native.execution_tier(x, ag.constant(3))["tier"] == "native"
+    assert errors[0] == errors[1]
+    line = f.__code__.co_firstlineno + 4  # total += x[i]
+    assert "out of bounds" in errors[0] and errors[0].endswith(f"test_jit.py:{line})")
+
+
+@needs_jit
+def test_native_prints_keep_their_order(sync, capfd):
+    @ag.function
+    def f(n):
+        i = 0
+        while i < n:
+            if i % 2 == 0:
+                ag.print("even", i)
+            else:
+                ag.print("odd", i)
+            i += 1
+        return i
+
+    f(ag.constant(4))
+    assert f.execution_tier(ag.constant(4))["tier"] == "native"
+    assert capfd.readouterr().out == "even 0\nodd 1\neven 2\nodd 3\n"
+
+
+@needs_jit
+def test_default_tier_switches_to_native_in_the_background(monkeypatch):
+    monkeypatch.delenv("XAG_JIT", raising=False)
+    f = ag.function(collatz)
+    n = ag.constant(50)
+    assert int(f(n)) == int(ag.function(collatz, jit=False)(n))
+    deadline = time.monotonic() + 20
+    while f.execution_tier(n)["tier"] != "native" and time.monotonic() < deadline:
+        time.sleep(0.01)
+    info = f.execution_tier(n)
+    assert info["tier"] == "native", info
+    assert 0 < info["compile_seconds"] <= info["ready_seconds"]
+    assert int(f(n)) == int(ag.function(collatz, jit=False)(n))
+
+
+def test_failed_compile_falls_back_to_the_interpreter(sync, monkeypatch):
+    monkeypatch.setenv("XAG_JIT_TEST_FAIL", "1")
+    f = ag.function(collatz)
+    n = ag.constant(30)
+    assert int(f(n)) == int(ag.function(collatz, jit=False)(n))
+    info = f.execution_tier(n)
+    assert info["tier"] == "interpreter"
+    if HAVE_JIT:
+        assert info["reason"] == "compile failed: XAG_JIT_TEST_FAIL=1"
+    assert int(f(n)) == int(ag.function(collatz, jit=False)(n))
+
+
+def test_xag_jit_0_turns_it_off(monkeypatch):
+    monkeypatch.setenv("XAG_JIT", "0")
+    f = ag.function(collatz)
+    f(ag.constant(5))
+    assert f.execution_tier(ag.constant(5))["reason"] == "JIT off (XAG_JIT=0)"
+
+
+@needs_jit
+@pytest.mark.skipif(threading.current_thread() is not threading.main_thread(),
+                    reason="signals are delivered to the main thread")
+def test_endless_native_loop_is_interrupted(sync):
+    @ag.function(autograph=False)
+    def forever(go):
+        return ag.while_loop(lambda i: go, lambda i: i + 1, [0])[0]
+
+    assert int(forever(ag.constant(False))) == 0
+    assert forever.execution_tier(ag.constant(False))["tier"] == "native"
+    timer = threading.Timer(0.2, lambda: os.kill(os.getpid(), signal.SIGINT))
+    timer.start()
+    start = time.monotonic()
+    with pytest.raises(KeyboardInterrupt):
+        forever(ag.constant(True))
+    elapsed = time.monotonic() - start - 0.2
+    timer.join()
+    assert elapsed < 1.0, elapsed
+    assert int(forever(ag.constant(False))) == 0
+
+
+def test_executable_tier_binding():
+    assert "tier" in _core.Executable.__dict__
