@@ -8,6 +8,11 @@
 #include <functional>
 #include <thread>
 
+#if defined(__linux__)
+#include <pthread.h>
+#include <sched.h>
+#endif
+
 #include "runtime/jit/native.h"
 
 namespace xag::rt::jit {
@@ -44,6 +49,12 @@ class Worker {
 
  private:
   void loop() {
+#if defined(__linux__)
+    // Idle priority: a compile must not slow the calls it overlaps when they share a core (a
+    // process pinned to one CPU, or a loaded machine); it runs whenever that core is idle.
+    sched_param idle{};
+    pthread_setschedparam(pthread_self(), SCHED_IDLE, &idle);
+#endif
     for (;;) {
       std::function<void()> job;
       {
@@ -175,6 +186,10 @@ void Tier::compile(const exec::Program& p) {
   }
   state_ = State::Native;
   ready_seconds_ = seconds_since(requested_);
+  if (std::getenv("XAG_JIT_LOG")) {
+    std::fprintf(stderr, "xautograph jit: native (%zu instructions, %.1f ms)\n", p.code.size(),
+                 compile_seconds_ * 1e3);
+  }
   code_ = std::move(code);
   fn_.store(reinterpret_cast<void*>(code_->fn), std::memory_order_release);
 }
