@@ -87,8 +87,7 @@ void check_same(const Both& b, const std::vector<Tensor>& args) {
 }
 
 // while i < n: acc = acc * 31 + i (wraps int32); r = floor mod / floordiv mixes; i += 1.
-Graph wrap_and_mod() {
-  Graph g;
+void wrap_and_mod(Graph& g) {
   GraphBuilder b(g);
   const Value n = b.placeholder(scalar_spec(DType::Int32), "n");
   const Value d = b.placeholder(scalar_spec(DType::Int32), "d");
@@ -106,12 +105,10 @@ Graph wrap_and_mod() {
         return std::vector<Value>{b.op(OpKind::Add, {v[0], i32(b, 1)}), acc, s};
       });
   b.set_outputs({r[1], r[2]});
-  return g;
 }
 
 // while keep_going or i < 5: i += 1.
-Graph endless() {
-  Graph g;
+void endless(Graph& g) {
   GraphBuilder b(g);
   const Value go = b.placeholder(scalar_spec(DType::Bool), "keep_going");
   const auto r = b.while_loop(
@@ -123,7 +120,13 @@ Graph endless() {
         return std::vector<Value>{b.op(OpKind::Add, {v[0], i32(b, 1)})};
       });
   b.set_outputs({r[0]});
-  return g;
+}
+
+// Both executables of the graph `fill` builds.
+Both build(void (*fill)(Graph&)) {
+  Graph g;
+  fill(g);
+  return compile_both(g);
 }
 
 double ms_since(Clock::time_point t) {
@@ -142,14 +145,14 @@ TEST_CASE("jit: collatz runs native with the interpreter's results", "[jit]") {
 }
 
 TEST_CASE("jit: int32 wrap-around and Python floor modulo / division signs", "[jit]") {
-  const Both both = compile_both(wrap_and_mod());
+  const Both both = build(wrap_and_mod);
   for (int32_t d : {3, -3, 7, -8, 1, -1}) {
     check_same(both, {Tensor::scalar<int32_t>(200), Tensor::scalar<int32_t>(d)});
   }
 }
 
 TEST_CASE("jit: division by zero raises the interpreter's error", "[jit]") {
-  const Both both = compile_both(wrap_and_mod());
+  const Both both = build(wrap_and_mod);
   const std::vector<Tensor> args = {Tensor::scalar<int32_t>(5), Tensor::scalar<int32_t>(0)};
   const std::string want = error_message([&] { both.interp.run(args); });
   CHECK(want != "<no error>");
@@ -188,7 +191,7 @@ TEST_CASE("jit: float compares with NaN, selects and abs", "[jit]") {
 }
 
 TEST_CASE("jit: an endless native loop stops on an interrupt within 100 ms", "[jit][interrupt]") {
-  const Both both = compile_both(endless());
+  const Both both = build(endless);
   check_same(both, {Tensor::scalar<bool>(false)});  // compiled, and correct
   clear_interrupt();
   std::atomic<bool> started{false};
@@ -214,7 +217,7 @@ TEST_CASE("jit: an endless native loop stops on an interrupt within 100 ms", "[j
 }
 
 TEST_CASE("jit: the poll hook stops an endless native loop", "[jit][interrupt]") {
-  const Both both = compile_both(endless());
+  const Both both = build(endless);
   check_same(both, {Tensor::scalar<bool>(false)});
   std::atomic<bool> stop{false};
   std::atomic<int> polls{0};
@@ -289,7 +292,7 @@ TEST_CASE("jit: the default tier compiles in the background, then runs native", 
 }
 
 TEST_CASE("jit: disable_jit and XAG_JIT=0 keep a graph interpreted", "[jit]") {
-  const Both both = compile_both(endless());
+  const Both both = build(endless);
   Executable off = both.native;
   off.disable_jit();  // copies share the tier: both now interpret
   CHECK(as_int(off.run({Tensor::scalar<bool>(false)})[0]) == 5);
