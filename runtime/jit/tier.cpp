@@ -8,10 +8,9 @@
 #include <functional>
 #include <thread>
 
-#if defined(__linux__)
 #include <pthread.h>
 #include <sched.h>
-#endif
+#include <unistd.h>
 
 #include "runtime/jit/native.h"
 
@@ -25,12 +24,13 @@ double seconds_since(clock::time_point t) {
   return std::chrono::duration<double>(clock::now() - t).count();
 }
 
-// One compile thread for the process, so background compilation costs at most one core. Joined
-// at exit (after the job in progress) so no compile runs while the process tears down.
+// One compile thread for the process, so background compilation costs at most one core.
 class Worker {
  public:
   Worker() : thread_([this] { loop(); }) {}
-  ~Worker() {
+  // Stops after the job in progress (the process is exiting: no compile may run while it tears
+  // down LLVM's globals).
+  void stop_and_join() {
     {
       std::lock_guard<std::mutex> lock(mutex_);
       stop_ = true;
@@ -74,9 +74,25 @@ class Worker {
   std::thread thread_;
 };
 
+// The worker of this process. A forked child (which has none of its parent's threads) makes
+// its own and leaves the parent's copy alone; at exit the current process's worker is joined.
+struct WorkerSlot {
+  std::mutex mutex;
+  Worker* worker = nullptr;
+  pid_t owner = 0;
+  ~WorkerSlot() {
+    if (worker && owner == getpid()) worker->stop_and_join();
+  }
+};
+
 Worker& worker() {
-  static Worker w;
-  return w;
+  static WorkerSlot slot;
+  std::lock_guard<std::mutex> lock(slot.mutex);
+  if (!slot.worker || slot.owner != getpid()) {
+    slot.worker = new Worker();  // never deleted: a child's copy of the parent's is garbage
+    slot.owner = getpid();
+  }
+  return *slot.worker;
 }
 
 // Larger programs (Python loops unrolled by tracing: huber over 400 elements is 6000

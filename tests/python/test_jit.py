@@ -201,3 +201,30 @@ def test_endless_native_loop_is_interrupted(sync):
 
 def test_executable_tier_binding():
     assert "tier" in _core.Executable.__dict__
+
+
+def _wait_native(f, *args):
+    deadline = time.monotonic() + 20
+    while f.execution_tier(*args)["tier"] != "native" and time.monotonic() < deadline:
+        time.sleep(0.01)
+    return f.execution_tier(*args)["tier"] == "native"
+
+
+@needs_jit
+def test_forked_child_compiles_with_its_own_thread(monkeypatch):
+    monkeypatch.delenv("XAG_JIT", raising=False)
+    f = ag.function(collatz)
+    f(ag.constant(20))
+    assert _wait_native(f, ag.constant(20))  # the parent's compile thread exists
+    pid = os.fork()
+    if pid == 0:  # the child: a new graph compiles on a thread of the child's own
+        ok = False
+        try:
+            g = ag.function(primes_with_break)
+            ok = int(g(ag.constant(30))) == 10 and _wait_native(g, ag.constant(30))
+            ok = ok and int(g(ag.constant(30))) == 10
+        finally:
+            os._exit(0 if ok else 1)
+    _, status = os.waitpid(pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 0
+    assert int(f(ag.constant(20))) == int(ag.function(collatz, jit=False)(ag.constant(20)))
