@@ -12,6 +12,8 @@
 
 #include <llvm/IR/Intrinsics.h>
 
+#include <cstring>
+
 namespace xag::rt::jit {
 
 using exec::Code;
@@ -49,6 +51,13 @@ llvm::Type* Codegen::type_of(SlotKind k) {
   }
 }
 
+llvm::Type* Codegen::slot_type(int32_t slot) const {
+  if (slot < 0 || static_cast<size_t>(slot) >= reg_.size()) return nullptr;
+  if (llvm::Constant* c = const_[static_cast<size_t>(slot)]) return c->getType();
+  llvm::AllocaInst* r = reg_[static_cast<size_t>(slot)];
+  return r ? r->getAllocatedType() : nullptr;
+}
+
 bool Codegen::promoted(int32_t slot) const {
   return slot >= 0 && static_cast<size_t>(slot) < reg_.size() && reg_[static_cast<size_t>(slot)];
 }
@@ -62,7 +71,40 @@ Value* Codegen::as(Value* v, llvm::Type* t) {
   return v->getType() == t ? v : b_.CreateBitCast(v, t);
 }
 
+// Preset 0-d slots that no instruction writes hold their constant in every run: IR constants
+// (LLVM folds them: x * 3 becomes a lea, x % 2 a mask).
+void Codegen::find_constants() {
+  const size_t n = static_cast<size_t>(p_.num_tensor_slots);
+  std::vector<bool> written(n, false);
+  auto mark = [&](int32_t s) {
+    if (s >= 0 && static_cast<size_t>(s) < n) written[static_cast<size_t>(s)] = true;
+  };
+  for (const Instr& in : p_.code) mark(in.out);
+  for (const exec::TransferList& tl : p_.transfers) {
+    for (const exec::Transfer& t : tl.items) mark(t.dst), mark(t.tmp);
+  }
+  for (int32_t s : p_.param_slots) mark(s);
+  const_.assign(n, nullptr);
+  for (const auto& [slot, value] : p_.preset) {
+    const size_t s = static_cast<size_t>(slot);
+    const SlotKind k = s < n ? types_.kind[s] : SlotKind::Unknown;
+    if (s >= n || written[s] || k == SlotKind::Unknown || k == SlotKind::Mixed ||
+        value.rank() != 0 || !value.on_host() ||
+        dtype_size(value.dtype()) != static_cast<size_t>(width_of(k))) {
+      continue;
+    }
+    uint64_t bits = 0;
+    std::memcpy(&bits, value.raw_data(), static_cast<size_t>(width_of(k)));
+    llvm::Type* t = type_of(k);
+    const_[s] = llvm::ConstantExpr::getBitCast(
+        llvm::ConstantInt::get(b_.getIntNTy(static_cast<unsigned>(width_of(k) * 8)), bits), t);
+  }
+}
+
 Value* Codegen::get(int32_t slot, llvm::Type* t) {
+  if (slot >= 0 && static_cast<size_t>(slot) < const_.size() && const_[static_cast<size_t>(slot)]) {
+    return as(const_[static_cast<size_t>(slot)], t);
+  }
   if (promoted(slot)) {
     llvm::AllocaInst* r = reg_[static_cast<size_t>(slot)];
     return as(b_.CreateLoad(r->getAllocatedType(), r), t);
@@ -208,9 +250,10 @@ void Codegen::emit_entry(llvm::Function* fn) {
   reg_.assign(n, nullptr);
   vec_data_.assign(n, nullptr);
   vec_n_.assign(n, nullptr);
+  find_constants();
   for (size_t s = 0; s < n; ++s) {
     const SlotKind k = types_.kind[s];
-    if (k != SlotKind::Unknown && k != SlotKind::Mixed) {
+    if (k != SlotKind::Unknown && k != SlotKind::Mixed && !const_[s]) {
       reg_[s] = b_.CreateAlloca(type_of(k));
       all_slots_.push_back(static_cast<int32_t>(s));
     }
@@ -263,10 +306,9 @@ void Codegen::emit_control(const Instr& in, size_t pc) {
       b_.CreateBr(at(next));
       return;
     case Code::ScalarCopy: {
-      const int32_t s = promoted(in.a) ? in.a : in.out;
-      llvm::Type* t = promoted(s) ? reg_[static_cast<size_t>(s)]->getAllocatedType()
-                                  : static_cast<llvm::Type*>(b_.getInt64Ty());
-      set(in.out, get(in.a, t));
+      // In the width either slot is known to have (8 bytes when neither is).
+      llvm::Type* t = slot_type(in.a) ? slot_type(in.a) : slot_type(in.out);
+      set(in.out, get(in.a, t ? t : b_.getInt64Ty()));
       b_.CreateBr(at(next));
       return;
     }

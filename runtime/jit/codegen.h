@@ -22,6 +22,7 @@ class Codegen {
 
  private:
   void emit_entry(llvm::Function* fn);
+  void find_constants();
   void emit_control(const exec::Instr& in, size_t pc);
   void emit_inline(const exec::Instr& in, size_t pc);
   void emit_loop_start(const exec::Instr& in, size_t pc);
@@ -32,6 +33,7 @@ class Codegen {
 
   llvm::Type* type_of(SlotKind k);
   bool promoted(int32_t slot) const;
+  llvm::Type* slot_type(int32_t slot) const;  // of its register or constant; null: memory
   llvm::Value* addr(int32_t slot);
   llvm::Value* as(llvm::Value* v, llvm::Type* t);
   llvm::Value* get(int32_t slot, llvm::Type* t);
@@ -62,6 +64,7 @@ class Codegen {
   llvm::MDNode* weights_cold_ = nullptr;
   std::vector<llvm::BasicBlock*> blocks_;    // per instruction
   std::vector<llvm::AllocaInst*> reg_;       // per tensor slot: its register, or null
+  std::vector<llvm::Constant*> const_;       // per tensor slot: its constant value, or null
   std::vector<int32_t> all_slots_;           // the slots with a register
   std::vector<llvm::AllocaInst*> vec_data_;  // per vector slot of an inline x[i]: its data
   std::vector<llvm::AllocaInst*> vec_n_;     // ... and its number of elements

@@ -2,7 +2,8 @@
 // background thread compiles the program with the LLVM JIT; once the code is ready, runs switch
 // to it. Compilation failures (or programs the code generator cannot express) leave the graph
 // interpreted, with the reason kept for tier_info() and written to stderr when XAG_JIT_LOG is
-// set (which also logs each compilation's size and time). Built without LLVM, every graph stays interpreted.
+// set (which also logs each compilation's size and time). Built without LLVM, every graph stays
+// interpreted.
 //
 // XAG_JIT: unset/"1" compiles graphs with loops in the background (graphs without a loop gain
 // nothing); "0" turns the JIT off; "sync" compiles every graph on its first run, before running

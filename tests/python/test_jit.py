@@ -2,6 +2,7 @@
 errors, prints and interrupts; jit=False and a failed compile keep a graph interpreted."""
 import os
 import signal
+import sys
 import threading
 import time
 
@@ -10,6 +11,11 @@ import pytest
 
 import autograph as ag
 from autograph import _core
+
+# Loop programs of the semantics corpus (tests/python/conversion).
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "conversion"))
+from corpus_seeds import collatz_total as collatz, count_primes as primes_with_break  # noqa: E402
+
 
 # Whether this build has the JIT: a graph with a loop compiled synchronously goes native.
 def _loop_graph_goes_native():
@@ -34,38 +40,6 @@ needs_jit = pytest.mark.skipif(not HAVE_JIT, reason="built without LLVM (XAG_WIT
 @pytest.fixture
 def sync(monkeypatch):
     monkeypatch.setenv("XAG_JIT", "sync")
-
-
-def collatz(n):
-    total = 0
-    i = 1
-    while i <= n:
-        x = i
-        while x != 1:
-            if x % 2 == 0:
-                x = x // 2
-            else:
-                x = 3 * x + 1
-            total += 1
-        i += 1
-    return total
-
-
-def primes_with_break(n):
-    count = 0
-    k = 2
-    while k <= n:
-        d = 2
-        is_prime = True
-        while d * d <= k:
-            if k % d == 0:
-                is_prime = False
-                break
-            d += 1
-        if is_prime:
-            count += 1
-        k += 1
-    return count
 
 
 def mixed(x, n):

@@ -107,21 +107,6 @@ void wrap_and_mod(Graph& g) {
   b.set_outputs({r[1], r[2]});
 }
 
-// while keep_going or i < 5: i += 1.
-void endless(Graph& g) {
-  GraphBuilder b(g);
-  const Value go = b.placeholder(scalar_spec(DType::Bool), "keep_going");
-  const auto r = b.while_loop(
-      {i32(b, 0)},
-      [&](const std::vector<Value>& v) {
-        return b.op(OpKind::LogicalOr, {go, b.op(OpKind::Less, {v[0], i32(b, 5)})});
-      },
-      [&](const std::vector<Value>& v) {
-        return std::vector<Value>{b.op(OpKind::Add, {v[0], i32(b, 1)})};
-      });
-  b.set_outputs({r[0]});
-}
-
 // Both executables of the graph `fill` builds.
 Both build(void (*fill)(Graph&)) {
   Graph g;
@@ -191,7 +176,7 @@ TEST_CASE("jit: float compares with NaN, selects and abs", "[jit]") {
 }
 
 TEST_CASE("jit: an endless native loop stops on an interrupt within 100 ms", "[jit][interrupt]") {
-  const Both both = build(endless);
+  const Both both = build(build_endless_loop);
   check_same(both, {Tensor::scalar<bool>(false)});  // compiled, and correct
   clear_interrupt();
   std::atomic<bool> started{false};
@@ -217,7 +202,7 @@ TEST_CASE("jit: an endless native loop stops on an interrupt within 100 ms", "[j
 }
 
 TEST_CASE("jit: the poll hook stops an endless native loop", "[jit][interrupt]") {
-  const Both both = build(endless);
+  const Both both = build(build_endless_loop);
   check_same(both, {Tensor::scalar<bool>(false)});
   std::atomic<bool> stop{false};
   std::atomic<int> polls{0};
@@ -292,7 +277,7 @@ TEST_CASE("jit: the default tier compiles in the background, then runs native", 
 }
 
 TEST_CASE("jit: disable_jit and XAG_JIT=0 keep a graph interpreted", "[jit]") {
-  const Both both = build(endless);
+  const Both both = build(build_endless_loop);
   Executable off = both.native;
   off.disable_jit();  // copies share the tier: both now interpret
   CHECK(as_int(off.run({Tensor::scalar<bool>(false)})[0]) == 5);
