@@ -30,13 +30,17 @@ class Worker {
   Worker() : thread_([this] { loop(); }) {}
   // Stops after the job in progress (the process is exiting: no compile may run while it tears
   // down LLVM's globals).
+  // The pending jobs are destroyed outside the lock: dropping a job may drop the last owner of
+  // a program whose constants belong to the host (a NumPy array takes Python's GIL to go).
   void stop_and_join() {
+    std::deque<std::function<void()>> dropped;
     {
       std::lock_guard<std::mutex> lock(mutex_);
       stop_ = true;
-      jobs_.clear();
+      dropped.swap(jobs_);
     }
     cv_.notify_all();
+    dropped.clear();
     thread_.join();
   }
   void submit(std::function<void()> job) {
@@ -76,23 +80,40 @@ class Worker {
 
 // The worker of this process. A forked child (which has none of its parent's threads) makes
 // its own and leaves the parent's copy alone; at exit the current process's worker is joined.
+// After shutdown() no worker is made again: graphs stay interpreted.
 struct WorkerSlot {
   std::mutex mutex;
   Worker* worker = nullptr;
   pid_t owner = 0;
-  ~WorkerSlot() {
-    if (worker && owner == getpid()) worker->stop_and_join();
+  bool closed = false;
+  void close() {
+    Worker* w = nullptr;
+    {
+      std::lock_guard<std::mutex> lock(mutex);
+      closed = true;
+      if (worker && owner == getpid()) w = worker;
+      worker = nullptr;
+    }
+    if (w) w->stop_and_join();
   }
+  ~WorkerSlot() { close(); }
 };
 
-Worker& worker() {
-  static WorkerSlot slot;
-  std::lock_guard<std::mutex> lock(slot.mutex);
-  if (!slot.worker || slot.owner != getpid()) {
-    slot.worker = new Worker();  // never deleted: a child's copy of the parent's is garbage
-    slot.owner = getpid();
+WorkerSlot& slot() {
+  static WorkerSlot s;
+  return s;
+}
+
+// This process's worker, or null once shut down.
+Worker* worker() {
+  WorkerSlot& s = slot();
+  std::lock_guard<std::mutex> lock(s.mutex);
+  if (s.closed) return nullptr;
+  if (!s.worker || s.owner != getpid()) {
+    s.worker = new Worker();  // never deleted: a child's copy of the parent's is garbage
+    s.owner = getpid();
   }
-  return *slot.worker;
+  return s.worker;
 }
 
 // Larger programs (Python loops unrolled by tracing: huber over 400 elements is 6000
@@ -122,6 +143,10 @@ Mode env_mode() {
   if (s == "0" || s == "off" || s == "false") return Mode::Off;
   if (s == "sync") return Mode::Sync;
   return Mode::Async;
+}
+
+void shutdown() {
+  slot().close();
 }
 
 Tier::Tier(Mode mode) : mode_(mode) {
@@ -174,10 +199,21 @@ bool Tier::start(const std::shared_ptr<const exec::Program>& p) {
     reason_ = "no loop: the interpreter is as fast";
     return false;
   }
+  Worker* w = worker();
+  if (!w) {
+    state_ = State::Interpreted;
+    reason_ = "the JIT is shut down (process exiting)";
+    return false;
+  }
   state_ = State::Compiling;
+  // Weak references: a graph dropped before its turn is not compiled (nor kept alive).
   std::weak_ptr<Tier> self = weak_from_this();
-  worker().submit([self, p] {
-    if (std::shared_ptr<Tier> t = self.lock()) t->compile(*p);
+  std::weak_ptr<const exec::Program> program = p;
+  lock.unlock();
+  w->submit([self, program] {
+    std::shared_ptr<Tier> t = self.lock();
+    std::shared_ptr<const exec::Program> q = program.lock();
+    if (t && q) t->compile(*q);
   });
   return false;
 }

@@ -33,6 +33,10 @@ enum class Mode : uint8_t { Off, Async, Sync };
 Mode env_mode();
 // Whether this build has the LLVM JIT.
 bool available();
+// Stops the compile thread for good (pending compiles are dropped, the one in progress ends;
+// graphs stay interpreted from then on). A host whose objects need its lock to be destroyed
+// calls it at exit with that lock released (Python: atexit), before it tears them down.
+void shutdown();
 
 class Tier : public std::enable_shared_from_this<Tier> {
  public:
