@@ -121,7 +121,9 @@ class Inference {
     const SlotKind a = kind(in.a), o = kind(in.out);
     if (a == o) return false;
     if (a == SlotKind::Mixed || o == SlotKind::Mixed) {
-      return mix(in.a) | mix(in.out);
+      const bool changed_a = mix(in.a);  // both: no short-circuit
+      const bool changed_out = mix(in.out);
+      return changed_a || changed_out;
     }
     if (a == SlotKind::Unknown) return want(in.a, o);
     if (o == SlotKind::Unknown) return want(in.out, a);
