@@ -327,7 +327,7 @@ class Function:
 
 
 def function(func=None, *, autograph=True, device=None, name=None, input_signature=None,
-             reduce_retracing=False, jit_compile=None):
+             reduce_retracing=False, jit_compile=None, jit=True):
     """Stages `func`: calls run it as a graph on the xautograph runtime, like `tf.function`.
 
     Use it as a decorator (`@ag.function` or `@ag.function(device="gpu")`) or call it
@@ -341,15 +341,13 @@ def function(func=None, *, autograph=True, device=None, name=None, input_signatu
     name: the graph's name (default: the function's name).
     input_signature, reduce_retracing, jit_compile: accepted so code written for
         `tf.function` runs unchanged; they have no effect (every new signature traces once).
+    jit: False keeps its graphs on the interpreter (no native code from the LLVM JIT, which
+        otherwise compiles graphs with loops in the background; see `.execution_tier(*args)`).
 
     The result has `.python_function`, `.code` (the converted source), `.trace_count` and
     `.graph(*args)`. The README's tour shows it at work in a notebook.
     """
     del input_signature, reduce_retracing, jit_compile  # tf.function's options: no effect here
-
-def function(func=None, *, autograph=True, device=None, name=None, jit=True, **_ignored):
-    """Stages `func` (decorator, with or without arguments). See SPEC §3. jit=False keeps its
-    graphs on the interpreter (no native code from the LLVM JIT)."""
     if func is None:
         return functools.partial(function, autograph=autograph, device=device, name=name, jit=jit)
     return Function(func, autograph=autograph, device=device, name=name, jit=jit)
