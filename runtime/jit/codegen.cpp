@@ -202,7 +202,7 @@ void Codegen::call_helper(const Instr& in, size_t pc, bool use_sfn) {
 }
 
 // The cancellation point of a loop iteration: the interrupt flag, then the poll countdown.
-void Codegen::tick() {
+void Codegen::tick(size_t pc) {
   Value* flag = llvm::ConstantExpr::getIntToPtr(
       b_.getInt64(reinterpret_cast<uint64_t>(&detail::g_interrupt_flag)), b_.getInt8PtrTy());
   llvm::LoadInst* f = b_.CreateLoad(b_.getInt8Ty(), flag);
@@ -212,8 +212,8 @@ void Codegen::tick() {
   BasicBlock* go = block();
   b_.CreateCondBr(b_.CreateICmpNE(f, b_.getInt8(0)), cancel, go, weights_cold_);
   b_.SetInsertPoint(cancel);
-  auto* cft = llvm::FunctionType::get(b_.getVoidTy(), {b_.getInt8PtrTy()}, false);
-  b_.CreateCall(cft, fn_ptr(b_, &xag_jit_cancel), {call_});
+  auto* cft = llvm::FunctionType::get(b_.getVoidTy(), {b_.getInt8PtrTy(), b_.getInt64Ty()}, false);
+  b_.CreateCall(cft, fn_ptr(b_, &xag_jit_cancel), {call_, b_.getInt64(pc)});
   b_.CreateBr(fail_);
   b_.SetInsertPoint(go);
   Value* cd = b_.CreateSub(b_.CreateLoad(b_.getInt64Ty(), countdown_), b_.getInt64(1));
@@ -222,8 +222,8 @@ void Codegen::tick() {
   BasicBlock* done = block();
   b_.CreateCondBr(b_.CreateICmpSLE(cd, b_.getInt64(0)), poll, done, weights_cold_);
   b_.SetInsertPoint(poll);
-  auto* pft = llvm::FunctionType::get(b_.getInt64Ty(), {b_.getInt8PtrTy()}, false);
-  Value* next = b_.CreateCall(pft, fn_ptr(b_, &xag_jit_poll), {call_});
+  auto* pft = llvm::FunctionType::get(b_.getInt64Ty(), {b_.getInt8PtrTy(), b_.getInt64Ty()}, false);
+  Value* next = b_.CreateCall(pft, fn_ptr(b_, &xag_jit_poll), {call_, b_.getInt64(pc)});
   b_.CreateStore(next, countdown_);
   check(b_.CreateICmpSLT(next, b_.getInt64(0)));
   b_.CreateBr(done);
@@ -336,7 +336,7 @@ void Codegen::emit_control(const Instr& in, size_t pc) {
       b_.CreateBr(at(next));
       return;
     case Code::LoopHead: {
-      tick();
+      tick(pc);
       b_.CreateCondBr(loop_done(in.x0, nullptr), at(in.x1), at(next));
       return;
     }
@@ -345,14 +345,14 @@ void Codegen::emit_control(const Instr& in, size_t pc) {
       Value* n = b_.CreateAdd(b_.CreateLoad(b_.getInt64Ty(), it), b_.getInt64(1));
       b_.CreateStore(n, it);
       count_iteration();
-      tick();
+      tick(pc);
       const Instr& head = p_.code.at(static_cast<size_t>(in.x1));
       b_.CreateCondBr(loop_done(in.x0, n), at(head.x1), at(in.x1 + 1));
       return;
     }
     case Code::LoopBackFree:
       count_iteration();
-      tick();
+      tick(pc);
       b_.CreateBr(at(in.x1 + 1));
       return;
     case Code::Halt:

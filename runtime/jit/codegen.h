@@ -45,7 +45,7 @@ class Codegen {
   void refresh_vector(int32_t slot);
   std::vector<int32_t> operands(const exec::Instr& in) const;
   void call_helper(const exec::Instr& in, size_t pc, bool use_sfn);
-  void tick();
+  void tick(size_t pc);
   void count_iteration();
   llvm::BasicBlock* block();
   llvm::BasicBlock* at(int64_t pc);

@@ -48,15 +48,15 @@ int32_t xag_jit_item_i64(NativeCall* c, int32_t slot, int64_t pc, int64_t* out) 
   return guarded(c, pc, [&] { *out = c->f->t[static_cast<size_t>(slot)].item<int64_t>(); });
 }
 
-int64_t xag_jit_poll(NativeCall* c) {
+int64_t xag_jit_poll(NativeCall* c, int64_t pc) {
   exec::Frame& f = *c->f;
   if (!f.has_poll) return int64_t{1} << 40;  // no poll hook: only the interrupt flag matters
-  if (guarded(c, static_cast<int64_t>(f.pc), [&] { f.slow_tick(); })) return -1;
+  if (guarded(c, pc, [&] { f.slow_tick(static_cast<size_t>(pc)); })) return -1;
   return f.countdown;
 }
 
-void xag_jit_cancel(NativeCall* c) {
-  c->error = std::make_exception_ptr(CancelledError("interrupted"));
+void xag_jit_cancel(NativeCall* c, int64_t pc) {
+  guarded(c, pc, [&] { exec::cancel_loop(*c->f, static_cast<size_t>(pc)); });
 }
 
 const void* xag_jit_vec(NativeCall* c, int32_t slot, int64_t* n) {

@@ -53,10 +53,11 @@ int32_t xag_jit_sfn(NativeCall* c, const exec::Instr* in, int64_t pc);
 int32_t xag_jit_truth(NativeCall* c, int32_t slot, int64_t pc);
 // t[slot] as an int64 (a loop's maximum_iterations) into *out.
 int32_t xag_jit_item_i64(NativeCall* c, int32_t slot, int64_t pc, int64_t* out);
-// The poll hook's slow tick: the next countdown, or -1 when the run must stop.
-int64_t xag_jit_poll(NativeCall* c);
-// Records the interrupt (CancelledError).
-void xag_jit_cancel(NativeCall* c);
+// The poll hook's slow tick at the loop instruction `pc`: the next countdown, or -1 when the
+// run must stop.
+int64_t xag_jit_poll(NativeCall* c, int64_t pc);
+// Records the interrupt of the loop at `pc` (exec::cancel_loop's error).
+void xag_jit_cancel(NativeCall* c, int64_t pc);
 // The elements of t[slot] (a host vector) and their number; null and 0 when undefined.
 const void* xag_jit_vec(NativeCall* c, int32_t slot, int64_t* n);
 }
