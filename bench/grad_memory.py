@@ -106,7 +106,9 @@ def measure(case, n, quick):
 
     cmd = [sys.executable, os.path.abspath(__file__), "--child", case, "--n", str(n)]
     cmd += ["--quick"] if quick else []
-    env = dict(os.environ, **run.PINNED)
+    # Interpreted (XAG_JIT=0): what is measured is the stacks; the LLVM JIT's one-off ~16 MiB
+    # (its libraries and code, in whichever processes compile) would swamp the differences.
+    env = dict(os.environ, **run.PINNED, XAG_JIT="0")
     proc = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=900)
     if proc.returncode != 0:
         raise RuntimeError(f"{case} failed: {proc.stderr.strip()[-500:]}")

@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 packages=(
   build-essential cmake ninja-build clang libclang-rt-14-dev clang-format clang-tidy
   python3 python3-dev python3-numpy python3-pytest python3-pygments
-  pybind11-dev libeigen3-dev catch2
+  pybind11-dev libeigen3-dev catch2 llvm-15-dev
   xeus-python-dev python3-xeus-python-shell pybind11-json-dev python3-debugpy
   jupyter-notebook jupyter-client python3-nbclient python3-jupyter-kernel-test
   graphviz python3-matplotlib python3-tqdm

@@ -137,11 +137,13 @@ class Recorder:
         self.pinning = []  # how this process pins its threads
 
     def workload(self, col, name, fn, *, prepare=None, repeat=3, scale=1.0, note=None,
-                 variant=False, warmups=0, to_numpy=np.asarray):
+                 variant=False, warmups=0, to_numpy=np.asarray, settle=None, extra=None):
         """Times fn() (one run of workload `name`): the first call (with prepare(), the
         decoration or compilation, if given) in its own column, then the best of `repeat`.
         scale != 1: fn runs a smaller size and the time is scaled (marked '~', no result kept).
-        variant: fn is not the same source as workloads.py (hand-written control flow)."""
+        variant: fn is not the same source as workloads.py (hand-written control flow).
+        settle(): called after the first call, untimed (e.g. waits for a JIT's native code);
+        extra(): a dict of more fields for the cell, taken after the timed runs."""
         try:
             with time_limit(self.limit):
                 t0 = time.perf_counter()
@@ -149,6 +151,8 @@ class Recorder:
                     fn = prepare()
                 out = fn()
                 first = time.perf_counter() - t0
+                if settle is not None:
+                    settle()
                 for _ in range(warmups):
                     fn()
                 t = best(fn, repeat)
@@ -156,6 +160,8 @@ class Recorder:
             self.errors.setdefault(col, {})[name] = reason(e)
             return None
         cell = dict(time=t * scale, approx=scale != 1.0, first=first, note=note, variant=variant)
+        if extra is not None:
+            cell.update(extra())
         self.cells.setdefault(col, {})[name] = cell
         if scale == 1.0:
             try:

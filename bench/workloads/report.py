@@ -4,9 +4,9 @@ import numpy as np
 
 from harness import WORKLOADS
 
-COLUMNS = ["staged", "eager", "CPython", "NumPy", "TensorFlow", "JAX", "torch.compile",
+COLUMNS = ["staged", "interpreter", "eager", "CPython", "NumPy", "TensorFlow", "JAX", "torch.compile",
            "TorchScript", "Numba"]
-SYSTEM_COLUMNS = dict(xautograph=["staged", "eager"], cpython=["CPython"], numpy=["NumPy"],
+SYSTEM_COLUMNS = dict(xautograph=["staged", "interpreter", "eager"], cpython=["CPython"], numpy=["NumPy"],
                       tensorflow=["TensorFlow"], jax=["JAX"], torch_compile=["torch.compile"],
                       torchscript=["TorchScript"], numba=["Numba"])
 COMPILED = ["staged", "TensorFlow", "JAX", "torch.compile", "TorchScript", "Numba"]
@@ -84,6 +84,21 @@ def table(cells, cols, key, title):
         print(line)
 
 
+def jit_table(staged):
+    """The staged column's tiers: LLVM compile time of each graph (on a background thread) and
+    the time from the first call until native code took over."""
+    rows = [(name, staged[name]["jit"]) for name in WORKLOADS if "jit" in staged.get(name, {})]
+    if not rows:
+        return
+    print("\nJIT (staged column; 'interpreter' = the same graphs with jit=False), milliseconds")
+    print(f"{'workload':<9}{'compile':>10}{'native after':>14}  tier")
+    for name, j in rows:
+        ms = [f"{j[k] * 1e3:.1f}" if j[k] >= 0 else "-" for k in ("compile_seconds",
+                                                                  "ready_seconds")]
+        tier = j["tier"] + (f" ({j['reason']})" if j["reason"] else "")
+        print(f"{name:<9}{ms[0]:>10}{ms[1]:>14}  {tier}")
+
+
 def print_all(reports, results, quick):
     cells, errors, empty = merged(reports)
     check_lines, staged_ok = check(results, cells)
@@ -95,6 +110,7 @@ def print_all(reports, results, quick):
           "written by hand for that system, '!' result differs, '-' see below")
     table(cells, [c for c in COMPILED if c in shown], "first",
           "first call (trace / compile + one run), seconds")
+    jit_table(cells.get("staged", {}))
 
     print("\nempty staged while (i = 0; while i < n: i += 1), microseconds per iteration")
     for col in [c for c in COLUMNS if c in shown]:

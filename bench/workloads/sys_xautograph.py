@@ -1,5 +1,8 @@
-"""xautograph: staged (`ag.function` of workloads.py's functions) and eager (the same source on
-eager tensors, Python control flow). One thread: XAG_NUM_THREADS=1 (set by run.py)."""
+"""xautograph: staged (`ag.function` of workloads.py's functions; timed once its graph runs
+native code from the LLVM JIT, and again with jit=False: the interpreter) and eager (the same
+source on eager tensors, Python control flow). One thread: XAG_NUM_THREADS=1 (set by run.py)."""
+import time
+
 import autograph as ag
 import conversion
 import workloads as W
@@ -8,6 +11,27 @@ import workloads as W
 def staged_call(f, args):
     g = ag.function(f)
     return lambda: g(*args)
+
+
+class Staged:
+    """prepare/settle/extra of Recorder.workload for one staged workload."""
+
+    def __init__(self, f, args, jit=True):
+        self.f, self.args, self.jit, self.g = f, args, jit, None
+
+    def prepare(self):
+        self.g = ag.function(self.f, jit=self.jit)
+        return lambda: self.g(*self.args)
+
+    def settle(self):
+        """Waits (untimed, at most 30 s) while the JIT compiles in the background."""
+        deadline = time.perf_counter() + 30
+        while (self.g.execution_tier(*self.args)["reason"] == "compiling"
+               and time.perf_counter() < deadline):
+            time.sleep(0.002)
+
+    def extra(self):
+        return dict(jit=self.g.execution_tier(*self.args))
 
 
 def run(rec, data):
@@ -28,11 +52,15 @@ def run(rec, data):
     # eager collatz and primes return Python ints (only their loop bound is a tensor)
     to_numpy = lambda r: r.numpy() if hasattr(r, "numpy") else r  # noqa: E731
 
-    # Staged: the first call converts and traces; the table has the calls after it.
+    # Staged: the first call converts and traces (and starts the JIT's background compile);
+    # the table has the calls after it, once native code runs (see the JIT table).
     for name, f in source.items():
         a = args[name]()
-        rec.workload("staged", name, None, repeat=5, to_numpy=to_numpy,
-                     prepare=lambda f=f, a=a: staged_call(f, a))
+        st = Staged(f, a)
+        rec.workload("staged", name, None, repeat=5, to_numpy=to_numpy, prepare=st.prepare,
+                     settle=st.settle, extra=st.extra)
+        rec.workload("interpreter", name, None, repeat=5, to_numpy=to_numpy,
+                     prepare=Staged(f, a, jit=False).prepare)
 
     # Eager: collatz, primes and list have only the outer bound as a tensor, so they run mostly
     # Python; huber (a tensor op per element) runs a twentieth of the size, scaled.

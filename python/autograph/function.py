@@ -108,11 +108,12 @@ class ConcreteFunction:
 class Function:
     """A staged callable made by `ag.function` (see the module docstring)."""
 
-    def __init__(self, python_function, autograph=True, device=None, name=None):
+    def __init__(self, python_function, autograph=True, device=None, name=None, jit=True):
         if isinstance(python_function, Function):
             python_function = python_function.python_function
         self.python_function = python_function
         self._autograph = autograph
+        self._jit = jit  # False: graphs stay on the interpreter (no LLVM native tier)
         # Checked now so `ag.function(f, device='gpu')` fails at once on a CPU-only build.
         self._device = devices.canonical(device) if device is not None else None
         self._name = name or getattr(python_function, "__name__", "function")
@@ -182,6 +183,12 @@ class Function:
         """Why the last trace happened: each argument that differs from the closest earlier
         signature, by name, with the old and new value (dtype, shape, Python value, object)."""
         return explain.retrace_text(self._name, [c.signature for c in self._traces])
+
+    def execution_tier(self, *args, **kwargs):
+        """How a call with these arguments runs: a dict with `tier` ("native": LLVM-compiled
+        code; "interpreter"), `reason` (why interpreted: "compiling", "jit=False", ...),
+        `compile_seconds` and `ready_seconds` (first call until native; -1 until known)."""
+        return self._concrete(args, kwargs)[0].executable.tier()
 
     # ---- calling ------------------------------------------------------------------------------
     def __get__(self, instance, owner):
@@ -301,7 +308,8 @@ class Function:
         self.shape_relaxations = relaxations.notes
         core_graph = trace.graph()
         core_graph.optimize()
-        executable = _core.Executable(core_graph, device=self._device or devices.current())
+        executable = _core.Executable(core_graph, device=self._device or devices.current(),
+                                      jit=self._jit)
         keep = [x for x in leaves if not isinstance(x, (Tensor, np.ndarray))]
         graph = Graph(core_graph, self._name,
                       explain.output_names(self.python_function, len(outputs)))
@@ -338,7 +346,7 @@ class Function:
 
 
 def function(func=None, *, autograph=True, device=None, name=None, input_signature=None,
-             reduce_retracing=False, jit_compile=None):
+             reduce_retracing=False, jit_compile=None, jit=True):
     """Stages `func`: calls run it as a graph on the xautograph runtime, like `tf.function`.
 
     Use it as a decorator (`@ag.function` or `@ag.function(device="gpu")`) or call it
@@ -352,14 +360,16 @@ def function(func=None, *, autograph=True, device=None, name=None, input_signatu
     name: the graph's name (default: the function's name).
     input_signature, reduce_retracing, jit_compile: accepted so code written for
         `tf.function` runs unchanged; they have no effect (every new signature traces once).
+    jit: False keeps its graphs on the interpreter (no native code from the LLVM JIT, which
+        otherwise compiles graphs with loops in the background; see `.execution_tier(*args)`).
 
     The result has `.python_function`, `.code` (the converted source), `.trace_count` and
     `.graph(*args)`. The README's tour shows it at work in a notebook.
     """
     del input_signature, reduce_retracing, jit_compile  # tf.function's options: no effect here
     if func is None:
-        return functools.partial(function, autograph=autograph, device=device, name=name)
-    return Function(func, autograph=autograph, device=device, name=name)
+        return functools.partial(function, autograph=autograph, device=device, name=name, jit=jit)
+    return Function(func, autograph=autograph, device=device, name=name, jit=jit)
 
 
 def to_graph(func, **kwargs):

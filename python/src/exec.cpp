@@ -12,6 +12,7 @@
 #include "runtime/backend/registry.h"
 #include "runtime/exec/run_session.h"
 #include "runtime/graph/graph.h"
+#include "runtime/jit/tier.h"
 #include "xautograph/interrupt_api.h"  // kernel/include: a header only, no link dependency
 
 namespace xag::py {
@@ -110,13 +111,32 @@ py::list run(const PyExecutable& e, std::vector<rt::Operand> args, py::object st
 }  // namespace
 
 void bind_exec(py::module_& m) {
+  // The JIT's compile thread stops at interpreter exit, while Python still runs: a job it drops
+  // may hold the last reference to a graph's NumPy constants (the GIL is released for the join).
+  py::module_::import("atexit").attr("register")(py::cpp_function([] {
+    py::gil_scoped_release release;
+    rt::jit::shutdown();
+  }));
   // A graph lowered (verified first) to a program whose ops run on `device`.
   py::class_<PyExecutable>(m, "Executable")
-      .def(py::init([](const rt::Graph& g, const std::string& device) {
-             return PyExecutable{rt::compile(g), rt::device_id(device)};
+      .def(py::init([](const rt::Graph& g, const std::string& device, bool jit) {
+             PyExecutable e{rt::compile(g), rt::device_id(device)};
+             if (!jit) e.exe.disable_jit();
+             return e;
            }),
-           py::arg("graph"), py::arg("device") = "cpu")
-      .def("run", &run, py::arg("args"), py::arg("stats") = py::none());
+           py::arg("graph"), py::arg("device") = "cpu", py::arg("jit") = true)
+      .def("run", &run, py::arg("args"), py::arg("stats") = py::none())
+      // Which tier runs the graph (runtime/jit): a dict of tier ("native"/"interpreter"),
+      // reason, compile_seconds and ready_seconds (-1 until known).
+      .def("tier", [](const PyExecutable& e) {
+        const rt::TierInfo i = e.exe.tier_info();
+        py::dict d;
+        d["tier"] = i.tier;
+        d["reason"] = i.reason;
+        d["compile_seconds"] = i.compile_seconds;
+        d["ready_seconds"] = i.ready_seconds;
+        return d;
+      });
 }
 
 }  // namespace xag::py

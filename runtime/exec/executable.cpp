@@ -5,6 +5,7 @@
 
 #include "runtime/backend/placement.h"
 #include "runtime/exec/program.h"
+#include "runtime/jit/tier.h"
 
 namespace xag::rt {
 
@@ -95,13 +96,23 @@ std::vector<Tensor> Executable::run(const std::vector<Tensor>& args,
   f.loop_it.resize(static_cast<size_t>(p.num_loops));
   f.loop_max.resize(static_cast<size_t>(p.num_loops));
 
-  exec::run_program(f);
+  // Native code once the JIT has it (host runs only), else the interpreter.
+  if (dev != kCpuDevice || !tier_ || !tier_->run(program_, f)) exec::run_program(f);
 
   std::vector<Tensor> out;
   out.reserve(p.results.size());
   for (int32_t s : p.results) out.push_back(f.t[static_cast<size_t>(s)]);
   if (options.stats) *options.stats = f.stats;
   return out;
+}
+
+TierInfo Executable::tier_info() const {
+  if (!tier_) return TierInfo{"interpreter", "not compiled"};
+  return tier_->info();
+}
+
+void Executable::disable_jit() {
+  if (tier_) tier_->disable("jit=False");
 }
 
 std::string Executable::dump() const {

@@ -48,8 +48,19 @@ struct RunOptions {
   DeviceId device = kCpuDevice;
 };
 
+// Which tier runs a graph: the interpreter, or native code from the JIT (runtime/jit/tier.h).
+struct TierInfo {
+  std::string tier;    // "native" or "interpreter"
+  std::string reason;  // why interpreted: "compiling", "no loop: ...", "compile failed: ..."
+  double compile_seconds = -1;  // the JIT compilation, once done
+  double ready_seconds = -1;    // from the first run until native code took over
+};
+
 namespace exec {
 struct Program;  // executor internals (runtime/exec/program.h)
+}
+namespace jit {
+class Tier;
 }
 
 // A compiled graph. Cheap to copy (shares the immutable program); run() may be called from
@@ -68,10 +79,15 @@ class Executable {
   const std::vector<Type>& output_types() const;
   // The instruction listing, for debugging.
   std::string dump() const;
+  // The tier runs use now; disable_jit() keeps the graph on the interpreter (ag.function's
+  // jit=False; copies share the tier).
+  TierInfo tier_info() const;
+  void disable_jit();
 
  private:
   friend Executable compile(const Graph& graph);
   std::shared_ptr<const exec::Program> program_;
+  std::shared_ptr<jit::Tier> tier_;  // the native tier (XAG_JIT), shared by copies
 };
 
 // Lowers `graph` (verified first) to an Executable. The graph can be changed or destroyed

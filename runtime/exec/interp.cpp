@@ -12,13 +12,12 @@
 
 namespace xag::rt::exec {
 
-namespace {
-
-// Truthiness of a Cond predicate or While condition (a scalar by construction).
 bool truth(const Tensor& x) {
   if (x.dtype() == DType::Bool && x.rank() == 0) return *static_cast<const bool*>(x.raw_data());
   return x.item<bool>();
 }
+
+namespace {
 
 void transfer(Frame& f, const TransferList& tl) {
   const std::vector<Transfer>& ts = tl.items;
@@ -101,7 +100,8 @@ void exec_transfer(Frame& f, const Instr& in) {
   transfer(f, f.prog->transfers[static_cast<size_t>(in.x0)]);
 }
 
-// The instructions run out of the dispatch loop (instructions.def: XAG_SLOW, XAG_NODE).
+}  // namespace
+
 void exec_slow(Frame& f, const Instr& in) {
   switch (in.code) {
 #define XAG_SLOW(Name, label, fn) \
@@ -115,35 +115,31 @@ void exec_slow(Frame& f, const Instr& in) {
   }
 }
 
+void rethrow_located(const Frame& f, std::exception_ptr e) {
+  try {
+    std::rethrow_exception(e);
+  } catch (const LocatedError&) {
+    throw;
+  } catch (const InvalidArgumentError& err) {
+    // Name the user's line: the failing node's location (or its enclosing Cond/While's).
+    const Instr& in = f.prog->code[f.pc];
+    if (in.loc >= 0) throw LocatedError(err.what(), f.prog->locs[static_cast<size_t>(in.loc)]);
+    throw;
+  } catch (const OutOfMemoryError& err) {
+    const Instr& in = f.prog->code[f.pc];
+    if (in.loc >= 0) {
+      throw LocatedError(err.what(), f.prog->locs[static_cast<size_t>(in.loc)],
+                         ErrorKind::OutOfMemory);
+    }
+    throw;
+  }
+}
+
+namespace {
+
 // The larger handler bodies of run_program, forced inline so the dispatch loop keeps its
 // registers (a call would spill the instruction pointer). Each returns false to send the
 // instruction to its slow path.
-
-// Appending a 0-d element to a packed list this instruction may take over, within its
-// capacity: the common `out.append(scalar)` of a staged loop, without the generic path.
-[[gnu::always_inline]] inline bool push_scalar_fast(Frame& f, const Instr& in) {
-  ListPtr& src = f.l[static_cast<size_t>(in.a)];
-  ListData* l = src.get();
-  if (__builtin_expect(!(in.steal && l && l->count < l->scalar_capacity && src.use_count() == 1 &&
-                         f.t[static_cast<size_t>(in.b)].dtype() == l->element.dtype),
-                       0)) {
-    return false;
-  }
-  unsigned char* dst = l->bytes.data() + l->count * l->elem_bytes;
-  const void* src_bytes = f.t[static_cast<size_t>(in.b)].raw_data();
-  // Fixed-size copies for the common element sizes (a memcpy call costs more than the move);
-  // 8 bytes (int64/float64) falls through, without a taken branch.
-  if (__builtin_expect(l->elem_bytes == 8, 1)) {
-    std::memcpy(dst, src_bytes, 8);
-  } else if (l->elem_bytes == 4) {
-    std::memcpy(dst, src_bytes, 4);
-  } else {
-    std::memcpy(dst, src_bytes, l->elem_bytes);
-  }
-  ++l->count;
-  if (in.out != in.a) f.l[static_cast<size_t>(in.out)] = std::move(src);
-  return true;
-}
 
 // Python's floor modulo of int32s, except for b == 0 or -1.
 [[gnu::always_inline]] inline bool mod_i32_fast(char* base, const Instr& in) {
@@ -333,19 +329,8 @@ XAG_NO_GCSE __attribute__((aligned(64))) void run_program(Frame& f) {
 #define XAG_SELECT XAG_H_SELECT
 #define XAG_GETITEM XAG_H_GETITEM
 #include "runtime/exec/instructions.def"
-  } catch (const LocatedError&) {
-    throw;
-  } catch (const InvalidArgumentError& e) {
-    // Name the user's line: the failing node's location (or its enclosing Cond/While's).
-    const Instr& in = code[f.pc];
-    if (in.loc >= 0) throw LocatedError(e.what(), p.locs[static_cast<size_t>(in.loc)]);
-    throw;
-  } catch (const OutOfMemoryError& e) {
-    const Instr& in = code[f.pc];
-    if (in.loc >= 0) {
-      throw LocatedError(e.what(), p.locs[static_cast<size_t>(in.loc)], ErrorKind::OutOfMemory);
-    }
-    throw;
+  } catch (...) {
+    rethrow_located(f, std::current_exception());
   }
 }
 #undef XAG_H_GETITEM

@@ -3,6 +3,7 @@
 // lower to one instruction of their own (lists, print, assert, variables); ops are in
 // lower_op.cpp, Cond and While in lower_control.cpp.
 #include "runtime/exec/lowerer.h"
+#include "runtime/jit/tier.h"
 
 namespace xag::rt::exec {
 
@@ -240,6 +241,7 @@ Executable compile(const Graph& graph) {
   }
   Executable e;
   e.program_ = std::move(p);
+  e.tier_ = std::make_shared<jit::Tier>(jit::env_mode());
   return e;
 }
 

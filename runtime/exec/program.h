@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
+#include <exception>
 #include <memory>
 #include <new>
 #include <string>
@@ -224,6 +225,33 @@ inline void tick(Frame& f, size_t pc) {
   if (f.has_poll && --f.countdown <= 0) f.slow_tick(pc);
 }
 
+// Appending a 0-d element to a packed list this instruction may take over, within its
+// capacity: the common `out.append(scalar)` of a staged loop, without the generic path.
+// (The interpreter inlines it into its dispatch loop; the native tier calls it.)
+[[gnu::always_inline]] inline bool push_scalar_fast(Frame& f, const Instr& in) {
+  ListPtr& src = f.l[static_cast<size_t>(in.a)];
+  ListData* l = src.get();
+  if (__builtin_expect(!(in.steal && l && l->count < l->scalar_capacity && src.use_count() == 1 &&
+                         f.t[static_cast<size_t>(in.b)].dtype() == l->element.dtype),
+                       0)) {
+    return false;
+  }
+  unsigned char* dst = l->bytes.data() + l->count * l->elem_bytes;
+  const void* src_bytes = f.t[static_cast<size_t>(in.b)].raw_data();
+  // Fixed-size copies for the common element sizes (a memcpy call costs more than the move);
+  // 8 bytes (int64/float64) falls through, without a taken branch.
+  if (__builtin_expect(l->elem_bytes == 8, 1)) {
+    std::memcpy(dst, src_bytes, 8);
+  } else if (l->elem_bytes == 4) {
+    std::memcpy(dst, src_bytes, 4);
+  } else {
+    std::memcpy(dst, src_bytes, l->elem_bytes);
+  }
+  ++l->count;
+  if (in.out != in.a) f.l[static_cast<size_t>(in.out)] = std::move(src);
+  return true;
+}
+
 // The scalar fast-path kernel for `op` on 0-d operands of the given dtypes, or null.
 // `rhs` is the second input's value when it is a constant (strength reduction), else null.
 ScalarFn pick_scalar_fn(OpKind op, const std::vector<DType>& in, DType out, const Tensor* rhs);
@@ -235,6 +263,13 @@ int scalar_shift_of(OpKind op, const std::vector<DType>& in, DType out, const Te
 
 // Runs the whole program.
 void run_program(Frame& f);
+// One instruction of the kinds run out of the dispatch loop (instructions.def: XAG_SLOW,
+// XAG_NODE); the native tier (runtime/jit) calls it too.
+void exec_slow(Frame& f, const Instr& in);
+// Truthiness of a Cond predicate or While condition (a scalar by construction).
+bool truth(const Tensor& x);
+// Rethrows `e`, an InvalidArgumentError as a LocatedError naming the line of instruction f.pc.
+[[noreturn]] void rethrow_located(const Frame& f, std::exception_ptr e);
 // Side effects and lists (effects.cpp, lists.cpp).
 void exec_print(Frame& f, const Instr& in);
 void exec_assert(Frame& f, const Instr& in);

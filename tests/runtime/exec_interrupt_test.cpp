@@ -16,20 +16,9 @@ using Clock = std::chrono::steady_clock;
 
 namespace {
 
-// while keep_going: i += 1 (keep_going is a graph argument: true runs forever).
 Executable endless_loop() {
   Graph g;
-  GraphBuilder b(g);
-  const Value go = b.placeholder(scalar_spec(DType::Bool), "keep_going");
-  const auto r = b.while_loop(
-      {i32(b, 0)},
-      [&](const std::vector<Value>& v) {
-        return b.op(OpKind::LogicalOr, {go, b.op(OpKind::Less, {v[0], i32(b, 5)})});
-      },
-      [&](const std::vector<Value>& v) {
-        return std::vector<Value>{b.op(OpKind::Add, {v[0], i32(b, 1)})};
-      });
-  b.set_outputs({r[0]});
+  build_endless_loop(g);
   return compile(g);
 }
 

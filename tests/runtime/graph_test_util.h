@@ -46,6 +46,21 @@ std::string error_message(Fn&& fn) {
   return "<no error>";
 }
 
+// while keep_going or i < 5: i += 1, keep_going a graph argument (true: an endless loop).
+inline void build_endless_loop(Graph& g) {
+  GraphBuilder b(g);
+  const Value go = b.placeholder(scalar_spec(DType::Bool), "keep_going");
+  const auto r = b.while_loop(
+      {i32(b, 0)},
+      [&](const std::vector<Value>& v) {
+        return b.op(OpKind::LogicalOr, {go, b.op(OpKind::Less, {v[0], i32(b, 5)})});
+      },
+      [&](const std::vector<Value>& v) {
+        return std::vector<Value>{b.op(OpKind::Add, {v[0], i32(b, 1)})};
+      });
+  b.set_outputs({r[0]});
+}
+
 // Collatz stopping time of the graph argument: nested Cond in While on int32 scalars.
 inline Value collatz_steps(GraphBuilder& b, Value n) {
   const auto r = b.while_loop(

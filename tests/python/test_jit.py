@@ -1,0 +1,204 @@
+"""The native tier (LLVM JIT): staged loops run native code with the interpreter's results,
+errors, prints and interrupts; jit=False and a failed compile keep a graph interpreted."""
+import os
+import signal
+import sys
+import threading
+import time
+
+import numpy as np
+import pytest
+
+import autograph as ag
+from autograph import _core
+
+# Loop programs of the semantics corpus (tests/python/conversion).
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "conversion"))
+from corpus_seeds import collatz_total as collatz, count_primes as primes_with_break  # noqa: E402
+
+
+# Whether this build has the JIT: a graph with a loop compiled synchronously goes native.
+def _loop_graph_goes_native():
+    old = os.environ.get("XAG_JIT")
+    os.environ["XAG_JIT"] = "sync"
+    try:
+        f = ag.function(lambda n: ag.while_loop(lambda i: i < n, lambda i: i + 1, [0])[0],
+                        autograph=False)
+        f(ag.constant(3))
+        return f.execution_tier(ag.constant(3))["tier"] == "native"
+    finally:
+        if old is None:
+            del os.environ["XAG_JIT"]
+        else:
+            os.environ["XAG_JIT"] = old
+
+
+HAVE_JIT = _loop_graph_goes_native()
+needs_jit = pytest.mark.skipif(not HAVE_JIT, reason="built without LLVM (XAG_WITH_JIT=OFF)")
+
+
+@pytest.fixture
+def sync(monkeypatch):
+    monkeypatch.setenv("XAG_JIT", "sync")
+
+
+def mixed(x, n):
+    """Floats, wrap-around ints, floor division/modulo of negatives, x[i], a list."""
+    acc = 0.0
+    h = 7
+    out = []
+    for i in range(n):
+        a = x[i % 5]
+        acc += abs(a) if a < 0.0 else a * 0.5
+        h = h * 1000003 + i
+        out.append((h // -7) % 13)
+    return acc, h, ag.stack(out)
+
+
+@needs_jit
+@pytest.mark.parametrize("fn,args", [
+    (collatz, lambda: (ag.constant(300),)),
+    (primes_with_break, lambda: (ag.constant(500),)),
+    (mixed, lambda: (ag.constant([1.5, -2.0, np.nan, 0.25, -0.5], ag.float32),
+                     ag.constant(200))),
+])
+def test_native_results_equal_the_interpreter(sync, fn, args):
+    native, interp = ag.function(fn), ag.function(fn, jit=False)
+    a = args()
+    got = native(*a)
+    assert native.execution_tier(*a)["tier"] == "native"
+    assert interp.execution_tier(*a) == {"tier": "interpreter", "reason": "jit=False",
+                                         "compile_seconds": -1.0, "ready_seconds": -1.0}
+    want = interp(*a)
+    got, want = (got, want) if isinstance(got, tuple) else ((got,), (want,))
+    assert len(got) == len(want)
+    for g, w in zip(got, want):
+        np.testing.assert_array_equal(np.asarray(g), np.asarray(w))
+
+
+@needs_jit
+def test_native_errors_name_the_users_line(sync):
+    def f(x, n):
+        i = 0
+        total = 0
+        while i < n:
+            total += x[i]  # out of range when n > len(x)
+            i += 1
+        return total
+
+    x = ag.constant([1, 2, 3])
+    errors = []
+    native = ag.function(f)
+    for g in (native, ag.function(f, jit=False)):
+        assert int(g(x, ag.constant(3))) == 6
+        with pytest.raises(ag.errors.InvalidArgumentError) as e:
+            g(x, ag.constant(4))
+        errors.append(str(e.value))
+    assert native.execution_tier(x, ag.constant(3))["tier"] == "native"
+    assert errors[0] == errors[1]
+    line = f.__code__.co_firstlineno + 4  # total += x[i]
+    assert "out of bounds" in errors[0] and errors[0].endswith(f"test_jit.py:{line})")
+
+
+@needs_jit
+def test_native_prints_keep_their_order(sync, capfd):
+    @ag.function
+    def f(n):
+        i = 0
+        while i < n:
+            if i % 2 == 0:
+                ag.print("even", i)
+            else:
+                ag.print("odd", i)
+            i += 1
+        return i
+
+    f(ag.constant(4))
+    assert f.execution_tier(ag.constant(4))["tier"] == "native"
+    assert capfd.readouterr().out == "even 0\nodd 1\neven 2\nodd 3\n"
+
+
+@needs_jit
+def test_default_tier_switches_to_native_in_the_background(monkeypatch):
+    monkeypatch.delenv("XAG_JIT", raising=False)
+    f = ag.function(collatz)
+    n = ag.constant(50)
+    assert int(f(n)) == int(ag.function(collatz, jit=False)(n))
+    deadline = time.monotonic() + 20
+    while f.execution_tier(n)["tier"] != "native" and time.monotonic() < deadline:
+        time.sleep(0.01)
+    info = f.execution_tier(n)
+    assert info["tier"] == "native", info
+    assert 0 < info["compile_seconds"] <= info["ready_seconds"]
+    assert int(f(n)) == int(ag.function(collatz, jit=False)(n))
+
+
+def test_failed_compile_falls_back_to_the_interpreter(sync, monkeypatch):
+    monkeypatch.setenv("XAG_JIT_TEST_FAIL", "1")
+    f = ag.function(collatz)
+    n = ag.constant(30)
+    assert int(f(n)) == int(ag.function(collatz, jit=False)(n))
+    info = f.execution_tier(n)
+    assert info["tier"] == "interpreter"
+    if HAVE_JIT:
+        assert info["reason"] == "compile failed: XAG_JIT_TEST_FAIL=1"
+    assert int(f(n)) == int(ag.function(collatz, jit=False)(n))
+
+
+def test_xag_jit_0_turns_it_off(monkeypatch):
+    monkeypatch.setenv("XAG_JIT", "0")
+    f = ag.function(collatz)
+    f(ag.constant(5))
+    assert f.execution_tier(ag.constant(5))["reason"] == "JIT off (XAG_JIT=0)"
+
+
+@needs_jit
+@pytest.mark.skipif(threading.current_thread() is not threading.main_thread(),
+                    reason="signals are delivered to the main thread")
+def test_endless_native_loop_is_interrupted(sync):
+    @ag.function(autograph=False)
+    def forever(go):
+        return ag.while_loop(lambda i: go, lambda i: i + 1, [0])[0]
+
+    assert int(forever(ag.constant(False))) == 0
+    assert forever.execution_tier(ag.constant(False))["tier"] == "native"
+    timer = threading.Timer(0.2, lambda: os.kill(os.getpid(), signal.SIGINT))
+    timer.start()
+    start = time.monotonic()
+    with pytest.raises(KeyboardInterrupt):
+        forever(ag.constant(True))
+    elapsed = time.monotonic() - start - 0.2
+    timer.join()
+    assert elapsed < 1.0, elapsed
+    assert int(forever(ag.constant(False))) == 0
+
+
+def test_executable_tier_binding():
+    assert "tier" in _core.Executable.__dict__
+
+
+def _wait_native(f, *args):
+    deadline = time.monotonic() + 20
+    while f.execution_tier(*args)["tier"] != "native" and time.monotonic() < deadline:
+        time.sleep(0.01)
+    return f.execution_tier(*args)["tier"] == "native"
+
+
+@needs_jit
+def test_forked_child_compiles_with_its_own_thread(monkeypatch):
+    monkeypatch.delenv("XAG_JIT", raising=False)
+    f = ag.function(collatz)
+    f(ag.constant(20))
+    assert _wait_native(f, ag.constant(20))  # the parent's compile thread exists
+    pid = os.fork()
+    if pid == 0:  # the child: a new graph compiles on a thread of the child's own
+        ok = False
+        try:
+            g = ag.function(primes_with_break)
+            ok = int(g(ag.constant(30))) == 10 and _wait_native(g, ag.constant(30))
+            ok = ok and int(g(ag.constant(30))) == 10
+        finally:
+            os._exit(0 if ok else 1)
+    _, status = os.waitpid(pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 0
+    assert int(f(ag.constant(20))) == int(ag.function(collatz, jit=False)(ag.constant(20)))
