@@ -34,8 +34,10 @@ Mode env_mode();
 // Whether this build has the LLVM JIT.
 bool available();
 // Stops the compile thread for good (pending compiles are dropped, the one in progress ends;
-// graphs stay interpreted from then on). A host whose objects need its lock to be destroyed
-// calls it at exit with that lock released (Python: atexit), before it tears them down.
+// graphs stay interpreted from then on). Every host calls it before exit(): LLVM's static
+// objects, made lazily during compiles, are destroyed before a static of ours could join the
+// thread, and a compile still running then crashes (Python: atexit, with the GIL released;
+// C++ programs: at the end of main).
 void shutdown();
 
 class Tier : public std::enable_shared_from_this<Tier> {

@@ -7,11 +7,14 @@
 
 #include "runtime/backend/cuda/register.h"
 #include "runtime/backend/registry.h"
+#include "runtime/jit/tier.h"
 
 int main(int argc, char** argv) {
   if (!xag::rt::find_backend("gpu:0")) {
     std::printf("SKIP: no CUDA device (%s)\n", xag::rt::cuda::cuda_probe_message().c_str());
     return 77;
   }
-  return Catch::Session().run(argc, argv);
+  const int failed = Catch::Session().run(argc, argv);
+  xag::rt::jit::shutdown();  // before exit() tears down what a compile in progress uses
+  return failed;
 }
