@@ -1,9 +1,13 @@
 // Helpers for graph and executor tests: small builders and a verify-compile-run shortcut.
 #pragma once
 
+#include <atomic>
+#include <chrono>
 #include <string>
+#include <thread>
 #include <vector>
 
+#include "runtime/core/interrupt.h"
 #include "runtime/exec/executor.h"
 #include "runtime/graph/builder.h"
 #include "runtime/graph/passes.h"
@@ -59,6 +63,32 @@ inline void build_endless_loop(Graph& g) {
         return std::vector<Value>{b.op(OpKind::Add, {v[0], i32(b, 1)})};
       });
   b.set_outputs({r[0]});
+}
+
+// Runs `exe` (build_endless_loop's graph) endlessly on a thread of its own, sets the interrupt
+// flag 50 ms in, and returns the milliseconds from the request until the run threw
+// CancelledError (-1 when it did not). The flag is clear before and after.
+inline double interrupt_latency_ms(const Executable& exe) {
+  using Clock = std::chrono::steady_clock;
+  clear_interrupt();
+  std::atomic<bool> started{false};
+  Clock::time_point requested;
+  double latency_ms = -1;
+  std::thread runner([&] {
+    started = true;
+    try {
+      exe.run({Tensor::scalar<bool>(true)});
+    } catch (const CancelledError&) {
+      latency_ms = std::chrono::duration<double, std::milli>(Clock::now() - requested).count();
+    }
+  });
+  while (!started) std::this_thread::yield();
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  requested = Clock::now();
+  request_interrupt();
+  runner.join();
+  clear_interrupt();
+  return latency_ms;
 }
 
 // Collatz stopping time of the graph argument: nested Cond in While on int32 scalars.

@@ -178,24 +178,7 @@ TEST_CASE("jit: float compares with NaN, selects and abs", "[jit]") {
 TEST_CASE("jit: an endless native loop stops on an interrupt within 100 ms", "[jit][interrupt]") {
   const Both both = build(build_endless_loop);
   check_same(both, {Tensor::scalar<bool>(false)});  // compiled, and correct
-  clear_interrupt();
-  std::atomic<bool> started{false};
-  Clock::time_point requested;
-  double latency_ms = -1;
-  std::thread runner([&] {
-    started = true;
-    try {
-      both.native.run({Tensor::scalar<bool>(true)});
-    } catch (const CancelledError&) {
-      latency_ms = ms_since(requested);
-    }
-  });
-  while (!started) std::this_thread::yield();
-  std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  requested = Clock::now();
-  request_interrupt();
-  runner.join();
-  clear_interrupt();
+  const double latency_ms = interrupt_latency_ms(both.native);
   CHECK(latency_ms >= 0);
   CHECK(latency_ms < 100);
   CHECK(as_int(both.native.run({Tensor::scalar<bool>(false)})[0]) == 5);
