@@ -15,6 +15,11 @@ runs this file in a namespace of its own and calls `start(shell)` with the XPyth
 - input(): an interrupt while xeus-python's input() waits for the answer surfaced as
   `RuntimeError: Interrupted system call` with a KeyboardInterrupt chained to it inside IPython's
   frames; it is a plain KeyboardInterrupt, like ipykernel's.
+- interrupts in event callbacks: IPython's EventManager catches a KeyboardInterrupt raised in a
+  callback and only prints it, so a SIGINT that landed while the cell's pre_run_cell callbacks
+  ran (ours included, see `_plain_interrupts_in_input`) was lost and the cell ran on. Here an
+  interrupt stops the cell wherever it lands after "busy"; other callback errors are still only
+  printed.
 - hooks for the autograph package: if `autograph._kernel_hooks` exists it is imported, so the
   package can register its magics (%%autograph, %autograph_graph) itself. At import time
   `IPython.get_ipython()` returns this shell; if the module defines
@@ -37,6 +42,7 @@ def start(shell):
     shell.history_manager.db_log_output = True
     _guard_comms()
     _uniform_cell_labels()
+    shell.events.trigger = types.MethodType(_trigger_letting_interrupts_through, shell.events)
     shell.events.register("pre_run_cell", _plain_interrupts_in_input)
     _load_kernel_hooks(shell)
 
@@ -77,6 +83,17 @@ def _interruptible(read):
 
     wrapper._xag_interruptible = True
     return wrapper
+
+
+def _trigger_letting_interrupts_through(self, event, *args, **kwargs):
+    for func in self.callbacks[event][:]:
+        try:
+            func(*args, **kwargs)
+        except KeyboardInterrupt:
+            raise
+        except Exception:
+            print("Error in callback {} (for {}):".format(func, event))
+            self.shell.showtraceback()
 
 
 def _plain_interrupts_in_input(*_):

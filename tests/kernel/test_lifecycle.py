@@ -173,6 +173,36 @@ def test_interrupt_right_after_busy_is_not_dropped(kernel):
     drain_iopub(kc, msg_id)
 
 
+def test_interrupt_during_a_pre_run_cell_callback_stops_the_cell(kernel):
+    """A SIGINT that lands while IPython runs the cell's pre_run_cell callbacks stops the cell.
+
+    IPython's EventManager catches KeyboardInterrupt from a callback and only prints it, so the
+    cell then ran to its end. The kernel itself registers such a callback, which made a SIGINT
+    sent right after "busy" get lost now and then. A slow user callback makes that window wide
+    enough to hit every time.
+    """
+    km, kc = kernel
+    content, _ = execute(kc, "import time\n"
+                             "get_ipython().events.register('pre_run_cell', lambda info: time.sleep(2))")
+    assert content["status"] == "ok"
+    msg_id = kc.execute("time.sleep(20); 'finished'")
+    while True:
+        msg = kc.get_iopub_msg(timeout=TIMEOUT)
+        if (msg["parent_header"].get("msg_id") == msg_id and msg["msg_type"] == "status"
+                and msg["content"]["execution_state"] == "busy"):
+            break
+    time.sleep(0.5)  # inside the 2 s callback
+    km.interrupt_kernel()
+    reply = shell_reply(kc, msg_id, timeout=15)
+    assert reply["content"]["status"] == "error"
+    assert reply["content"]["ename"] == "KeyboardInterrupt"
+    outputs = drain_iopub(kc, msg_id)
+    assert not any("Error in callback" in m["content"].get("text", "") for m in outputs)
+    content, outputs = execute(kc, "get_ipython().events.callbacks['pre_run_cell'].pop(); 1 + 1")
+    assert content["status"] == "ok"
+    assert result_text(outputs) == "2"
+
+
 def test_interrupt_pending_input(kernel):
     km, kc = kernel
     msg_id = kc.execute("answer = input('? ')", allow_stdin=True)
