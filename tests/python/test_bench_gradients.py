@@ -32,19 +32,26 @@ def test_grad_rnn_quick():
 
 def test_grad_memory_quick():
     out = run("grad_memory.py", "--quick")
-    mib = {}
+    mib, extra = {}, {}
     for line in out.splitlines():
-        m = re.match(r"(scalar loop \S+(?: \S+)?|grad_rnn staged \S+)\s+(\d*)\s+(\S+)\s+(\S+)", line)
+        m = re.match(r"(scalar loop \S+(?: \S+)?|grad_rnn staged \S+)\s+(\d*)\s+(\S+)\s+(\S+)"
+                     r"(?:\s+(\d+\.\d+))?", line)
         if m:
             mib[(m.group(1), m.group(2))] = float(m.group(4))  # minus the baseline
+            if m.group(5):
+                extra[(m.group(1), m.group(2))] = float(m.group(5))  # bwd - fwd
     assert mib[("scalar loop staged fwd+bwd", "100000")] > mib[("scalar loop staged fwd",
                                                                 "100000")]
-    # The forward loop stacks y (float64) and its counter (int32): 12 bytes per iteration,
-    # measured between n = 10,000 and 100,000 in resident pages (a little under or over 12);
-    # a copy of the stacks (the backward loop's first pop once made one) would double it.
+    # The forward loop stacks y (float64) and its counter (int32): 12 bytes per iteration.
+    # Measured in resident pages between n = 10,000 and 100,000, the stacks' spare capacity
+    # (grown by doubling) and the allocator's pages add to that: 18-23 bytes in repeated runs; a
+    # copy of the stacks (the backward loop's first pop once made one) would double it, to 30
+    # or more.
     per_iter = float(re.search(r"grows by ([\d.]+) bytes per iteration", out).group(1))
-    assert 9 <= per_iter <= 20, out
-    # The eager tape keeps every op's inputs: far more than the staged stacks.
-    assert mib[("scalar loop eager tape", "10000")] > 10 * mib[("scalar loop staged fwd+bwd",
-                                                                 "10000")]
+    assert 9 <= per_iter <= 26, out
+    # The eager tape keeps every op's inputs: what the backward pass adds is far more than the
+    # staged stacks. (Compared on the backward pass's own memory: the totals at this size are
+    # mostly the tracing and import overhead that both share.)
+    assert extra[("scalar loop eager tape", "10000")] > 10 * extra[("scalar loop staged fwd+bwd",
+                                                                    "10000")], out
     assert mib[("grad_rnn staged fwd+bwd", "")] >= mib[("grad_rnn staged fwd", "")]
