@@ -14,8 +14,10 @@ namespace xag::pipeline {
 // pages cost nothing.
 constexpr size_t kConverterStackBytes = size_t{64} << 20;
 
-// Runs `work` on a new thread with a stack of `bytes` and waits for it; an exception thrown by
-// `work` is rethrown in the caller. Runs `work` inline when no thread can be started.
+// Runs `work` on the process's conversion thread, which has a stack of `bytes` and is started on
+// first use, and waits for it; an exception thrown by `work` is rethrown in the caller. Calls
+// from several threads take turns. Runs `work` inline when called from that thread itself or
+// when no thread can be started.
 void run_on_large_stack(const std::function<void()>& work, size_t bytes = kConverterStackBytes);
 
 }  // namespace xag::pipeline
