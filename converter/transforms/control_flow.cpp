@@ -62,6 +62,11 @@ struct BlockVars {
   // function: declared nonlocal too, so closures see the variable as Python's
   // late binding does (one variable, not one per body call).
   std::vector<std::string> captured;
+  // Bound before the statement and rebound inside it, but neither read on entry nor after:
+  // local to each body function. Python still sees the outer binding inside, and so do the
+  // get_state functions of statements nested in the body, which read their state's current
+  // value: there the body function first binds it to a placeholder (never read as a value).
+  std::vector<std::string> shadowed;
 };
 
 // Local variable annotations are never evaluated in a function, but
@@ -337,6 +342,11 @@ class ControlFlow : public Transformer {
     auto live_in = [&](const std::string& n) {
       return header_reads.count(n) || f.live.is_live_in(s, n);
     };
+    std::optional<NameSet> entering;  // made only when some name needs it
+    auto bound_entering = [&](const std::string& n) {
+      if (!entering) entering = f.defs.maybe_defined_entering(s, f.inside.at(s.index));
+      return entering->count(n) > 0;
+    };
     BlockVars v;
     NameSet outputs, inputs;
     NameSet modified = analysis::simple_names(modified_all);
@@ -351,6 +361,8 @@ class ControlFlow : public Transformer {
         inputs.insert(n);
       else if (f.captured.count(n) && analysis::is_simple(n))
         v.captured.push_back(n);
+      else if (analysis::is_simple(n) && bound_entering(n))
+        v.shadowed.push_back(n);
     }
     // An object's attribute or item may be read after the statement by
     // anyone holding the object: always an output. Not when the block
@@ -365,12 +377,10 @@ class ControlFlow : public Transformer {
     // (an `if` inside a loop, whose variable the previous iteration set):
     // such a variable is bound elsewhere in the function, and it is live at
     // the loop around, which gives it its placeholder before the loop.
-    std::optional<NameSet> entering;  // made only when some name needs it
     auto needs_placeholder = [&](const std::string& n, bool state) {
       if (!analysis::is_simple(n)) return false;  // read through ag__.ldu instead
       if (f.defs.is_defined_in(s, n) || f.scope.nonlocals.count(n)) return false;
-      if (!entering) entering = f.defs.maybe_defined_entering(s, f.inside.at(s.index));
-      return !(entering->count(n) && (live_in(n) || !state));
+      return !(bound_entering(n) && (live_in(n) || !state));
     };
     for (const auto& n : v.state)
       if (needs_placeholder(n, true)) v.undefined.push_back(n);
@@ -448,6 +458,21 @@ class ControlFlow : public Transformer {
     return r;
   }
 
+  // x = ag__.Undefined('x') for each shadowed variable that a statement nested in the block
+  // carries as state (see BlockVars::shadowed).
+  void shadowed_placeholders(Builder& b, const BlockVars& v, const std::vector<NodeId>& block,
+                             std::vector<NodeId>& out) {
+    if (v.shadowed.empty()) return;
+    NameSet nested_state;
+    for (NodeId x : block)
+      if (auto it = exported_.find(x.index); it != exported_.end())
+        analysis::add_all(nested_state, *it->second);
+    for (const auto& n : v.shadowed)
+      if (nested_state.count(n))
+        for (NodeId x : replace(b, "var = ag__.Undefined('var')\n", {{"var", Subst::name(n)}}))
+          out.push_back(x);
+  }
+
   // def name(params): global ...; nonlocal ...; prefix; body
   NodeId body_function(Builder& b, const std::string& name, const std::vector<std::string>& params,
                        const BlockVars& v, const std::vector<NodeId>& prefix,
@@ -460,6 +485,7 @@ class ControlFlow : public Transformer {
       nonlocals.insert(nonlocals.end(), v.captured.begin(), v.captured.end());
       if (!nonlocals.empty()) stmts.push_back(b.declaration(NodeKind::Nonlocal, nonlocals));
     }
+    shadowed_placeholders(b, v, block, stmts);
     stmts.insert(stmts.end(), prefix.begin(), prefix.end());
     stmts.insert(stmts.end(), block.begin(), block.end());
     if (stmts.empty()) stmts.push_back(b.pass());
