@@ -12,7 +12,9 @@ Run as a script to try many seeds: `program_fuzz.py --seeds 0:2000 [--show]` pri
 program whose staged result differs.
 """
 import argparse
+import contextlib
 import importlib.util
+import io
 import os
 import random
 import sys
@@ -96,7 +98,9 @@ class ProgramMaker:
             return [f"{indent}if {self.cond()}:", f"{indent}    {jump}"]
         if r < 0.95:
             return [f"{indent}if {self.cond()}:", f"{indent}    return {self.result()}"]
-        return self.assign(indent)
+        # With a tensor argument, so that the staged print runs on every call (a print of only
+        # Python values runs once, while tracing, as in TensorFlow).
+        return [f"{indent}print('at', {self.rng.randint(0, 99)}, {self.rng.choice(NAMES)}, a)"]
 
     def loop(self, indent, budget, kind):
         self.counter += 1
@@ -143,14 +147,16 @@ def load(source, directory, name):
 
 
 def outcome(call):
-    """(value, error class name) of one run; tensors become Python ints."""
+    """(value, error class name, printed lines) of one run; tensors become Python ints."""
+    out = io.StringIO()
     try:
-        result = call()
+        with contextlib.redirect_stdout(out):
+            result = call()
     except Exception as e:  # noqa: BLE001 - errors are compared
-        return None, type(e).__name__
-    if not isinstance(result, tuple):
-        return result, None
-    return tuple(int(v) for v in result), None
+        return None, type(e).__name__, out.getvalue()
+    if isinstance(result, tuple):
+        result = tuple(int(v) for v in result)
+    return result, None, out.getvalue()
 
 
 def compare(seed, directory, args_list):

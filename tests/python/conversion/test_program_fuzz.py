@@ -28,9 +28,11 @@ def test_the_fuzzer_sees_a_difference(tmp_path, monkeypatch):
 
     def outcome(call):
         calls.append(1)
-        value, error = real_outcome(call)
+        value, error, printed = real_outcome(call)
         # Every second call is the staged run: pretend it returned something else.
-        return ((value[0] + 1,) + value[1:], error) if len(calls) % 2 == 0 else (value, error)
+        if len(calls) % 2 == 0:
+            value = (value[0] + 1,) + value[1:]
+        return value, error, printed
 
     monkeypatch.setattr(program_fuzz, "outcome", outcome)
     report = program_fuzz.compare(0, str(tmp_path), ((1, 2),))
