@@ -3,7 +3,8 @@
 Each program is a function `f(a, b)` of two ints built from what users write in loops: `if`/
 `elif`/`else`, `while` with a counter, `for ... in range(...)`, `break`, `continue`, `return`
 in any branch or loop, augmented assignment, `and`/`or`/`not` (which return an operand in
-Python), conditional expressions, `abs`/`min`/`max`, floor division and modulo of negative
+Python), conditional expressions, `abs`/`min`/`max`, calls of a user function,
+chained comparisons, tuple swaps, `else` on loops, floor division and modulo of negative
 numbers. Every value stays small (each assignment is reduced modulo a prime), so the int32
 tensors of the staged run never wrap around where Python's ints would grow, and no division is
 by zero: any difference is a fidelity bug.
@@ -21,6 +22,17 @@ import sys
 import tempfile
 
 NAMES = ("x", "y", "z")
+# A user function the programs call: converted too, with its own staged `if` and early return.
+HELPER = """def step(u, v):
+    if u > v:
+        return (u - v) % 97
+    w = u
+    while w < v and w < u + 30:
+        w += 3
+    return w % 89
+
+
+"""
 PRIME = 9973
 
 
@@ -40,7 +52,10 @@ class ProgramMaker:
         if depth >= 2 or self.rng.random() < 0.3:
             return self.atom()
         left, right = self.expr(depth + 1), self.expr(depth + 1)
-        kind = self.rng.choice(("+", "-", "*", "//", "%", "or", "and", "ifexp", "call", "neg"))
+        kind = self.rng.choice(("+", "-", "*", "//", "%", "or", "and", "ifexp", "call", "neg",
+                                "helper"))
+        if kind == "helper":
+            return f"step({left}, {right})"
         if kind in ("//", "%"):
             return f"({left} {kind} (abs({right}) + 1))"
         if kind == "*":
@@ -58,6 +73,8 @@ class ProgramMaker:
         left, right = self.expr(depth + 1), self.expr(depth + 1)
         op = self.rng.choice(("<", "<=", ">", ">=", "==", "!="))
         text = f"{left} {op} {right}"
+        if self.rng.random() < 0.1:
+            text += f" {self.rng.choice(('<', '<=', '!='))} {self.atom()}"  # chained
         r = self.rng.random()
         if r < 0.15:
             return f"not ({text})"
@@ -67,6 +84,9 @@ class ProgramMaker:
 
     def assign(self, indent):
         name = self.rng.choice(NAMES)
+        if self.rng.random() < 0.08:
+            other = self.rng.choice([n for n in NAMES if n != name])
+            return [f"{indent}{name}, {other} = {other}, {name}"]
         if self.rng.random() < 0.4:
             op = self.rng.choice(("+=", "-="))
             return [f"{indent}{name} {op} {self.expr()}", f"{indent}{name} = {name} % {PRIME}"]
@@ -119,6 +139,8 @@ class ProgramMaker:
                      f"{inner}{var} += 1"]
             body = self.block(inner, budget - 1)
         self.loop_depth -= 1
+        if self.rng.random() < 0.2:  # runs when the loop ends without `break`
+            body += [f"{indent}else:"] + self.assign(inner)
         return lines + body
 
     def result(self):
@@ -129,7 +151,7 @@ class ProgramMaker:
         body = ["    x = a", "    y = b", "    z = 0"]
         for _ in range(self.rng.randint(2, 4)):
             body += self.statement("    ", 3)
-        return "\n".join(["def f(a, b):"] + body + ["    return (x, y, z)"]) + "\n"
+        return HELPER + "\n".join(["def f(a, b):"] + body + ["    return (x, y, z)"]) + "\n"
 
 
 def make_program(seed):
