@@ -156,8 +156,14 @@ def test_04_performance():
     assert table[0].split() == ["workload", "staged", "s", "CPython", "s", "speed-up"]
     assert [row.split()[0] for row in table[1:]] == ["collatz", "primes", "huber", "list",
                                                      "rnn", "newton"]
-    plot = cells[-1].outputs[0]
+    plot = cell_with(cells, "import matplotlib").outputs[0]
     assert "<svg" in plot.data["image/svg+xml"]
+    tiers = text(cell_with(cells, "native_collatz = ag.function")).splitlines()
+    assert tiers[0].split(": ")[1] in ("interpreter", "native")
+    assert tiers[1].startswith("then: native (compiled in "), tiers
+    timing = text(cell_with(cells, "interpreted_collatz = ag.function")).splitlines()
+    assert re.fullmatch(r"interpreter [\d.]+ ms, native [\d.]+ ms", timing[0]), timing
+    assert timing[1] == "the two tiers agree: True"
     assert errors(cells) == []
 
 
