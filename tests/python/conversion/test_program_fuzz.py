@@ -22,7 +22,7 @@ def test_the_fuzzer_sees_a_difference(tmp_path, monkeypatch):
     import program_fuzz
 
     monkeypatch.setattr(program_fuzz, "make_program",
-                        lambda seed: "def f(a, b):\n    return (a, b, 0)\n")
+                        lambda seed, floats=False: "def f(a, b):\n    return (a, b, 0)\n")
     real_outcome = program_fuzz.outcome
     calls = []
 
