@@ -101,6 +101,10 @@ void bind_control_flow(py::module_& m) {
   bind_scope<rt::NameScope, std::string>(
       m, "_NameScope", [](auto& scope, const std::string& name) { scope.emplace(name); });
   m.def("cond", &rt::cond);
+  // A value the program holds as a Python number (a range counter, a number on every path of a
+  // staged if): weakly typed in the ops it meets (rt::Symbol::weak).
+  m.def("weakly_typed", &rt::weakly_typed);
+  m.def("is_weak", [](const rt::Operand& t) { return t.sym != nullptr && t.sym->weak; });
   m.def("while_loop", &rt::while_loop, py::arg("loop_vars"), py::arg("cond_fn"), py::arg("body_fn"),
         py::arg("maximum_iterations") = py::none(),
         py::arg("shape_invariants") = std::vector<std::optional<rt::Shape>>{});

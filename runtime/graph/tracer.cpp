@@ -25,16 +25,43 @@ LocationSource& location_source() {
   return source;
 }
 
-// The dtype weak scalars take in this op: the promotion of its tensor inputs (nullopt when it
-// has none), skipping where's condition, whose dtype says nothing about the result.
+// bool < integer < float; other dtypes (strings) rank above all, so nothing is cast to them.
+int kind_rank(DType dt) {
+  if (dt == DType::Bool) return 0;
+  if (is_integer(dt)) return 1;
+  return is_floating(dt) ? 2 : 3;
+}
+
+bool is_weak_tensor(const Input& in) {
+  return !in.is_scalar() && in.tensor().sym && in.tensor().sym->weak;
+}
+
+// Ops whose operands meet element by element: there weak operands take the others' dtype.
+bool weak_rules_apply(OpKind op) {
+  const OpCategory c = op_category(op);
+  return c == OpCategory::Binary || c == OpCategory::Compare || c == OpCategory::Select;
+}
+
+// The dtype weak operands take in this op: the promotion of its strongly typed tensor inputs;
+// with none, of its weak tensors; nullopt when it has no tensor input. Where's condition is
+// skipped: its dtype says nothing about the result.
 std::optional<DType> typed_dtype(OpKind op, const Input* inputs, size_t n) {
-  std::optional<DType> typed;
+  std::optional<DType> strong, weak;
+  const bool weak_tensors_count = weak_rules_apply(op);
   for (size_t i = op == OpKind::Where ? 1 : 0; i < n; ++i) {
     if (inputs[i].is_scalar()) continue;
     const DType dt = inputs[i].tensor().dtype();
-    typed = typed ? promote(*typed, dt) : dt;
+    std::optional<DType>& into = weak_tensors_count && is_weak_tensor(inputs[i]) ? weak : strong;
+    into = into ? promote(*into, dt) : dt;
   }
-  return typed;
+  return strong ? strong : weak;
+}
+
+// Whether the op has strongly typed tensor inputs (not counting where's condition).
+bool has_strong_tensor(OpKind op, const Input* inputs, size_t n) {
+  for (size_t i = op == OpKind::Where ? 1 : 0; i < n; ++i)
+    if (!inputs[i].is_scalar() && !is_weak_tensor(inputs[i])) return true;
+  return false;
 }
 
 Tensor weak_tensor(const WeakScalar& s, const std::optional<DType>& typed) {
@@ -84,8 +111,10 @@ class EagerArgs {
 // when `inputs` are such; their tensors are then cast to float32 first (apply_widened).
 bool weak_float_widens(OpKind op, const Input* inputs, size_t n) {
   bool has_float = false;
-  for (size_t i = 0; i < n; ++i)
+  for (size_t i = 0; i < n; ++i) {
     has_float |= inputs[i].is_scalar() && inputs[i].scalar().kind == WeakScalar::Kind::Float;
+    has_float |= is_weak_tensor(inputs[i]) && is_floating(inputs[i].tensor().dtype());
+  }
   if (!has_float) return false;
   const OpCategory c = op_category(op);
   if (c != OpCategory::Binary && c != OpCategory::Compare && c != OpCategory::Select) return false;
@@ -165,9 +194,9 @@ Value Trace::value_of(const Operand& t) {
   return t.sym->value;
 }
 
-Operand Trace::symbolic(Value v) {
+Operand Trace::symbolic(Value v, bool weak) {
   Operand t;
-  t.sym = std::make_shared<const Symbol>(Symbol{v, shared_from_this()});
+  t.sym = std::make_shared<const Symbol>(Symbol{v, shared_from_this(), weak});
   return t;
 }
 
@@ -256,17 +285,28 @@ SourceLoc user_location() {
 
 namespace {
 
-// `op` with its tensor inputs (but where's condition) cast to float32 (weak_float_widens).
+// `op` with its integer and bool tensor inputs (but where's condition) cast to float32
+// (weak_float_widens). A cast of a weak tensor stays weak.
 Operand apply_widened(OpKind op, const Input* inputs, size_t n, const OpAttrs& attrs) {
   std::vector<Operand> cast;
   cast.reserve(n);  // (no reallocation: `widened` points into it)
   std::vector<Input> widened(inputs, inputs + n);
   for (size_t i = op == OpKind::Where ? 1 : 0; i < n; ++i) {
-    if (inputs[i].is_scalar()) continue;
+    if (inputs[i].is_scalar() || is_floating(inputs[i].tensor().dtype())) continue;
     cast.push_back(apply(OpKind::Cast, {inputs[i]}, OpAttrs::with_dtype(DType::Float32)));
+    if (is_weak_tensor(inputs[i])) cast.back() = weakly_typed(cast.back());
     widened[i] = cast.back();
   }
   return apply(op, widened.data(), n, attrs);
+}
+
+// The graph value of a weak tensor input in an op whose strongly typed inputs promote to
+// `typed`: cast to it when its kind is the same or lower (bool < integer < float).
+Value weak_operand(Trace& tr, const Operand& t, DType typed) {
+  const Value v = tr.value_of(t);
+  const DType dt = t.dtype();
+  if (dt == typed || kind_rank(dt) > kind_rank(typed)) return v;
+  return tr.builder().op(OpKind::Cast, {v}, OpAttrs::with_dtype(typed));
 }
 
 }  // namespace
@@ -278,14 +318,33 @@ Operand apply(OpKind op, const Input* inputs, size_t n, const OpAttrs& attrs) {
   Trace& tr = *innermost;
   tr.locate();
   const std::optional<DType> typed = typed_dtype(op, inputs, n);
+  const bool weak_rules = weak_rules_apply(op);
+  const bool strong = !weak_rules || has_strong_tensor(op, inputs, n);
+  bool any_weak_tensor = false;
   std::vector<Value> values;
   values.reserve(n);
   for (size_t i = 0; i < n; ++i) {
     const Input& in = inputs[i];
-    values.push_back(in.is_scalar() ? tr.builder().constant(weak_tensor(in.scalar(), typed))
-                                    : tr.value_of(in.tensor()));
+    if (in.is_scalar()) {
+      values.push_back(tr.builder().constant(weak_tensor(in.scalar(), typed)));
+    } else if (weak_rules && is_weak_tensor(in) && !(op == OpKind::Where && i == 0)) {
+      any_weak_tensor = true;
+      values.push_back(strong ? weak_operand(tr, in.tensor(), *typed) : tr.value_of(in.tensor()));
+    } else {
+      values.push_back(tr.value_of(in.tensor()));
+    }
   }
-  return tr.symbolic(tr.builder().op(op, values, attrs));
+  // Weak operands alone give a weak result (a Python number's arithmetic is still one);
+  // comparisons give a strong bool.
+  const bool weak_result = any_weak_tensor && !strong && op_category(op) != OpCategory::Compare;
+  return tr.symbolic(tr.builder().op(op, values, attrs), weak_result);
+}
+
+Operand weakly_typed(const Operand& t) {
+  if (!t.sym || t.sym->weak) return t;
+  Operand out = t;
+  out.sym = std::make_shared<const Symbol>(Symbol{t.sym->value, t.sym->trace, true});
+  return out;
 }
 
 }  // namespace xag::rt

@@ -39,6 +39,11 @@ class StagingError : public std::runtime_error {
 struct Symbol {
   Value value;
   std::shared_ptr<Trace> trace;  // keeps the graph alive while the value is referenced
+  // Weakly typed (JAX's weak_type): a value the user's program holds as a Python number (a
+  // `range` counter, a variable that is a Python number on every path of a staged `if`). In an
+  // element-wise op next to strongly typed tensors it takes their dtype when of the same or a
+  // lower kind, as a Python number does (weak_scalar.h), instead of NumPy's promotion.
+  bool weak = false;
 };
 
 // What an ag.Tensor holds: an eager tensor, or a symbolic value of a trace.
@@ -99,7 +104,7 @@ class Trace : public std::enable_shared_from_this<Trace> {
   Value value_of(const Operand& t);
   // value_of, captured into the subgraph being built (cond branches, loop bodies).
   Value captured(const Operand& t) { return builder_.capture(value_of(t)); }
-  Operand symbolic(Value v);
+  Operand symbolic(Value v, bool weak = false);
   std::vector<Operand> symbolic(const std::vector<Value>& vs);
   // Moves the builder's location to the user's current line (via the LocationSource).
   void locate();
@@ -110,6 +115,10 @@ class Trace : public std::enable_shared_from_this<Trace> {
   std::shared_ptr<Graph> graph_;
   GraphBuilder builder_;
 };
+
+// `t` marked weakly typed (Symbol::weak); eager operands are returned unchanged (only values
+// of a trace are ever weak: a Python number outside one stays a Python number).
+Operand weakly_typed(const Operand& t);
 
 // ---- trace scopes (per thread; nested traces stack, ops go to the innermost) ----
 void enter_trace(std::shared_ptr<Trace> trace);

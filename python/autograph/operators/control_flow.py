@@ -63,16 +63,17 @@ def _select_if(cond, body, orelse, get_state, set_state, names, nouts, loc):
     set_state(init)
     pred = None
     out = []
-    for a, b in zip(then, other):
-        if a is b:
-            out.append(a)
+    for a0, b0 in zip(then, other):
+        if a0 is b0:
+            out.append(a0)
             continue
-        a, b = _select_operands(a, b)
+        a, b = _select_operands(a0, b0)
         if a is None:
             return False
+        weak = staging.is_weak_value(a0) and staging.is_weak_value(b0)
         if pred is None:
             pred = staging.as_bool(cond, "if", loc)
-        out.append(ops.where(pred, a, b))
+        out.append(staging.weak_where([ops.where(pred, a, b)], [weak])[0])
     set_state(tuple(out) + tuple(init[nouts:]))
     returns.carry(names, out, then, other)
     return True
@@ -109,6 +110,9 @@ def _stage_if(cond, body, orelse, get_state, set_state, names, nouts, loc):
                            loc, attempt.learned)
             values = _core.cond(cond, _branch(body, "then", *branch_args),
                                 _branch(orelse, "else", *branch_args))
+            # A variable that is a Python number on both paths still is one after the if.
+            values = staging.weak_where(values, [a and b for a, b in zip(record["then_weak"],
+                                                                           record["else_weak"])])
             infos, _, trees = record["then"]
             out = structure.pack(infos, trees, values)
             set_state(tuple(out) + tuple(entry[nouts:]))
@@ -128,24 +132,28 @@ def _branch(fn, key, entry, list_ids, record, get_state, set_state, names, nouts
         for i in structs:
             if isinstance(out[i], staging.UndefinedReturnValue):
                 out[i] = structs[i]()
+        placeholders = set()  # return values not set on this path: zeros, never observed
         if key == "else":
             then_infos, then_owners, then_trees = record["then"]
             for i, v in enumerate(out):
                 if isinstance(v, staging.UndefinedReturnValue) and then_trees[i] != nest._LEAF:
                     out[i] = staging.zeros_for(then_infos, then_owners, then_trees[i], i)
+                    placeholders.add(i)
                 elif then_trees[i] == nest._LEAF and i not in structs and any(
                         info.kind == "ret" for info, o in zip(then_infos, then_owners) if o == i
                 ) and not isinstance(v, staging.UndefinedReturnValue):
                     raise Retry(owner, structs={i: staging.template(v)})
         leaves, owners, trees = staging.flatten(out)
         if key == "then":
-            infos, values = [], []
+            infos, values, weak = [], [], []
             for j, leaf in enumerate(leaves):
                 info, value = staging.first(leaf, hints.get(j))
                 infos.append(info)
                 if value is not None:
                     values.append(value)
+                    weak.append(staging.is_weak_value(leaf))
             record["then"] = (infos, owners, trees)
+            record["then_weak"] = weak
             record["then_out"] = out
             return values
         record["else_out"] = out
@@ -159,7 +167,7 @@ def _branch(fn, key, entry, list_ids, record, get_state, set_state, names, nouts
                     raise staging.error(
                         f"'{names[i]}' has a different structure in the two branches of the "
                         f"staged if{staging.where(loc)}", loc)
-        values = []
+        values, weak = [], []
         for j, (info, leaf) in enumerate(zip(infos, leaves)):
             try:
                 v = staging.follow(info, leaf, names[owners[j]], what, loc, owner, j, False)
@@ -170,6 +178,8 @@ def _branch(fn, key, entry, list_ids, record, get_state, set_state, names, nouts
                 raise returns.mismatch(record["then_out"][i], out[i], loc) from None
             if v is not None:
                 values.append(v)
+                weak.append(owners[j] in placeholders or staging.is_weak_value(leaf))
+        record["else_weak"] = weak
         return values
 
     return trace

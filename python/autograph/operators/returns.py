@@ -104,6 +104,9 @@ def describe(value):
         return "None"
     if isinstance(value, UndefinedReturnValue):
         return "nothing"
+    if isinstance(value, (tuple, list)) and 0 < len(value) <= 4:
+        kind = "a tuple" if isinstance(value, tuple) else "a list"
+        return f"{kind} ({', '.join(describe(v) for v in value)})"
     if isinstance(value, Tensor):
         name, shape = value.dtype.name, tuple(value.shape or ())
     elif isinstance(value, (bool, int, float)):  # a Python number: the dtype it stages as
@@ -117,15 +120,26 @@ def _dtype(value):
     return value.dtype if isinstance(value, Tensor) else dtypes.as_dtype(type(value))
 
 
+def _difference(a, b):
+    """What differs between two return values: 'dtype', 'shape' or 'structure'."""
+    numbers = (Tensor, bool, int, float)
+    if isinstance(a, numbers) and isinstance(b, numbers):
+        return "dtype" if _dtype(a) != _dtype(b) else "shape"
+    if isinstance(a, (tuple, list)) and type(a) is type(b) and len(a) == len(b):
+        kinds = {_difference(x, y) for x, y in zip(a, b) if x is not y}
+        for why in ("structure", "dtype", "shape"):
+            if why in kinds:
+                return why
+    return "structure"
+
+
 def mismatch(first, second, fallback_loc):
     """StagingError: two return values, chosen between by a staged condition, cannot be one
     graph value. Named by their `return` lines, in line order; located at the earlier one."""
     pairs = sorted(((location_of(v), v) for v in (first, second)),
                    key=lambda p: p[0][1] if p[0] else 1 << 30)
     (loc_a, a), (loc_b, b) = pairs
-    why = "structure"
-    if isinstance(a, (Tensor, bool, int, float)) and isinstance(b, (Tensor, bool, int, float)):
-        why = "dtype" if _dtype(a) != _dtype(b) else "shape"
+    why = _difference(a, b)
     if isinstance(b, UndefinedReturnValue):
         return _located(
             StagingError,

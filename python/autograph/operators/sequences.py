@@ -50,10 +50,12 @@ class StagedRange(StagedSequence):
         return ops.maximum(ops.cast(-((start - stop) // step), self.index_dtype), 0)
 
     def item(self, k):
+        # Python's range yields ints: the counter is weakly typed (`x + i` with a float32 x is
+        # float32, as in Python, not NumPy's float64 for float32 + int32).
         start, step = self.start, self.step
         if isinstance(start, int) and start == 0 and isinstance(step, int) and step == 1:
-            return k
-        return ops.cast(start + k * step, self.index_dtype)
+            return _core.weakly_typed(k)
+        return _core.weakly_typed(ops.cast(start + k * step, self.index_dtype))
 
     def _known(self):
         """The Python range when every bound is known while tracing (e.g. `len(x)` of a static

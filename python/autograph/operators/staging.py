@@ -342,6 +342,21 @@ def flatten(values):
     return structure.flatten(values, LEAF_TYPES)
 
 
+def is_weak_value(value):
+    """A leaf the program holds as a Python number: a number itself, a weakly typed graph value
+    (a range counter, a number on every path of an earlier staged if) or a loop parameter that
+    entered as a number."""
+    if isinstance(value, _PY_SCALARS) or isinstance(value, UndefinedReturnValue):
+        return True  # (an undefined return value is never observed: it does not decide)
+    return isinstance(value, Tensor) and (_core.is_weak(value) or loop_options.is_weak(value))
+
+
+def weak_where(values, weak_flags):
+    """`values` with those whose every source was weak marked weakly typed."""
+    return [_core.weakly_typed(v) if w and isinstance(v, Tensor) else v
+            for v, w in zip(values, weak_flags)]
+
+
 def first(value, hint):
     """(Leaf, graph value or None) for a leaf with no reference (loop entry, true branch)."""
     if isinstance(value, Variable):
@@ -349,8 +364,7 @@ def first(value, hint):
     if isinstance(value, Tensor):
         if hint is not None and not is_list_tensor(value) and value.dtype != hint[0]:
             value = cast(value, hint[0])
-        weak = loop_options.is_weak(value)
-        return Leaf("tensor", value.dtype, tuple(value.shape), weak=weak), value
+        return Leaf("tensor", value.dtype, tuple(value.shape), weak=is_weak_value(value)), value
     if isinstance(value, TensorArray):
         return Leaf("ta", template=value), value._ensure_handle()
     if isinstance(value, UndefinedReturnValue):
@@ -445,7 +459,7 @@ def follow(ref, value, name, what, loc, owner, j, relax_shape):
         loop_options.note(loop_options.ShapeRelaxation(name, loc[1] if loc else None,
                                                        tuple(ref.shape), new))
         raise Retry(owner, shapes={j: new})
-    if loop_options.is_weak(value) and _kind(value.dtype) <= _kind(ref.dtype) and ok_shape:
+    if is_weak_value(value) and _kind(value.dtype) <= _kind(ref.dtype) and ok_shape:
         return cast(value, ref.dtype)  # a weak number left unchanged on this path
     change = "dtype" if value.dtype != ref.dtype else "shape"
     if what[2] == "if":

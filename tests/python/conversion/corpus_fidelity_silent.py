@@ -411,8 +411,8 @@ def return_shape_differs(x):
     return x[0]
 
 
-@case(3, staged_error=(ag.StagingError, r"^the function returns a tuple at line \d+ but an "
-                                        r"int32 at line \d+.*same structure"))
+@case(3, staged_error=(ag.StagingError, r"^the function returns a tuple \(an int32, an int32\) "
+                                        r"at line \d+ but an int32 at line \d+.*same structure"))
 def return_structure_differs(x):
     if x > 0:
         return x, x

@@ -5,6 +5,8 @@ never reads and whose new value nobody reads after, became a local of the statem
 function, unbound there; a nested staged `if` that carries it then failed with "NameError:
 cannot access free variable" (Python: the outer binding is still visible there).
 """
+import numpy as np
+
 from harness import case
 
 
@@ -23,3 +25,44 @@ def rest_of_function_rebinds_after_early_return(a, b):
         a = 0
     x = 3
     return a
+
+
+# Weak typing kept on graph values (found with program_fuzz.py --floats). Python's range yields
+# ints: a float32 plus the counter of a staged `for i in range(n)` stays float32 (NumPy's
+# float32 + int32 would be float64, and the loop variable would change dtype).
+@case(np.float32(0.5), 4)
+@case(np.float32(-1.25), 0)
+def float_accumulates_range_counter(x, n):
+    for i in range(n):
+        x = x + i
+    return x
+
+
+@case(np.float32(-3.5))
+@case(np.float32(2.0))
+def returns_a_number_or_a_float_tensor(a):
+    if a > 0:
+        return 0
+    return a
+
+
+@case(np.float32(-3.5))
+@case(np.float32(2.0))
+def returns_tuples_mixing_numbers_and_tensors(a):
+    if a > 0:
+        return (a, 0)
+    return (a, a)
+
+
+# A variable that is a Python number on every path of a staged if is still a number after it:
+# it takes the dtype of the float tensor it meets in a later staged if.
+@case(np.float32(0.5))
+@case(np.float32(1.5))
+@case(np.float32(2.5))
+def number_on_both_paths_then_float(a):
+    z = 0
+    if a > 1:
+        z = 2
+    if a > 2:
+        z = a
+    return z
