@@ -206,3 +206,26 @@ def test_failing_recursions_never_abort_the_interpreter_at_exit(tmp_path):
     assert out.stdout.split() == ["RecursionError", "StagingError", "StagingError", "720"]
     assert "RecursionError: maximum recursion depth exceeded" in out.stderr
     assert "Fatal Python error" not in out.stderr
+
+
+def test_a_thread_with_a_small_stack_gets_the_recursion_error_not_a_crash():
+    import threading
+
+    f = ag.function(_count_down)
+    f(ag.constant(1))  # traced and compiled on this thread
+    errors = []
+
+    def run():
+        try:
+            f(ag.constant(999))
+        except RecursionError as e:
+            errors.append(str(e))
+
+    old = threading.stack_size(512 * 1024)  # ~1,000 nested calls need more than this
+    try:
+        t = threading.Thread(target=run)
+        t.start()
+        t.join()
+    finally:
+        threading.stack_size(old)
+    assert len(errors) == 1 and "stack is nearly full" in errors[0]

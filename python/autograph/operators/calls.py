@@ -79,10 +79,7 @@ def _call_counting_recursion(f, target, args, kwargs):
     except recursion.Restart as r:
         if r.frame is not frame:
             raise
-        recursion.leave(frame)
-        frame = None
-        return recursion.stage(r.frame, getattr(func, "__name__", "function"), target, args,
-                               kwargs)
+        # Staged below, outside this handler: its errors must not show the restart as context.
     except RecursionError:
         # Each level of an ag.function calling itself takes many frames: Python's limit can come
         # before MAX_TRACED_RECURSION. Said here, at the outermost level, where there is stack.
@@ -96,6 +93,7 @@ def _call_counting_recursion(f, target, args, kwargs):
             del by_code[code]
         else:
             by_code[code] = depth - 1
+    return recursion.stage(frame, getattr(func, "__name__", "function"), target, args, kwargs)
 
 
 def _endless_recursion(func, how_deep):

@@ -71,12 +71,16 @@ def _flatten(args, kwargs):
 
 def _key(leaves, tree):
     """What must be equal for two calls to be one graph function: the structure, the Python
-    values and the tensors' dtypes (not their shapes: those are relaxed)."""
-    from ..function import _leaf_key  # function.py imports the operators
-
+    values (other objects: the same object) and the tensors' dtypes (not their shapes: those
+    are relaxed)."""
     parts = []
     for x in leaves:
-        parts.append(("T", x.dtype._code) if isinstance(x, Tensor) else _leaf_key(x))
+        if isinstance(x, Tensor):
+            parts.append(("T", x.dtype._code))
+        elif x is None or isinstance(x, (bool, int, float, str, bytes)):
+            parts.append((type(x), x))
+        else:
+            parts.append(("id", id(x)))
     return (repr(tree), tuple(parts))
 
 
