@@ -268,32 +268,6 @@ def test_recursion_on_a_tensor_condition_is_a_graph_function():
     assert "call" in f.graph(ag.constant(5)).ops
 
 
-@ag.function
-def _staged_factorial(n):
-    if n <= 1:
-        return ag.constant(1)
-    return n * _staged_factorial(n - 1)
-
-
-def test_an_ag_function_recursing_on_a_tensor_condition_is_a_graph_function():
-    assert int(_staged_factorial(ag.constant(5))) == 120
-    # With a Python argument the stopping test runs in Python while tracing: that works.
-    assert int(_staged_factorial(5)) == 120
-
-
-def _counting_depth(n, depth):
-    if n <= 0:
-        return n + depth
-    return _counting_depth(n - 1, depth + 1)
-
-
-def test_recursion_with_a_changing_python_argument_is_a_staging_error():
-    with pytest.raises(ag.StagingError, match=r"_counting_depth calls itself (until Python's "
-                       r"recursion limit|more than 100 levels deep).*write it as a loop") as info:
-        ag.function(_counting_depth)(ag.constant(5), 0)
-    assert "return _counting_depth(n - 1, depth + 1)" in str(info.value)
-
-
 def test_tensors_of_a_failed_branch_stay_readable_after_the_error():
     # The branch's subgraph is abandoned when its tracing raises, but the traceback's frames
     # still hold the symbolic tensors it made: reading them must not touch freed memory (it

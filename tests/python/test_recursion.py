@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 
 import autograph as ag
+from conftest import run_in_thread
 
 
 @ag.function
@@ -133,22 +134,6 @@ def test_a_gradient_through_a_recursive_call_is_refused_not_wrong():
     assert float(tape.gradient(y, x)) == pytest.approx(12.0)
 
 
-def test_mutual_recursion_shares_one_graph_function():
-    def is_even(n):
-        if n == 0:
-            return True
-        return is_odd(n - 1)
-
-    def is_odd(n):
-        if n == 0:
-            return False
-        return is_even(n - 1)
-
-    f = ag.function(is_even)
-    assert [bool(f(ag.constant(k))) for k in range(6)] == [True, False, True, False, True, False]
-    assert f.trace_count == 1
-
-
 def test_a_shrinking_argument_gets_an_unknown_dimension():
     def total(xs):
         if ag.size(xs) == 0:
@@ -209,8 +194,6 @@ def test_failing_recursions_never_abort_the_interpreter_at_exit(tmp_path):
 
 
 def test_a_thread_with_a_small_stack_gets_the_recursion_error_not_a_crash():
-    import threading
-
     f = ag.function(_count_down)
     f(ag.constant(1))  # traced and compiled on this thread
     errors = []
@@ -221,11 +204,5 @@ def test_a_thread_with_a_small_stack_gets_the_recursion_error_not_a_crash():
         except RecursionError as e:
             errors.append(str(e))
 
-    old = threading.stack_size(512 * 1024)  # ~1,000 nested calls need more than this
-    try:
-        t = threading.Thread(target=run)
-        t.start()
-        t.join()
-    finally:
-        threading.stack_size(old)
+    run_in_thread(run, 512 * 1024)  # ~1,000 nested calls need more than this
     assert len(errors) == 1 and "stack is nearly full" in errors[0]
