@@ -9,6 +9,7 @@
 
 #include <cstdint>
 
+#include "runtime/backend/placement.h"
 #include "runtime/exec/program.h"
 
 namespace xag::rt::exec {
@@ -73,12 +74,18 @@ bool stack_nearly_full() {
 void exec_call(Frame& f, const Instr& in) {
   const CallSpec& c = f.prog->calls[static_cast<size_t>(in.payload)];
   const FunctionTable& table = *f.prog->functions;
-  const Program& callee = *table.programs[static_cast<size_t>(c.function)];
+  const DeviceId dev = f.opts->device;
+  const Program& callee = *(
+      dev == kCpuDevice ? table.programs : table.device_programs)[static_cast<size_t>(c.function)];
   if (f.call_depth >= kMaxCallDepth || stack_nearly_full()) {
     too_deep(f, in, table.names[static_cast<size_t>(c.function)]);
   }
   Frame g;
   prepare_frame(g, callee, *f.opts);
+  if (dev != kCpuDevice) {
+    for (const auto& [slot, value] : callee.preset)
+      place_value(g.t[static_cast<size_t>(slot)], dev);
+  }
   g.call_depth = f.call_depth + 1;
   for (size_t i = 0; i < in.ins.size(); ++i) {
     Tensor& slot = g.t[static_cast<size_t>(callee.param_slots[i])];

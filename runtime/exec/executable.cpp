@@ -36,6 +36,12 @@ bool prints_operands(exec::Code code) {
 
 }  // namespace
 
+void exec::read_elements_through_kernels(Program& p) {
+  for (exec::Instr& in : p.code)
+    if (in.code == exec::Code::GetItem4 || in.code == exec::Code::GetItem8)
+      in.code = exec::Code::Scalar;
+}
+
 const std::vector<Type>& Executable::input_types() const {
   if (!program_) throw InvalidArgumentError("Executable: not compiled");
   return program_->input_types;
@@ -50,14 +56,10 @@ std::vector<Tensor> Executable::run(const std::vector<Tensor>& args,
                                     const RunOptions& options) const {
   if (!program_) throw InvalidArgumentError("Executable::run: not compiled");
   const DeviceId dev = options.device;
-  // On another device, x[i] goes through its scalar kernel (which copies the element from the
-  // device) instead of the inline handlers, which read host memory (runtime/backend).
   std::optional<Program> placed_program;
   if (dev != kCpuDevice) {
     placed_program.emplace(*program_);
-    for (exec::Instr& in : placed_program->code)
-      if (in.code == exec::Code::GetItem4 || in.code == exec::Code::GetItem8)
-        in.code = exec::Code::Scalar;
+    exec::read_elements_through_kernels(*placed_program);
   }
   const Program& p = placed_program ? *placed_program : *program_;
   if (args.size() != p.param_slots.size()) {

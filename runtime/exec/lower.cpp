@@ -288,6 +288,8 @@ Executable compile(const Graph& graph) {
     for (const Graph* fn : order) {
       table->programs.push_back(lower_program(*fn, index));
       table->programs.back()->functions = table.get();
+      table->device_programs.push_back(std::make_unique<exec::Program>(*table->programs.back()));
+      exec::read_elements_through_kernels(*table->device_programs.back());
       table->names.push_back(fn->name());
     }
     p->functions = table.get();

@@ -122,6 +122,8 @@ struct Program;
 // recursive function's Program refers to itself through the table, not through ownership).
 struct FunctionTable {
   std::vector<std::unique_ptr<Program>> programs;
+  // The same for runs placed on another device (read_elements_through_kernels).
+  std::vector<std::unique_ptr<Program>> device_programs;
   std::vector<std::string> names;
 };
 
@@ -283,6 +285,9 @@ int scalar_shift_of(OpKind op, const std::vector<DType>& in, DType out, const Te
 
 // Runs the whole program.
 void run_program(Frame& f);
+// For a run placed on another device: x[i] goes through its scalar kernel (which copies the
+// element from the device) instead of the inline handlers, which read host memory.
+void read_elements_through_kernels(Program& p);
 // Sizes `f`'s slots for `p` and sets their presets, the options and the poll clock (the
 // arguments are the caller's to set).
 void prepare_frame(Frame& f, const Program& p, const RunOptions& options);

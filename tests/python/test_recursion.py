@@ -206,3 +206,23 @@ def test_a_thread_with_a_small_stack_gets_the_recursion_error_not_a_crash():
 
     run_in_thread(run, 512 * 1024)  # ~1,000 nested calls need more than this
     assert len(errors) == 1 and "stack is nearly full" in errors[0]
+
+
+def test_a_graph_placed_on_a_device_runs_its_recursive_calls_there():
+    # "test:0" (runtime/backend/test_backend.h): host code reading its memory would crash, as
+    # the inline x[i] of a called function once did.
+    from autograph import _core
+
+    def total(xs, i):
+        if i >= 4:
+            return 0.0
+        return xs[i] * 2.0 + total(xs, i + 1)
+
+    _core._enable_test_backend(True)
+    try:
+        f = ag.function(total, device="test:0")
+        xs = ag.constant(np.arange(1, 5, dtype=np.float32))
+        assert float(f(xs, ag.constant(0))) == 20.0
+        assert "call" in f.graph(xs, ag.constant(0)).ops
+    finally:
+        _core._enable_test_backend(False)
