@@ -113,13 +113,14 @@ def leave(frame):
 class _GraphFunction:
     """A recursive function traced as a graph function: its trace and the types assumed so far."""
 
-    def __init__(self, code, key, name, specs, results):
+    def __init__(self, code, key, name, specs, results, out_tree):
         self.code = code
         self.key = key
         self.name = name
         self.specs = specs  # [(dtype, shape)] of the tensor params
         self.results = results  # [(dtype, shape)] assumed for the result leaves, or None
-        self.out_tree = None
+        self.out_tree = out_tree  # their structure (set with results)
+        self.traced_tree = None  # the structure of what the trace returned
         self.returns_depth = 0  # index of the function's entry in returns' stack
         self.trace = _core.Trace(name)
 
@@ -185,9 +186,9 @@ def stage(frame, name, target, args, kwargs):
     function and returns the results of a call node in the enclosing trace."""
     leaves, tree = _flatten(args, kwargs)
     specs = [(x.dtype, tuple(x.shape)) for x in leaves if isinstance(x, Tensor)]
-    results = None
+    results = out_tree = None
     for _ in range(_MAX_ATTEMPTS):
-        fn = _GraphFunction(frame.code, frame.key, name, specs, results)
+        fn = _GraphFunction(frame.code, frame.key, name, specs, results, out_tree)
         try:
             outputs = _trace_body(fn, leaves, tree, target)
         except _Relax as r:
@@ -202,8 +203,10 @@ def stage(frame, name, target, args, kwargs):
             tensors = [x for x in leaves if isinstance(x, Tensor)]
             out = _core.call_function(fn.trace, tensors, fn.results, True)
             return _pack(fn.out_tree, out)
+        # Trace again assuming what this trace returned (dimensions that differ: unknown).
         results = [_join(a, b) for a, b in zip(got, fn.results)] if len(got) == len(
             fn.results) else got
+        out_tree = fn.traced_tree
     raise _located(
         StagingError,
         f"'{name}' returns values whose types keep changing between its recursive calls "
@@ -247,6 +250,7 @@ def _trace_body(fn, leaves, tree, target):
 
                 outputs = [o if o.dtype == d else cast(o, d) if not isinstance(x, Tensor) else o
                            for o, x, (d, _) in zip(outputs, out_leaves, fn.results)]
+            fn.traced_tree = out_tree
             if fn.out_tree is None:
                 fn.out_tree = out_tree
             fn.trace.set_outputs(outputs)

@@ -127,3 +127,17 @@ def _print_down(n):
 @case(3)
 def rec_prints_in_order(n):
     return _print_down(n)
+
+
+def _grow(n):
+    if n <= 0:
+        return ag.zeros([1])
+    return ag.concat([_grow(n - 1), ag.ones([1])], 0)
+
+
+@case(3)
+@case(0)
+def rec_growing_result(n):
+    # The base case's shape (1,) is not the result's: the function is traced again with an
+    # unknown length.
+    return _grow(n)
