@@ -54,14 +54,21 @@ _state = _State()
 
 
 class Frame:
-    """One call of a converted function while tracing (its Python signature)."""
+    """One call of a converted function while tracing. Its signature is worked out only when
+    the function is called again inside it (most calls never are)."""
 
-    __slots__ = ("code", "key", "symbolic")
+    __slots__ = ("code", "args", "kwargs", "_signature")
 
-    def __init__(self, code, key, symbolic):
+    def __init__(self, code, args, kwargs, signature=None):
         self.code = code
-        self.key = key
-        self.symbolic = symbolic  # a symbolic tensor among its arguments
+        self.args, self.kwargs = args, kwargs
+        self._signature = signature
+
+    def signature(self):
+        """(key, whether a symbolic tensor is among the arguments)."""
+        if self._signature is None:
+            self._signature = _signature(*_flatten(self.args, self.kwargs))
+        return self._signature
 
 
 def _flatten(args, kwargs):
@@ -84,21 +91,27 @@ def _key(leaves, tree):
     return (repr(tree), tuple(parts))
 
 
+def _signature(leaves, tree):
+    return _key(leaves, tree), any(isinstance(x, Tensor) and x.is_symbolic for x in leaves)
+
+
 def enter(code, args, kwargs):
     """Called before running an inlined call of a converted function while tracing: the
     graph function to call instead (a _GraphFunction), or the Frame of this call. Raises Restart
     when an enclosing call of the same function, with the same signature, is still running."""
-    leaves, tree = _flatten(args, kwargs)
-    key = _key(leaves, tree)
-    for fn in reversed(_state.building.get(code, ())):
+    building, frames = _state.building.get(code), _state.frames.get(code)
+    if not building and not frames:  # the common case: not a recursion
+        _state.frames[code] = [Frame(code, args, kwargs)]
+        return _state.frames[code][0]
+    key, symbolic = _signature(*_flatten(args, kwargs))
+    for fn in reversed(building or ()):
         if fn.key == key:
             return fn
-    symbolic = any(isinstance(x, Tensor) and x.is_symbolic for x in leaves)
     if symbolic:
-        for frame in reversed(_state.frames.get(code, ())):
-            if frame.key == key and frame.symbolic:
+        for frame in reversed(frames or ()):
+            if frame.signature() == (key, True):
                 raise Restart(frame)
-    frame = Frame(code, key, symbolic)
+    frame = Frame(code, args, kwargs, (key, symbolic))
     _state.frames.setdefault(code, []).append(frame)
     return frame
 
@@ -188,7 +201,7 @@ def stage(frame, name, target, args, kwargs):
     specs = [(x.dtype, tuple(x.shape)) for x in leaves if isinstance(x, Tensor)]
     results = out_tree = None
     for _ in range(_MAX_ATTEMPTS):
-        fn = _GraphFunction(frame.code, frame.key, name, specs, results, out_tree)
+        fn = _GraphFunction(frame.code, frame.signature()[0], name, specs, results, out_tree)
         try:
             outputs = _trace_body(fn, leaves, tree, target)
         except _Relax as r:
