@@ -55,7 +55,10 @@ void Parser::statement() {
           stack_.push_back(m);
           return;
         } catch (ParseFail&) {
-          if (pos_ == save) {
+          // A message of its own from the subject (`match x = 3:`: "Maybe you meant '=='")
+          // is CPython's too: its subject rule raises it before any other reading is tried.
+          const bool subject_error = has_error_ && !had_error && !generic_;
+          if (pos_ == save && !subject_error) {
             // Not a match statement: backtrack and read a simple statement.
             tree_.rewind(mark);
             stack_.resize(stack_size);

@@ -129,6 +129,23 @@ def _unconverted_caller():
     return None
 
 
+def _indexed_by_tensor(location):
+    """StagingError naming the Python list (or tuple) a symbolic tensor indexes, if it is one."""
+    from ._subscripts import indexed_container
+
+    found = indexed_container()
+    if found is None or not isinstance(found[1], (list, tuple)):
+        return
+    name, value = found
+    kind = type(value).__name__
+    raise _located(
+        StagingError,
+        f"'{name}' is a Python {kind} indexed by a tensor computed in the staged function: "
+        f"Python needs an int to index a {kind}, and the graph has the index only when it runs; "
+        f"stack it into a tensor first ({name}_t = ag.stack({name}) before the loop, then "
+        f"{name}_t[i]), or keep the values in an ag.TensorArray", location)
+
+
 def _symbolic_misuse(what):
     """Called by the bindings when a symbolic tensor is used where Python needs a real value."""
     from . import _core
@@ -139,6 +156,8 @@ def _symbolic_misuse(what):
     for pattern, construct_advice in _CONSTRUCT_ADVICE:
         if source_line and pattern.match(source_line):
             advice = construct_advice
+    if what == "int (as an index)":
+        _indexed_by_tensor(location)
     unconverted = _unconverted_caller()
     if unconverted is not None:
         raise _located(

@@ -132,6 +132,7 @@ void set_python_error(std::exception_ptr p) {
     try {
       raise_located(e.kind() == rt::ErrorKind::Staging       ? staging_error_class()
                     : e.kind() == rt::ErrorKind::OutOfMemory ? py::handle(PyExc_MemoryError)
+                    : e.kind() == rt::ErrorKind::Recursion   ? py::handle(PyExc_RecursionError)
                                                              : invalid_argument,
                     e);
     } catch (py::error_already_set& err) {

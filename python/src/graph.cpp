@@ -111,6 +111,16 @@ void bind_control_flow(py::module_& m) {
   // Side effects, in program order: str items of a print are literal text, the rest tensors.
   m.def("staged_print", &rt::print, py::arg("items"), py::arg("sep") = " ", py::arg("end") = "\n");
   m.def("staged_assert", &rt::assert_true, py::arg("pred"), py::arg("message"));
+  // A call of a graph function (operators/recursion.py): results typed by (dtype, shape) pairs.
+  m.def(
+      "call_function",
+      [](const rt::Trace& callee, const std::vector<rt::Operand>& args,
+         const std::vector<std::pair<rt::DType, rt::Shape>>& results, bool own) {
+        std::vector<rt::TensorSpec> specs;
+        for (const auto& [dtype, shape] : results) specs.push_back(rt::TensorSpec{dtype, shape});
+        return rt::call_function(callee, args, specs, own);
+      },
+      py::arg("callee"), py::arg("args"), py::arg("results"), py::arg("own"));
 }
 
 // Tensor lists (ag.TensorArray and staged list appends); list_pop returns (shorter list,

@@ -104,6 +104,8 @@ void Replayer::node(const Node& n) {
       return while_node(n);
     case NodeKind::VarRead:
       return set(n, b_.var_read(n.variable));
+    case NodeKind::Call:  // the same graph function again (its gradient is refused apart)
+      return set(n, b_.call(n.callee, m(n.inputs), n.outputs));
     case NodeKind::VarAssign: {
       const Value x = m(n.inputs[0]);
       const DType want = n.variable->spec().dtype;

@@ -123,6 +123,14 @@ void StagedBackprop::run(const std::vector<Node*>& nodes) {
       case NodeKind::ListPop:
         list_node(n);
         break;
+      case NodeKind::Call:
+        // Differentiating a recursive graph function needs a gradient function that calls
+        // itself too; without one, a zero gradient would be silently wrong: refuse.
+        throw StagingError(
+            "gradient: cannot differentiate through the recursive function '" + n.callee->name() +
+            "'" + (n.loc.known() ? " (called at " + n.loc.to_string() + ")" : "") +
+            "; compute the gradient outside the staged function (eagerly, where the recursion "
+            "runs in Python) or write the recursion as a loop");
       default:  // sources and leaves: placeholders, constants, variable reads, list_new
         break;
     }

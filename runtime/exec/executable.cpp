@@ -36,6 +36,12 @@ bool prints_operands(exec::Code code) {
 
 }  // namespace
 
+void exec::read_elements_through_kernels(Program& p) {
+  for (exec::Instr& in : p.code)
+    if (in.code == exec::Code::GetItem4 || in.code == exec::Code::GetItem8)
+      in.code = exec::Code::Scalar;
+}
+
 const std::vector<Type>& Executable::input_types() const {
   if (!program_) throw InvalidArgumentError("Executable: not compiled");
   return program_->input_types;
@@ -50,14 +56,10 @@ std::vector<Tensor> Executable::run(const std::vector<Tensor>& args,
                                     const RunOptions& options) const {
   if (!program_) throw InvalidArgumentError("Executable::run: not compiled");
   const DeviceId dev = options.device;
-  // On another device, x[i] goes through its scalar kernel (which copies the element from the
-  // device) instead of the inline handlers, which read host memory (runtime/backend).
   std::optional<Program> placed_program;
   if (dev != kCpuDevice) {
     placed_program.emplace(*program_);
-    for (exec::Instr& in : placed_program->code)
-      if (in.code == exec::Code::GetItem4 || in.code == exec::Code::GetItem8)
-        in.code = exec::Code::Scalar;
+    exec::read_elements_through_kernels(*placed_program);
   }
   const Program& p = placed_program ? *placed_program : *program_;
   if (args.size() != p.param_slots.size()) {
@@ -65,17 +67,11 @@ std::vector<Tensor> Executable::run(const std::vector<Tensor>& args,
                                " arguments, got " + std::to_string(args.size()));
   }
   Frame f;
-  f.prog = &p;
-  f.opts = &options;
-  f.t.resize(static_cast<size_t>(p.num_tensor_slots));
-  f.l.resize(static_cast<size_t>(p.num_list_slots));
-  f.scratch.resize(static_cast<size_t>(p.max_inputs));
+  exec::prepare_frame(f, p, options);
   std::optional<DeviceScope> placed;
-  if (dev != kCpuDevice) placed.emplace(dev);
-  for (const auto& [slot, value] : p.preset) {
-    f.t[static_cast<size_t>(slot)] = value;
-    exec::make_inline(f.t[static_cast<size_t>(slot)]);
-    if (dev != kCpuDevice) place_value(f.t[static_cast<size_t>(slot)], dev);
+  if (dev != kCpuDevice) {
+    placed.emplace(dev);
+    for (const auto& [slot, value] : p.preset) place_value(f.t[static_cast<size_t>(slot)], dev);
   }
   for (size_t i = 0; i < args.size(); ++i) {
     const TensorSpec& want = p.input_types[i].spec;
@@ -89,13 +85,6 @@ std::vector<Tensor> Executable::run(const std::vector<Tensor>& args,
     exec::make_inline(f.t[static_cast<size_t>(p.param_slots[i])]);
     place_value(f.t[static_cast<size_t>(p.param_slots[i])], dev);
   }
-  f.has_poll = static_cast<bool>(options.poll);
-  f.last_check = f.last_poll = std::chrono::steady_clock::now();
-  f.poll_interval = std::chrono::nanoseconds(static_cast<int64_t>(options.poll_interval_ms * 1e6));
-
-  f.loop_it.resize(static_cast<size_t>(p.num_loops));
-  f.loop_max.resize(static_cast<size_t>(p.num_loops));
-
   // Native code once the JIT has it (host runs only), else the interpreter.
   if (dev != kCpuDevice || !tier_ || !tier_->run(program_, f)) exec::run_program(f);
 

@@ -140,7 +140,24 @@ void Lowerer::lower_node(const Node& n, const StealCheck& can_steal) {
     case NodeKind::VarAssignSub:
       lower_effect(n);
       return;
+    case NodeKind::Call:
+      lower_call(n);
+      return;
   }
+}
+
+void Lowerer::lower_call(const Node& n) {
+  Instr in = base(n, Code::Call);
+  if (in.ins.size() != n.inputs.size()) throw InternalError("compile: a call passes a list");
+  auto it = functions_.find(n.callee);
+  if (it == functions_.end()) throw InternalError("compile: a call's function was not lowered");
+  CallSpec c;
+  c.function = it->second;
+  for (size_t i = 0; i < n.outputs.size(); ++i) c.outs.push_back(define(n, static_cast<int>(i)));
+  if (!c.outs.empty()) in.out = c.outs[0];
+  p_.calls.push_back(std::move(c));
+  in.payload = static_cast<int32_t>(p_.calls.size() - 1);
+  emit(std::move(in));
 }
 
 void Lowerer::lower_list(const Node& n, const StealCheck& can_steal) {
@@ -209,10 +226,27 @@ void Lowerer::lower_effect(const Node& n) {
 
 namespace xag::rt {
 
-Executable compile(const Graph& graph) {
+namespace {
+
+// Every graph function that Call nodes of `g` (its subgraphs, and the functions found) run, in
+// the order first found: their index in the FunctionTable.
+void collect_functions(const Graph& g, std::unordered_map<const Graph*, int32_t>& index,
+                       std::vector<const Graph*>& order) {
+  for (const auto& n : g.nodes()) {
+    for (const auto& sg : n->subgraphs) collect_functions(*sg, index, order);
+    if (n->kind != NodeKind::Call || index.count(n->callee)) continue;
+    index.emplace(n->callee, static_cast<int32_t>(order.size()));
+    order.push_back(n->callee);
+    collect_functions(*n->callee, index, order);
+  }
+}
+
+// One top-level graph (the compiled graph, or a graph function) as a Program.
+std::unique_ptr<exec::Program> lower_program(
+    const Graph& graph, const std::unordered_map<const Graph*, int32_t>& functions) {
   graph.verify();
-  auto p = std::make_shared<exec::Program>();
-  exec::Lowerer low(*p);
+  auto p = std::make_unique<exec::Program>();
+  exec::Lowerer low(*p, functions);
   for (size_t i = 0; i < graph.params().size(); ++i) {
     const Value& v = graph.params()[i];
     if (v.is_list()) {
@@ -238,6 +272,28 @@ Executable compile(const Graph& graph) {
     in.ob = exec::slot_offset(in.b);
     in.oc = exec::slot_offset(in.c);
     in.oout = exec::slot_offset(in.out);
+  }
+  return p;
+}
+
+}  // namespace
+
+Executable compile(const Graph& graph) {
+  std::unordered_map<const Graph*, int32_t> index;
+  std::vector<const Graph*> order;
+  collect_functions(graph, index, order);
+  std::shared_ptr<exec::Program> p = lower_program(graph, index);
+  if (!order.empty()) {
+    auto table = std::make_shared<exec::FunctionTable>();
+    for (const Graph* fn : order) {
+      table->programs.push_back(lower_program(*fn, index));
+      table->programs.back()->functions = table.get();
+      table->device_programs.push_back(std::make_unique<exec::Program>(*table->programs.back()));
+      exec::read_elements_through_kernels(*table->device_programs.back());
+      table->names.push_back(fn->name());
+    }
+    p->functions = table.get();
+    p->owned = std::move(table);
   }
   Executable e;
   e.program_ = std::move(p);

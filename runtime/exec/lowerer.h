@@ -33,7 +33,9 @@ class StealCheck {
 // passed to them (no copies on entry) and a While's results are its loop-carried slots.
 class Lowerer {
  public:
-  explicit Lowerer(Program& p) : p_(p) {}
+  // `functions`: the index in the FunctionTable of every graph function Call nodes may run.
+  Lowerer(Program& p, const std::unordered_map<const Graph*, int32_t>& functions)
+      : p_(p), functions_(functions) {}
 
   int32_t new_slot(const Type& t, bool preset_zero = true);
   // The top-level graph's params get fresh slots, filled from run()'s arguments.
@@ -64,6 +66,7 @@ class Lowerer {
   void lower_node(const Node& n, const StealCheck& can_steal);
   void lower_list(const Node& n, const StealCheck& can_steal);
   void lower_effect(const Node& n);
+  void lower_call(const Node& n);
 
   // lower_op.cpp
   void lower_op(const Node& n);
@@ -80,6 +83,7 @@ class Lowerer {
   int32_t add_transfers(std::vector<Transfer> ts);
 
   Program& p_;
+  const std::unordered_map<const Graph*, int32_t>& functions_;
   std::unordered_map<Value, int32_t, ValueHash> slots_;
   // Slots chosen for values before their node is lowered (results written in place).
   std::unordered_map<Value, int32_t, ValueHash> preassigned_;

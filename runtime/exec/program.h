@@ -109,6 +109,24 @@ struct PrintSpec {
   std::string sep, end;
 };
 
+// A Call instruction's payload: which graph function, and the slots its results go to.
+struct CallSpec {
+  int32_t function = -1;  // index into FunctionTable::programs
+  std::vector<int32_t> outs;
+};
+
+struct Program;
+
+// The graph functions of a compiled graph (a recursive function and those it calls), lowered
+// once each. The top-level Program owns the table; every Program of it points at it (a
+// recursive function's Program refers to itself through the table, not through ownership).
+struct FunctionTable {
+  std::vector<std::unique_ptr<Program>> programs;
+  // The same for runs placed on another device (read_elements_through_kernels).
+  std::vector<std::unique_ptr<Program>> device_programs;
+  std::vector<std::string> names;
+};
+
 struct Program {
   std::vector<Instr> code;
   std::vector<int32_t> results;  // tensor slots of the graph's outputs
@@ -132,6 +150,9 @@ struct Program {
   std::vector<bool> list_dynamic;         // ListNew payload: dynamic size
   std::vector<SourceLoc> locs;
   std::vector<std::string> names;  // per loc index: the node's op name
+  std::vector<CallSpec> calls;
+  const FunctionTable* functions = nullptr;    // the table Call payloads index
+  std::shared_ptr<const FunctionTable> owned;  // the top-level Program's: keeps it alive
 };
 
 // Growable raw storage of a packed list. malloc/realloc rather than std::vector: a large block
@@ -209,6 +230,7 @@ struct Frame {
   int64_t stride = 1;
   std::chrono::steady_clock::time_point last_check, last_poll;
   std::chrono::nanoseconds poll_interval{3000000};
+  int call_depth = 0;  // graph-function calls this frame is nested in (kMaxCallDepth)
 
   void slow_tick(size_t pc);
   char* scalar_base() { return reinterpret_cast<char*>(t.data()) + kInlineOffset; }
@@ -263,6 +285,12 @@ int scalar_shift_of(OpKind op, const std::vector<DType>& in, DType out, const Te
 
 // Runs the whole program.
 void run_program(Frame& f);
+// For a run placed on another device: x[i] goes through its scalar kernel (which copies the
+// element from the device) instead of the inline handlers, which read host memory.
+void read_elements_through_kernels(Program& p);
+// Sizes `f`'s slots for `p` and sets their presets, the options and the poll clock (the
+// arguments are the caller's to set).
+void prepare_frame(Frame& f, const Program& p, const RunOptions& options);
 // One instruction of the kinds run out of the dispatch loop (instructions.def: XAG_SLOW,
 // XAG_NODE); the native tier (runtime/jit) calls it too.
 void exec_slow(Frame& f, const Instr& in);
@@ -275,5 +303,6 @@ void exec_print(Frame& f, const Instr& in);
 void exec_assert(Frame& f, const Instr& in);
 void exec_var(Frame& f, const Instr& in);
 void exec_list(Frame& f, const Instr& in);
+void exec_call(Frame& f, const Instr& in);
 
 }  // namespace xag::rt::exec

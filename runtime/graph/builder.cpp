@@ -482,6 +482,21 @@ Node* GraphBuilder::assert_true(Value pred, std::string message) {
   return add(std::move(n));
 }
 
+std::vector<Value> GraphBuilder::call(Graph* callee, const std::vector<Value>& inputs,
+                                      const std::vector<Type>& outputs) {
+  if (!callee || callee->owner())
+    throw LocatedError("call: the callee is not a graph function", loc_);
+  auto n = std::make_unique<Node>();
+  n->kind = NodeKind::Call;
+  n->callee = callee;
+  for (const Value& v : inputs) n->inputs.push_back(capture(v));
+  n->outputs = outputs;
+  Node* node = add(std::move(n));
+  std::vector<Value> out;
+  for (size_t i = 0; i < outputs.size(); ++i) out.push_back(node->out(static_cast<int>(i)));
+  return out;
+}
+
 Value GraphBuilder::var_read(const std::shared_ptr<Variable>& var) {
   if (!var) throw LocatedError("var_read: the variable is null", loc_);
   auto n = std::make_unique<Node>();

@@ -110,6 +110,12 @@ class GraphBuilder {
   Value var_assign_add(const std::shared_ptr<Variable>& var, Value delta);
   Value var_assign_sub(const std::shared_ptr<Variable>& var, Value delta);
 
+  // Runs graph function `callee` (a top-level graph, possibly still being built: a recursive
+  // function calls itself) on `inputs`, giving results of `outputs` types. The caller keeps
+  // `callee` alive (Graph::add_function); verify() checks the types once it is finished.
+  std::vector<Value> call(Graph* callee, const std::vector<Value>& inputs,
+                          const std::vector<Type>& outputs);
+
   // Makes `v` usable in the current graph (capturing it from an enclosing graph if needed).
   Value capture(Value v);
   // Sets the current graph's outputs (captured as needed).

@@ -110,6 +110,7 @@ class Printer {
       out_ << " = ";
     }
     out_ << n.op_name();
+    if (n.kind == NodeKind::Call && n.callee) out_ << " @" << n.callee->name();
     if (n.kind == NodeKind::Const) {
       out_ << " " << (n.value.num_elements() <= 8 ? n.value.to_string() : "...");
     }
@@ -188,8 +189,11 @@ class DotPrinter {
         label += " " + n->value.to_string();
       }
       if (n->kind == NodeKind::Placeholder) label += display_name(*n);
+      // A call of a graph function (a recursive function) names the function it runs.
+      if (n->kind == NodeKind::Call && n->callee) label += " " + n->callee->name();
       if (!n->outputs.empty()) label += "\\n" + types_text(n->outputs);
-      const char* shape = n->has_side_effects()              ? "octagon"
+      const char* shape = n->kind == NodeKind::Call          ? "box3d"
+                          : n->has_side_effects()            ? "octagon"
                           : n->kind == NodeKind::Placeholder ? "invhouse"
                           : n->kind == NodeKind::Const       ? "ellipse"
                           : !n->subgraphs.empty()            ? "diamond"
@@ -344,7 +348,10 @@ std::vector<std::string> Graph::ops(bool recursive) const {
 std::string Graph::dump() const {
   Printer p(*this);
   p.graph(*this, "");
-  return p.str();
+  std::string text = p.str();
+  // The graph functions its calls run (a recursive function's body), after it.
+  for (const auto& fn : functions_) text += "function " + fn->dump();
+  return text;
 }
 
 std::string Graph::to_dot() const {

@@ -70,6 +70,8 @@ const char* node_kind_name(NodeKind kind) noexcept {
       return "var_assign_sub";
     case NodeKind::FusedElementwise:
       return "fused_elementwise";
+    case NodeKind::Call:
+      return "call";
   }
   return "?";
 }
@@ -95,6 +97,10 @@ bool Node::has_side_effects() const {
         for (const auto& n : g->nodes())
           if (n->has_side_effects()) return true;
       return false;
+    case NodeKind::Call:
+      // The callee may print or assert, and a recursive callee's effects cannot be summed up
+      // by walking it (it contains this very node): passes keep every call, in order.
+      return true;
     default:
       return false;
   }

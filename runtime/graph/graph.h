@@ -42,7 +42,12 @@ struct SourceLoc {
 // What a located error tells the user: a bad argument (ag.InvalidArgumentError), a broken
 // tracing rule (ag.StagingError: branches that disagree, a loop variable changing dtype) or an
 // op that could not get memory (MemoryError).
-enum class ErrorKind : uint8_t { InvalidArgument, Staging, OutOfMemory };
+// A graph function nested deeper than kMaxCallDepth calls is ErrorKind::Recursion (Python's
+// RecursionError).
+enum class ErrorKind : uint8_t { InvalidArgument, Staging, OutOfMemory, Recursion };
+
+// How deep graph functions may call each other while running (Python's default recursion limit).
+inline constexpr int kMaxCallDepth = 1000;
 
 // An InvalidArgumentError raised by a node with a known source location, at build or run time.
 // what() is "<message> (<file>:<line>)"; bindings read loc() to point the traceback at it.
@@ -112,6 +117,7 @@ enum class NodeKind : uint8_t {
   VarAssignAdd,      // [delta] -> new value
   VarAssignSub,      // [delta] -> new value
   FusedElementwise,  // inputs -> one tensor; `fused` program evaluated per element
+  Call,              // inputs: `callee`'s params; outputs: its results (a graph function)
 };
 
 // Name used by dumps and Graph::ops(): "cond", "while", "tensor_list_push_back", "print", ...
@@ -178,6 +184,10 @@ struct Node {
   bool has_max_iterations = false;            // While: last input is maximum_iterations
   bool dynamic_size = true;                   // ListNew: set() past the end grows the list
   std::shared_ptr<const FusedProgram> fused;  // FusedElementwise
+  // Call: the graph function run (a recursive function calls itself: the graph may be the one
+  // this node is in). Owned by a library (Graph::add_function) of this graph's top-level graph
+  // or of a graph function enclosing it, never by the node, so self-reference is no cycle.
+  Graph* callee = nullptr;
 
   Node();
   ~Node();
@@ -257,6 +267,11 @@ class Graph {
 
   static constexpr size_t npos = static_cast<size_t>(-1);
 
+  // Graph functions that Call nodes of this graph (or of graph functions it owns) run: a
+  // top-level graph owns them, a recursive function's own Calls refer to it without owning it.
+  void add_function(std::shared_ptr<Graph> function) { functions_.push_back(std::move(function)); }
+  const std::vector<std::shared_ptr<Graph>>& functions() const { return functions_; }
+
   // Keeps a subgraph whose building failed allocated while this graph lives (see removed_).
   void bury(std::unique_ptr<Graph> subgraph) { buried_.push_back(std::move(subgraph)); }
 
@@ -271,6 +286,7 @@ class Graph {
   // points at its node, and reading its dtype or shape must not touch freed memory.
   std::vector<std::unique_ptr<Node>> removed_;
   std::vector<std::unique_ptr<Graph>> buried_;
+  std::vector<std::shared_ptr<Graph>> functions_;
 };
 
 inline Graph* Value::graph() const {

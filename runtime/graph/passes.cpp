@@ -10,6 +10,8 @@
 //     longer see them, and it needs use counts without dead users.
 #include "runtime/graph/passes.h"
 
+#include <algorithm>
+
 namespace xag::rt {
 
 const PassList& default_passes() {
@@ -33,6 +35,14 @@ std::vector<std::string> run_passes(Graph& graph, const PassList& passes, bool v
         graph.verify();
       } catch (const InternalError& e) {
         throw InternalError(std::string("after pass ") + p.name + ": " + e.what());
+      }
+    }
+  }
+  // Graph functions (recursive functions' bodies) are optimized with the graph calling them.
+  for (const auto& fn : graph.functions()) {
+    for (std::string& name : run_passes(*fn, passes, verify_each)) {
+      if (std::find(changed.begin(), changed.end(), name) == changed.end()) {
+        changed.push_back(std::move(name));
       }
     }
   }

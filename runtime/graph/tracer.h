@@ -224,6 +224,14 @@ std::vector<Operand> while_loop(const std::vector<Operand>& loop_vars, const Whi
                                 const std::optional<Operand>& maximum_iterations = std::nullopt,
                                 const std::vector<std::optional<Shape>>& invariants = {});
 
+// Calls graph function `callee` (a finished or still-traced top-level trace: a recursive
+// function calls itself) on `args` in the innermost trace; its results have `results` specs.
+// `own`: the innermost trace's graph keeps the callee alive (Graph::add_function); a call of a
+// function being traced, from inside it, must not (the graph would own itself). An argument
+// that does not fit the callee's param throws StagingError.
+std::vector<Operand> call_function(const Trace& callee, const std::vector<Operand>& args,
+                                   const std::vector<TensorSpec>& results, bool own);
+
 // Side effects, in program order. A print item is literal text or a tensor.
 using PrintItemArg = std::variant<std::string, Operand>;
 void print(const std::vector<PrintItemArg>& items, std::string sep = " ", std::string end = "\n");

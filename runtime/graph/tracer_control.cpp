@@ -104,4 +104,35 @@ void assert_true(const Operand& pred, std::string message) {
   tr.builder().assert_true(tr.value_of(pred), std::move(message));
 }
 
+std::vector<Operand> call_function(const Trace& callee, const std::vector<Operand>& args,
+                                   const std::vector<TensorSpec>& results, bool own) {
+  Trace& tr = current_trace("call");
+  tr.locate();
+  const std::shared_ptr<Graph>& fn = callee.graph();
+  if (args.size() != fn->params().size()) {
+    throw StagingError("call: '" + fn->name() + "' takes " + std::to_string(fn->params().size()) +
+                       " tensors, got " + std::to_string(args.size()));
+  }
+  std::vector<Value> ins;
+  for (size_t i = 0; i < args.size(); ++i) {
+    const TensorSpec& want = fn->params()[i].spec();
+    // Every dimension the param knows must be the argument's (an unknown one takes any).
+    const Shape& got = args[i].shape();
+    bool fits =
+        args[i].dtype() == want.dtype && !args[i].is_list() && got.rank() == want.shape.rank();
+    for (int d = 0; fits && d < got.rank(); ++d)
+      fits = want.shape[d] == kUnknownDim || want.shape[d] == got[d];
+    if (!fits) {
+      throw StagingError("call: argument " + std::to_string(i) + " of '" + fn->name() + "' is " +
+                         TensorSpec{args[i].dtype(), args[i].shape()}.to_string() +
+                         " but it takes " + want.to_string());
+    }
+    ins.push_back(tr.value_of(args[i]));
+  }
+  if (own) tr.graph()->add_function(fn);
+  std::vector<Type> types;
+  for (const TensorSpec& s : results) types.push_back(Type::tensor(s));
+  return tr.symbolic(tr.builder().call(fn.get(), ins, types));
+}
+
 }  // namespace xag::rt

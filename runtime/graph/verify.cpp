@@ -273,6 +273,25 @@ class Verifier {
           fail(n, "output type differs from the variable's");
         }
         break;
+      case NodeKind::Call: {
+        if (!n->callee) fail(n, "no callee");
+        const std::vector<Type> params = n->callee->param_types();
+        const std::vector<Type> results = n->callee->output_types();
+        expect_arity(n, params.size(), results.size());
+        for (size_t i = 0; i < params.size(); ++i) {
+          if (!refines(params[i], n->inputs[i].type())) {
+            fail(n, "argument " + std::to_string(i) + " is " + n->inputs[i].type().to_string() +
+                        " but '" + n->callee->name() + "' takes " + params[i].to_string());
+          }
+        }
+        for (size_t i = 0; i < results.size(); ++i) {
+          if (!refines(n->outputs[i], results[i])) {
+            fail(n, "result " + std::to_string(i) + " is " + n->outputs[i].to_string() + " but '" +
+                        n->callee->name() + "' returns " + results[i].to_string());
+          }
+        }
+        break;
+      }
       case NodeKind::FusedElementwise: {
         expect_tensor_inputs(n);
         if (!n->fused || n->outputs.size() != 1) fail(n, "missing fused program");

@@ -178,6 +178,10 @@ void Codegen::check(Value* failed) {
 std::vector<int32_t> Codegen::operands(const Instr& in) const {
   std::vector<int32_t> s = {in.a, in.b, in.c, in.out};
   s.insert(s.end(), in.ins.begin(), in.ins.end());
+  if (in.code == Code::Call) {  // a graph function's results
+    const std::vector<int32_t>& outs = p_.calls.at(static_cast<size_t>(in.payload)).outs;
+    s.insert(s.end(), outs.begin(), outs.end());
+  }
   if (in.code == Code::Transfer) {
     for (const exec::Transfer& t : p_.transfers.at(static_cast<size_t>(in.x0)).items) {
       s.insert(s.end(), {t.src, t.dst, t.tmp});

@@ -30,6 +30,20 @@ def assert_same(result, expected, rtol=1e-6, atol=0.0, check_dtype=True):
         np.testing.assert_array_equal(result, expected)
 
 
+def run_in_thread(fn, stack_size):
+    """fn() on a new thread whose stack is `stack_size` bytes (work that must not depend on the
+    caller's stack); returns when it is done."""
+    import threading
+
+    old = threading.stack_size(stack_size)
+    try:
+        t = threading.Thread(target=fn)
+        t.start()
+        t.join()
+    finally:
+        threading.stack_size(old)
+
+
 @pytest.fixture
 def rng():
     return np.random.default_rng(1234)

@@ -7,13 +7,13 @@ brackets; 2,988 nested if-expressions, `not`s or unary minuses, 2,980 lambdas (i
 budget shrinks with the Python call depth of the caller, so the tests use 2,500 levels, and
 3,000 for what both refuse)."""
 import linecache
-import threading
 
 import numpy as np
 import pytest
 
 import autograph as ag
 from autograph import _core
+from conftest import run_in_thread
 
 DEEP = 2500  # far beyond the converter's old limit (400), within CPython's from pytest
 RUN_DEEP = 1000  # what the run tests stage (the issue's chains of 500-1,000)
@@ -122,11 +122,5 @@ def test_conversion_does_not_depend_on_the_callers_stack():
         except BaseException as e:  # noqa: BLE001 - reported below
             result["error"] = e
 
-    old = threading.stack_size(256 * 1024)
-    try:
-        t = threading.Thread(target=work)
-        t.start()
-        t.join()
-    finally:
-        threading.stack_size(old)
+    run_in_thread(work, 256 * 1024)
     assert result == {"ok": True}

@@ -9,7 +9,7 @@ import warnings
 
 from .. import _core, errors, trace_marks
 from ..impl import conversion
-from . import side_effects
+from . import recursion, side_effects
 from .py_builtins import BUILTIN_OVERLOADS
 
 
@@ -41,8 +41,9 @@ def converted_call(f, args, kwargs, fscope):
 
 
 # While tracing, both branches of a staged `if` run: a recursion whose stopping test is a tensor
-# never stops. Python's RecursionError would say nothing about why; past this many nested calls
-# of one function the trace stops with a StagingError that names it.
+# never stops unless it becomes a graph function (recursion.py). Python's RecursionError would say
+# nothing about why; past this many nested calls of one function the trace stops with a
+# StagingError that names it.
 MAX_TRACED_RECURSION = 100
 
 
@@ -60,13 +61,25 @@ def _call_counting_recursion(f, target, args, kwargs):
     code = getattr(func, "__code__", None)
     if code is None:  # a class, builtin or callable object: not user recursion
         return target(*args, **kwargs)
+    frame = None
+    if _core.tracing():
+        # A recursion with a tensor stopping test becomes a graph function (recursion.py).
+        frame = recursion.enter(code, args, kwargs)
+        if not isinstance(frame, recursion.Frame):
+            return frame.call(args, kwargs)
     by_code = _depths.by_code
     depth = by_code.get(code, 0) + 1
     if depth > MAX_TRACED_RECURSION:
+        if frame is not None:
+            recursion.leave(frame)
         raise _endless_recursion(func, f"more than {MAX_TRACED_RECURSION} levels deep")
     by_code[code] = depth
     try:
         return target(*args, **kwargs)
+    except recursion.Restart as r:
+        if r.frame is not frame:
+            raise
+        # Staged below, outside this handler: its errors must not show the restart as context.
     except RecursionError:
         # Each level of an ag.function calling itself takes many frames: Python's limit can come
         # before MAX_TRACED_RECURSION. Said here, at the outermost level, where there is stack.
@@ -74,17 +87,24 @@ def _call_counting_recursion(f, target, args, kwargs):
             raise _endless_recursion(func, "until Python's recursion limit") from None
         raise
     finally:
+        if frame is not None:
+            recursion.leave(frame)
         if depth == 1:
             del by_code[code]
         else:
             by_code[code] = depth - 1
+    return recursion.stage(frame, getattr(func, "__name__", "function"), target, args, kwargs)
 
 
 def _endless_recursion(func, how_deep):
+    # Calls with the same Python arguments and a symbolic tensor became one graph function
+    # (recursion.py); this one kept inlining itself: its Python arguments change with every
+    # call, or it recurses on Python values alone.
     return errors.staging_error(
-        f"{getattr(func, '__qualname__', func)!s} calls itself {how_deep} while tracing; when "
-        "its stopping test is a tensor the recursion never ends once staged (both branches of a "
-        "staged if are traced): write it as a loop")
+        f"{getattr(func, '__qualname__', func)!s} calls itself {how_deep} while tracing: a "
+        "recursion is staged as one graph function only when each call passes the same Python "
+        "arguments (a Python argument that changes with every call, such as a depth counter, "
+        "makes each call a new function); pass such values as tensors, or write it as a loop")
 
 
 def _target(f):

@@ -6,7 +6,9 @@ difference (SPEC §3).
   inside it (`lst.extend(v)`, `d.update(...)`): the change happens once, at trace time. (An
   `append`/`pop` on a list is staged instead: operators/data_structures.py.)
 * A user function called inside a staged statement that assigns a `nonlocal` or `global`
-  variable: it runs once, at trace time.
+  variable, or an attribute of an object it did not make (`self.n += 1` in a method, `o.x = v`
+  for an argument `o`), and `setattr`/`delattr` there: they run once, at trace time. (An
+  attribute assigned in the staged block itself is state of the statement instead.)
 * After a whole trace (ag.function): a global or a variable of an enclosing function that
   now holds a graph value (`outer_snapshot` / `check_outer`).
 
@@ -124,6 +126,13 @@ def active():
 def check_call(f):
     """Raises StagingError when calling f inside the staged statements being traced would
     change Python state once instead of as Python would."""
+    if f is setattr or f is delattr:
+        what, loc, _ = _active.stack[-1]
+        raise _located(
+            StagingError,
+            f"{f.__name__}() inside the staged {what}{staging.where(loc)} would change the "
+            "attribute once, while tracing, not on every iteration or only on the branch "
+            "taken; write `obj.attr = value` in the block instead (staged as its state)")
     owner = getattr(f, "__self__", None)
     if type(owner) in _MUTATORS and getattr(f, "__name__", "") in _MUTATORS[type(owner)]:
         for what, loc, seen in reversed(_active.stack):
@@ -147,6 +156,14 @@ def check_call(f):
         what, loc, _ = _active.stack[-1]
         kind, name, line = store
         qualname = getattr(f, "__name__", "the function")
+        if kind == "attribute":
+            raise _located(
+                StagingError,
+                f"'{qualname}' sets {name} (line {line}) and is called inside the staged "
+                f"{what}{staging.where(loc)}: the assignment would run once, while tracing, not "
+                "on every iteration or only on the branch taken; assign the attribute in the "
+                "block itself (it is then staged as its state), return the new value from the "
+                "function, or keep it in an ag.Variable")
         raise _located(
             StagingError,
             f"'{qualname}' assigns the {kind} variable '{name}' (line {line}) and is called "
@@ -159,21 +176,48 @@ _stores = {}  # code object -> (kind, name, line) or None
 
 
 def _outer_store(code):
-    """The first assignment (or del) of a nonlocal or global variable in `code`, or None."""
+    """The first assignment (or del) of a nonlocal or global variable in `code`, or of an
+    attribute of an object the function did not make (a parameter, a global, a closure
+    variable: `self.n`): (kind, name, line), or None."""
     try:
         return _stores[code]
     except KeyError:
         pass
     found = None
-    for ins in dis.get_instructions(code):
+    params = set(code.co_varnames[:code.co_argcount + code.co_kwonlyargcount])
+    instructions = list(dis.get_instructions(code))
+    for i, ins in enumerate(instructions):
         if ins.opname in ("STORE_GLOBAL", "DELETE_GLOBAL"):
             found = ("global", ins.argval, ins.positions.lineno)
         elif ins.opname in ("STORE_DEREF", "DELETE_DEREF") and ins.argval in code.co_freevars:
             found = ("nonlocal", ins.argval, ins.positions.lineno)
+        elif ins.opname in ("STORE_ATTR", "DELETE_ATTR"):
+            target = _attribute_target(instructions, i, params)
+            if target is not None:
+                found = ("attribute", target, ins.positions.lineno)
         if found:
             break
     _stores[code] = found
     return found
+
+
+def _attribute_target(instructions, i, params):
+    """'self.a.b' for the STORE_ATTR at i when its object is reached from a parameter, global
+    or closure variable (the nearest load before it on its line), else None."""
+    path = [instructions[i].argval]
+    chain = True  # LOAD_ATTRs right before the store name the path (`self.a.b = v`)
+    line = instructions[i].positions.lineno
+    for ins in reversed(instructions[:i]):
+        if ins.positions.lineno != line:
+            return None
+        if ins.opname == "LOAD_ATTR" and chain:
+            path.insert(0, ins.argval)
+            continue
+        if ins.opname in ("LOAD_FAST", "LOAD_GLOBAL", "LOAD_DEREF"):
+            outer = ins.opname != "LOAD_FAST" or ins.argval in params
+            return ".".join([ins.argval] + path) if outer else None
+        chain = False
+    return None
 
 
 # ---- after a trace: graph values left in Python variables outside the staged function ------

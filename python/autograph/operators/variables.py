@@ -70,7 +70,9 @@ def ld(value):
         raise _located(
             StagingError,
             f"'{value.symbol_name}' is read in a staged loop before it is assigned in the "
-            "iteration, and it is first assigned inside the loop: assign it before the loop")
+            "iteration, and it is first assigned inside the loop: on the first iteration Python "
+            "raises UnboundLocalError here, and the graph has no value to read; assign it before "
+            f"the loop (e.g. {value.symbol_name} = 0)")
     if isinstance(value, Undefined):
         raise UnboundLocalError(
             f"local variable '{value.symbol_name}' referenced before assignment")

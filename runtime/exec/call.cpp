@@ -1,0 +1,107 @@
+// Calls of graph functions (a recursive function staged as a `call` op, SPEC §3). Each call
+// runs the callee's program in a frame of its own, so calls are re-entrant; the interpreter
+// recurses on the C++ stack once per call (under 1 KB a call), which kMaxCallDepth bounds
+// (Python's default recursion limit) so that a recursion whose stopping test never holds ends in
+// a RecursionError at the user's line instead of overflowing the stack; a thread whose stack is
+// too small even for that (a thread made with a small stack size) gets the same error when
+// little of its stack is left.
+#include <pthread.h>
+
+#include <cstdint>
+
+#include "runtime/backend/placement.h"
+#include "runtime/exec/program.h"
+
+namespace xag::rt::exec {
+
+void prepare_frame(Frame& f, const Program& p, const RunOptions& options) {
+  f.prog = &p;
+  f.opts = &options;
+  f.t.resize(static_cast<size_t>(p.num_tensor_slots));
+  f.l.resize(static_cast<size_t>(p.num_list_slots));
+  f.scratch.resize(static_cast<size_t>(p.max_inputs));
+  for (const auto& [slot, value] : p.preset) {
+    f.t[static_cast<size_t>(slot)] = value;
+    make_inline(f.t[static_cast<size_t>(slot)]);
+  }
+  f.has_poll = static_cast<bool>(options.poll);
+  f.last_check = f.last_poll = std::chrono::steady_clock::now();
+  f.poll_interval = std::chrono::nanoseconds(static_cast<int64_t>(options.poll_interval_ms * 1e6));
+  f.loop_it.resize(static_cast<size_t>(p.num_loops));
+  f.loop_max.resize(static_cast<size_t>(p.num_loops));
+}
+
+namespace {
+
+// Stack this thread keeps free for the error's own unwinding and for the kernels a call runs.
+constexpr uintptr_t kStackReserve = 128 * 1024;
+
+// The lowest address this thread's stack may grow down to (0: unknown).
+uintptr_t stack_floor() {
+  thread_local const uintptr_t floor = [] {
+    pthread_attr_t attr;
+    if (pthread_getattr_np(pthread_self(), &attr) != 0) return uintptr_t{0};
+    void* addr = nullptr;
+    size_t size = 0;
+    const int rc = pthread_attr_getstack(&attr, &addr, &size);
+    pthread_attr_destroy(&attr);
+    return rc == 0 ? reinterpret_cast<uintptr_t>(addr) : uintptr_t{0};
+  }();
+  return floor;
+}
+
+bool stack_nearly_full() {
+  char here = 0;
+  const uintptr_t floor = stack_floor();
+  return floor != 0 && reinterpret_cast<uintptr_t>(&here) < floor + kStackReserve;
+}
+
+[[noreturn]] void too_deep(const Frame& f, const Instr& in, const std::string& name) {
+  const std::string message =
+      "maximum recursion depth exceeded: '" + name + "' was called " +
+      (f.call_depth >= kMaxCallDepth
+           ? "more than " + std::to_string(kMaxCallDepth) + " calls deep"
+           : std::to_string(f.call_depth) + " calls deep, and this thread's stack is nearly full") +
+      " while the graph ran (does its stopping test ever hold for these arguments?)";
+  if (in.loc >= 0) {
+    throw LocatedError(message, f.prog->locs[static_cast<size_t>(in.loc)], ErrorKind::Recursion);
+  }
+  throw LocatedError(message, SourceLoc{}, ErrorKind::Recursion);
+}
+
+}  // namespace
+
+void exec_call(Frame& f, const Instr& in) {
+  const CallSpec& c = f.prog->calls[static_cast<size_t>(in.payload)];
+  const FunctionTable& table = *f.prog->functions;
+  const DeviceId dev = f.opts->device;
+  const Program& callee = *(
+      dev == kCpuDevice ? table.programs : table.device_programs)[static_cast<size_t>(c.function)];
+  if (f.call_depth >= kMaxCallDepth || stack_nearly_full()) {
+    too_deep(f, in, table.names[static_cast<size_t>(c.function)]);
+  }
+  Frame g;
+  prepare_frame(g, callee, *f.opts);
+  if (dev != kCpuDevice) {
+    for (const auto& [slot, value] : callee.preset)
+      place_value(g.t[static_cast<size_t>(slot)], dev);
+  }
+  g.call_depth = f.call_depth + 1;
+  for (size_t i = 0; i < in.ins.size(); ++i) {
+    Tensor& slot = g.t[static_cast<size_t>(callee.param_slots[i])];
+    slot = f.t[static_cast<size_t>(in.ins[i])];
+    make_inline(slot);
+  }
+  run_program(g);
+  for (size_t i = 0; i < c.outs.size(); ++i) {
+    Tensor& out = f.t[static_cast<size_t>(c.outs[i])];
+    out = g.t[static_cast<size_t>(callee.results[i])];
+    make_inline(out);
+  }
+  f.stats.instructions += g.stats.instructions + 1;
+  f.stats.loop_iterations += g.stats.loop_iterations;
+  f.stats.buffer_allocations += g.stats.buffer_allocations;
+  f.stats.polls += g.stats.polls;
+}
+
+}  // namespace xag::rt::exec

@@ -1,0 +1,4 @@
+def f(x):
+    match x = 3:
+        case 1:
+            pass
