@@ -187,6 +187,7 @@ std::vector<int32_t> Codegen::operands(const Instr& in) const {
 }
 
 void Codegen::call_helper(const Instr& in, size_t pc, bool use_sfn) {
+  if (!use_sfn) flush_lists();  // interpreter code may look at a claimed list
   const std::vector<int32_t> touched = operands(in);
   spill(touched);
   auto* ft = llvm::FunctionType::get(
@@ -241,9 +242,7 @@ void Codegen::emit_entry(llvm::Function* fn) {
   base_ = &*arg++;
   iterations_ = &*arg;
   BasicBlock* entry = BasicBlock::Create(c_, "entry", fn_);
-  fail_ = BasicBlock::Create(c_, "fail", fn_);
-  b_.SetInsertPoint(fail_);
-  b_.CreateRet(b_.getInt32(1));
+  fail_ = BasicBlock::Create(c_, "fail", fn_);  // filled by emit(), once the cursors exist
   b_.SetInsertPoint(entry);
   weights_cold_ = llvm::MDBuilder(c_).createBranchWeights(1, 1 << 20);
   const size_t n = static_cast<size_t>(p_.num_tensor_slots);
@@ -269,6 +268,7 @@ void Codegen::emit_entry(llvm::Function* fn) {
   countdown_ = b_.CreateAlloca(b_.getInt64Ty());
   iters_ = b_.CreateAlloca(b_.getInt64Ty());
   out_ = b_.CreateAlloca(b_.getInt64Ty());  // out-parameter of helpers (escapes)
+  make_cursors();
   b_.CreateStore(b_.getInt64(1), countdown_);
   b_.CreateStore(b_.getInt64(0), iters_);
   std::vector<int32_t> every(n);
@@ -289,6 +289,9 @@ void Codegen::emit(llvm::Function* fn) {
       emit_control(in, pc);
     }
   }
+  b_.SetInsertPoint(fail_);
+  flush_lists();  // the frame's lists stay consistent for whatever runs next
+  b_.CreateRet(b_.getInt32(1));
 }
 
 BasicBlock* Codegen::at(int64_t pc) {
@@ -356,11 +359,13 @@ void Codegen::emit_control(const Instr& in, size_t pc) {
       b_.CreateBr(at(in.x1 + 1));
       return;
     case Code::Halt:
+      flush_lists();
       spill(p_.results);  // the run reads only the results from the frame afterwards
       b_.CreateStore(b_.CreateLoad(b_.getInt64Ty(), iters_), iterations_);
       b_.CreateRet(b_.getInt32(0));
       return;
     default:
+      if (inline_push(in)) return emit_push(in, pc);
       call_helper(in, pc, false);
       b_.CreateBr(at(next));
       return;
