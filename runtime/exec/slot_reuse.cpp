@@ -8,9 +8,9 @@
 // Only values that nothing can see past their last reader take part: results of plain ops
 // (Op, FusedElementwise) with a fully known non-scalar shape, read only by plain ops of the same
 // graph (a Cond or While aliases its inputs' slots, lists, prints and variables keep them), not
-// results of the graph and not preassigned. A slot taken over by a view (reshape, identity)
-// shares its buffer, which the executor then never writes in place (it only reuses buffers that
-// a slot owns alone).
+// results of the graph, not preassigned and not views (reshape, x[t]). A view of a value made
+// from a reused slot shares its buffer, which the executor then never writes in place (it only
+// reuses buffers that a slot owns alone).
 #include <unordered_map>
 
 #include "runtime/exec/lowerer.h"
@@ -27,6 +27,21 @@ namespace {
 
 bool plain(const Node& n) {
   return n.kind == NodeKind::Op || n.kind == NodeKind::FusedElementwise;
+}
+
+// Ops whose result may be a view of an input (ops/run.cpp: run_on, run_getitem): they would drop
+// a reused slot's buffer for the view, and their own slot holds no buffer worth handing on.
+bool may_be_view(const Node& n) {
+  if (n.kind != NodeKind::Op) return false;
+  switch (n.op) {
+    case OpKind::Identity:
+    case OpKind::StopGradient:
+    case OpKind::Reshape:
+    case OpKind::GetItem:
+      return true;
+    default:
+      return false;
+  }
 }
 
 }  // namespace
@@ -47,7 +62,7 @@ std::shared_ptr<Lowerer::SlotReuse> Lowerer::make_slot_reuse(const Graph& g) con
         kept.insert(v);
       }
     }
-    if (!plain(n)) continue;
+    if (!plain(n) || may_be_view(n)) continue;
     for (size_t i = 0; i < n.outputs.size(); ++i) {
       const Value v{const_cast<Node*>(&n), static_cast<int>(i)};
       const Type& t = v.type();
