@@ -21,16 +21,6 @@ using exec::Instr;
 using llvm::BasicBlock;
 using llvm::Value;
 
-namespace {
-
-template <class Fn>
-Value* fn_ptr(llvm::IRBuilder<>& b, Fn* f) {
-  return llvm::ConstantExpr::getIntToPtr(b.getInt64(reinterpret_cast<uint64_t>(f)),
-                                         b.getInt8PtrTy());
-}
-
-}  // namespace
-
 Codegen::Codegen(const exec::Program& p, llvm::LLVMContext& ctx, llvm::Module& m)
     : p_(p), c_(ctx), m_(m), b_(ctx), types_(infer_slot_types(p)) {}
 
@@ -156,7 +146,7 @@ void Codegen::refresh_vector(int32_t slot) {
   auto* ft = llvm::FunctionType::get(
       b_.getInt8PtrTy(), {b_.getInt8PtrTy(), b_.getInt32Ty(), b_.getInt8PtrTy()}, false);
   Value* data =
-      b_.CreateCall(ft, fn_ptr(b_, &xag_jit_vec),
+      b_.CreateCall(ft, const_ptr(b_, &xag_jit_vec),
                     {call_, b_.getInt32(slot), b_.CreateBitCast(out_, b_.getInt8PtrTy())});
   b_.CreateStore(data, vec_data_[static_cast<size_t>(slot)]);
   b_.CreateStore(b_.CreateLoad(b_.getInt64Ty(), out_), vec_n_[static_cast<size_t>(slot)]);
@@ -192,11 +182,10 @@ void Codegen::call_helper(const Instr& in, size_t pc, bool use_sfn) {
   spill(touched);
   auto* ft = llvm::FunctionType::get(
       b_.getInt32Ty(), {b_.getInt8PtrTy(), b_.getInt8PtrTy(), b_.getInt64Ty()}, false);
-  Value* instr = llvm::ConstantExpr::getIntToPtr(b_.getInt64(reinterpret_cast<uint64_t>(&in)),
-                                                 b_.getInt8PtrTy());
-  Value* helper = use_sfn                         ? fn_ptr(b_, &xag_jit_sfn)
-                  : in.code == Code::ListPushBack ? fn_ptr(b_, &xag_jit_push)
-                                                  : fn_ptr(b_, &xag_jit_exec);
+  Value* instr = const_ptr(b_, &in);
+  Value* helper = use_sfn                         ? const_ptr(b_, &xag_jit_sfn)
+                  : in.code == Code::ListPushBack ? const_ptr(b_, &xag_jit_push)
+                                                  : const_ptr(b_, &xag_jit_exec);
   Value* st = b_.CreateCall(ft, helper, {call_, instr, b_.getInt64(pc)});
   reload(touched);
   check(b_.CreateICmpNE(st, b_.getInt32(0)));
@@ -204,8 +193,7 @@ void Codegen::call_helper(const Instr& in, size_t pc, bool use_sfn) {
 
 // The cancellation point of a loop iteration: the interrupt flag, then the poll countdown.
 void Codegen::tick(size_t pc) {
-  Value* flag = llvm::ConstantExpr::getIntToPtr(
-      b_.getInt64(reinterpret_cast<uint64_t>(&detail::g_interrupt_flag)), b_.getInt8PtrTy());
+  Value* flag = const_ptr(b_, &detail::g_interrupt_flag);
   llvm::LoadInst* f = b_.CreateLoad(b_.getInt8Ty(), flag);
   f->setAtomic(llvm::AtomicOrdering::Monotonic);
   f->setAlignment(llvm::Align(1));
@@ -214,7 +202,7 @@ void Codegen::tick(size_t pc) {
   b_.CreateCondBr(b_.CreateICmpNE(f, b_.getInt8(0)), cancel, go, weights_cold_);
   b_.SetInsertPoint(cancel);
   auto* cft = llvm::FunctionType::get(b_.getVoidTy(), {b_.getInt8PtrTy(), b_.getInt64Ty()}, false);
-  b_.CreateCall(cft, fn_ptr(b_, &xag_jit_cancel), {call_, b_.getInt64(pc)});
+  b_.CreateCall(cft, const_ptr(b_, &xag_jit_cancel), {call_, b_.getInt64(pc)});
   b_.CreateBr(fail_);
   b_.SetInsertPoint(go);
   Value* cd = b_.CreateSub(b_.CreateLoad(b_.getInt64Ty(), countdown_), b_.getInt64(1));
@@ -224,7 +212,7 @@ void Codegen::tick(size_t pc) {
   b_.CreateCondBr(b_.CreateICmpSLE(cd, b_.getInt64(0)), poll, done, weights_cold_);
   b_.SetInsertPoint(poll);
   auto* pft = llvm::FunctionType::get(b_.getInt64Ty(), {b_.getInt8PtrTy(), b_.getInt64Ty()}, false);
-  Value* next = b_.CreateCall(pft, fn_ptr(b_, &xag_jit_poll), {call_, b_.getInt64(pc)});
+  Value* next = b_.CreateCall(pft, const_ptr(b_, &xag_jit_poll), {call_, b_.getInt64(pc)});
   b_.CreateStore(next, countdown_);
   check(b_.CreateICmpSLT(next, b_.getInt64(0)));
   b_.CreateBr(done);
@@ -326,7 +314,7 @@ void Codegen::emit_control(const Instr& in, size_t pc) {
         spill({in.a});
         auto* ft = llvm::FunctionType::get(
             b_.getInt32Ty(), {b_.getInt8PtrTy(), b_.getInt32Ty(), b_.getInt64Ty()}, false);
-        Value* r = b_.CreateCall(ft, fn_ptr(b_, &xag_jit_truth),
+        Value* r = b_.CreateCall(ft, const_ptr(b_, &xag_jit_truth),
                                  {call_, b_.getInt32(in.a), b_.getInt64(pc)});
         check(b_.CreateICmpSLT(r, b_.getInt32(0)));
         c = b_.CreateICmpNE(r, b_.getInt32(0));
@@ -386,7 +374,7 @@ void Codegen::emit_loop_start(const Instr& in, size_t pc) {
         b_.getInt32Ty(), {b_.getInt8PtrTy(), b_.getInt32Ty(), b_.getInt64Ty(), b_.getInt8PtrTy()},
         false);
     Value* st = b_.CreateCall(
-        ft, fn_ptr(b_, &xag_jit_item_i64),
+        ft, const_ptr(b_, &xag_jit_item_i64),
         {call_, b_.getInt32(in.c), b_.getInt64(pc), b_.CreateBitCast(out_, b_.getInt8PtrTy())});
     check(b_.CreateICmpNE(st, b_.getInt32(0)));
     mx = b_.CreateLoad(b_.getInt64Ty(), out_);

@@ -15,6 +15,13 @@
 
 namespace xag::rt::jit {
 
+// The address `p` of this process as an i8* constant (the code runs where it is compiled).
+template <class T>
+llvm::Value* const_ptr(llvm::IRBuilder<>& b, T* p) {
+  return llvm::ConstantExpr::getIntToPtr(b.getInt64(reinterpret_cast<uint64_t>(p)),
+                                         b.getInt8PtrTy());
+}
+
 // Optimizes the module in place for `tm`'s CPU (optimize.cpp).
 void optimize(llvm::Module& m, llvm::TargetMachine* tm);
 

@@ -74,10 +74,8 @@ void Codegen::emit_push(const Instr& in, size_t pc) {
   auto* ft = llvm::FunctionType::get(
       b_.getInt8PtrTy(), {b_.getInt8PtrTy(), b_.getInt8PtrTy(), b_.getInt64Ty(), b_.getInt8PtrTy()},
       false);
-  Value* instr = llvm::ConstantExpr::getIntToPtr(b_.getInt64(reinterpret_cast<uint64_t>(&in)),
-                                                 b_.getInt8PtrTy());
-  Value* fn = llvm::ConstantExpr::getIntToPtr(
-      b_.getInt64(reinterpret_cast<uint64_t>(&xag_jit_list_claim)), b_.getInt8PtrTy());
+  Value* instr = const_ptr(b_, &in);
+  Value* fn = const_ptr(b_, &xag_jit_list_claim);
   Value* l = b_.CreateCall(
       ft, fn, {call_, instr, b_.getInt64(bytes), b_.CreateBitCast(claim_out_, b_.getInt8PtrTy())});
   BasicBlock* got = block();
