@@ -1,6 +1,7 @@
 // Lowered program -> LLVM IR: one function per program, one basic block per instruction.
-// Control flow (jumps, Cond, While with its maximum and cancellation point) and the inline
-// scalar families of instructions.def become IR; every other instruction becomes a call to a
+// Control flow (jumps, Cond, While with its maximum and cancellation point), the inline
+// scalar families of instructions.def (codegen_scalar.cpp) and appends of a scalar to a packed
+// list (codegen_list.cpp) become IR; every other instruction becomes a call to a
 // helper (helpers.cpp) that runs the interpreter's code for it, so the semantics are the
 // interpreter's by construction.
 //

@@ -1,6 +1,7 @@
-// compile_native: IR from the code generator, optimized (LLVM's O2 pipeline for this CPU) and
-// compiled by one process-wide ORC LLJIT. Each program's code is its own module under a
-// resource tracker, freed when the NativeCode goes.
+// compile_native: IR from the code generator, optimized (optimize.cpp: LLVM's O2 pipeline for
+// this CPU after a short pre-pipeline of our own) and compiled by one process-wide ORC LLJIT.
+// Each program's code is its own module under a resource tracker, freed when the NativeCode
+// goes.
 #include <llvm/ExecutionEngine/Orc/JITTargetMachineBuilder.h>
 #include <llvm/ExecutionEngine/Orc/LLJIT.h>
 #include <llvm/IR/Verifier.h>

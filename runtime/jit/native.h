@@ -1,7 +1,7 @@
 // The native tier's internals: what the code generator (codegen.cpp, LLVM) produces and what
 // the tier (tier.cpp) runs. A native program is one function over the frame of a run; the
-// work it does not generate itself (tensor ops, lists, prints, errors) it calls out for through
-// the helpers of helpers.cpp, which run the interpreter's own code for one instruction.
+// work it does not generate itself (tensor ops, most list ops, prints, errors) it calls out for
+// through the helpers of helpers.cpp, which run the interpreter's own code for one instruction.
 #pragma once
 
 #include <cstdint>
