@@ -26,13 +26,17 @@ struct RunStats {
   int64_t loop_iterations = 0;     // While body executions, all loops together
   int64_t buffer_allocations = 0;  // generic ops whose output slot got a new heap buffer
   int64_t polls = 0;               // calls of RunOptions::poll
+  // Calls from native code (runtime/jit) into the interpreter's code for one instruction or a
+  // list claim: what the native tier did not do itself.
+  int64_t native_helper_calls = 0;
 
   // (name, value) of every counter, for the bindings' dict.
   std::vector<std::pair<const char*, int64_t>> fields() const {
     return {{"instructions", instructions},
             {"loop_iterations", loop_iterations},
             {"buffer_allocations", buffer_allocations},
-            {"polls", polls}};
+            {"polls", polls},
+            {"native_helper_calls", native_helper_calls}};
   }
 };
 

@@ -2,6 +2,8 @@
 // become jumps, so the interpreter never recurses. This file: slots, emission and the nodes that
 // lower to one instruction of their own (lists, print, assert, variables); ops are in
 // lower_op.cpp, Cond and While in lower_control.cpp.
+#include <utility>
+
 #include "runtime/exec/lowerer.h"
 #include "runtime/jit/tier.h"
 
@@ -53,9 +55,15 @@ void Lowerer::map_params(const Graph& g) {
   }
 }
 
-std::vector<int32_t> Lowerer::lower(const Graph& g, const ValueSet& stealable) {
+std::vector<int32_t> Lowerer::lower(const Graph& g, const ValueSet& stealable, bool reuse_slots) {
   const StealCheck can_steal(g, stealable);
-  for (const auto& np : g.nodes()) lower_node(*np, can_steal);
+  const std::shared_ptr<SlotReuse> reuse = reuse_slots ? make_slot_reuse(g) : nullptr;
+  SlotReuse* outer = std::exchange(reuse_, reuse.get());
+  for (size_t k = 0; k < g.nodes().size(); ++k) {
+    lower_node(*g.nodes()[k], can_steal);
+    release_dead(k);
+  }
+  reuse_ = outer;
   std::vector<int32_t> results;
   for (const Value& v : g.outputs()) results.push_back(slot(v));
   return results;
@@ -87,7 +95,8 @@ int32_t Lowerer::define(const Node& n, int i) {
     slots_[v] = pre->second;
     return pre->second;
   }
-  const int32_t s = new_slot(v.type());
+  const int32_t reused = reused_slot(v);
+  const int32_t s = reused >= 0 ? reused : new_slot(v.type());
   slots_[v] = s;
   return s;
 }
@@ -263,7 +272,7 @@ std::unique_ptr<exec::Program> lower_program(
     p->output_types.push_back(graph.outputs()[i].type());
   }
   low.map_params(graph);
-  p->results = low.lower(graph, {});
+  p->results = low.lower(graph, {}, true);
   exec::Instr halt;
   halt.code = exec::Code::Halt;
   p->code.push_back(std::move(halt));

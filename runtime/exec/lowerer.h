@@ -3,6 +3,7 @@
 // lower_control.cpp (Cond and While as jumps and transfers). Only those files include this.
 #pragma once
 
+#include <memory>
 #include <unordered_map>
 #include <unordered_set>
 #include <vector>
@@ -30,7 +31,8 @@ class StealCheck {
 };
 
 // Every value gets its own slot, except that subgraph params alias the slots of the values
-// passed to them (no copies on entry) and a While's results are its loop-carried slots.
+// passed to them (no copies on entry), a While's results are its loop-carried slots and, in the
+// top-level graph, a dead op result's slot goes to a later one of its type (slot_reuse.cpp).
 class Lowerer {
  public:
   // `functions`: the index in the FunctionTable of every graph function Call nodes may run.
@@ -45,8 +47,9 @@ class Lowerer {
     if (it == slots_.end()) throw InternalError("compile: a value has no slot");
     return it->second;
   }
-  // Emits `g`'s nodes (its params already mapped); returns the slots of its results.
-  std::vector<int32_t> lower(const Graph& g, const ValueSet& stealable);
+  // Emits `g`'s nodes (its params already mapped); returns the slots of its results. With
+  // `reuse_slots` (the top-level graph), dead op temporaries hand their slots on (SlotReuse).
+  std::vector<int32_t> lower(const Graph& g, const ValueSet& stealable, bool reuse_slots = false);
 
  private:
   // lower.cpp
@@ -82,8 +85,15 @@ class Lowerer {
   void emit_transfers(std::vector<Transfer> ts);
   int32_t add_transfers(std::vector<Transfer> ts);
 
+  // slot_reuse.cpp
+  struct SlotReuse;
+  std::shared_ptr<SlotReuse> make_slot_reuse(const Graph& g) const;
+  void release_dead(size_t node_index);
+  int32_t reused_slot(const Value& v);
+
   Program& p_;
   const std::unordered_map<const Graph*, int32_t>& functions_;
+  SlotReuse* reuse_ = nullptr;  // the graph being lowered reuses slots (not its subgraphs)
   std::unordered_map<Value, int32_t, ValueHash> slots_;
   // Slots chosen for values before their node is lowered (results written in place).
   std::unordered_map<Value, int32_t, ValueHash> preassigned_;

@@ -1,6 +1,7 @@
 // Lowered program -> LLVM IR: one function per program, one basic block per instruction.
-// Control flow (jumps, Cond, While with its maximum and cancellation point) and the inline
-// scalar families of instructions.def become IR; every other instruction becomes a call to a
+// Control flow (jumps, Cond, While with its maximum and cancellation point), the inline
+// scalar families of instructions.def (codegen_scalar.cpp) and appends of a scalar to a packed
+// list (codegen_list.cpp) become IR; every other instruction becomes a call to a
 // helper (helpers.cpp) that runs the interpreter's code for it, so the semantics are the
 // interpreter's by construction.
 //
@@ -20,16 +21,6 @@ using exec::Code;
 using exec::Instr;
 using llvm::BasicBlock;
 using llvm::Value;
-
-namespace {
-
-template <class Fn>
-Value* fn_ptr(llvm::IRBuilder<>& b, Fn* f) {
-  return llvm::ConstantExpr::getIntToPtr(b.getInt64(reinterpret_cast<uint64_t>(f)),
-                                         b.getInt8PtrTy());
-}
-
-}  // namespace
 
 Codegen::Codegen(const exec::Program& p, llvm::LLVMContext& ctx, llvm::Module& m)
     : p_(p), c_(ctx), m_(m), b_(ctx), types_(infer_slot_types(p)) {}
@@ -156,7 +147,7 @@ void Codegen::refresh_vector(int32_t slot) {
   auto* ft = llvm::FunctionType::get(
       b_.getInt8PtrTy(), {b_.getInt8PtrTy(), b_.getInt32Ty(), b_.getInt8PtrTy()}, false);
   Value* data =
-      b_.CreateCall(ft, fn_ptr(b_, &xag_jit_vec),
+      b_.CreateCall(ft, const_ptr(b_, &xag_jit_vec),
                     {call_, b_.getInt32(slot), b_.CreateBitCast(out_, b_.getInt8PtrTy())});
   b_.CreateStore(data, vec_data_[static_cast<size_t>(slot)]);
   b_.CreateStore(b_.CreateLoad(b_.getInt64Ty(), out_), vec_n_[static_cast<size_t>(slot)]);
@@ -191,15 +182,15 @@ std::vector<int32_t> Codegen::operands(const Instr& in) const {
 }
 
 void Codegen::call_helper(const Instr& in, size_t pc, bool use_sfn) {
+  if (!use_sfn) flush_lists();  // interpreter code may look at a claimed list
   const std::vector<int32_t> touched = operands(in);
   spill(touched);
   auto* ft = llvm::FunctionType::get(
       b_.getInt32Ty(), {b_.getInt8PtrTy(), b_.getInt8PtrTy(), b_.getInt64Ty()}, false);
-  Value* instr = llvm::ConstantExpr::getIntToPtr(b_.getInt64(reinterpret_cast<uint64_t>(&in)),
-                                                 b_.getInt8PtrTy());
-  Value* helper = use_sfn                         ? fn_ptr(b_, &xag_jit_sfn)
-                  : in.code == Code::ListPushBack ? fn_ptr(b_, &xag_jit_push)
-                                                  : fn_ptr(b_, &xag_jit_exec);
+  Value* instr = const_ptr(b_, &in);
+  Value* helper = use_sfn                         ? const_ptr(b_, &xag_jit_sfn)
+                  : in.code == Code::ListPushBack ? const_ptr(b_, &xag_jit_push)
+                                                  : const_ptr(b_, &xag_jit_exec);
   Value* st = b_.CreateCall(ft, helper, {call_, instr, b_.getInt64(pc)});
   reload(touched);
   check(b_.CreateICmpNE(st, b_.getInt32(0)));
@@ -207,8 +198,7 @@ void Codegen::call_helper(const Instr& in, size_t pc, bool use_sfn) {
 
 // The cancellation point of a loop iteration: the interrupt flag, then the poll countdown.
 void Codegen::tick(size_t pc) {
-  Value* flag = llvm::ConstantExpr::getIntToPtr(
-      b_.getInt64(reinterpret_cast<uint64_t>(&detail::g_interrupt_flag)), b_.getInt8PtrTy());
+  Value* flag = const_ptr(b_, &detail::g_interrupt_flag);
   llvm::LoadInst* f = b_.CreateLoad(b_.getInt8Ty(), flag);
   f->setAtomic(llvm::AtomicOrdering::Monotonic);
   f->setAlignment(llvm::Align(1));
@@ -217,7 +207,7 @@ void Codegen::tick(size_t pc) {
   b_.CreateCondBr(b_.CreateICmpNE(f, b_.getInt8(0)), cancel, go, weights_cold_);
   b_.SetInsertPoint(cancel);
   auto* cft = llvm::FunctionType::get(b_.getVoidTy(), {b_.getInt8PtrTy(), b_.getInt64Ty()}, false);
-  b_.CreateCall(cft, fn_ptr(b_, &xag_jit_cancel), {call_, b_.getInt64(pc)});
+  b_.CreateCall(cft, const_ptr(b_, &xag_jit_cancel), {call_, b_.getInt64(pc)});
   b_.CreateBr(fail_);
   b_.SetInsertPoint(go);
   Value* cd = b_.CreateSub(b_.CreateLoad(b_.getInt64Ty(), countdown_), b_.getInt64(1));
@@ -227,7 +217,7 @@ void Codegen::tick(size_t pc) {
   b_.CreateCondBr(b_.CreateICmpSLE(cd, b_.getInt64(0)), poll, done, weights_cold_);
   b_.SetInsertPoint(poll);
   auto* pft = llvm::FunctionType::get(b_.getInt64Ty(), {b_.getInt8PtrTy(), b_.getInt64Ty()}, false);
-  Value* next = b_.CreateCall(pft, fn_ptr(b_, &xag_jit_poll), {call_, b_.getInt64(pc)});
+  Value* next = b_.CreateCall(pft, const_ptr(b_, &xag_jit_poll), {call_, b_.getInt64(pc)});
   b_.CreateStore(next, countdown_);
   check(b_.CreateICmpSLT(next, b_.getInt64(0)));
   b_.CreateBr(done);
@@ -245,9 +235,7 @@ void Codegen::emit_entry(llvm::Function* fn) {
   base_ = &*arg++;
   iterations_ = &*arg;
   BasicBlock* entry = BasicBlock::Create(c_, "entry", fn_);
-  fail_ = BasicBlock::Create(c_, "fail", fn_);
-  b_.SetInsertPoint(fail_);
-  b_.CreateRet(b_.getInt32(1));
+  fail_ = BasicBlock::Create(c_, "fail", fn_);  // filled by emit(), once the cursors exist
   b_.SetInsertPoint(entry);
   weights_cold_ = llvm::MDBuilder(c_).createBranchWeights(1, 1 << 20);
   const size_t n = static_cast<size_t>(p_.num_tensor_slots);
@@ -273,6 +261,7 @@ void Codegen::emit_entry(llvm::Function* fn) {
   countdown_ = b_.CreateAlloca(b_.getInt64Ty());
   iters_ = b_.CreateAlloca(b_.getInt64Ty());
   out_ = b_.CreateAlloca(b_.getInt64Ty());  // out-parameter of helpers (escapes)
+  make_cursors();
   b_.CreateStore(b_.getInt64(1), countdown_);
   b_.CreateStore(b_.getInt64(0), iters_);
   std::vector<int32_t> every(n);
@@ -293,6 +282,9 @@ void Codegen::emit(llvm::Function* fn) {
       emit_control(in, pc);
     }
   }
+  b_.SetInsertPoint(fail_);
+  flush_lists();  // the frame's lists stay consistent for whatever runs next
+  b_.CreateRet(b_.getInt32(1));
 }
 
 BasicBlock* Codegen::at(int64_t pc) {
@@ -327,7 +319,7 @@ void Codegen::emit_control(const Instr& in, size_t pc) {
         spill({in.a});
         auto* ft = llvm::FunctionType::get(
             b_.getInt32Ty(), {b_.getInt8PtrTy(), b_.getInt32Ty(), b_.getInt64Ty()}, false);
-        Value* r = b_.CreateCall(ft, fn_ptr(b_, &xag_jit_truth),
+        Value* r = b_.CreateCall(ft, const_ptr(b_, &xag_jit_truth),
                                  {call_, b_.getInt32(in.a), b_.getInt64(pc)});
         check(b_.CreateICmpSLT(r, b_.getInt32(0)));
         c = b_.CreateICmpNE(r, b_.getInt32(0));
@@ -360,11 +352,13 @@ void Codegen::emit_control(const Instr& in, size_t pc) {
       b_.CreateBr(at(in.x1 + 1));
       return;
     case Code::Halt:
+      flush_lists();
       spill(p_.results);  // the run reads only the results from the frame afterwards
       b_.CreateStore(b_.CreateLoad(b_.getInt64Ty(), iters_), iterations_);
       b_.CreateRet(b_.getInt32(0));
       return;
     default:
+      if (inline_push(in)) return emit_push(in, pc);
       call_helper(in, pc, false);
       b_.CreateBr(at(next));
       return;
@@ -385,7 +379,7 @@ void Codegen::emit_loop_start(const Instr& in, size_t pc) {
         b_.getInt32Ty(), {b_.getInt8PtrTy(), b_.getInt32Ty(), b_.getInt64Ty(), b_.getInt8PtrTy()},
         false);
     Value* st = b_.CreateCall(
-        ft, fn_ptr(b_, &xag_jit_item_i64),
+        ft, const_ptr(b_, &xag_jit_item_i64),
         {call_, b_.getInt32(in.c), b_.getInt64(pc), b_.CreateBitCast(out_, b_.getInt8PtrTy())});
     check(b_.CreateICmpNE(st, b_.getInt32(0)));
     mx = b_.CreateLoad(b_.getInt64Ty(), out_);

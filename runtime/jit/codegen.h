@@ -6,6 +6,7 @@
 #include <llvm/IR/LLVMContext.h>
 #include <llvm/IR/MDBuilder.h>
 #include <llvm/IR/Module.h>
+#include <llvm/Target/TargetMachine.h>
 
 #include <vector>
 
@@ -13,6 +14,16 @@
 #include "runtime/jit/slot_types.h"
 
 namespace xag::rt::jit {
+
+// The address `p` of this process as an i8* constant (the code runs where it is compiled).
+template <class T>
+llvm::Value* const_ptr(llvm::IRBuilder<>& b, T* p) {
+  return llvm::ConstantExpr::getIntToPtr(b.getInt64(reinterpret_cast<uint64_t>(p)),
+                                         b.getInt8PtrTy());
+}
+
+// Optimizes the module in place for `tm`'s CPU (optimize.cpp).
+void optimize(llvm::Module& m, llvm::TargetMachine* tm);
 
 class Codegen {
  public:
@@ -30,6 +41,11 @@ class Codegen {
   llvm::Value* emit_unary(const CodeInfo& ci, llvm::Value* a);
   void emit_mod(const exec::Instr& in, size_t pc, llvm::Type* t);
   void emit_getitem(const exec::Instr& in, size_t pc, int bytes);
+  // Inline appends (codegen_list.cpp).
+  void make_cursors();
+  bool inline_push(const exec::Instr& in) const;
+  void emit_push(const exec::Instr& in, size_t pc);
+  void flush_lists();
 
   llvm::Type* type_of(SlotKind k);
   bool promoted(int32_t slot) const;
@@ -69,6 +85,13 @@ class Codegen {
   std::vector<llvm::AllocaInst*> vec_data_;  // per vector slot of an inline x[i]: its data
   std::vector<llvm::AllocaInst*> vec_n_;     // ... and its number of elements
   std::vector<llvm::AllocaInst*> loop_it_, loop_max_;
+  // Per list slot with an inline append: the claimed ListData (null: none), its buffer, count
+  // and capacity.
+  struct Cursor {
+    llvm::AllocaInst *list = nullptr, *data = nullptr, *count = nullptr, *capacity = nullptr;
+  };
+  std::vector<Cursor> cursor_;
+  llvm::AllocaInst* claim_out_ = nullptr;  // xag_jit_list_claim's out-parameter (escapes)
   llvm::AllocaInst *countdown_ = nullptr, *iters_ = nullptr, *out_ = nullptr;
 };
 

@@ -1,10 +1,10 @@
-// compile_native: IR from the code generator, optimized (LLVM's O2 pipeline for this CPU) and
-// compiled by one process-wide ORC LLJIT. Each program's code is its own module under a
-// resource tracker, freed when the NativeCode goes.
+// compile_native: IR from the code generator, optimized (optimize.cpp: LLVM's O2 pipeline for
+// this CPU after a short pre-pipeline of our own) and compiled by one process-wide ORC LLJIT.
+// Each program's code is its own module under a resource tracker, freed when the NativeCode
+// goes.
 #include <llvm/ExecutionEngine/Orc/JITTargetMachineBuilder.h>
 #include <llvm/ExecutionEngine/Orc/LLJIT.h>
 #include <llvm/IR/Verifier.h>
-#include <llvm/Passes/PassBuilder.h>
 #include <llvm/Support/TargetSelect.h>
 #include <llvm/Support/raw_ostream.h>
 #include <llvm/Target/TargetMachine.h>
@@ -74,20 +74,6 @@ class LlvmCode final : public NativeCode {
   llvm::orc::ResourceTrackerSP rt_;
 };
 
-void optimize(llvm::Module& m, llvm::TargetMachine* tm) {
-  llvm::LoopAnalysisManager lam;
-  llvm::FunctionAnalysisManager fam;
-  llvm::CGSCCAnalysisManager cgam;
-  llvm::ModuleAnalysisManager mam;
-  llvm::PassBuilder pb(tm);
-  pb.registerModuleAnalyses(mam);
-  pb.registerCGSCCAnalyses(cgam);
-  pb.registerFunctionAnalyses(fam);
-  pb.registerLoopAnalyses(lam);
-  pb.crossRegisterProxies(lam, fam, cgam, mam);
-  pb.buildPerModuleDefaultPipeline(llvm::OptimizationLevel::O2).run(m, mam);
-}
-
 }  // namespace
 
 std::unique_ptr<NativeCode> compile_native(const exec::Program& p) {
@@ -112,11 +98,13 @@ std::unique_ptr<NativeCode> compile_native(const exec::Program& p) {
   std::string broken;
   llvm::raw_string_ostream os(broken);
   if (llvm::verifyModule(*m, &os)) throw CompileError("invalid IR: " + os.str());
+  const char* dump = std::getenv("XAG_JIT_DUMP");
+  if (dump && std::string(dump) == "raw") m->print(llvm::errs(), nullptr);
   {
     std::lock_guard<std::mutex> lock(e.tm_mutex);
     optimize(*m, e.tm.get());
   }
-  if (std::getenv("XAG_JIT_DUMP")) m->print(llvm::errs(), nullptr);
+  if (dump && std::string(dump) != "raw") m->print(llvm::errs(), nullptr);
 
   llvm::orc::ResourceTrackerSP rt = e.jit->getMainJITDylib().createResourceTracker();
   if (auto err =

@@ -12,6 +12,7 @@ namespace {
 template <class F>
 int32_t guarded(NativeCall* c, int64_t pc, F&& f) {
   c->f->pc = static_cast<size_t>(pc);
+  ++c->f->stats.native_helper_calls;
   try {
     f();
     return 0;
@@ -30,8 +31,27 @@ int32_t xag_jit_exec(NativeCall* c, const exec::Instr* in, int64_t pc) {
 }
 
 int32_t xag_jit_push(NativeCall* c, const exec::Instr* in, int64_t pc) {
-  if (exec::push_scalar_fast(*c->f, *in)) return 0;
+  if (exec::push_scalar_fast(*c->f, *in)) {
+    ++c->f->stats.native_helper_calls;
+    return 0;
+  }
   return xag_jit_exec(c, in, pc);
+}
+
+void* xag_jit_list_claim(NativeCall* c, const exec::Instr* in, int64_t bytes, int64_t* out) {
+  exec::Frame& f = *c->f;
+  ++f.stats.native_helper_calls;
+  const exec::ListPtr& src = f.l[static_cast<size_t>(in->a)];
+  exec::ListData* l = src.get();
+  if (!(in->steal && l && l->scalar_capacity > 0 && src.use_count() == 1 &&
+        l->elem_bytes == static_cast<size_t>(bytes) &&
+        f.t[static_cast<size_t>(in->b)].dtype() == l->element.dtype)) {
+    return nullptr;
+  }
+  out[0] = static_cast<int64_t>(reinterpret_cast<uintptr_t>(l->bytes.data()));
+  out[1] = static_cast<int64_t>(l->count);
+  out[2] = static_cast<int64_t>(l->scalar_capacity);
+  return l;
 }
 
 int32_t xag_jit_sfn(NativeCall* c, const exec::Instr* in, int64_t pc) {
@@ -70,5 +90,14 @@ const void* xag_jit_vec(NativeCall* c, int32_t slot, int64_t* n) {
 }
 
 }  // extern "C"
+
+int64_t list_count_offset() {
+  static const int64_t offset = [] {
+    exec::ListData l;
+    return static_cast<int64_t>(reinterpret_cast<const char*>(&l.count) -
+                                reinterpret_cast<const char*>(&l));
+  }();
+  return offset;
+}
 
 }  // namespace xag::rt::jit

@@ -1,7 +1,7 @@
 // The native tier's internals: what the code generator (codegen.cpp, LLVM) produces and what
 // the tier (tier.cpp) runs. A native program is one function over the frame of a run; the
-// work it does not generate itself (tensor ops, lists, prints, errors) it calls out for through
-// the helpers of helpers.cpp, which run the interpreter's own code for one instruction.
+// work it does not generate itself (tensor ops, most list ops, prints, errors) it calls out for
+// through the helpers of helpers.cpp, which run the interpreter's own code for one instruction.
 #pragma once
 
 #include <cstdint>
@@ -36,6 +36,9 @@ struct CompileError : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// Byte offset of ListData::count (the native code writes the count of a claimed list back).
+int64_t list_count_offset();
+
 // Compiles `p` (which must outlive the code: it points at p's instructions). Throws
 // CompileError with the reason when it cannot.
 std::unique_ptr<NativeCode> compile_native(const exec::Program& p);
@@ -47,6 +50,11 @@ extern "C" {
 int32_t xag_jit_exec(NativeCall* c, const exec::Instr* in, int64_t pc);
 // ListPushBack: the interpreter's fast append of a 0-d element, else xag_jit_exec.
 int32_t xag_jit_push(NativeCall* c, const exec::Instr* in, int64_t pc);
+// Claims the list of the ListPushBack `in` for native appends of `bytes`-byte elements when the
+// interpreter's fast append would apply to it (taken over, exclusively owned, packed 0-d
+// elements of t[in->b]'s dtype, `bytes` wide): returns its ListData and writes the buffer, the
+// count and the capacity (in elements) to out[0..2]; null when it does not apply.
+void* xag_jit_list_claim(NativeCall* c, const exec::Instr* in, int64_t bytes, int64_t* out);
 // The instruction's scalar kernel (Instr::sfn).
 int32_t xag_jit_sfn(NativeCall* c, const exec::Instr* in, int64_t pc);
 // Truthiness of t[slot]: 0 or 1, -1 when it failed.

@@ -202,3 +202,107 @@ def test_forked_child_compiles_with_its_own_thread(monkeypatch):
     _, status = os.waitpid(pid, 0)
     assert os.waitstatus_to_exitcode(status) == 0
     assert int(f(ag.constant(20))) == int(ag.function(collatz, jit=False)(ag.constant(20)))
+
+
+def _helper_calls(g, *args):
+    """The run's calls from native code into the interpreter (RunStats::native_helper_calls)."""
+    stats = {}
+    g.get_concrete_function(*args).run(list(args), stats)
+    return stats["native_helper_calls"]
+
+
+def squares_int32(n):
+    out = []
+    ag.set_element_type(out, ag.int32)
+    for i in range(n):
+        out.append(i * i)  # wraps around past 46340**2
+    return ag.stack(out)
+
+
+def flags_and_halves(n):
+    flags, halves = [], []
+    ag.set_element_type(flags, ag.bool)
+    ag.set_element_type(halves, ag.float32)
+    x = 0.0
+    for i in range(n):
+        flags.append(i % 3 == 0)
+        halves.append(x * 0.5)
+        x += 1.0
+    return ag.stack(flags), ag.stack(halves)
+
+
+@needs_jit
+@pytest.mark.parametrize("fn,want", [
+    (squares_int32, lambda n: np.arange(n, dtype=np.int32) * np.arange(n, dtype=np.int32)),
+    (flags_and_halves, lambda n: (np.arange(n) % 3 == 0,
+                                  np.arange(n, dtype=np.float32) * np.float32(0.5))),
+])
+def test_native_appends_grow_the_buffer_in_native_code(sync, fn, want):
+    # 70000 elements: about 17 doublings of the list's buffer, each through the helper; the
+    # appends between them are native stores (a helper call per element before).
+    n = ag.constant(70000)
+    native, interp = ag.function(fn), ag.function(fn, jit=False)
+    got = native(n)
+    assert native.execution_tier(n)["tier"] == "native"
+    tup = lambda r: r if isinstance(r, tuple) else (r,)  # noqa: E731
+    for g, w, i in zip(tup(got), tup(want(70000)), tup(interp(n))):
+        np.testing.assert_array_equal(g.numpy(), w)
+        np.testing.assert_array_equal(i.numpy(), w)
+    assert _helper_calls(native, n) < 200
+
+
+@needs_jit
+def test_native_appends_are_seen_by_the_interpreters_list_ops(sync):
+    # out[i] runs the interpreter's ListGet right after a native append: the count must be in
+    # the list by then. An index past the end raises at the user's line, as interpreted.
+    def f(n, k):
+        out = []
+        ag.set_element_type(out, ag.int64)
+        total = 0
+        for i in range(n):
+            out.append(i * 3)
+            total += out[i] + out[i - k]  # k > i: out of range
+        return total, ag.stack(out)
+
+    native, interp = ag.function(f), ag.function(f, jit=False)
+    n = ag.constant(1000)
+    total, stacked = native(n, ag.constant(0))
+    assert native.execution_tier(n, ag.constant(0))["tier"] == "native"
+    assert int(total) == 2 * 3 * sum(range(1000))
+    np.testing.assert_array_equal(stacked.numpy(), np.arange(1000) * 3)
+    errors = []
+    for g in (native, interp):
+        with pytest.raises(ag.errors.InvalidArgumentError) as e:
+            g(ag.constant(10), ag.constant(-5))  # out[i + 5]: past the end at once
+        errors.append(str(e.value))
+    assert errors[0] == errors[1]
+    line = f.__code__.co_firstlineno + 6  # total += out[i] + out[i - k]
+    assert errors[0].endswith(f"test_jit.py:{line})")
+
+
+def first_divisors(n):
+    """The smallest divisor d > 1 of each k <= n (k itself for primes): `d` after the loop is
+    the selected value at the break."""
+    total = 0
+    k = 2
+    while k <= n:
+        d = 2
+        found = 0
+        while d * d <= k:
+            if k % d == 0:
+                found = d
+                break
+            d += 1
+        total += found if found > 0 else k
+        total += d * 1000  # d's value after the loop, broken out of or not
+        k += 1
+    return total
+
+
+@needs_jit
+def test_native_break_loops_keep_the_selected_values(sync):
+    n = ag.constant(3000)
+    native, interp = ag.function(first_divisors), ag.function(first_divisors, jit=False)
+    assert int(native(n)) == int(interp(n)) == first_divisors(3000)
+    assert native.execution_tier(n)["tier"] == "native"
+    assert _helper_calls(native, n) < 50  # the set-up outside the loops: none per iteration

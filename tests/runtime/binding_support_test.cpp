@@ -57,10 +57,13 @@ TEST_CASE("variables need an eager initial value; assign modes by name", "[varia
 TEST_CASE("stats structs list their counters by name", "[stats]") {
   RunStats s;
   s.polls = 3;
+  s.native_helper_calls = 7;
   const auto fields = s.fields();
-  REQUIRE(fields.size() == 4);
+  REQUIRE(fields.size() == 5);
   CHECK(std::string(fields[3].first) == "polls");
   CHECK(fields[3].second == 3);
+  CHECK(std::string(fields[4].first) == "native_helper_calls");
+  CHECK(fields[4].second == 7);
   TestBackendStats t;
   t.ops = 5;
   CHECK(std::string(t.fields().back().first) == "ops");
