@@ -6,6 +6,7 @@ the graph runs; then it becomes the runtime's functional Cond / While through `_
 as the graph values in and out. A Python loop whose condition becomes symbolic part way (a
 `break` under a staged `if`, a counter that became a tensor) is staged from that point on.
 """
+import re
 import warnings
 
 from .. import _core
@@ -88,9 +89,8 @@ def _select_operands(a, b):
         b = staging.constant(b, a.dtype) if staging._py_kind(b) <= staging._kind(a.dtype) \
             else None
     elif isinstance(a, staging._PY_SCALARS) and isinstance(b, staging._PY_SCALARS):
-        if staging._py_kind(a) != staging._py_kind(b):
-            return None, None
-        dtype = staging._default_dtype(a)
+        # Two Python numbers (`4 if c else 1.25`): the default dtype of the higher kind.
+        dtype = staging._default_dtype(a if staging._py_kind(a) >= staging._py_kind(b) else b)
         a, b = staging.constant(a, dtype), staging.constant(b, dtype)
     if not (isinstance(a, Tensor) and isinstance(b, Tensor)) or is_list_tensor(a) \
             or is_list_tensor(b):
@@ -129,10 +129,11 @@ def _branch(fn, key, entry, list_ids, record, get_state, set_state, names, nouts
             fn()
         out = list(get_state()[:nouts])
         staging.list_retry(owner, entry[:nouts], out)
+        placeholders = set()  # return values not set on this path: zeros, never observed
         for i in structs:
             if isinstance(out[i], staging.UndefinedReturnValue):
                 out[i] = structs[i]()
-        placeholders = set()  # return values not set on this path: zeros, never observed
+                placeholders.add(i)
         if key == "else":
             then_infos, then_owners, then_trees = record["then"]
             for i, v in enumerate(out):
@@ -151,7 +152,7 @@ def _branch(fn, key, entry, list_ids, record, get_state, set_state, names, nouts
                 infos.append(info)
                 if value is not None:
                     values.append(value)
-                    weak.append(staging.is_weak_value(leaf))
+                    weak.append(owners[j] in placeholders or staging.is_weak_value(leaf))
             record["then"] = (infos, owners, trees)
             record["then_weak"] = weak
             record["then_out"] = out
@@ -476,10 +477,26 @@ def if_exp(cond, if_true, if_false, expr_repr):
     loc = staging.location()
     pred = staging.as_bool(cond, f"conditional expression ({expr_repr})", loc)
     if is_pure(if_true) and is_pure(if_false):
-        a, b = _select_operands(if_true(), if_false())
+        a0, b0 = if_true(), if_false()
+        a, b = _select_operands(a0, b0)
         if a is not None:
-            return ops.where(pred, a, b)
-    return _cf.cond(pred, if_true, if_false)
+            weak = staging.is_weak_value(a0) and staging.is_weak_value(b0)
+            return staging.weak_where([ops.where(pred, a, b)], [weak])[0]
+    try:
+        return _cf.cond(pred, if_true, if_false)
+    except staging.StagingError as e:
+        # The runtime's words name the Cond's outputs; say it with the user's expression.
+        m = _COND_OUTPUTS_DIFFER.match(str(e))
+        if m is None:
+            raise
+        raise staging.error(
+            f"the conditional expression `... if {expr_repr} else ...` is {m.group(1)} when its "
+            f"condition is true but {m.group(2)} when it is false; give both the same dtype (e.g. 4.0 instead "
+            "of 4, or ag.cast)", loc) from None
+
+
+_COND_OUTPUTS_DIFFER = re.compile(
+    r"cond: output \d+ is (\w+)\(.*?\) in the true branch but (\w+)\(.*?\) in the false branch")
 
 
 def if_exp_chain(cond, if_true, expr_repr, *rest):

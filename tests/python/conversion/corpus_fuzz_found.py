@@ -7,6 +7,8 @@ cannot access free variable" (Python: the outer binding is still visible there).
 """
 import numpy as np
 
+import autograph as ag
+
 from harness import case
 
 
@@ -66,3 +68,37 @@ def number_on_both_paths_then_float(a):
     if a > 2:
         z = a
     return z
+
+
+# Python numbers of two kinds chosen by a tensor condition: one float32.
+@case(np.float32(3.0))
+@case(np.float32(2.0))
+def number_kinds_meet_in_a_conditional_expression(a):
+    return 4 if a == 3.0 else 1.25
+
+
+# The same with a branch that calls a function (not known to be pure: staged as a Cond, traced
+# once per branch): not yet unified, but the error names the expression, not the Cond's outputs.
+def _four():
+    return 4
+
+
+@case(np.float32(3.0), staged_error=(ag.StagingError, r"^the conditional expression `\.\.\. if "
+                                     r"a == 3\.0 else \.\.\.` is int32 when its condition is true "
+                                     r"but float32 when it is false"))
+def number_kinds_meet_in_an_impure_conditional_expression(a):
+    return _four() if a == 3.0 else 1.25
+
+
+# A Python number on every path of a staged if that returns: the returns unify to float32.
+@case(np.float32(3.5), np.float32(5.25))
+@case(np.float32(30.0), np.float32(5.25))
+@case(np.float32(-1.0), np.float32(5.25))
+def early_tuple_return_with_a_number(a, b):
+    y = b
+    z = 4
+    if a > 10:
+        z -= y
+    elif a > 0:
+        return (0, y)
+    return (y, z)
