@@ -222,10 +222,17 @@ def _stage_loop(test, body, hidden_init, get_state, set_state, names, what_name,
     for attempt in staging.traces(get_state(), set_state, what_name, loc):
         with attempt:
             list_ids, owner = attempt.list_ids, attempt.learned.owner
-            entry, infos, trees, values = _loop_entry(attempt.entry, attempt.learned, set_state,
-                                                      what_name, loc)
+            entry, infos, trees, values, entry_weak = _loop_entry(
+                attempt.entry, attempt.learned, set_state, what_name, loc)
             state_count = len(values)
-            body_out = []
+            # entry_weak: which graph values of the state entered as Python numbers. They are
+            # weakly typed inside the loop, and after it when the body kept them so (`w += 3`,
+            # not `w += x`).
+            body_out, body_weak = [], []
+
+            def weak_params(params):
+                return staging.weak_where(params[:state_count], entry_weak) + list(
+                    params[state_count:])
 
             def unpack(params):
                 state = structure.pack(infos, trees, params[:state_count])
@@ -236,12 +243,13 @@ def _stage_loop(test, body, hidden_init, get_state, set_state, names, what_name,
                 return params[state_count:]
 
             def cond_fn(params):
-                hidden = unpack(params)
+                hidden = unpack(weak_params(params))
                 with staging.active(list_ids):
                     r = test(hidden)
                 return staging.as_bool(r, what_name, loc)
 
             def body_fn(params):
+                params = weak_params(params)
                 hidden = unpack(params)
                 with staging.active(list_ids), loop_options.body(attempt.learned, infos,
                                                                  params[:state_count]):
@@ -252,7 +260,7 @@ def _stage_loop(test, body, hidden_init, get_state, set_state, names, what_name,
                 out_leaves, out_owners, out_trees = staging.flatten(out)
                 if out_trees != trees:
                     _structure_change(entry, out, trees, out_trees, names, what_name, loc, owner)
-                result = []
+                result, weak = [], []
                 for j, (info, leaf) in enumerate(zip(infos, out_leaves)):
                     try:
                         v = staging.follow(info, leaf, names[out_owners[j]], what, loc, owner,
@@ -264,11 +272,15 @@ def _stage_loop(test, body, hidden_init, get_state, set_state, names, what_name,
                         raise returns.mismatch(entry[i], out[i], loc) from None
                     if v is not None:
                         result.append(v)
+                        weak.append(staging.is_weak_value(leaf))
+                body_weak[:] = weak
                 return result + list(new_hidden)
 
             out = _core.while_loop(
                 values + list(hidden_init), cond_fn, body_fn, _max_iterations(attempt.learned),
                 _invariants(infos, attempt.learned) + [None] * len(hidden_init))
+            out = staging.weak_where(out[:state_count], [
+                a and b for a, b in zip(entry_weak, body_weak)]) + list(out[state_count:])
             state = structure.pack(infos, trees, out[:state_count])
             state = tuple(
                 staging.after_loop(v.symbol_name, what_name, loc)
@@ -302,14 +314,15 @@ def _structure_change(entry, out, trees, out_trees, names, what_name, loc, owner
 
 
 def _loop_entry(entry, learned, set_state, what_name, loc):
-    """(entry, Leaf records, treedefs, graph values) of a loop's state on entry, with what
-    earlier traces taught (return values' structures, weak numbers' types)."""
+    """(entry, Leaf records, treedefs, graph values, whether each graph value is weak) of a
+    loop's state on entry, with what earlier traces taught (return values' structures, weak
+    numbers' types)."""
     structs = learned.structs
     if structs:
         entry = tuple(structs[i]() if i in structs else v for i, v in enumerate(entry))
     set_state(entry)
     leaves, owners, trees = staging.flatten(entry)
-    infos, values = [], []
+    infos, values, weak = [], [], []
     for j, leaf in enumerate(leaves):
         if isinstance(leaf, staging.Undefined):
             # First assigned in the body (SPEC §3: local to the loop): a placeholder carries it
@@ -323,7 +336,8 @@ def _loop_entry(entry, learned, set_state, what_name, loc):
         infos.append(info)
         if value is not None:
             values.append(value)
-    return entry, infos, trees, values
+            weak.append(info.kind == "tensor" and info.weak)
+    return entry, infos, trees, values, weak
 
 
 def _invariants(infos, learned):

@@ -102,3 +102,20 @@ def early_tuple_return_with_a_number(a, b):
     elif a > 0:
         return (0, y)
     return (y, z)
+
+
+# A loop variable that enters a staged loop as a Python number and only meets numbers in the
+# body is still one after the loop: its return unifies with a float32 return.
+def _count_up(u, v):
+    if u > v:
+        return (u - v) % 97
+    w = u
+    while w < v:
+        w += 3
+    return w % 89
+
+
+@case(np.float32(5.25))
+@case(np.float32(1.5))
+def loop_of_a_number_then_a_float_return(b):
+    return _count_up(4, b)
