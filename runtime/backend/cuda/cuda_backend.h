@@ -32,6 +32,8 @@ class CudaBackend final : public Backend {
   void run_op(const OpCall& call, Tensor& out) override;
   bool run_fused(const FusedProgram& prog, const Tensor* in, size_t n, Tensor& out) override;
   void synchronize() override;
+  bool run_loop(const LoopPlan& plan, std::vector<Tensor>& state,
+                const std::function<bool()>& stop) override;
 
   int ordinal() const { return ordinal_; }
   cudaStream_t stream() const { return stream_; }
@@ -46,6 +48,7 @@ class CudaBackend final : public Backend {
   int64_t* fault_value();
   void read_fault(int* flag, int64_t* value);
   AllocatorStats allocator_stats() const { return allocator_.stats(); }
+  CachingAllocator& allocator() { return allocator_; }
 
  private:
   class Raw final : public RawAllocator {
