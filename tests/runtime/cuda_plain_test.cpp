@@ -143,6 +143,15 @@ TEST_CASE("cuda coverage: every op row has a CUDA kernel, a view or a declared f
     // Every element-wise row runs its functor on the GPU (the math written once).
     if (elementwise_traits(op)) CHECK(c.path == CudaPath::Kernel);
   }
+  // The declared fallbacks, exactly: a row moving to the host again must be declared here.
+  std::set<OpKind> host;
+  for (int i = 0; i < kNumOpKinds; ++i)
+    if (cuda_coverage(static_cast<OpKind>(i)).path == CudaPath::HostFallback)
+      host.insert(static_cast<OpKind>(i));
+  CHECK(host == std::set<OpKind>{OpKind::Size, OpKind::ShapeOf, OpKind::Range});
+  for (OpKind op : {OpKind::ArgMax, OpKind::ArgMin, OpKind::OneHot, OpKind::GatherGrad,
+                    OpKind::RandomUniform, OpKind::RandomNormal})
+    CHECK(cuda_coverage(op).path == CudaPath::Kernel);
   CHECK(cuda_coverage(OpKind::MatMul).path == CudaPath::Kernel);
   CHECK(cuda_coverage(OpKind::ReduceSum).path == CudaPath::Kernel);
   CHECK(cuda_coverage(OpKind::Reshape).path == CudaPath::View);

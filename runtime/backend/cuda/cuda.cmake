@@ -32,6 +32,7 @@ if(XAG_CUDA_ENABLED)
   target_sources(xag_runtime PRIVATE
     $<TARGET_OBJECTS:xag_cuda_kernels>
     ${_xag_cuda_dir}/cuda_backend.cpp
+    ${_xag_cuda_dir}/cuda_construct_ops.cpp
     ${_xag_cuda_dir}/cuda_ops.cpp
     ${_xag_cuda_dir}/cuda_shape_ops.cpp
     ${_xag_cuda_dir}/cuda_status.cpp

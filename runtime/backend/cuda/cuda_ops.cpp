@@ -165,6 +165,13 @@ bool run_kernel(CudaBackend& b, const OpCall& c, Tensor& out) {
       return gather(b, c, out);
     case OpKind::GetItemGrad:
       return getitem_grad(b, c, out);
+    case OpKind::GatherGrad:
+      return gather_grad(b, c, out);
+    case OpKind::OneHot:
+      return one_hot(b, c, out);
+    case OpKind::RandomUniform:
+    case OpKind::RandomNormal:
+      return random(b, c, out);
     case OpKind::Zeros:
     case OpKind::ZerosLike:
       check(cudaMemsetAsync(out.raw_data(), 0, out.nbytes(), b.stream()), "zeros", b.name());

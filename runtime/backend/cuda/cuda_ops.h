@@ -34,6 +34,11 @@ bool concat(CudaBackend& b, const OpCall& c, bool stack, Tensor& out);
 bool gather(CudaBackend& b, const OpCall& c, Tensor& out);
 bool getitem_grad(CudaBackend& b, const OpCall& c, Tensor& out);
 void strided_copy(CudaBackend& b, const Tensor& x, const StridedPlan& plan, Tensor& out);
+// construct_kernels.cu's rows (cuda_construct_ops.cpp).
+bool arg_reduce(CudaBackend& b, const OpCall& c, Tensor& out);
+bool one_hot(CudaBackend& b, const OpCall& c, Tensor& out);
+bool gather_grad(CudaBackend& b, const OpCall& c, Tensor& out);
+bool random(CudaBackend& b, const OpCall& c, Tensor& out);
 // cuBLAS matmul of float dtypes (matmul.cpp); false for other dtypes or sizes past int range.
 bool matmul(CudaBackend& b, const Tensor& x, const Tensor& y, Tensor& out);
 

@@ -35,7 +35,7 @@ bool reduce_into(CudaBackend& b, OpKind op, const Tensor& x, const bool* reduced
 }
 
 bool reduce_op(CudaBackend& b, const OpCall& c, Tensor& out) {
-  if (c.op == OpKind::ArgMax || c.op == OpKind::ArgMin) return false;
+  if (c.op == OpKind::ArgMax || c.op == OpKind::ArgMin) return arg_reduce(b, c, out);
   const Tensor& x = c.in[0];
   const OpAttrs& a = *c.attrs;
   bool reduced[Shape::kMaxRank] = {};

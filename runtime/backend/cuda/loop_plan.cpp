@@ -62,7 +62,9 @@ std::string node_reason(const Node& n) {
       return std::string("a list/TensorArray op (") + n.op_name() + ") grows on the host";
   }
   const std::string op = op_name(n.op);
-  if (op_category(n.op) == OpCategory::Random) return "random op " + op + " (not captured)";
+  // Each call draws its seed on the host: a captured kernel would repeat one draw.
+  if (op_category(n.op) == OpCategory::Random)
+    return "random op " + op + " draws its seed on the host";
   const cuda::CudaCoverage cov = cuda::cuda_coverage(n.op);
   if (cov.path == cuda::CudaPath::HostFallback)
     return "op " + op + " runs on the host: " + cov.reason;
