@@ -268,3 +268,23 @@ TEST_CASE("gpu: ported kernels on sizes that span warps and blocks", "[gpu]") {
   oh.dtype = DType::Float64;
   compare(OpKind::OneHot, {Tensor::from_vector<int64_t>({0, 299, 300, -1, 17}, Shape{5})}, oh);
 }
+
+TEST_CASE("gpu: integer division by zero is raised at the next copy to the host", "[gpu]") {
+  // No synchronization per op: the kernel sets its flag, later ops queue behind it, and the
+  // first read on the host raises the CPU's error, naming the op.
+  DeviceScope scope(gpu());
+  const Tensor x = Tensor::from_vector<int32_t>({4, 5, 6}, Shape{3}).to(gpu());
+  const Tensor zero = Tensor::from_vector<int32_t>({1, 0, 2}, Shape{3}).to(gpu());
+  Tensor q;
+  REQUIRE_NOTHROW(q = run(OpKind::FloorDiv, {x, zero}));
+  const Tensor later = run(OpKind::Add, {q, x});
+  try {
+    later.host();
+    FAIL("no error");
+  } catch (const InvalidArgumentError& e) {
+    CHECK_THAT(e.what(), Catch::Contains("floordiv"));
+  }
+  CHECK(run(OpKind::Add, {x, x})
+            .host()
+            .equals(Tensor::from_vector<int32_t>({8, 10, 12}, Shape{3})));  // the device works on
+}

@@ -11,6 +11,7 @@
 
 #include <memory>
 #include <mutex>
+#include <vector>
 
 #include "runtime/backend/backend.h"
 #include "runtime/backend/cuda/caching_allocator.h"
@@ -47,6 +48,13 @@ class CudaBackend final : public Backend {
   int* fault_flag();
   int64_t* fault_value();
   void read_fault(int* flag, int64_t* value);
+  // Integer division, modulo and powers report bad values without a synchronization per op:
+  // each such launch gets a device flag of its own and the call is remembered (its inputs kept
+  // alive); check_faults(), at every copy to the host, synchronize() and loop launch, reads the
+  // flags once and reruns the first faulting call on the host, which raises the CPU's error
+  // naming the op.
+  int* defer_fault_check(const OpCall& call, const Tensor& out);
+  void check_faults();
   AllocatorStats allocator_stats() const { return allocator_.stats(); }
   CachingAllocator& allocator() { return allocator_; }
 
@@ -71,6 +79,16 @@ class CudaBackend final : public Backend {
   Raw raw_;
   CachingAllocator allocator_;
   void* fault_ = nullptr;  // int flag, then int64 value
+  struct PendingFault {
+    OpKind op;
+    OpAttrs attrs;
+    std::vector<Tensor> in;
+    TensorSpec spec;
+  };
+  static constexpr size_t kFaultSlots = 64;
+  int* fault_slots_ = nullptr;  // one int per pending check
+  std::mutex pending_mu_;
+  std::vector<PendingFault> pending_;
   std::unique_ptr<FusedKernelCache> fused_;
 };
 
