@@ -36,7 +36,9 @@ class GraphLoop {
   GraphLoop& operator=(const GraphLoop&) = delete;
 
   std::vector<Tensor> values;  // the plan's values: state and captures first
-  std::vector<Tensor> tmp;     // write-back through a temporary (per loop variable; may be empty)
+  // The buffers the graph was captured with, kept whatever later eager runs do with `values`.
+  std::vector<Tensor> pinned;
+  std::vector<Tensor> tmp;  // write-back through a temporary (per loop variable; may be empty)
   cudaGraph_t graph = nullptr;
   cudaGraphExec_t exec = nullptr;
   int* stop_host = nullptr;  // host-mapped: the host writes, the condition kernel reads
@@ -195,6 +197,7 @@ void build_graph(CudaBackend& b, const LoopPlan& plan, GraphLoop& g) {
     throw Fallback{failed};
   }
   check(cudaGraphInstantiate(&g.exec, g.graph, 0), "instantiating the loop graph", b.name());
+  g.pinned = g.values;
 }
 
 // Launches the graph and waits, polling `stop`; on a stop the condition kernel ends the loop
