@@ -16,14 +16,6 @@ namespace {
 constexpr int kWarp = 32;
 constexpr int64_t kNone = INT64_MAX;  // a thread that saw no element
 
-template <class T>
-__device__ __forceinline__ T shuffle(T v, int delta) {
-  if constexpr (std::is_same_v<T, bool>)
-    return __shfl_down_sync(0xffffffffu, static_cast<int>(v), delta) != 0;
-  else
-    return __shfl_down_sync(0xffffffffu, v, delta);
-}
-
 // The better of two (value, index) candidates under the CPU's functor F (operator()(v, best):
 // does v displace best?); neither better: the first index, as the CPU's scan keeps it.
 template <class F, class T>
@@ -38,8 +30,8 @@ __device__ __forceinline__ void pick(T& best, int64_t& at, T v, int64_t i) {
 template <class F, class T>
 __device__ void warp_pick(T& best, int64_t& at) {
   for (int d = kWarp / 2; d > 0; d /= 2) {
-    const T v = shuffle(best, d);
-    const int64_t i = shuffle(at, d);
+    const T v = shuffle_down(best, d);
+    const int64_t i = shuffle_down(at, d);
     pick<F>(best, at, v, i);
   }
 }
@@ -98,17 +90,9 @@ __global__ void gather_grad_kernel(const T* dy, const int64_t* idx, T* out, int6
                                    int64_t num_idx, int64_t inner, int64_t n, int* bad_flag,
                                    int64_t* bad_index) {
   XAG_GRID_STRIDE(i, n) {
-    const int64_t t = i % inner;
-    const int64_t j = (i / inner) % num_idx;
-    const int64_t o = i / (inner * num_idx);
-    int64_t k = idx[j];
-    if (k < -len || k >= len) {
-      *bad_flag = 1;
-      *bad_index = k;
-      continue;
-    }
-    if (k < 0) k += len;
-    add_at(out + (o * len + k) * inner + t, dy[i]);
+    int64_t o, k, t;
+    if (gathered_row(idx, i, len, num_idx, inner, &o, &k, &t, bad_flag, bad_index))
+      add_at(out + (o * len + k) * inner + t, dy[i]);
   }
 }
 

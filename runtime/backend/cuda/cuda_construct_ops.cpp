@@ -36,8 +36,7 @@ bool arg_reduce(CudaBackend& b, const OpCall& c, Tensor& out) {
 
 bool one_hot(CudaBackend& b, const OpCall& c, Tensor& out) {
   const OpAttrs& a = *c.attrs;
-  Tensor idx = to_dtype(b, c.in[0], DType::Int64);
-  if (idx.on_host()) idx = idx.to(b.id());
+  const Tensor idx = device_indices(b, c.in[0]);
   const Shape& is = c.in[0].shape();
   const int64_t ax = a.has_axis ? a.axis : -1;
   const int axis = ax == -1 ? is.rank() : normalize_axis(ax, is.rank() + 1, "one_hot");
@@ -58,11 +57,9 @@ bool gather_grad(CudaBackend& b, const OpCall& c, Tensor& out) {
   if (dy.on_host() || dy.dtype() == DType::Bool) return false;
   const Shape& xs = out.shape();
   const int axis = normalize_axis(c.attrs->axis, xs.rank(), "gather_grad");
-  int64_t outer = 1, inner = 1;
-  for (int d = 0; d < axis; ++d) outer *= xs[d];
-  for (int d = axis + 1; d < xs.rank(); ++d) inner *= xs[d];
-  Tensor idx = to_dtype(b, c.in[1], DType::Int64);
-  if (idx.on_host()) idx = idx.to(b.id());
+  int64_t outer, inner;
+  around_axis(xs, axis, &outer, &inner);
+  const Tensor idx = device_indices(b, c.in[1]);
   if (dy.num_elements() != outer * idx.num_elements() * inner) return false;  // the CPU raises
   check(cudaMemsetAsync(out.raw_data(), 0, out.nbytes(), b.stream()), "gather_grad", b.name());
   check(launch_gather_grad(dy.dtype(), dy.raw_data(), static_cast<const int64_t*>(idx.raw_data()),

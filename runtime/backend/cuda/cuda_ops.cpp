@@ -59,6 +59,17 @@ Tensor to_dtype(CudaBackend& b, const Tensor& t, DType dt) {
   return r;
 }
 
+Tensor device_indices(CudaBackend& b, const Tensor& t) {
+  Tensor idx = to_dtype(b, t, DType::Int64);
+  return idx.on_host() ? idx.to(b.id()) : idx;
+}
+
+void around_axis(const Shape& s, int axis, int64_t* outer, int64_t* inner) {
+  *outer = *inner = 1;
+  for (int d = 0; d < axis; ++d) *outer *= s[d];
+  for (int d = axis + 1; d < s.rank(); ++d) *inner *= s[d];
+}
+
 EwOperand operand(const Tensor& t, const Shape& shape) {
   EwOperand o;
   if (t.on_host()) {

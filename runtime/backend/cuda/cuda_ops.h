@@ -19,6 +19,10 @@ void run_on_host(CudaBackend& b, const OpCall& call, Tensor& out);
 Tensor to_dtype(CudaBackend& b, const Tensor& t, DType dt);
 // `t` as an element-wise operand of an output of `shape` (broadcast, or a scalar by value).
 EwOperand operand(const Tensor& t, const Shape& shape);
+// Indices (any integer dtype, here or a 0-d host scalar) as int64 on the device.
+Tensor device_indices(CudaBackend& b, const Tensor& t);
+// The element counts before and after dimension `axis` of `s`.
+void around_axis(const Shape& s, int axis, int64_t* outer, int64_t* inner);
 // Element-wise families into `out` (operands of any dtype; converted here).
 void unary_into(CudaBackend& b, OpKind op, const Tensor& x, Tensor& out, const OpCall& call);
 void binary_into(CudaBackend& b, OpKind op, const Tensor& x, const Tensor& y, Tensor& out,
