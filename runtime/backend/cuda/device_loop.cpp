@@ -95,9 +95,13 @@ bool host_truth(const Tensor& pred) {
 // host constant goes through a temporary filled before any variable is written.
 void capture_write_back(CudaBackend& b, const LoopPlan& plan, GraphLoop& g) {
   const size_t k = static_cast<size_t>(plan.num_vars);
+  // Overlapping bytes, not only equal addresses: a view may point into a variable's buffer.
   auto aliases_state = [&](const Tensor& t) {
-    for (size_t j = 0; j < k; ++j)
-      if (g.values[j].raw_data() == t.raw_data()) return true;
+    const char* p = static_cast<const char*>(t.raw_data());
+    for (size_t j = 0; j < k; ++j) {
+      const char* q = static_cast<const char*>(g.values[j].raw_data());
+      if (p < q + g.values[j].nbytes() && q < p + t.nbytes()) return true;
+    }
     return false;
   };
   std::vector<const Tensor*> src(k);
