@@ -3,6 +3,8 @@
 // loop variables be computed in place, without a transfer).
 #include "runtime/exec/lowerer.h"
 
+#include "runtime/backend/registry.h"
+
 namespace xag::rt::exec {
 
 namespace {
@@ -206,8 +208,11 @@ void Lowerer::lower_while(const Node& n, const StealCheck& can_steal) {
 // A loop that can run whole on a device (loop_plan.h) starts with a DeviceLoop instruction:
 // on a GPU it runs the loop as a CUDA graph and leaves the carried slots at their final values,
 // so the host-driven loop after it only evaluates the condition once; elsewhere it does
-// nothing. Returns its index (0: none).
+// nothing. Returns its index (0: none). Only emitted when a device besides the CPU is listed:
+// a CPU-only process keeps its loops exactly as they were (the native tier would otherwise
+// spill the carried registers around the instruction at every entry of an inner loop).
 size_t Lowerer::emit_device_loop(const Node& n, const std::vector<int32_t>& carried) {
+  if (device_names().size() < 2) return 0;
   LoopPlanResult r = plan_device_loop(n);
   if (!r.plan) return 0;
   Instr in = base(n, Code::DeviceLoop);

@@ -219,3 +219,11 @@ TEST_CASE("device loop: an interrupt while the device runs the loop names the lo
   }
   clear_interrupt();
 }
+
+TEST_CASE("device loop: a CPU-only process compiles its loops without the instruction", "[cuda]") {
+  HalvingLoop l;
+  const bool cpu_only = device_names() == std::vector<std::string>{"cpu"};
+  CHECK((compile(l.g).dump().find("device_loop") == std::string::npos) == cpu_only);
+  LoopDevice dev(nullptr);
+  CHECK(compile(l.g).dump().find("device_loop") != std::string::npos);
+}
