@@ -10,7 +10,9 @@ GPU, one table. Workloads (bench/workloads/workloads.py's sources where they exi
     PYTHONPATH=build/python /usr/bin/python3 bench/gpu.py [--quick] [--no-cpu] [--no-fashion]
 
 Times are the best of --repeat calls after one warm-up call; every call ends by reading its
-result on the host, so queued GPU work is included. Exit status 2 when there is no GPU."""
+result on the host, so queued GPU work is included. The empty while must run as a CUDA graph with
+a conditional node (checked through the run's device_loops counter). Exit status 2 when there is
+no GPU, 1 when a row or a cell failed."""
 import argparse
 import os
 import sys
@@ -167,12 +169,25 @@ def fashion_case(opts, devices, torch):
     return epoch_case(f"fashion_mnist epoch n={n}", x, y[:n].astype(np.int32), devices, torch)
 
 
+def device_loops_used(f, n):
+    """How many while loops of one call of `f` ran whole on the device (a CUDA graph with a
+    conditional node) rather than host-driven (then XAG_CUDA_LOG=1 says why)."""
+    stats = {}
+    f.get_concrete_function(ag.constant(n)).run([ag.constant(n)], stats)
+    return stats.get("device_loops", 0)
+
+
 def while_case(opts, devices, torch):
     n = 10_000 if opts.quick else 100_000
     cols = {}
     for dev in devices:
         f = ag.function(count_up, device=dev)
-        cols[f"xag {dev}"] = lambda f=f: int(f(n))
+        arg = ag.constant(n)
+        if dev == "gpu" and device_loops_used(f, n) != 1:
+            # The row measures the conditional-node path: a host-driven loop is a failure.
+            raise RuntimeError("the empty while did not run as a CUDA graph (XAG_CUDA_LOG=1 "
+                               "prints why)")
+        cols[f"xag {dev}"] = lambda f=f, arg=arg: int(f(arg))
     if torch:
         def run():  # the same loop with the counter on the GPU (PyTorch reads it back each time)
             i = torch.zeros((), dtype=torch.int32, device="cuda")
@@ -205,11 +220,15 @@ def main():
     gpu_name = torch.cuda.get_device_name(0) if torch else "gpu:0"
     print(f"\nGPU benchmark on {gpu_name} (best of {opts.repeat}, seconds; while: us/iteration)")
     print(f"{'workload':40s}" + "".join(f"{c:>14s}" for c in columns) + f"{'gpu vs torch':>14s}")
+    status = 0  # 1 when a row or a cell failed: gpu-check.sh must not pass over it
     for case in cases:
         try:
             out = case(opts, devices, torch)
         except Exception as e:  # a missing dataset must not hide the other rows
             print(f"{case.__name__:40s} skipped: {type(e).__name__}: {e}")
+            # No network or no torch: a skip; anything else fails the run.
+            if not isinstance(e, (OSError, ImportError)):
+                status = 1
             continue
         name, cols = out[0], out[1]
         scale = 1e6 / out[2] if len(out) > 2 else 1.0
@@ -220,11 +239,12 @@ def main():
                     row[c] = best(cols[c], opts.repeat) * scale
                 except Exception as e:
                     print(f"  {name}: {c} failed: {type(e).__name__}: {e}")
+                    status = 1
         cells = "".join(f"{row[c]:14.4f}" if c in row else f"{'-':>14s}" for c in columns)
         ratio = (f"{row['torch cuda'] / row['xag gpu']:13.2f}x" if "torch cuda" in row
                  and "xag gpu" in row else f"{'-':>14s}")
         print(f"{name:40s}{cells}{ratio}")
-    return 0
+    return status
 
 
 if __name__ == "__main__":

@@ -10,6 +10,9 @@
 #include "runtime/backend/placement.h"
 #include "runtime/backend/registry.h"
 #include "runtime/backend/test_backend.h"
+#ifdef XAG_HAVE_CUDA
+#include "runtime/backend/cuda/register.h"
+#endif
 
 namespace xag::py {
 
@@ -24,6 +27,16 @@ void bind_devices(py::module_& m) {
     PyTensor* p = tensor_ptr(t);
     if (!p || p->symbolic()) throw rt::InvalidArgumentError("_to_device: not an eager tensor");
     return wrap(p->value.to(rt::device_id(name)));
+  });
+
+  // GPUs the CUDA runtime sees, asked directly (0 in builds without CUDA): tests compare
+  // list_devices() with it.
+  m.def("_cuda_device_count", [] {
+#ifdef XAG_HAVE_CUDA
+    return rt::cuda::cuda_device_count();
+#else
+    return 0;
+#endif
   });
 
   // ---- test backend (never listed unless a test enables it) ----

@@ -126,6 +126,9 @@ void bind_exec(py::module_& m) {
            }),
            py::arg("graph"), py::arg("device") = "cpu", py::arg("jit") = true)
       .def("run", &run, py::arg("args"), py::arg("stats") = py::none())
+      // The device its ops run on ("cpu", "gpu:0"): the notebook pane says where a trace ran.
+      .def_property_readonly("device",
+                             [](const PyExecutable& e) { return rt::backend(e.device).name(); })
       // Which tier runs the graph (runtime/jit): a dict of tier ("native"/"interpreter"),
       // reason, compile_seconds and ready_seconds (-1 until known).
       .def("tier", [](const PyExecutable& e) {

@@ -18,7 +18,9 @@
 #pragma once
 
 #include <cstddef>
+#include <functional>
 #include <string>
+#include <vector>
 
 #include "runtime/core/tensor.h"
 #include "runtime/ops/ops.h"
@@ -27,6 +29,7 @@ namespace xag::rt {
 
 struct FusedProgram;
 struct SlicePlan;
+struct LoopPlan;  // runtime/backend/cuda/loop_plan.h
 
 // One op for a backend to run (see the contract above).
 struct OpCall {
@@ -74,6 +77,16 @@ class Backend {
   // when not supported; the dispatcher then runs the program's steps as ops on this backend.
   // When true, `out` holds the result (reused when exclusively owned with the right spec).
   virtual bool run_fused(const FusedProgram& prog, const Tensor* in, size_t n, Tensor& out) {
+    return false;
+  }
+  // Optional: runs a whole staged While on the device without returning to the host per
+  // iteration (the CUDA backend: a graph with a conditional node). `state` holds the loop
+  // variables then the captures (on this device or 0-d on the host); when it returns true the
+  // first plan.num_vars entries hold the results. False: the caller runs its host-driven loop.
+  // `stop` is polled while the loop runs; when it says true the loop stops at the end of an
+  // iteration and this throws CancelledError.
+  virtual bool run_loop(const LoopPlan& plan, std::vector<Tensor>& state,
+                        const std::function<bool()>& stop) {
     return false;
   }
   // Optional for synchronous backends: waits until queued work and copies are done.

@@ -49,6 +49,14 @@ class TestBackend final : public Backend {
   void copy_to_host(void* host_dst, const void* src, size_t bytes) override;
   void copy_on_device(void* dst, const void* src, size_t bytes) override;
   void run_op(const OpCall& call, Tensor& out) override;
+  // Whole-loop runs (Backend::run_loop) go to `loop_runner` when a test sets it (none: the
+  // executor's host-driven loop), so the device-loop hand-off is tested without a GPU.
+  bool run_loop(const LoopPlan& plan, std::vector<Tensor>& state,
+                const std::function<bool()>& stop) override {
+    return loop_runner && loop_runner(plan, state, stop);
+  }
+  std::function<bool(const LoopPlan&, std::vector<Tensor>&, const std::function<bool()>&)>
+      loop_runner;
 
   TestBackendStats stats() const;
   void reset_stats();

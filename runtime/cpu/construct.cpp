@@ -7,6 +7,7 @@
 #include "runtime/core/parallel.h"
 #include "runtime/cpu/kernels.h"
 #include "runtime/ops/dtype_rules.h"
+#include "runtime/ops/random_math.h"
 
 namespace xag::rt::cpu {
 
@@ -75,63 +76,34 @@ void one_hot(const Tensor& indices, const OpAttrs& attrs, Tensor& out) {
 }
 
 namespace {
-
-// SplitMix64 finalizer: a strong 64-bit mix; hash(seed, i) gives independent streams per element,
-// so the values do not depend on how the work is split across threads.
-inline uint64_t mix(uint64_t z) {
-  z += 0x9e3779b97f4a7c15ULL;
-  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-  return z ^ (z >> 31);
-}
-
-inline double unit_double(uint64_t bits) {  // [0, 1) with 53 random bits
-  return static_cast<double>(bits >> 11) * (1.0 / 9007199254740992.0);
-}
-
 std::atomic<uint64_t> g_unseeded_counter{0};
-
 }  // namespace
 
+uint64_t random_seed(const OpAttrs& attrs) {
+  return attrs.has_seed ? math::mix(attrs.seed ^ 0x5eed5eed5eedULL)
+                        : math::mix(0xa076bc3d5f9c1e27ULL + g_unseeded_counter++);
+}
+
 void random(OpKind op, const OpAttrs& attrs, Tensor& out) {
-  const uint64_t seed = attrs.has_seed ? mix(attrs.seed ^ 0x5eed5eed5eedULL)
-                                       : mix(0xa076bc3d5f9c1e27ULL + g_unseeded_counter++);
+  const uint64_t seed = random_seed(attrs);
   const double a = attrs.value_a, b = attrs.value_b;
   const int64_t n = out.num_elements();
+  const bool uniform = op == OpKind::RandomUniform;
   dispatch_dtype(out.dtype(), [&](auto tag) {
     using T = decltype(tag);
     if constexpr (std::is_floating_point_v<T>) {
       T* o = out.data<T>();
       parallel_for(n, kParallelThreshold / 4, [&](int64_t s, int64_t e) {
-        for (int64_t i = s; i < e; ++i) {
-          const uint64_t r = mix(seed + static_cast<uint64_t>(i) * 0xd1b54a32d192ed03ULL);
-          if (op == OpKind::RandomUniform) {
-            T v = static_cast<T>(a + (b - a) * unit_double(r));
-            if (v >= static_cast<T>(b) && b > a)
-              v = std::nextafter(static_cast<T>(b), static_cast<T>(a));
-            o[i] = v;
-          } else {
-            // Box-Muller on two independent uniforms; 1 - u keeps log's argument in (0, 1].
-            const double u1 = 1.0 - unit_double(r);
-            const double u2 = unit_double(mix(r ^ 0x2545f4914f6cdd1dULL));
-            const double z = std::sqrt(-2.0 * std::log(u1)) * std::cos(6.283185307179586 * u2);
-            o[i] = static_cast<T>(a + b * z);
-          }
-        }
+        for (int64_t i = s; i < e; ++i) o[i] = math::random_float<T>(uniform, seed, i, a, b);
       });
     } else if constexpr (std::is_integral_v<T> && !std::is_same_v<T, bool>) {
-      // random_uniform only (infer() checks): [a, b) by the high half of a 64x64-bit product,
-      // which maps the 64 random bits onto the range evenly to within 2^-64 per value.
+      // random_uniform only (infer() checks).
       const int64_t lo = static_cast<int64_t>(a);
       const uint64_t span =
           static_cast<uint64_t>(static_cast<int64_t>(b)) - static_cast<uint64_t>(lo);
       T* o = out.data<T>();
       parallel_for(n, kParallelThreshold / 4, [&](int64_t s, int64_t e) {
-        for (int64_t i = s; i < e; ++i) {
-          const uint64_t r = mix(seed + static_cast<uint64_t>(i) * 0xd1b54a32d192ed03ULL);
-          const auto k = static_cast<uint64_t>((static_cast<unsigned __int128>(r) * span) >> 64);
-          o[i] = static_cast<T>(static_cast<uint64_t>(lo) + k);
-        }
+        for (int64_t i = s; i < e; ++i) o[i] = math::random_int<T>(seed, i, lo, span);
       });
     }
   });

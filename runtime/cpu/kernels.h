@@ -42,6 +42,9 @@ void range(const Tensor& start, const Tensor& limit, const Tensor& delta, Tensor
 int64_t range_length(const Tensor& start, const Tensor& limit, const Tensor& delta);
 void one_hot(const Tensor& indices, const OpAttrs& attrs, Tensor& out);
 void random(OpKind op, const OpAttrs& attrs, Tensor& out);
+// The seed of one draw: from attrs.seed, or the next of the process's unseeded draws (so the
+// CUDA backend's draws continue the same sequence).
+uint64_t random_seed(const OpAttrs& attrs);
 
 void softmax(const Tensor& x, int axis, Tensor& out);
 

@@ -29,6 +29,7 @@ struct RunStats {
   // Calls from native code (runtime/jit) into the interpreter's code for one instruction or a
   // list claim: what the native tier did not do itself.
   int64_t native_helper_calls = 0;
+  int64_t device_loops = 0;  // While loops run whole on a device (a CUDA graph)
 
   // (name, value) of every counter, for the bindings' dict.
   std::vector<std::pair<const char*, int64_t>> fields() const {
@@ -36,7 +37,8 @@ struct RunStats {
             {"loop_iterations", loop_iterations},
             {"buffer_allocations", buffer_allocations},
             {"polls", polls},
-            {"native_helper_calls", native_helper_calls}};
+            {"native_helper_calls", native_helper_calls},
+            {"device_loops", device_loops}};
   }
 };
 

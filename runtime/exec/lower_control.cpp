@@ -3,6 +3,8 @@
 // loop variables be computed in place, without a transfer).
 #include "runtime/exec/lowerer.h"
 
+#include "runtime/backend/registry.h"
+
 namespace xag::rt::exec {
 
 namespace {
@@ -182,6 +184,7 @@ void Lowerer::lower_while(const Node& n, const StealCheck& can_steal) {
     init.push_back(t);
   }
   emit_transfers(std::move(init));
+  const size_t device_at = emit_device_loop(n, carried);
   const int32_t loop = p_.num_loops++;
   Instr start = base(n, Code::LoopStart);
   start.x0 = loop;
@@ -191,6 +194,7 @@ void Lowerer::lower_while(const Node& n, const StealCheck& can_steal) {
   Instr h = base(n, Code::LoopHead);
   h.x0 = loop;
   const size_t head_at = emit(std::move(h));
+  if (device_at) p_.code[device_at].x1 = static_cast<int32_t>(head_at);
   const size_t jf_at = lower_while_body(n, carried);
   Instr back;
   back.code = n.has_max_iterations ? Code::LoopBack : Code::LoopBackFree;
@@ -199,6 +203,24 @@ void Lowerer::lower_while(const Node& n, const StealCheck& can_steal) {
   emit(std::move(back));
   p_.code[head_at].x1 = label();
   p_.code[jf_at].x0 = here();
+}
+
+// A loop that can run whole on a device (loop_plan.h) starts with a DeviceLoop instruction:
+// on a GPU it runs the loop as a CUDA graph and leaves the carried slots at their final values,
+// so the host-driven loop after it only evaluates the condition once; elsewhere it does
+// nothing. Returns its index (0: none). Only emitted when a device besides the CPU is listed:
+// a CPU-only process keeps its loops exactly as they were (the native tier would otherwise
+// spill the carried registers around the instruction at every entry of an inner loop).
+size_t Lowerer::emit_device_loop(const Node& n, const std::vector<int32_t>& carried) {
+  if (device_names().size() < 2) return 0;
+  LoopPlanResult r = plan_device_loop(n);
+  if (!r.plan) return 0;
+  Instr in = base(n, Code::DeviceLoop);
+  in.payload = static_cast<int32_t>(p_.device_loops.size());
+  p_.device_loops.push_back(std::move(r.plan));
+  in.ins = carried;
+  for (size_t i = carried.size(); i < n.inputs.size(); ++i) in.ins.push_back(slot(n.inputs[i]));
+  return emit(std::move(in));
 }
 
 // <cond>; jump_if_false -> exit; <body>; write-back. Returns the index of the jump to patch.

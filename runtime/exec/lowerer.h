@@ -80,6 +80,7 @@ class Lowerer {
   void lower_cond(const Node& n);
   void lower_while(const Node& n, const StealCheck& can_steal);
   size_t lower_while_body(const Node& n, const std::vector<int32_t>& carried);
+  size_t emit_device_loop(const Node& n, const std::vector<int32_t>& carried);
   Transfer make_transfer(const Value& src, int32_t dst, const Graph& g);
   Transfer make_write_back(const Graph& body, size_t i, int32_t dst);
   void emit_transfers(std::vector<Transfer> ts);

@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "runtime/backend/cuda/loop_plan.h"
 #include "runtime/core/interrupt.h"
 #include "runtime/exec/executor.h"
 #include "runtime/graph/fused.h"
@@ -143,6 +144,7 @@ struct Program {
 
   std::vector<OpAttrs> attrs;
   std::vector<std::shared_ptr<const FusedProgram>> fused;
+  std::vector<std::shared_ptr<const LoopPlan>> device_loops;  // DeviceLoop payload
   std::vector<PrintSpec> prints;
   std::vector<std::string> messages;
   std::vector<std::shared_ptr<Variable>> variables;
@@ -304,5 +306,6 @@ void exec_assert(Frame& f, const Instr& in);
 void exec_var(Frame& f, const Instr& in);
 void exec_list(Frame& f, const Instr& in);
 void exec_call(Frame& f, const Instr& in);
+void exec_device_loop(Frame& f, const Instr& in);  // device_loop.cpp
 
 }  // namespace xag::rt::exec

@@ -222,3 +222,69 @@ TEST_CASE("gpu: the caching allocator serves repeated ops without new device all
   CHECK(b.allocator_stats().raw_allocs - before <= 2);
   CHECK(b.allocator_stats().hits >= 100);
 }
+
+TEST_CASE("gpu: ported kernels on sizes that span warps and blocks", "[gpu]") {
+  // argmax/argmin: rows of 5000 with repeats (first occurrence) and a NaN (wins), every axis.
+  for (DType dt : kAll) {
+    const Tensor x = sample(dt, Shape{7, 5000}, 1);
+    for (OpKind op : {OpKind::ArgMax, OpKind::ArgMin}) {
+      for (int axis : {0, 1, -1}) {
+        OpAttrs ax;
+        ax.axis = axis;
+        ax.has_axis = true;
+        compare(op, {x}, ax, true);
+      }
+      compare(op, {x}, {}, true);
+    }
+  }
+  // gather_grad with every index repeated (the atomics add into the same rows).
+  for (DType dt : {DType::Float64, DType::Int32, DType::Int64}) {
+    std::vector<int32_t> idx(300);
+    for (size_t i = 0; i < idx.size(); ++i) idx[i] = static_cast<int32_t>(i % 5) - 2;
+    OpAttrs ax1;
+    ax1.axis = 1;
+    compare(OpKind::GatherGrad,
+            {sample(dt, Shape{3, 300, 64}), Tensor::from_vector<int32_t>(idx, Shape{300}),
+             sample(dt, Shape{3, 5, 64})},
+            ax1, true);
+  }
+  // Random draws of every dtype they allow, seeded: the CPU's numbers.
+  for (DType dt : {DType::Float32, DType::Float64, DType::Int32, DType::Int64}) {
+    OpAttrs r;
+    r.shape = Shape{70000};
+    r.dtype = dt;
+    r.has_dtype = true;
+    r.seed = 11;
+    r.has_seed = true;
+    r.value_a = -3;
+    r.value_b = 9;
+    compare(OpKind::RandomUniform, {}, r);
+    if (is_floating(dt)) compare(OpKind::RandomNormal, {}, r);
+  }
+  OpAttrs oh;
+  oh.depth = 300;
+  oh.has_axis = true;
+  oh.axis = 0;
+  oh.dtype = DType::Float64;
+  compare(OpKind::OneHot, {Tensor::from_vector<int64_t>({0, 299, 300, -1, 17}, Shape{5})}, oh);
+}
+
+TEST_CASE("gpu: integer division by zero is raised at the next copy to the host", "[gpu]") {
+  // No synchronization per op: the kernel sets its flag, later ops queue behind it, and the
+  // first read on the host raises the CPU's error, naming the op.
+  DeviceScope scope(gpu());
+  const Tensor x = Tensor::from_vector<int32_t>({4, 5, 6}, Shape{3}).to(gpu());
+  const Tensor zero = Tensor::from_vector<int32_t>({1, 0, 2}, Shape{3}).to(gpu());
+  Tensor q;
+  REQUIRE_NOTHROW(q = run(OpKind::FloorDiv, {x, zero}));
+  const Tensor later = run(OpKind::Add, {q, x});
+  try {
+    later.host();
+    FAIL("no error");
+  } catch (const InvalidArgumentError& e) {
+    CHECK_THAT(e.what(), Catch::Contains("floordiv"));
+  }
+  CHECK(run(OpKind::Add, {x, x})
+            .host()
+            .equals(Tensor::from_vector<int32_t>({8, 10, 12}, Shape{3})));  // the device works on
+}

@@ -1,7 +1,8 @@
 """GPU tests through the Python API (run by `ctest -L gpu`; exit 77 = skipped, with the reason,
 when there is no GPU): placement and Tensor.device, staged while/cond whose bodies run on the GPU
-(the executor drives the loop from the host, reading the predicate back each iteration),
-gradients on the GPU, out-of-memory as an exception, and interrupting an endless GPU loop."""
+(a capturable while as a CUDA graph with a conditional node, RunStats.device_loops; one with a
+print host-driven), gradients on the GPU, out-of-memory as an exception, and interrupting an
+endless GPU loop (it runs as a CUDA graph: the condition kernel reads the stop flag)."""
 import os
 import signal
 import sys
@@ -15,7 +16,7 @@ import autograph as ag
 # The SPEC §6 workloads as bench/workloads writes them (staged while, and while around a cond).
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "bench",
                                 "workloads"))
-from workloads import collatz, newton  # noqa: E402
+from workloads import collatz, count_up, newton  # noqa: E402
 
 
 def check_placement():
@@ -36,6 +37,31 @@ def check_staged_control_flow():
     np.testing.assert_allclose(gpu.numpy(), cpu.numpy(), rtol=1e-6)
     assert int(ag.function(collatz, device="gpu")(ag.constant(30))) == int(
         ag.function(collatz, device="cpu")(ag.constant(30)))
+
+
+def device_loops(fn, *args):
+    stats = {}
+    fn.get_concrete_function(*args).run(list(args), stats)
+    return stats["device_loops"]
+
+
+def check_device_loops():
+    n = ag.constant(10_000)
+    gpu = ag.function(count_up, device="gpu")
+    assert device_loops(gpu, n) == 1  # the whole loop as one CUDA graph launch
+    assert int(gpu(n)) == 10_000
+    v = ag.constant(np.linspace(1.0, 50.0, 1000).astype(np.float32))
+    assert device_loops(ag.function(newton, device="gpu"), v, ag.constant(1e-4)) == 1
+
+    def printing(n):
+        i = 0
+        while i < n:
+            print(i)
+            i += 1
+        return i
+
+    host_driven = ag.function(printing, device="gpu")
+    assert device_loops(host_driven, ag.constant(3)) == 0 and int(host_driven(ag.constant(3))) == 3
 
 
 def check_gradients():
@@ -92,8 +118,8 @@ def main():
     if "gpu:0" not in ag.list_devices():
         print(f"SKIP: no CUDA device (devices: {ag.list_devices()})")
         return 77
-    for check in (check_placement, check_staged_control_flow, check_gradients,
-                  check_out_of_memory, check_interrupt):
+    for check in (check_placement, check_staged_control_flow, check_device_loops,
+                  check_gradients, check_out_of_memory, check_interrupt):
         check()
         print(f"ok {check.__name__}")
     return 0

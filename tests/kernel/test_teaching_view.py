@@ -107,6 +107,26 @@ def test_marks_in_html_and_text(kc):
     assert of_type(outputs, "execute_result")[0]["data"]["text/plain"] == "243"
 
 
+def test_the_pane_says_where_each_trace_ran(kc):
+    # --device gpu: on a GPU the graph runs there; without one the existing note says so on
+    # stderr and the cell's functions run on the CPU, which the pane then says per trace.
+    _, outputs = run(kc, "print(ag.list_devices())")
+    has_gpu = "gpu:0" in "".join(m["text"] for m in of_type(outputs, "stream"))
+    reply, outputs = run(kc, "%%autograph --device gpu\ndef placed(x):\n    return x * 2\n")
+    assert reply["status"] == "ok", outputs
+    stderr = "".join(m["text"] for m in of_type(outputs, "stream") if m["name"] == "stderr")
+    assert has_gpu or "the functions of this cell run on the CPU" in stderr, outputs
+    where = "gpu:0" if has_gpu else "cpu"
+    _, outputs = run(kc, "placed(ag.constant(1))\nplaced(ag.constant(1.5))")
+    data = of_type(outputs, "update_display_data")[-1]["data"]
+    for mime in ("text/plain", "text/html"):
+        assert f"trace 1: placed(x: int32 ()): ran on {where}" in data[mime], data[mime]
+        assert f"trace 2: placed(x: float32 ()): ran on {where}" in data[mime], data[mime]
+    _, outputs = run(kc, "%%autograph --device cpu\ndef on_cpu(x):\n    return x + 1\n")
+    _, outputs = run(kc, "on_cpu(ag.constant(1))")
+    assert "ran on cpu" in of_type(outputs, "update_display_data")[-1]["data"]["text/plain"]
+
+
 def test_explain_and_retrace_reason(kc):
     run(kc, LESSON.replace("lesson", "lesson2"))
     _, outputs = run(kc, "print(lesson2.explain(ag.constant(1), 2))")

@@ -56,3 +56,10 @@ def random_array(rng, shape, dtype, low=-5, high=5):
     if dtype.kind == "i":
         return rng.integers(low, high, size=shape).astype(dtype)
     return (rng.random(shape) * (high - low) + low).astype(dtype)
+
+
+def cuda_devices():
+    """'gpu:N' for every GPU the CUDA runtime sees, asked from the runtime directly (not from
+    the registry that list_devices() reads): [] without CUDA, a driver or a device."""
+    from autograph import _core
+    return [f"gpu:{i}" for i in range(_core._cuda_device_count())]

@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 import autograph as ag
+from conftest import cuda_devices
 
 
 def test_trace_cache_and_trace_count():
@@ -207,9 +208,13 @@ def test_symbolic_tensor_leaked_out_of_trace():
 
 
 def test_devices():
-    assert ag.list_devices() == ["cpu"]
+    gpus = cuda_devices()  # [] here without a GPU: exactly ['cpu']
+    assert ag.list_devices() == ["cpu"] + gpus
     with ag.device("cpu"):
         assert int(ag.constant(1) + 1) == 2
+    if gpus:
+        assert int(ag.function(lambda x: x + 1, device="gpu")(ag.constant(1))) == 2
+        return
     with pytest.raises(ag.InvalidArgumentError, match="no GPU backend"):
         ag.function(lambda x: x, device="gpu")
     with pytest.raises(ag.InvalidArgumentError, match="no GPU backend"):

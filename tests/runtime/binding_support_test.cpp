@@ -58,12 +58,15 @@ TEST_CASE("stats structs list their counters by name", "[stats]") {
   RunStats s;
   s.polls = 3;
   s.native_helper_calls = 7;
+  s.device_loops = 2;
   const auto fields = s.fields();
-  REQUIRE(fields.size() == 5);
+  REQUIRE(fields.size() == 6);
   CHECK(std::string(fields[3].first) == "polls");
   CHECK(fields[3].second == 3);
   CHECK(std::string(fields[4].first) == "native_helper_calls");
   CHECK(fields[4].second == 7);
+  CHECK(std::string(fields[5].first) == "device_loops");
+  CHECK(fields[5].second == 2);
   TestBackendStats t;
   t.ops = 5;
   CHECK(std::string(t.fields().back().first) == "ops");

@@ -105,6 +105,27 @@ TEST_CASE("cuda allocator: out of memory empties the cache and retries once", "[
   CHECK(a.allocate(3000) == big);
 }
 
+TEST_CASE("cuda allocator: blocks freed while held stay out of circulation", "[cuda]") {
+  // A CUDA graph keeps using the temporaries its kernels were captured with: while a capture
+  // runs, freed blocks are held, and only the graph's owner returns them.
+  FakeDevice dev(size_t{1} << 20);
+  CachingAllocator a(dev);
+  void* before = a.allocate(1000);
+  a.hold(true);
+  void* tmp = a.allocate(1000);
+  a.deallocate(tmp);
+  a.deallocate(before);  // freed by anyone meanwhile: held as well (kept longer, never lost)
+  a.hold(false);
+  CHECK(a.allocate(1000) != tmp);  // not handed out again
+  std::vector<void*> held = a.take_held();
+  CHECK(held == std::vector<void*>{tmp, before});
+  CHECK(a.take_held().empty());
+  for (void* p : held) a.deallocate(p);
+  CHECK(a.stats().bytes_cached == 2 * 1024);
+  void* again = a.allocate(1000);
+  CHECK((again == tmp || again == before));
+}
+
 TEST_CASE("cuda coverage: every op row has a CUDA kernel, a view or a declared fallback",
           "[cuda]") {
   int kernels = 0, fallbacks = 0;
@@ -122,6 +143,15 @@ TEST_CASE("cuda coverage: every op row has a CUDA kernel, a view or a declared f
     // Every element-wise row runs its functor on the GPU (the math written once).
     if (elementwise_traits(op)) CHECK(c.path == CudaPath::Kernel);
   }
+  // The declared fallbacks, exactly: a row moving to the host again must be declared here.
+  std::set<OpKind> host;
+  for (int i = 0; i < kNumOpKinds; ++i)
+    if (cuda_coverage(static_cast<OpKind>(i)).path == CudaPath::HostFallback)
+      host.insert(static_cast<OpKind>(i));
+  CHECK(host == std::set<OpKind>{OpKind::Size, OpKind::ShapeOf, OpKind::Range});
+  for (OpKind op : {OpKind::ArgMax, OpKind::ArgMin, OpKind::OneHot, OpKind::GatherGrad,
+                    OpKind::RandomUniform, OpKind::RandomNormal})
+    CHECK(cuda_coverage(op).path == CudaPath::Kernel);
   CHECK(cuda_coverage(OpKind::MatMul).path == CudaPath::Kernel);
   CHECK(cuda_coverage(OpKind::ReduceSum).path == CudaPath::Kernel);
   CHECK(cuda_coverage(OpKind::Reshape).path == CudaPath::View);

@@ -67,8 +67,9 @@ inline void build_endless_loop(Graph& g) {
 
 // Runs `exe` (build_endless_loop's graph) endlessly on a thread of its own, sets the interrupt
 // flag 50 ms in, and returns the milliseconds from the request until the run threw
-// CancelledError (-1 when it did not). The flag is clear before and after.
-inline double interrupt_latency_ms(const Executable& exe) {
+// CancelledError (-1 when it did not). The flag is clear before and after. `opts` places the
+// run (the GPU tests run it on gpu:0).
+inline double interrupt_latency_ms(const Executable& exe, const RunOptions& opts = {}) {
   using Clock = std::chrono::steady_clock;
   clear_interrupt();
   std::atomic<bool> started{false};
@@ -77,7 +78,7 @@ inline double interrupt_latency_ms(const Executable& exe) {
   std::thread runner([&] {
     started = true;
     try {
-      exe.run({Tensor::scalar<bool>(true)});
+      exe.run({Tensor::scalar<bool>(true)}, opts);
     } catch (const CancelledError&) {
       latency_ms = std::chrono::duration<double, std::milli>(Clock::now() - requested).count();
     }

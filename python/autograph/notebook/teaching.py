@@ -3,9 +3,10 @@
 The pane is the side-by-side view (side_by_side.py) of the full and the compact converted code
 (a checkbox switches), with each `if`/`while`/`for`/`assert`/`print`/`break`/`continue`/`return`
 marked from the traces (explain.py): a gutter letter and colour with the mark as tooltip, and
-the mark as a note under the line. Under the tables: the signatures traced and why the last one
-retraced. `show_live` displays it with a display id and re-renders it after every new trace of
-the function, in whatever cell the call happens.
+the mark as a note under the line. Under the tables: the signatures traced, the device each
+ran on ("ran on cpu", "ran on gpu:0"), and why the last one retraced. `show_live` displays it
+with a display id and re-renders it after every new trace of the function, in whatever cell the
+call happens.
 """
 import html
 import warnings
@@ -37,11 +38,13 @@ def merged_marks(fn):
 
 
 def traces_text(fn):
-    """The signatures traced, and why the last trace happened."""
+    """The signatures traced and the device each one's graph ran on, and why the last trace
+    happened."""
     sigs = fn.traces()
     if not sigs:
         return "not traced yet: the marks appear after the first call"
-    lines = [f"trace {k}: {fn.python_function.__name__}({s})" for k, s in enumerate(sigs, 1)]
+    lines = [f"trace {k}: {fn.python_function.__name__}({s}): ran on {c.executable.device}"
+             for k, (s, c) in enumerate(zip(sigs, fn._traces), 1)]
     if len(sigs) > 1:
         lines.append(fn.explain_retrace())
     return "\n".join(lines)

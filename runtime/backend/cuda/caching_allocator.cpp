@@ -1,5 +1,7 @@
 #include "runtime/backend/cuda/caching_allocator.h"
 
+#include <utility>
+
 namespace xag::rt::cuda {
 
 namespace {
@@ -46,10 +48,24 @@ void* CachingAllocator::allocate(size_t bytes) {
   return p;
 }
 
+void CachingAllocator::hold(bool on) {
+  std::lock_guard<std::mutex> lk(mu_);
+  holding_ = on;
+}
+
+std::vector<void*> CachingAllocator::take_held() {
+  std::lock_guard<std::mutex> lk(mu_);
+  return std::exchange(held_, {});
+}
+
 void CachingAllocator::deallocate(void* p) {
   std::lock_guard<std::mutex> lk(mu_);
   auto it = live_.find(p);
   if (it == live_.end()) return;
+  if (holding_) {
+    held_.push_back(p);
+    return;
+  }
   const size_t cls = it->second;
   live_.erase(it);
   free_[cls].push_back(p);

@@ -44,6 +44,12 @@ class CachingAllocator {
   void* allocate(size_t bytes);
   // Returns a block from allocate() to its free list; `p` that is not live is ignored.
   void deallocate(void* p);
+  // While held (hold(true)), deallocated blocks stay out of circulation, collected for
+  // hold(false) to return: a CUDA graph captured meanwhile keeps using the temporaries its
+  // kernels were captured with, so no other tensor may get them while the graph lives. The
+  // caller deallocates the returned blocks when it destroys the graph.
+  void hold(bool on);
+  std::vector<void*> take_held();
   // Gives every cached block back to the raw allocator.
   void release_cached();
   AllocatorStats stats() const;
@@ -59,6 +65,8 @@ class CachingAllocator {
   std::unordered_map<size_t, std::vector<void*>> free_;  // class size -> blocks
   std::unordered_map<void*, size_t> live_;               // block -> class size
   AllocatorStats stats_;
+  bool holding_ = false;
+  std::vector<void*> held_;  // still live: deallocate() returns them later
 };
 
 }  // namespace xag::rt::cuda

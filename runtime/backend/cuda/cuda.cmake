@@ -6,6 +6,7 @@ target_sources(xag_runtime PRIVATE
   ${_xag_cuda_dir}/caching_allocator.cpp
   ${_xag_cuda_dir}/coverage.cpp
   ${_xag_cuda_dir}/fused_source.cpp
+  ${_xag_cuda_dir}/loop_plan.cpp
   ${_xag_cuda_dir}/strided_plan.cpp)
 
 # The functor headers' text for NVRTC (fused_source.cpp).
@@ -31,9 +32,11 @@ if(XAG_CUDA_ENABLED)
   target_sources(xag_runtime PRIVATE
     $<TARGET_OBJECTS:xag_cuda_kernels>
     ${_xag_cuda_dir}/cuda_backend.cpp
+    ${_xag_cuda_dir}/cuda_construct_ops.cpp
     ${_xag_cuda_dir}/cuda_ops.cpp
     ${_xag_cuda_dir}/cuda_shape_ops.cpp
     ${_xag_cuda_dir}/cuda_status.cpp
+    ${_xag_cuda_dir}/device_loop.cpp
     ${_xag_cuda_dir}/lazy_libs.cpp
     ${_xag_cuda_dir}/matmul.cpp
     ${_xag_cuda_dir}/nvrtc_fused.cpp

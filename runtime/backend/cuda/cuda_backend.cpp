@@ -3,6 +3,7 @@
 #include <cstring>
 #include <new>
 
+#include "runtime/backend/cuda/cuda_ops.h"
 #include "runtime/backend/cuda/cuda_status.h"
 #include "runtime/backend/cuda/lazy_libs.h"
 #include "runtime/backend/cuda/nvrtc_fused.h"
@@ -37,6 +38,9 @@ void CudaBackend::init_once() {
   check(cudaStreamCreateWithFlags(&stream_, cudaStreamNonBlocking), "creating a stream", name());
   check(cudaMalloc(&fault_, 16), "allocating the fault flags", name());
   check(cudaMemset(fault_, 0, 16), "clearing the fault flags", name());
+  check(cudaMalloc(reinterpret_cast<void**>(&fault_slots_), kFaultSlots * sizeof(int)),
+        "allocating the fault flags", name());
+  check(cudaMemset(fault_slots_, 0, kFaultSlots * sizeof(int)), "clearing the fault flags", name());
 }
 
 CudaBackend::~CudaBackend() {
@@ -79,6 +83,7 @@ void CudaBackend::copy_to_host(void* host_dst, const void* src, size_t bytes) {
   check(cudaMemcpyAsync(host_dst, src, bytes, cudaMemcpyDeviceToHost, stream_), "copy to the host",
         name());
   check(cudaStreamSynchronize(stream_), "copy to the host", name());
+  check_faults();  // the stream is idle: reading the flags costs one small copy
 }
 
 void CudaBackend::copy_on_device(void* dst, const void* src, size_t bytes) {
@@ -94,6 +99,46 @@ bool CudaBackend::run_fused(const FusedProgram& prog, const Tensor* in, size_t n
 void CudaBackend::synchronize() {
   activate();
   check(cudaStreamSynchronize(stream_), "synchronize", name());
+  check_faults();
+}
+
+int* CudaBackend::defer_fault_check(const OpCall& call, const Tensor& out) {
+  PendingFault p{
+      call.op, *call.attrs, {call.in, call.in + call.n}, TensorSpec{out.dtype(), out.shape()}};
+  for (;;) {
+    {
+      std::lock_guard<std::mutex> lk(pending_mu_);
+      if (pending_.size() < kFaultSlots) {
+        pending_.push_back(std::move(p));
+        return fault_slots_ + (pending_.size() - 1);
+      }
+    }
+    check_faults();  // every flag in use: read them now (the only synchronization)
+  }
+}
+
+void CudaBackend::check_faults() {
+  std::vector<PendingFault> pending;
+  {
+    std::lock_guard<std::mutex> lk(pending_mu_);
+    if (pending_.empty()) return;
+    pending.swap(pending_);
+  }
+  int flags[kFaultSlots];
+  const size_t bytes = pending.size() * sizeof(int);
+  check(cudaMemcpyAsync(flags, fault_slots_, bytes, cudaMemcpyDeviceToHost, stream_),
+        "reading faults", name());
+  check(cudaStreamSynchronize(stream_), "reading faults", name());
+  for (size_t i = 0; i < pending.size(); ++i) {
+    if (!flags[i]) continue;
+    check(cudaMemsetAsync(fault_slots_, 0, bytes, stream_), "clearing faults", name());
+    // The first faulting call again on the host: the CPU kernel raises its exact error.
+    const PendingFault& p = pending[i];
+    OpCall c{p.op, p.in.data(), p.in.size(), &p.attrs, &p.spec, nullptr};
+    Tensor scratch = empty(p.spec.dtype, p.spec.shape);
+    run_on_host(*this, c, scratch);
+    return;
+  }
 }
 
 cublasHandle_t CudaBackend::cublas() {

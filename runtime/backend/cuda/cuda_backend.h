@@ -11,6 +11,7 @@
 
 #include <memory>
 #include <mutex>
+#include <vector>
 
 #include "runtime/backend/backend.h"
 #include "runtime/backend/cuda/caching_allocator.h"
@@ -32,6 +33,8 @@ class CudaBackend final : public Backend {
   void run_op(const OpCall& call, Tensor& out) override;
   bool run_fused(const FusedProgram& prog, const Tensor* in, size_t n, Tensor& out) override;
   void synchronize() override;
+  bool run_loop(const LoopPlan& plan, std::vector<Tensor>& state,
+                const std::function<bool()>& stop) override;
 
   int ordinal() const { return ordinal_; }
   cudaStream_t stream() const { return stream_; }
@@ -45,7 +48,15 @@ class CudaBackend final : public Backend {
   int* fault_flag();
   int64_t* fault_value();
   void read_fault(int* flag, int64_t* value);
+  // Integer division, modulo and powers report bad values without a synchronization per op:
+  // each such launch gets a device flag of its own and the call is remembered (its inputs kept
+  // alive); check_faults(), at every copy to the host, synchronize() and loop launch, reads the
+  // flags once and reruns the first faulting call on the host, which raises the CPU's error
+  // naming the op.
+  int* defer_fault_check(const OpCall& call, const Tensor& out);
+  void check_faults();
   AllocatorStats allocator_stats() const { return allocator_.stats(); }
+  CachingAllocator& allocator() { return allocator_; }
 
  private:
   class Raw final : public RawAllocator {
@@ -68,6 +79,16 @@ class CudaBackend final : public Backend {
   Raw raw_;
   CachingAllocator allocator_;
   void* fault_ = nullptr;  // int flag, then int64 value
+  struct PendingFault {
+    OpKind op;
+    OpAttrs attrs;
+    std::vector<Tensor> in;
+    TensorSpec spec;
+  };
+  static constexpr size_t kFaultSlots = 64;
+  int* fault_slots_ = nullptr;  // one int per pending check
+  std::mutex pending_mu_;
+  std::vector<PendingFault> pending_;
   std::unique_ptr<FusedKernelCache> fused_;
 };
 

@@ -59,6 +59,17 @@ Tensor to_dtype(CudaBackend& b, const Tensor& t, DType dt) {
   return r;
 }
 
+Tensor device_indices(CudaBackend& b, const Tensor& t) {
+  Tensor idx = to_dtype(b, t, DType::Int64);
+  return idx.on_host() ? idx.to(b.id()) : idx;
+}
+
+void around_axis(const Shape& s, int axis, int64_t* outer, int64_t* inner) {
+  *outer = *inner = 1;
+  for (int d = 0; d < axis; ++d) *outer *= s[d];
+  for (int d = axis + 1; d < s.rank(); ++d) *inner *= s[d];
+}
+
 EwOperand operand(const Tensor& t, const Shape& shape) {
   EwOperand o;
   if (t.on_host()) {
@@ -73,19 +84,11 @@ EwOperand operand(const Tensor& t, const Shape& shape) {
 
 namespace {
 
-// Integer division, modulo and powers report bad values through a device flag: after such an
-// op the flag is read back, and when set the op runs again on the host, which raises the CPU's
-// exact error.
+// Integer division, modulo and powers report bad values through a device flag of their own,
+// read at the next synchronization (CudaBackend::check_faults), not after each op.
 bool can_fault(OpKind op, DType ct) {
   const auto traits = elementwise_traits(op);
   return traits && traits->can_fault && !is_floating(ct);
-}
-
-bool faulted(CudaBackend& b) {
-  int flag = 0;
-  int64_t value = 0;
-  b.read_fault(&flag, &value);
-  return flag != 0;
 }
 
 void fill(CudaBackend& b, const Tensor& value, Tensor& out) {
@@ -165,6 +168,13 @@ bool run_kernel(CudaBackend& b, const OpCall& c, Tensor& out) {
       return gather(b, c, out);
     case OpKind::GetItemGrad:
       return getitem_grad(b, c, out);
+    case OpKind::GatherGrad:
+      return gather_grad(b, c, out);
+    case OpKind::OneHot:
+      return one_hot(b, c, out);
+    case OpKind::RandomUniform:
+    case OpKind::RandomNormal:
+      return random(b, c, out);
     case OpKind::Zeros:
     case OpKind::ZerosLike:
       check(cudaMemsetAsync(out.raw_data(), 0, out.nbytes(), b.stream()), "zeros", b.name());
@@ -193,20 +203,20 @@ bool any_empty(const OpCall& c, const Tensor& out) {
 void unary_into(CudaBackend& b, OpKind op, const Tensor& x0, Tensor& out, const OpCall& call) {
   const DType ct = compute_dtype(op, x0.dtype());
   const Tensor x = to_dtype(b, x0, ct);
-  check(launch_unary(op, ct, operand(x, out.shape()), out.raw_data(), out.num_elements(),
-                     b.fault_flag(), b.stream()),
+  int* fault = can_fault(op, ct) ? b.defer_fault_check(call, out) : b.fault_flag();
+  check(launch_unary(op, ct, operand(x, out.shape()), out.raw_data(), out.num_elements(), fault,
+                     b.stream()),
         op_name(op), b.name());
-  if (can_fault(op, ct) && faulted(b)) run_on_host(b, call, out);
 }
 
 void binary_into(CudaBackend& b, OpKind op, const Tensor& x0, const Tensor& y0, Tensor& out,
                  const OpCall& call) {
   const DType ct = compute_dtype(op, x0.dtype(), y0.dtype());
   const Tensor x = to_dtype(b, x0, ct), y = to_dtype(b, y0, ct);
+  int* fault = can_fault(op, ct) ? b.defer_fault_check(call, out) : b.fault_flag();
   check(launch_binary(op, ct, operand(x, out.shape()), operand(y, out.shape()), out.raw_data(),
-                      out.num_elements(), b.fault_flag(), b.stream()),
+                      out.num_elements(), fault, b.stream()),
         op_name(op), b.name());
-  if (can_fault(op, ct) && faulted(b)) run_on_host(b, call, out);
 }
 
 void run_cuda_op(CudaBackend& b, const OpCall& c, Tensor& out) {

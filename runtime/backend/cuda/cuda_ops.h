@@ -19,6 +19,10 @@ void run_on_host(CudaBackend& b, const OpCall& call, Tensor& out);
 Tensor to_dtype(CudaBackend& b, const Tensor& t, DType dt);
 // `t` as an element-wise operand of an output of `shape` (broadcast, or a scalar by value).
 EwOperand operand(const Tensor& t, const Shape& shape);
+// Indices (any integer dtype, here or a 0-d host scalar) as int64 on the device.
+Tensor device_indices(CudaBackend& b, const Tensor& t);
+// The element counts before and after dimension `axis` of `s`.
+void around_axis(const Shape& s, int axis, int64_t* outer, int64_t* inner);
 // Element-wise families into `out` (operands of any dtype; converted here).
 void unary_into(CudaBackend& b, OpKind op, const Tensor& x, Tensor& out, const OpCall& call);
 void binary_into(CudaBackend& b, OpKind op, const Tensor& x, const Tensor& y, Tensor& out,
@@ -34,6 +38,11 @@ bool concat(CudaBackend& b, const OpCall& c, bool stack, Tensor& out);
 bool gather(CudaBackend& b, const OpCall& c, Tensor& out);
 bool getitem_grad(CudaBackend& b, const OpCall& c, Tensor& out);
 void strided_copy(CudaBackend& b, const Tensor& x, const StridedPlan& plan, Tensor& out);
+// construct_kernels.cu's rows (cuda_construct_ops.cpp).
+bool arg_reduce(CudaBackend& b, const OpCall& c, Tensor& out);
+bool one_hot(CudaBackend& b, const OpCall& c, Tensor& out);
+bool gather_grad(CudaBackend& b, const OpCall& c, Tensor& out);
+bool random(CudaBackend& b, const OpCall& c, Tensor& out);
 // cuBLAS matmul of float dtypes (matmul.cpp); false for other dtypes or sizes past int range.
 bool matmul(CudaBackend& b, const Tensor& x, const Tensor& y, Tensor& out);
 

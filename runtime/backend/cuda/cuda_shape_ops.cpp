@@ -35,7 +35,7 @@ bool reduce_into(CudaBackend& b, OpKind op, const Tensor& x, const bool* reduced
 }
 
 bool reduce_op(CudaBackend& b, const OpCall& c, Tensor& out) {
-  if (c.op == OpKind::ArgMax || c.op == OpKind::ArgMin) return false;
+  if (c.op == OpKind::ArgMax || c.op == OpKind::ArgMin) return arg_reduce(b, c, out);
   const Tensor& x = c.in[0];
   const OpAttrs& a = *c.attrs;
   bool reduced[Shape::kMaxRank] = {};
@@ -139,11 +139,9 @@ bool gather(CudaBackend& b, const OpCall& c, Tensor& out) {
   if (params.on_host()) return false;
   const Shape& ps = params.shape();
   const int axis = normalize_axis(c.attrs->axis, ps.rank(), "gather");
-  int64_t outer = 1, inner = 1;
-  for (int d = 0; d < axis; ++d) outer *= ps[d];
-  for (int d = axis + 1; d < ps.rank(); ++d) inner *= ps[d];
-  Tensor idx = to_dtype(b, c.in[1], DType::Int64);
-  if (idx.on_host()) idx = idx.to(b.id());
+  int64_t outer, inner;
+  around_axis(ps, axis, &outer, &inner);
+  const Tensor idx = device_indices(b, c.in[1]);
   check(launch_gather(params.raw_data(), static_cast<const int64_t*>(idx.raw_data()),
                       out.raw_data(), outer, ps[axis], idx.num_elements(), inner,
                       dtype_size(params.dtype()), b.fault_flag(), b.fault_value(), b.stream()),

@@ -67,4 +67,21 @@ cudaError_t launch_reduce(OpKind op, DType in_dt, const void* src, DType out_dt,
 cudaError_t launch_softmax(DType dt, const void* src, void* dst, int64_t rows, int64_t cols,
                            cudaStream_t stream);
 
+// argmax/argmin of each of `rows` contiguous rows of `cols` elements into dst[row] (int64):
+// the CPU's first-occurrence and NaN rules (runtime/ops/reduce_math.h).
+cudaError_t launch_arg_reduce(OpKind op, DType dt, const void* src, int64_t* dst, int64_t rows,
+                              int64_t cols, cudaStream_t stream);
+// out[a, k, t] = idx[a, t] == k ? on : off over (outer, depth, inner); on/off in out's dtype.
+cudaError_t launch_one_hot(const int64_t* idx, void* out, size_t elem_size, ScalarValue on,
+                           ScalarValue off, int64_t outer, int64_t depth, int64_t inner,
+                           cudaStream_t stream);
+// out (zeroed by the caller) [o, idx[j], t] += dy[o, j, t]; bad indices as launch_gather.
+// cudaErrorInvalidValue for bool (no byte atomics).
+cudaError_t launch_gather_grad(DType dt, const void* dy, const int64_t* idx, void* out,
+                               int64_t outer, int64_t len, int64_t num_idx, int64_t inner,
+                               int* bad_flag, int64_t* bad_index, cudaStream_t stream);
+// A random_uniform / random_normal draw of `seed` (runtime/ops/random_math.h) into out.
+cudaError_t launch_random(OpKind op, DType dt, void* out, int64_t n, uint64_t seed, double a,
+                          double b, cudaStream_t stream);
+
 }  // namespace xag::rt::cuda

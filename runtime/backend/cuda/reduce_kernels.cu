@@ -13,15 +13,6 @@ namespace {
 
 constexpr int kWarp = 32;
 
-// Shuffles of bool accumulators travel as int.
-template <class A>
-__device__ __forceinline__ A shuffle_down(A v, int delta) {
-  if constexpr (std::is_same_v<A, bool>)
-    return __shfl_down_sync(0xffffffffu, static_cast<int>(v), delta) != 0;
-  else
-    return __shfl_down_sync(0xffffffffu, v, delta);
-}
-
 // The block's fold of every thread's `acc` (valid in thread 0).
 template <class F, class A>
 __device__ A block_fold(A acc) {

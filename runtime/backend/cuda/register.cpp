@@ -45,4 +45,13 @@ std::string cuda_probe_message() {
   return message();
 }
 
+int cuda_device_count() {
+  int count = 0;
+  if (cudaGetDeviceCount(&count) != cudaSuccess) {
+    (void)cudaGetLastError();
+    return 0;
+  }
+  return count;
+}
+
 }  // namespace xag::rt::cuda

@@ -11,5 +11,8 @@ namespace xag::rt::cuda {
 int register_cuda_backends();
 // "2 CUDA device(s)" or why there is none ("cudaGetDeviceCount: cudaErrorNoDevice: ...").
 std::string cuda_probe_message();
+// How many devices the CUDA runtime sees now (0 without a driver or a device), asked directly
+// rather than read from the registry, so tests can check the registry against it.
+int cuda_device_count();
 
 }  // namespace xag::rt::cuda

@@ -41,17 +41,9 @@ __global__ void gather_kernel(const U* params, const int64_t* idx, U* out, int64
                               int64_t num_idx, int64_t inner, int64_t n, int* bad_flag,
                               int64_t* bad_index) {
   XAG_GRID_STRIDE(i, n) {
-    const int64_t in = i % inner;
-    const int64_t j = (i / inner) % num_idx;
-    const int64_t o = i / (inner * num_idx);
-    int64_t k = idx[j];
-    if (k < -len || k >= len) {
-      *bad_flag = 1;
-      *bad_index = k;
-      continue;
-    }
-    if (k < 0) k += len;
-    out[i] = params[(o * len + k) * inner + in];
+    int64_t o, k, t;
+    if (gathered_row(idx, i, len, num_idx, inner, &o, &k, &t, bad_flag, bad_index))
+      out[i] = params[(o * len + k) * inner + t];
   }
 }
 
