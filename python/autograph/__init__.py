@@ -11,7 +11,7 @@ from .errors import AutographError, ConversionError, InvalidArgumentError, Stagi
 from . import _core
 from . import _frames
 from . import dtypes
-from .dtypes import DType, bool, float32, float64, int32, int64, as_dtype  # noqa: A004
+from .dtypes import DType, bool, float32, float64, int32, int64, string, as_dtype  # noqa: A004
 
 _core._register_dtypes(dtypes.ALL)
 _core._register_errors(InvalidArgumentError, StagingError, errors._symbolic_misuse)
@@ -32,7 +32,7 @@ from .ops import (  # noqa: E402,F401
 from .array_ops import (  # noqa: E402,F401
     argsort, cumsum, expand_dims, eye, linspace, sort, squeeze, tile, unstack,
 )
-from . import math, nn, random  # noqa: E402
+from . import math, nn, random, strings  # noqa: E402
 from . import data  # noqa: E402
 from .control_flow import cond, while_loop, _assert  # noqa: E402
 from .printing import print  # noqa: E402,A004
@@ -55,7 +55,7 @@ __version__ = "0.1.0"
 # What `ag.<Tab>`, `dir(ag)` and `from autograph import *` offer: the API, not the modules it is
 # implemented in (ag.impl, ag.nest, ...; still importable, and still attributes for the package's
 # own use).
-_PUBLIC_MODULES = ("data", "keras", "math", "nn", "random")
+_PUBLIC_MODULES = ("data", "keras", "math", "nn", "random", "strings")
 
 
 def _public_names(namespace):

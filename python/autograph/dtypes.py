@@ -1,4 +1,4 @@
-"""Element types: `ag.bool, ag.int32, ag.int64, ag.float32, ag.float64`.
+"""Element types: `ag.bool, ag.int32, ag.int64, ag.float32, ag.float64, ag.string`.
 
 A DType compares equal to its own name, the NumPy dtype and the NumPy scalar type
 (`ag.float32 == np.float32`), so code ported from NumPy or TensorFlow keeps working.
@@ -17,8 +17,10 @@ class DType:
     def __init__(self, name, code):
         self.name = name
         self._code = code
-        self.as_numpy_dtype = np.dtype(name).type
-        self.size = np.dtype(name).itemsize
+        # Strings are NumPy objects holding bytes, as TensorFlow's string dtype.
+        np_dtype = np.dtype(object if name == "string" else name)
+        self.as_numpy_dtype = np_dtype.type
+        self.size = np_dtype.itemsize
 
     @property
     def is_floating(self):
@@ -59,11 +61,13 @@ int32 = DType("int32", 1)
 int64 = DType("int64", 2)
 float32 = DType("float32", 3)
 float64 = DType("float64", 4)
+string = DType("string", 5)  # UTF-8 text
 
-ALL = (bool, int32, int64, float32, float64)
+ALL = (bool, int32, int64, float32, float64, string)
 _BY_NAME = {d.name: d for d in ALL}
 # Python builtin types map to the SPEC's defaults.
-_BY_PYTYPE = {builtins.bool: bool, builtins.int: int32, builtins.float: float32}
+_BY_PYTYPE = {builtins.bool: bool, builtins.int: int32, builtins.float: float32,
+              builtins.str: string, builtins.bytes: string}
 
 
 def as_dtype(value):
@@ -75,11 +79,15 @@ def as_dtype(value):
     if isinstance(value, type) and value in _BY_PYTYPE:
         return _BY_PYTYPE[value]
     try:
-        name = np.dtype(value).name
+        np_dtype = np.dtype(value)
     except TypeError:
         raise TypeError(f"cannot interpret {value!r} as an ag dtype") from None
+    if np_dtype.kind in "OUS":  # objects (TensorFlow's numpy dtype of strings), str, bytes
+        return string
+    name = np_dtype.name
     if name in _BY_NAME:
         return _BY_NAME[name]
     raise TypeError(
-        f"dtype {name} is not supported (supported: bool, int32, int64, float32, float64)"
+        f"dtype {name} is not supported (supported: bool, int32, int64, float32, float64, "
+        f"string)"
     )

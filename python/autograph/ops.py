@@ -186,6 +186,13 @@ def _holds_tensor(value):
                         for v in value)
 
 
+def _all_text(value):
+    """Whether every leaf of a nested list is a str or bytes."""
+    if isinstance(value, (list, tuple)):
+        return all(_all_text(v) for v in value)
+    return isinstance(value, (str, bytes))
+
+
 def _convertible(value):
     """What the bindings' conversion to a tensor makes of a value that is not an ag.Tensor, a Python
     number or a NumPy array: a tensor, or (array, literal) where literal says that the array came
@@ -197,6 +204,8 @@ def _convertible(value):
             array = _np.asarray(value)  # [[]] and other empty nests: a shape with a 0 dim
         except ValueError:
             array = _np.empty(0, object)  # ragged: the error below
+        if array.dtype.kind in "US" and _all_text(value):
+            return array, False  # strings (NumPy also stringifies numbers: not those)
         if array.dtype.kind in "OUS":
             raise InvalidArgumentError(
                 f"constant: cannot convert {repr(value)[:80]} to a tensor (nested lists of numbers "

@@ -52,6 +52,8 @@ def _len(self):
 def _str(self):
     if self.is_symbolic:
         return repr(self)
+    if self.dtype == "string":  # the text ag.print shows, so print() eager and staged agree
+        return self._format()
     return str(self.numpy())
 
 
@@ -62,7 +64,9 @@ def _array(self, dtype=None):
         from .errors import _symbolic_misuse
 
         _symbolic_misuse("value (__array__)")
-    a = self.numpy()
+    import numpy as np
+
+    a = np.asarray(self.numpy(), dtype=object if self.dtype == "string" else None)
     return a if dtype is None else a.astype(dtype)
 
 
@@ -91,6 +95,8 @@ def _deepcopy(self, memo):
 
 def _format(self, spec):
     if not self.is_symbolic and self.ndim == 0:
+        if self.dtype == "string":  # f"{t}": the text, as str(t) of a scalar string
+            return format(self._format(), spec)
         return format(self.numpy().item(), spec)
     return format(str(self), spec)
 

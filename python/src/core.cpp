@@ -28,6 +28,7 @@ py::handle g_symbolic_misuse_hook;
 PyTypeObject* g_tensor_type = nullptr;
 
 py::dtype numpy_dtype(rt::DType dt) {
+  if (dt == rt::DType::String) return py::dtype("O");  // TensorFlow: objects holding bytes
   return rt::dispatch_dtype(dt, [](auto tag) { return py::dtype::of<decltype(tag)>(); });
 }
 
@@ -42,6 +43,10 @@ const rt::Tensor& eager_value(const PyTensor& t, const char* what) {
 // storage alive, whether it is inline in the handle or a shared heap/external buffer. A tensor on
 // another device is copied to the host first (the copy, wrapped, owns the view).
 py::array numpy_view(const rt::Tensor& t, py::handle owner) {
+  if (t.dtype() == rt::DType::String) {  // a copy: NumPy cannot view interned strings
+    return py::array(string_numpy(t.reshaped(rt::Shape{t.num_elements()})))
+        .attr("reshape")(shape_tuple(t.shape()));
+  }
   if (!t.on_host()) {
     rt::Tensor host = t.host();
     return numpy_view(host, wrap(host));
@@ -53,15 +58,17 @@ py::array numpy_view(const rt::Tensor& t, py::handle owner) {
   return arr;
 }
 
-// The buffer protocol exports the NumPy view's buffer, for host tensors only: symbolic tensors
-// and tensors on a device refuse with BufferError (a C slot must not throw), and NumPy then falls
-// back to __array__, which copies device data to the host.
+// The buffer protocol exports the NumPy view's buffer, for host tensors only: symbolic tensors,
+// string tensors and tensors on a device refuse with BufferError (a C slot must not throw), and
+// NumPy then falls back to __array__, which copies device data to the host.
 int tensor_getbuffer(PyObject* obj, Py_buffer* view, int flags) {
   const PyTensor& t = *tensor_ptr(obj);
-  if (t.symbolic() || !t.value.on_host()) {
+  if (t.symbolic() || !t.value.on_host() || t.dtype() == rt::DType::String) {
     if (view) view->obj = nullptr;
     PyErr_SetString(PyExc_BufferError, t.symbolic() ? "a symbolic tensor has no data"
-                                                    : "the tensor's data is not in host memory");
+                                       : t.dtype() == rt::DType::String
+                                           ? "strings have no buffer"
+                                           : "the tensor's data is not in host memory");
     return -1;
   }
   try {
@@ -75,6 +82,13 @@ int tensor_getbuffer(PyObject* obj, Py_buffer* view, int flags) {
 // A NumPy array (any layout, any dtype we can map) as a tensor: zero-copy for aligned,
 // C-contiguous arrays of our dtypes; otherwise one converting copy.
 rt::Tensor from_array(py::array arr, std::optional<rt::DType> want) {
+  if (is_text_array(arr)) {
+    if (want && *want != rt::DType::String) {
+      throw rt::InvalidArgumentError(std::string("constant: cannot convert strings to ") +
+                                     rt::dtype_name(*want));
+    }
+    return string_tensor_of(arr);
+  }
   const py::dtype adt = arr.dtype();
   const auto itemsize = static_cast<size_t>(adt.itemsize());
   const std::optional<rt::DType> dt = rt::dtype_for_array(adt.kind(), itemsize);
@@ -206,6 +220,12 @@ PyTensor to_tensor(py::handle h, std::optional<rt::DType> dtype) {
   if (PyBool_Check(o) || PyLong_CheckExact(o) || PyFloat_CheckExact(o)) {
     const rt::WeakScalar s = weak_scalar(h);
     out.value = rt::scalar_tensor(s, dtype.value_or(rt::default_dtype(s)));
+  } else if (is_text(h)) {
+    out.value = string_scalar_of(h);
+    if (dtype && *dtype != rt::DType::String) {
+      throw rt::InvalidArgumentError(std::string("constant: cannot convert a string to ") +
+                                     rt::dtype_name(*dtype));
+    }
   } else if (py::isinstance<py::array>(h)) {
     out.value = from_array(py::reinterpret_borrow<py::array>(h), dtype);
   } else {
@@ -311,10 +331,13 @@ void bind_core(py::module_& m) {
       .def_property_readonly("is_symbolic", [](const PyTensor& t) { return t.symbolic(); })
       .def(
           "numpy",
-          [](py::handle self) {
-            return numpy_view(eager_value(*tensor_ptr(self), "value (numpy())"), self);
+          [](py::handle self) -> py::object {
+            const rt::Tensor& t = eager_value(*tensor_ptr(self), "value (numpy())");
+            if (t.dtype() == rt::DType::String) return string_numpy(t);  // bytes, as TF
+            return numpy_view(t, self);
           },
-          "A read-only NumPy view sharing this tensor's buffer.")
+          "A read-only NumPy view sharing this tensor's buffer (strings: bytes or an object "
+          "array of bytes, copied).")
       .def("__bool__", [](const PyTensor& t) { return rt::truth_value(eager_value(t, "bool")); })
       .def("__index__",
            [](const PyTensor& t) { return rt::index_value(eager_value(t, "int (as an index)")); })

@@ -48,7 +48,8 @@ py::object unary(rt::OpKind op, py::handle x) {
 // (and `t == None` is False rather than an error).
 bool operand_ok(py::handle h) {
   PyObject* o = h.ptr();
-  if (tensor_ptr(h) || PyLong_Check(o) || PyFloat_Check(o) || PyList_Check(o) || PyTuple_Check(o)) {
+  if (tensor_ptr(h) || PyLong_Check(o) || PyFloat_Check(o) || PyList_Check(o) || PyTuple_Check(o) ||
+      is_text(h)) {
     return true;
   }
   return PyObject_HasAttrString(o, "__ag_tensor__") || PyObject_HasAttrString(o, "__array__");
@@ -59,12 +60,14 @@ int64_t int_attr(py::handle h) {
 }
 
 // One value of the attribute dict (rt::set_attr checks it against the field): lists and shapes
-// through shape_arg (None is an unknown dim), dtypes as DType objects, names or codes.
+// through shape_arg (None is an unknown dim), dtypes as DType objects, names or codes, strings
+// as text.
 rt::AttrValue attr_value(py::handle v) {
   PyObject* o = v.ptr();
   if (PyBool_Check(o)) return o == Py_True;
   if (PyFloat_Check(o)) return PyFloat_AS_DOUBLE(o);
   if (PyIndex_Check(o)) return int_attr(v);
+  if (PyUnicode_Check(o)) return v.cast<std::string>();  // text; dtype names too (set_attr)
   if (PyList_Check(o) || PyTuple_Check(o)) {
     const rt::Shape s = shape_arg(v);
     return std::vector<int64_t>(s.begin(), s.end());

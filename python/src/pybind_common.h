@@ -56,6 +56,13 @@ rt::WeakScalar weak_scalar(py::handle h);  // is_number(h) holds; ints beyond in
 rt::DType dtype_arg(py::handle h);         // an int code, a DType object or anything with _code
 rt::Shape shape_arg(py::handle h);         // ints, None/-1 for unknown dims
 py::tuple shape_tuple(const rt::Shape& s);
+// ---- strings.cpp: string tensors <-> str, bytes and NumPy text/object arrays ----
+bool is_text(py::handle h);                     // str or bytes
+bool is_text_array(py::handle array);           // a NumPy array of kind U, S or O
+rt::Tensor string_scalar_of(py::handle h);      // a str (UTF-8) or bytes as a 0-d string tensor
+rt::Tensor string_tensor_of(py::handle array);  // a NumPy array, every element str or bytes
+py::object string_numpy(const rt::Tensor& t);   // bytes (0-d) or an object array of bytes
+
 // Sets the Python error for a C++ exception: the package's classes for runtime errors, else
 // pybind11's defaults. The module's exception translator, also used by raw CPython slots.
 void set_python_error(std::exception_ptr p);

@@ -10,6 +10,7 @@
 #include "runtime/exec/fused_eval.h"
 #include "runtime/ops/dtype_rules.h"
 #include "runtime/ops/slice_plan.h"
+#include "runtime/ops/strings_ops.h"
 
 namespace xag::rt {
 
@@ -18,6 +19,11 @@ void run_cpu_op(const OpCall& c, Tensor& out) {
   const size_t n = c.n;
   const OpAttrs& a = *c.attrs;
   const OpKind op = c.op;
+  if (__builtin_expect(c.spec->dtype == DType::String || (n && in[0].dtype() == DType::String),
+                       0) &&
+      run_string_op(c, out)) {
+    return;
+  }
   switch (op_category(op)) {
     case OpCategory::Unary:
       return cpu::unary(op, in[0], out);

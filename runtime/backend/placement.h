@@ -61,9 +61,11 @@ inline bool needs_placement(const Tensor* in, size_t n) {
 const Tensor* inputs_on(DeviceId device, const Tensor* in, size_t n, std::vector<Tensor>& moved);
 
 // A value entering a graph run placed on `device` (a parameter or constant): moved there once per
-// run. 0-d values stay on the host, where the executor's scalar instructions read them.
+// run. 0-d values stay on the host, where the executor's scalar instructions read them, and so do
+// string tensors.
 inline void place_value(Tensor& t, DeviceId device) {
-  if (t.rank() != 0 && t.device() != device && t.defined()) t = t.to(device);
+  if (t.rank() != 0 && t.device() != device && t.defined() && t.dtype() != DType::String)
+    t = t.to(device);  // strings stay on the host (their ops run on the CPU)
 }
 
 }  // namespace xag::rt

@@ -14,6 +14,8 @@ const char* dtype_name(DType dt) noexcept {
       return "float32";
     case DType::Float64:
       return "float64";
+    case DType::String:
+      return "string";
   }
   return "<bad dtype>";
 }
@@ -24,6 +26,12 @@ std::optional<DType> dtype_from_name(std::string_view name) noexcept {
     if (name == dtype_name(dt)) return dt;
   }
   return std::nullopt;
+}
+
+void string_unsupported() {
+  throw InvalidArgumentError(
+      "this operation is not supported for string tensors (strings support +, ==, !=, "
+      "ag.strings.* and shape operations)");
 }
 
 }  // namespace xag::rt

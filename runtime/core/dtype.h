@@ -5,17 +5,19 @@
 #include <cstdint>
 #include <optional>
 #include <string_view>
+#include <utility>
 
 #include "runtime/core/errors.h"
 
 namespace xag::rt {
 
-// The five dtypes of SPEC §3. The order is the promotion lattice's order (bool < int < float).
-enum class DType : uint8_t { Bool, Int32, Int64, Float32, Float64 };
+// The dtypes of SPEC §3. The numeric ones are in the promotion lattice's order
+// (bool < int < float); String (UTF-8 text, runtime/core/strings.h) promotes with nothing.
+enum class DType : uint8_t { Bool, Int32, Int64, Float32, Float64, String };
 
-inline constexpr int kNumDTypes = 5;
+inline constexpr int kNumDTypes = 6;
 
-// Python-facing name: "bool", "int32", "int64", "float32", "float64".
+// Python-facing name: "bool", "int32", "int64", "float32", "float64", "string".
 const char* dtype_name(DType dt) noexcept;
 
 // Parses a name as dtype_name() prints it (also "float"/"int" aliases are NOT accepted: callers
@@ -35,6 +37,8 @@ constexpr size_t dtype_size(DType dt) noexcept {
       return 4;
     case DType::Float64:
       return 8;
+    case DType::String:
+      return 8;  // one StrRef (an interned string's address)
   }
   return 0;
 }
@@ -45,6 +49,15 @@ constexpr bool is_floating(DType dt) noexcept {
 constexpr bool is_integer(DType dt) noexcept {
   return dt == DType::Int32 || dt == DType::Int64;
 }
+
+// An element of a string tensor: the address of an interned, immutable std::string (null is
+// the empty string). Trivially copyable, so every data-movement kernel (copy, reshape, concat,
+// gather, getitem, where) moves strings as it moves numbers; equal strings have equal refs.
+struct StrRef {
+  const void* rep = nullptr;
+  friend bool operator==(StrRef a, StrRef b) { return a.rep == b.rep; }
+  friend bool operator!=(StrRef a, StrRef b) { return a.rep != b.rep; }
+};
 
 // NumPy 1.24 array-with-array promotion (np.result_type of two arrays), restricted to our dtypes:
 //   bool + X      -> X
@@ -126,8 +139,22 @@ struct CppToDType<double> {
 template <class T>
 inline constexpr DType dtype_of = CppToDType<T>::value;
 
+template <>
+struct DTypeToCpp<DType::String> {
+  using type = StrRef;
+};
+template <>
+struct CppToDType<StrRef> {
+  static constexpr DType value = DType::String;
+};
+
+// The error of a numeric kernel reached with a string tensor (ops reject those combinations in
+// inference first; this is the backstop).
+[[noreturn]] void string_unsupported();
+
 // Calls fn(T{}) with T the C++ type of `dt` and returns its result. Write kernels once as a generic
-// lambda: dispatch_dtype(dt, [&](auto tag) { using T = decltype(tag); ... });
+// lambda: dispatch_dtype(dt, [&](auto tag) { using T = decltype(tag); ... }). Numeric dtypes
+// only: a string `dt` throws InvalidArgumentError (see dispatch_storage).
 template <class Fn>
 decltype(auto) dispatch_dtype(DType dt, Fn&& fn) {
   switch (dt) {
@@ -141,8 +168,17 @@ decltype(auto) dispatch_dtype(DType dt, Fn&& fn) {
       return fn(float{});
     case DType::Float64:
       return fn(double{});
+    case DType::String:
+      string_unsupported();
   }
   throw InternalError("dispatch_dtype: bad dtype value");
+}
+
+// As dispatch_dtype, with StrRef for strings: for kernels that only move or compare elements.
+template <class Fn>
+decltype(auto) dispatch_storage(DType dt, Fn&& fn) {
+  if (dt == DType::String) return fn(StrRef{});
+  return dispatch_dtype(dt, std::forward<Fn>(fn));
 }
 
 }  // namespace xag::rt

@@ -1,12 +1,14 @@
 // Tensor::to_string: the text print(np_array) gives (NumPy 1.24 defaults: precision 8, unique
 // shortest floats, columns padded to a common width, linewidth 75, arrays over 1000 elements
-// summarized with "..." keeping 3 items per edge). ag.print shows tensors this way.
+// summarized with "..." keeping 3 items per edge). ag.print shows tensors this way. Strings follow
+// tf.print: a scalar is its text, array elements are double-quoted: ["hello" "world"].
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <string>
 #include <vector>
 
+#include "runtime/core/strings.h"
 #include "runtime/core/tensor.h"
 
 namespace xag::rt {
@@ -150,6 +152,7 @@ class ElementFormatter {
 
   std::string operator()(int64_t i) const {
     std::string s = is_floating(t_.dtype()) ? floating(i) : plain(i);
+    if (t_.dtype() == DType::String) return s;  // tf.print does not align strings
     if (s.size() < width_) s.insert(0, width_ - s.size(), ' ');
     return s;
   }
@@ -165,6 +168,8 @@ class ElementFormatter {
         return t_.data<bool>()[i] ? "True" : "False";
       case DType::Int32:
         return std::to_string(t_.data<int32_t>()[i]);
+      case DType::String:  // in an array, quoted (tf.print: ["a" "b"])
+        return '"' + std::string(str_view(t_.data<StrRef>()[i])) + '"';
       default:
         return std::to_string(t_.data<int64_t>()[i]);
     }
@@ -248,6 +253,8 @@ std::string Tensor::to_string() const {
         return std::to_string(*data<int32_t>());
       case DType::Int64:
         return std::to_string(*data<int64_t>());
+      case DType::String:  // the text itself, as tf.print and Python's print show a str
+        return std::string(str_view(*data<StrRef>()));
     }
   }
   const Layout l = make_layout(shape_, numel_ > kThreshold);

@@ -153,6 +153,8 @@ Tensor Tensor::zeros(DType dtype, const Shape& shape) {
 }
 
 Tensor Tensor::full(DType dtype, const Shape& shape, double value) {
+  // Strings have one "number": 0, the empty string (what executors preset slots with).
+  if (dtype == DType::String && value == 0) return zeros(dtype, shape);
   Tensor t = empty(dtype, shape);
   dispatch_dtype(dtype, [&](auto tag) {
     using T = decltype(tag);
@@ -288,7 +290,7 @@ bool Tensor::is_exclusively_owned() const {
 bool Tensor::equals(const Tensor& other) const {
   if (dtype_ != other.dtype_ || shape_ != other.shape_ || defined_ != other.defined_) return false;
   if (device_ != kCpuDevice || other.device_ != kCpuDevice) return host().equals(other.host());
-  return dispatch_dtype(dtype_, [&](auto tag) {
+  return dispatch_storage(dtype_, [&](auto tag) {
     using T = decltype(tag);
     const T* a = static_cast<const T*>(raw_data());
     const T* b = static_cast<const T*>(other.raw_data());

@@ -80,7 +80,7 @@ void binary_op(DType ct, const Tensor& a, const Tensor& b, Tensor& out, FaultFla
 
 bool binary_scalar(OpKind op, const Tensor& a, const Tensor& b, Tensor& out) {
   const DType dt = a.dtype();
-  if (dt != b.dtype() || a.rank() != 0 || b.rank() != 0) return false;
+  if (dt != b.dtype() || a.rank() != 0 || b.rank() != 0 || dt == DType::String) return false;
   const OpCategory cat = op_category(op);
   if (cat != OpCategory::Binary && cat != OpCategory::Compare) return false;
   // Bool arithmetic and int truediv change dtype or raise: general path.

@@ -13,7 +13,7 @@ namespace xag::rt::cpu {
 
 void fill(const Tensor& value, Tensor& out) {
   const Tensor v = value.cast(out.dtype());
-  dispatch_dtype(out.dtype(), [&](auto tag) {
+  dispatch_storage(out.dtype(), [&](auto tag) {  // a string value fills with its ref
     using T = decltype(tag);
     const T x = v.data<T>()[0];
     T* o = out.data<T>();

@@ -15,7 +15,7 @@ void where(const Tensor& cond0, const Tensor& x0, const Tensor& y0, Tensor& out)
   const Shape* ins[3] = {&cond.shape(), &x.shape(), &y.shape()};
   Broadcast<3> bc(out.shape(), ins);
   const int last = bc.rank - 1;
-  dispatch_dtype(out.dtype(), [&](auto tag) {
+  dispatch_storage(out.dtype(), [&](auto tag) {  // strings are selected like numbers
     using T = decltype(tag);
     const bool* pc = cond.data<bool>();
     const T* px = x.data<T>();

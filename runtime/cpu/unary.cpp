@@ -69,7 +69,7 @@ void unary_any(OpKind op, const Tensor& x, Tensor& out) {
 }  // namespace
 
 bool unary_scalar(OpKind op, const Tensor& x, const OpAttrs& attrs, Tensor& out) {
-  if (x.rank() != 0) return false;
+  if (x.rank() != 0 || x.dtype() == DType::String) return false;
   const DType dt = x.dtype();
   if (op == OpKind::Cast) {
     return dispatch_dtype(dt, [&](auto tag) {

@@ -179,6 +179,7 @@ int scalar_shift_of(OpKind op, const std::vector<DType>& in, DType out, const Te
 }
 
 ScalarFn pick_getitem_fn(DType x, DType index, bool constant_index) {
+  if (x == DType::String) return nullptr;  // string elements: the generic op path
   return dispatch_dtype(x, [&](auto tag) -> ScalarFn {
     using T = decltype(tag);
     if (constant_index || index == DType::Int32) return getitem_vec<T, int32_t>;
@@ -188,6 +189,10 @@ ScalarFn pick_getitem_fn(DType x, DType index, bool constant_index) {
 }
 
 ScalarFn pick_scalar_fn(OpKind op, const std::vector<DType>& in, DType out, const Tensor* rhs) {
+  // String ops (and strings through identity, cast, where) take the generic op path.
+  if (out == DType::String) return nullptr;
+  for (DType d : in)
+    if (d == DType::String) return nullptr;
   if (scalar_shift_of(op, in, out, rhs) >= 0) {
     const bool div = op == OpKind::FloorDiv;
     if (out == DType::Int32) return div ? floordiv_pow2<int32_t> : mod_pow2<int32_t>;

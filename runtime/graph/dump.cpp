@@ -70,6 +70,7 @@ std::string attr_text(const Node& n) {
   if (!a.slices.empty()) s += " slices=" + std::to_string(a.slices.size());
   if (a.depth) s += " depth=" + std::to_string(a.depth);
   if (a.has_seed) s += " seed=" + std::to_string(a.seed);
+  if (!a.text.empty()) s += " text=" + a.text;
   return s;
 }
 

@@ -31,7 +31,7 @@ std::unordered_set<Value, ValueHash> used_values(const Graph& g) {
 bool const_all_equal(const Value& v, double c) {
   if (!is_const(v)) return false;
   const Tensor& t = v.node->value;
-  if (t.num_elements() == 0) return false;
+  if (t.num_elements() == 0 || t.dtype() == DType::String) return false;
   return dispatch_dtype(t.dtype(), [&](auto tag) {
     using T = decltype(tag);
     const T* p = t.data<T>();
@@ -46,7 +46,7 @@ bool attrs_equal(const OpAttrs& a, const OpAttrs& b) {
       a.perm != b.perm || a.axis != b.axis || a.has_axis != b.has_axis || a.dtype != b.dtype ||
       a.has_dtype != b.has_dtype || a.shape != b.shape || a.depth != b.depth ||
       a.value_a != b.value_a || a.value_b != b.value_b || a.seed != b.seed ||
-      a.has_seed != b.has_seed || a.slices.size() != b.slices.size()) {
+      a.has_seed != b.has_seed || a.text != b.text || a.slices.size() != b.slices.size()) {
     return false;
   }
   for (size_t i = 0; i < a.slices.size(); ++i) {

@@ -32,6 +32,10 @@ std::vector<int64_t> as_list(std::string_view key, const AttrValue& v) {
 
 DType as_dtype(std::string_view key, const AttrValue& v) {
   if (const auto* d = std::get_if<DType>(&v)) return *d;
+  if (const auto* name = std::get_if<std::string>(&v)) {
+    if (const auto d = dtype_from_name(*name)) return *d;
+    bad_value(key, "a dtype");
+  }
   const int64_t code = as_int(key, v);
   if (code < 0 || code >= kNumDTypes) throw InvalidArgumentError("bad dtype code");
   return static_cast<DType>(code);
@@ -67,6 +71,10 @@ void set_attr(OpAttrs& a, std::string_view key, const AttrValue& v) {
   } else if (key == "seed") {
     a.seed = static_cast<uint64_t>(as_int(key, v));
     a.has_seed = true;
+  } else if (key == "text") {
+    const auto* t = std::get_if<std::string>(&v);
+    if (!t) bad_value(key, "a str");
+    a.text = *t;
   } else {
     throw InternalError("unknown op attribute '" + std::string(key) + "'");
   }

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include "runtime/core/dtype.h"
@@ -89,6 +90,9 @@ struct OpAttrs {
   // Random ops: same seed -> same values; has_seed false -> fresh values on every call.
   uint64_t seed = 0;
   bool has_seed = false;
+
+  // String ops: string_join's separator, string_format's template, string_length's unit.
+  std::string text;
 
   // Helpers to build attrs fluently in C++ tests and bindings.
   static OpAttrs with_axes(AxisList a, bool keep = false) {

@@ -1,6 +1,7 @@
 #include "runtime/ops/dtype_rules.h"
 
 #include "runtime/ops/elementwise.h"
+#include "runtime/ops/strings_ops.h"
 
 namespace xag::rt {
 
@@ -57,6 +58,7 @@ DType compute_dtype(OpKind op, DType a, DType b) {
 }
 
 DType result_dtype(OpKind op, const TensorSpec* in, size_t n, const OpAttrs& a) {
+  if (__builtin_expect(involves_strings(op, in, n), 0)) return string_result_dtype(op, in, n, a);
   const DTypeRule rule = op_dtype_rule(op);
   switch (rule) {
     case DTypeRule::Compare:
@@ -103,6 +105,8 @@ DType result_dtype(OpKind op, const TensorSpec* in, size_t n, const OpAttrs& a) 
       return a.dtype;
     case DTypeRule::AttrOrFirst:
       return a.has_dtype ? a.dtype : in[0].dtype;
+    case DTypeRule::Str:
+      return DType::String;
   }
   throw InternalError(std::string("result_dtype: bad rule for ") + op_name(op));
 }

@@ -358,6 +358,7 @@ TensorSpec infer(OpKind op, const TensorSpec* in, size_t n, const OpAttrs& a) {
     case OpKind::GatherGrad:
       return infer_grad_helper(op, in, n, a);
     case OpKind::Size:
+    case OpKind::StringFormat:
       return {result_dtype(op, in, n, a), Shape{}};
     case OpKind::ShapeOf:
       return {result_dtype(op, in, n, a), Shape{in[0].shape.rank()}};

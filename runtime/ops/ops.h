@@ -85,6 +85,7 @@ enum class DTypeRule : uint8_t {
   Last,              // the last input's dtype (fill's value)
   Attr,              // attrs.dtype (cast, constructors; default float32)
   AttrOrFirst,       // attrs.dtype if given, else the first input's (zeros_like, ones_like)
+  Str,               // string (string_format)
 };
 
 // How an op's result shape follows from its inputs (the ShapeRule column of op_kinds.def).

@@ -15,6 +15,7 @@
 #include "runtime/ops/dtype_rules.h"
 #include "runtime/ops/ops.h"
 #include "runtime/ops/slice_plan.h"
+#include "runtime/ops/strings_ops.h"
 
 namespace xag::rt {
 
@@ -218,7 +219,8 @@ void run_getitem(DeviceId dev, const Tensor* in, size_t n, const OpAttrs& a, Ten
 // elsewhere (the implicit copies where devices meet).
 [[gnu::noinline]] void run_placed(OpKind op, const Tensor* in, size_t n, const OpAttrs& a,
                                   Tensor& out) {
-  const DeviceId dev = placed_device();
+  DeviceId dev = placed_device();
+  if (dev != kCpuDevice && touches_strings(op, in, n)) dev = kCpuDevice;  // strings stay on host
   std::vector<Tensor> moved;
   const Tensor* on = inputs_on(dev, in, n, moved);
   if (dev == kCpuDevice) {

@@ -27,6 +27,8 @@ DType default_dtype(const WeakScalar& s) {
 }
 
 DType weak_dtype(const WeakScalar& s, DType other) {
+  // A number next to a string keeps its own dtype; the op then refuses the pair by name.
+  if (other == DType::String) return default_dtype(s);
   switch (s.kind) {
     case WeakScalar::Kind::Bool:
       return other;
@@ -61,8 +63,11 @@ Tensor scalar_tensor(const WeakScalar& s, DType dt) {
       return Tensor::scalar<float>(static_cast<float>(s.i));
     case DType::Float64:
       return Tensor::scalar<double>(static_cast<double>(s.i));
+    case DType::String:
+      break;
   }
-  throw InternalError("scalar_tensor: bad dtype");
+  throw InvalidArgumentError("constant: cannot make a string tensor from the Python number " +
+                             std::to_string(s.i));
 }
 
 }  // namespace xag::rt

@@ -46,6 +46,8 @@ std::vector<Tensor> grid(DType dt) {
       for (double v : {0.0, -0.0, 1.5, -2.25, 0.1, 1e30, -1e300, std::nan(""), double(INFINITY)})
         out.push_back(Tensor::scalar(dt, v));
       return out;
+    case DType::String:  // no scalar instruction takes strings
+      return out;
   }
   return out;
 }

@@ -182,6 +182,7 @@ def unsupported(opts, what, loc):
 
 # ---- leaves ----------------------------------------------------------------------------------
 _PY_SCALARS = (bool, int, float, np.bool_, np.number)
+_TEXT = (str, bytes)  # Python strings: string tensors where they change (SPEC §3)
 
 
 # A statement's state may also hold the placeholders of variables not defined yet.
@@ -219,11 +220,13 @@ def constant(value, dtype, shape=()):
     shape = tuple(0 if d is None or d < 0 else d for d in (shape or ()))
     if not shape:
         return _core.constant(value, dtype)
-    return _core.constant(np.full(shape, value, dtype=np.dtype(dtype.name)))
+    np_dtype = object if dtype == _dtypes.string else np.dtype(dtype.name)
+    return _core.constant(np.full(shape, value, dtype=np_dtype))
 
 
 def zeros(dtype, shape):
-    return constant(False if dtype.is_bool else 0, dtype, shape)
+    return constant("" if dtype == _dtypes.string else False if dtype.is_bool else 0, dtype,
+                    shape)
 
 
 def _dummy():
@@ -373,6 +376,11 @@ def first(value, hint):
         return Leaf("tensor", hint[0], hint[1]), zeros(hint[0], hint[1])
     if isinstance(value, Undefined):
         return Leaf("undef", static=value), None
+    if isinstance(value, _TEXT):
+        # A Python string a staged statement assigns: a string tensor, as TensorFlow converts
+        # loop variables (at once, not on a retry: the trace's Python prints happen once).
+        t = constant(value, _dtypes.string, hint[1] if hint is not None else ())
+        return Leaf("tensor", t.dtype, tuple(t.shape)), t
     if isinstance(value, _PY_SCALARS) or isinstance(value, np.ndarray):
         if isinstance(value, np.ndarray):
             t = _core.constant(value)
@@ -419,6 +427,8 @@ def follow(ref, value, name, what, loc, owner, j, relax_shape):
             raise Retry(owner, hints={j: (value.dtype, tuple(value.shape))})
         if isinstance(value, _PY_SCALARS):
             raise Retry(owner, hints={j: (_default_dtype(value), ())})
+        if isinstance(value, _TEXT):
+            raise Retry(owner, hints={j: (_dtypes.string, ())})
         raise error(f"the return value {what[1]} is {describe(value)}; a staged function can "
                     "only return tensors from inside staged control flow", loc)
     if ref.kind == "ta":
@@ -431,7 +441,9 @@ def follow(ref, value, name, what, loc, owner, j, relax_shape):
         return zeros(ref.dtype, ref.shape)
     if isinstance(value, Variable):
         value = value.read_value()
-    if isinstance(value, (_PY_SCALARS)):
+    if isinstance(value, _TEXT) and ref.dtype == _dtypes.string:
+        value = _core.constant(value)
+    if isinstance(value, (_PY_SCALARS)) and ref.dtype != _dtypes.string:
         if _py_kind(value) <= _kind(ref.dtype):
             if ref.shape and _known(ref.shape):
                 return constant(value, ref.dtype, ref.shape)

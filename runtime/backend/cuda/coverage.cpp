@@ -22,6 +22,13 @@ CudaCoverage by_op(OpKind op) {
       return fallback("the result comes from the shape alone: computed on the host, one copy");
     case OpKind::Range:
       return fallback("value-dependent length read on the host anyway; small outputs");
+    case OpKind::StringLength:
+    case OpKind::StringUpper:
+    case OpKind::StringLower:
+    case OpKind::StringJoin:
+    case OpKind::StringReduceJoin:
+    case OpKind::StringFormat:
+      return fallback("string tensors live in host memory: placement runs string ops on the CPU");
     default:
       break;
   }

@@ -33,6 +33,8 @@ ScalarValue scalar_value(const Tensor& t) {
     case DType::Float64:
       v.f64 = t.item<double>();
       break;
+    case DType::String:
+      string_unsupported();  // placement keeps string ops on the host
   }
   return v;
 }

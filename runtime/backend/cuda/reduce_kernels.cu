@@ -49,6 +49,8 @@ __device__ void store(void* dst, DType dt, int64_t r, A v) {
     case DType::Float64:
       static_cast<double*>(dst)[r] = convert<double>(v);
       break;
+    case DType::String:  // never reduced (string ops run on the host)
+      break;
   }
 }
 

@@ -71,6 +71,10 @@ def assert_close(staged, plain, path="result"):
         for k in plain:
             assert_close(staged[k], plain[k], f"{path}[{k!r}]")
         return
+    if isinstance(staged, bytes) and isinstance(plain, str):
+        staged = staged.decode()  # a staged string comes back as bytes (TensorFlow's .numpy())
+    if isinstance(plain, bytes) and isinstance(staged, str):
+        plain = plain.decode()
     if plain is None or isinstance(plain, str):
         assert staged == plain, (path, staged, plain)
         return

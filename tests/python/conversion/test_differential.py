@@ -21,6 +21,7 @@ import corpus_fidelity_ops  # noqa: E402,F401
 import corpus_fuzz_found  # noqa: E402,F401
 import corpus_recursion  # noqa: E402,F401
 import corpus_leftovers  # noqa: E402,F401
+import corpus_strings  # noqa: E402,F401
 from harness import (  # noqa: E402
     CASES, assert_close, assert_same_output, plain_args, same_error, staged_args, to_numpy,
 )

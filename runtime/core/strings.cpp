@@ -1,0 +1,94 @@
+#include "runtime/core/strings.h"
+
+#include <mutex>
+#include <unordered_set>
+#include <vector>
+
+#include "runtime/core/tensor.h"
+
+namespace xag::rt {
+
+namespace {
+
+// Node-based: an element's address never changes, so it can serve as the ref.
+struct InternTable {
+  std::mutex mu;
+  std::unordered_set<std::string> strings;
+};
+
+InternTable& table() {
+  static InternTable* t = new InternTable();  // leaked: refs stay valid during static destruction
+  return *t;
+}
+
+}  // namespace
+
+StrRef intern(std::string_view text) {
+  if (text.empty()) return StrRef{};
+  InternTable& t = table();
+  std::lock_guard<std::mutex> lk(t.mu);
+  const auto it = t.strings.emplace(text).first;
+  return StrRef{&*it};
+}
+
+std::string_view str_view(StrRef s) noexcept {
+  if (!s.rep) return {};
+  return *static_cast<const std::string*>(s.rep);
+}
+
+size_t interned_count() noexcept {
+  InternTable& t = table();
+  std::lock_guard<std::mutex> lk(t.mu);
+  return t.strings.size();
+}
+
+Tensor string_tensor(const std::vector<std::string>& values, const Shape& shape) {
+  std::vector<StrRef> refs;
+  refs.reserve(values.size());
+  for (const std::string& v : values) refs.push_back(intern(v));
+  return Tensor::from_raw(DType::String, shape, refs.data(), refs.size());
+}
+
+Tensor string_scalar(std::string_view text) {
+  return Tensor::scalar(intern(text));
+}
+
+std::vector<std::string> string_values(const Tensor& t) {
+  const StrRef* p = t.data<StrRef>();
+  std::vector<std::string> out;
+  out.reserve(static_cast<size_t>(t.num_elements()));
+  for (int64_t i = 0; i < t.num_elements(); ++i) out.emplace_back(str_view(p[i]));
+  return out;
+}
+
+std::string bytes_repr(std::string_view text) {
+  // Python's rule: single quotes unless the text has a ' and no ".
+  const bool dq =
+      text.find('\'') != std::string_view::npos && text.find('"') == std::string_view::npos;
+  const char quote = dq ? '"' : '\'';
+  std::string out = "b";
+  out += quote;
+  static const char kHex[] = "0123456789abcdef";
+  for (unsigned char c : text) {
+    if (c == '\\' || c == static_cast<unsigned char>(quote)) {
+      out += '\\';
+      out += static_cast<char>(c);
+    } else if (c == '\n') {
+      out += "\\n";
+    } else if (c == '\t') {
+      out += "\\t";
+    } else if (c == '\r') {
+      out += "\\r";
+    } else if (c < 0x20 || c >= 0x7f) {
+      out += "\\x";
+      out += kHex[c >> 4];
+      out += kHex[c & 15];
+    } else {
+      out += static_cast<char>(c);
+    }
+  }
+  out += quote;
+  return out;
+}
+
+}  // namespace xag::rt
