@@ -6,6 +6,7 @@
 #include "gpu_util.h"
 #include "runtime/backend/cuda/coverage.h"
 #include "runtime/backend/cuda/cuda_backend.h"
+#include "runtime/core/strings.h"
 #include "runtime/ops/elementwise.h"
 
 using namespace xag::rt;
@@ -188,6 +189,40 @@ TEST_CASE("gpu: constructors, random, one_hot, softmax", "[gpu]") {
     }
   }
   compare(OpKind::Softmax, {sample(DType::Float32, Shape{4, 5000}, 3)});
+}
+
+// String tensors live in host memory: under a GPU scope the string ops (and +, ==, shape ops on
+// strings) run on the CPU and give the CPU's results, and their numeric results feed GPU ops.
+TEST_CASE("gpu: string ops stay on the host under a GPU scope", "[gpu]") {
+  const Tensor words = string_tensor({"ab", "Cde", ""}, Shape{3});
+  OpAttrs text;
+  text.text = "-";
+  OpAttrs fmt;
+  fmt.text = "v={}";
+  const std::vector<std::pair<OpKind, std::vector<Tensor>>> calls = {
+      {OpKind::StringLength, {words}},
+      {OpKind::StringUpper, {words}},
+      {OpKind::StringLower, {words}},
+      {OpKind::StringJoin, {words, words}},
+      {OpKind::StringReduceJoin, {words}},
+      {OpKind::StringFormat, {words}},
+      {OpKind::Add, {words, string_scalar("!")}},
+      {OpKind::Equal, {words, string_scalar("ab")}}};
+  for (const auto& [op, in] : calls) {
+    seen().insert(op);
+    INFO(op_name(op));
+    const OpAttrs& a = op == OpKind::StringFormat ? fmt : text;
+    const Tensor want = run(op, in.data(), in.size(), a);
+    DeviceScope scope(gpu());
+    const Tensor got = run(op, in.data(), in.size(), a);
+    CHECK(got.on_host());
+    CHECK(got.equals(want));
+  }
+  DeviceScope scope(gpu());
+  const Tensor n = run(OpKind::StringLength, {words});
+  const Tensor twice = run(OpKind::Add, {n.to(gpu()), n.to(gpu())});
+  CHECK(twice.device() == gpu());
+  CHECK(twice.host().equals(Tensor::from_vector<int32_t>({4, 6, 0}, Shape{3})));
 }
 
 TEST_CASE("gpu: the walk above reached every row of the op table", "[gpu]") {

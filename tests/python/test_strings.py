@@ -172,3 +172,26 @@ def test_string_ops_stay_on_the_cpu_under_a_device_scope():
         n = ag.strings.length(s)
     assert s.numpy().tolist() == [b"a!", b"b!"]
     assert (n + 1).numpy().tolist() == [3, 3]
+
+
+def test_string_loop_runs_native_under_the_jit(monkeypatch):
+    monkeypatch.setenv("XAG_JIT", "sync")
+
+    def build(n):
+        s = ""
+        for i in range(n):
+            if s == "xyx":
+                s = s + "!"
+            elif i % 2 == 0:
+                s = s + "x"
+            else:
+                s = s + "y"
+        return s, ag.strings.length(s), ag.strings.format("{} chars", ag.strings.length(s))
+
+    native, interp = ag.function(build), ag.function(build, jit=False)
+    got = native(ag.constant(6))
+    tier = native.execution_tier(ag.constant(6))
+    if tier["tier"] != "native":
+        pytest.skip(f"no native tier here: {tier['reason']}")
+    want = interp(ag.constant(6))
+    assert [t.numpy() for t in got] == [t.numpy() for t in want] == [b"xyx!xy", 6, b"6 chars"]

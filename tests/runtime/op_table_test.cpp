@@ -16,6 +16,7 @@
 #include "helpers.h"
 #include "runtime/autodiff/grad_rule.h"
 #include "runtime/core/convert.h"
+#include "runtime/core/strings.h"
 #include "runtime/ops/dtype_rules.h"
 #include "runtime/ops/elementwise.h"
 #include "runtime/ops/reduce_visit.h"
@@ -111,6 +112,17 @@ std::optional<Sample> sample(OpKind op) {
       return Sample{{m}, {}};
     case OpKind::Cast:
       return Sample{{m}, OpAttrs::with_dtype(DType::Float64)};
+    case OpKind::StringLength:
+    case OpKind::StringUpper:
+    case OpKind::StringLower:
+    case OpKind::StringJoin:
+    case OpKind::StringReduceJoin:
+      return Sample{{string_tensor({"ab", "Cd"}, Shape{2})}, {}};
+    case OpKind::StringFormat: {
+      OpAttrs a;
+      a.text = "m={}";
+      return Sample{{m}, a};
+    }
     default:
       return std::nullopt;
   }
