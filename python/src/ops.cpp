@@ -204,6 +204,14 @@ PyObject* slot_richcompare(PyObject* a, PyObject* b, int cmp) {
       &slot_binary<K::Less>,     &slot_binary<K::LessEqual>, &slot_binary<K::Equal>,
       &slot_binary<K::NotEqual>, &slot_binary<K::Greater>,   &slot_binary<K::GreaterEqual>};
   if (cmp < Py_LT || cmp > Py_GE) Py_RETURN_NOTIMPLEMENTED;
+  // A number tensor and a Python str are unrelated objects: Python's answer (== False, != True),
+  // not the error string-with-number ops give.
+  const PyTensor* ta = tensor_ptr(a);
+  const PyTensor* tb = tensor_ptr(b);
+  if ((ta && is_text(b) && ta->dtype() != rt::DType::String) ||
+      (tb && is_text(a) && tb->dtype() != rt::DType::String)) {
+    Py_RETURN_NOTIMPLEMENTED;
+  }
   return kCompare[cmp](a, b);
 }
 

@@ -153,8 +153,8 @@ def test_constant_of_list_of_tensors():
 
 
 def test_bad_values():
-    with pytest.raises(ag.InvalidArgumentError):
-        ag.constant("abc")
+    with pytest.raises(ag.InvalidArgumentError):  # strings are string tensors (SPEC §3) ...
+        ag.constant("abc", dtype=ag.int32)  # ... never numbers
     with pytest.raises(ag.InvalidArgumentError):
         ag.constant([[1, 2], [3]])
     with pytest.raises(TypeError):
