@@ -61,34 +61,4 @@ std::vector<std::string> string_values(const Tensor& t) {
   return out;
 }
 
-std::string bytes_repr(std::string_view text) {
-  // Python's rule: single quotes unless the text has a ' and no ".
-  const bool dq =
-      text.find('\'') != std::string_view::npos && text.find('"') == std::string_view::npos;
-  const char quote = dq ? '"' : '\'';
-  std::string out = "b";
-  out += quote;
-  static const char kHex[] = "0123456789abcdef";
-  for (unsigned char c : text) {
-    if (c == '\\' || c == static_cast<unsigned char>(quote)) {
-      out += '\\';
-      out += static_cast<char>(c);
-    } else if (c == '\n') {
-      out += "\\n";
-    } else if (c == '\t') {
-      out += "\\t";
-    } else if (c == '\r') {
-      out += "\\r";
-    } else if (c < 0x20 || c >= 0x7f) {
-      out += "\\x";
-      out += kHex[c >> 4];
-      out += kHex[c & 15];
-    } else {
-      out += static_cast<char>(c);
-    }
-  }
-  out += quote;
-  return out;
-}
-
 }  // namespace xag::rt

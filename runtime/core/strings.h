@@ -33,8 +33,4 @@ Tensor string_scalar(std::string_view text);
 // The elements of a host string tensor, row-major.
 std::vector<std::string> string_values(const Tensor& t);
 
-// Python's repr of the UTF-8 bytes as a bytes literal: b'it\'s' -> "b\"it's\"" (what NumPy and
-// TensorFlow show for a bytes element).
-std::string bytes_repr(std::string_view text);
-
 }  // namespace xag::rt
