@@ -124,6 +124,7 @@ def test_python_strings_retrace_string_tensors_do_not():
     assert len(traces) == 1
     assert greet("yo ", ag.constant("bob")).numpy() == b"yo bob"  # a new Python value
     assert len(traces) == 2
+    assert "prefix: Python value 'hi ' → 'yo '" in greet.explain_retrace()
     assert greet(ag.constant("hey "), ag.constant("x")).numpy() == b"hey x"
     assert greet(ag.constant("oi "), ag.constant("y")).numpy() == b"oi y"
     assert len(traces) == 3

@@ -167,3 +167,20 @@ TEST_CASE("strings as while-loop state and cond results in a compiled graph", "[
   CHECK(out[2].item<int32_t>() == 5);
   CHECK(text(exe.run({Tensor::scalar<int32_t>(0)})[0]).empty());
 }
+
+TEST_CASE("CSE keeps string ops with different text attributes apart", "[strings]") {
+  // join(x, x, sep=",") and join(x, x, sep="-") differ only in attrs.text.
+  Graph g;
+  GraphBuilder b(g);
+  const Value x = b.placeholder(scalar_spec(DType::String), "x");
+  OpAttrs comma, dash;
+  comma.text = ",";
+  dash.text = "-";
+  b.set_outputs({b.op(OpKind::StringJoin, {x, x}, comma), b.op(OpKind::StringJoin, {x, x}, dash),
+                 b.op(OpKind::StringJoin, {x, x}, comma)});
+  run_passes(g);
+  const auto out = run_graph(g, {string_scalar("a")});
+  CHECK(text(out[0]) == "a,a");
+  CHECK(text(out[1]) == "a-a");
+  CHECK(text(out[2]) == "a,a");
+}
