@@ -148,7 +148,10 @@ TEST_CASE("cuda coverage: every op row has a CUDA kernel, a view or a declared f
   for (int i = 0; i < kNumOpKinds; ++i)
     if (cuda_coverage(static_cast<OpKind>(i)).path == CudaPath::HostFallback)
       host.insert(static_cast<OpKind>(i));
-  CHECK(host == std::set<OpKind>{OpKind::Size, OpKind::ShapeOf, OpKind::Range});
+  // String ops: string tensors live in host memory (placement keeps them on the CPU).
+  CHECK(host == std::set<OpKind>{OpKind::Size, OpKind::ShapeOf, OpKind::Range, OpKind::StringLength,
+                                 OpKind::StringUpper, OpKind::StringLower, OpKind::StringJoin,
+                                 OpKind::StringReduceJoin, OpKind::StringFormat});
   for (OpKind op : {OpKind::ArgMax, OpKind::ArgMin, OpKind::OneHot, OpKind::GatherGrad,
                     OpKind::RandomUniform, OpKind::RandomNormal})
     CHECK(cuda_coverage(op).path == CudaPath::Kernel);
