@@ -76,7 +76,28 @@ class LlvmCode final : public NativeCode {
 
 }  // namespace
 
+namespace {
+
+// Native code keeps 0-d values in registers as numbers; a string element is a pointer into the
+// intern table that only the interpreter's kernels may touch (adding two as integers corrupted
+// the heap). Programs that carry strings stay interpreted.
+bool carries_strings(const exec::Program& p) {
+  for (const auto& [slot, t] : p.preset)
+    if (t.dtype() == DType::String) return true;
+  for (const auto* types : {&p.input_types, &p.output_types})
+    for (const Type& t : *types)
+      if (t.spec.dtype == DType::String) return true;
+  for (const TensorSpec& e : p.list_elements)
+    if (e.dtype == DType::String) return true;
+  for (const OpAttrs& a : p.attrs)
+    if (!a.text.empty() || a.dtype == DType::String) return true;
+  return false;
+}
+
+}  // namespace
+
 std::unique_ptr<NativeCode> compile_native(const exec::Program& p) {
+  if (carries_strings(p)) throw CompileError("string values run on the interpreter");
   // Test hook: makes every compilation fail, to test the fallback to the interpreter.
   if (const char* f = std::getenv("XAG_JIT_TEST_FAIL"); f && *f && std::string(f) != "0") {
     throw CompileError(std::string("XAG_JIT_TEST_FAIL=") + f);

@@ -175,7 +175,7 @@ def test_string_ops_stay_on_the_cpu_under_a_device_scope():
     assert (n + 1).numpy().tolist() == [3, 3]
 
 
-def test_string_loop_runs_native_under_the_jit(monkeypatch):
+def test_a_string_loop_stays_interpreted_under_the_jit(monkeypatch):
     monkeypatch.setenv("XAG_JIT", "sync")
 
     def build(n):
@@ -192,7 +192,10 @@ def test_string_loop_runs_native_under_the_jit(monkeypatch):
     native, interp = ag.function(build), ag.function(build, jit=False)
     got = native(ag.constant(6))
     tier = native.execution_tier(ag.constant(6))
-    if tier["tier"] != "native":
-        pytest.skip(f"no native tier here: {tier['reason']}")
+    if "without LLVM" in tier["reason"]:
+        pytest.skip("built without LLVM")
+    # Native code keeps 0-d values in registers as numbers; string elements are pointers only
+    # the interpreter's kernels may touch, so such a graph stays interpreted, with the reason.
+    assert tier["tier"] == "interpreter" and "string values" in tier["reason"], tier
     want = interp(ag.constant(6))
     assert [t.numpy() for t in got] == [t.numpy() for t in want] == [b"xyx!xy", 6, b"6 chars"]
