@@ -62,6 +62,13 @@ void matmul(const Tensor& a0, const Tensor& b0, Tensor& out) {
   // Batch iteration: broadcast the batch shapes of a and b against each other.
   const Shape ba(sa.data(), sa.rank() - 2), bb(sb.data(), sb.rank() - 2);
   const Shape batch = broadcast_shapes(ba, bb, "matmul");
+  // A batch of matrices times one matrix (a dense layer over a sequence): the batch's rows are
+  // one contiguous (batch * m) x k matrix, so one GEMM does it, packing b once instead of once
+  // per batch element, and with more rows per call.
+  if (bb.rank() == 0 && ba.rank() > 0) {
+    Shape folded{ba.num_elements() * m, k};
+    return matmul(a.reshaped(folded), b, out);
+  }
   const Shape* ins[2] = {&ba, &bb};
   Broadcast<2> bc(batch, ins);
   // Write through `out` itself: copying a handle of an inline (<= 8 byte) tensor copies its data.

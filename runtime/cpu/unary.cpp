@@ -2,13 +2,13 @@
 // the op's functor (runtime/ops/scalar_math.h). Operands of another dtype than the compute dtype
 // (int -> float64 for exp) are first converted into the output buffer and transformed in place,
 // so no temporary is allocated. Functors with an array form (transcendentals) run over blocks
-// through Eigen's vectorized functions; the rest are plain loops the compiler vectorizes.
+// through Eigen's vectorized functions (array_math.h); the rest are plain loops the compiler
+// vectorizes.
 #include <type_traits>
-
-#include <Eigen/Core>
 
 #include "runtime/core/convert.h"
 #include "runtime/core/parallel.h"
+#include "runtime/cpu/array_math.h"
 #include "runtime/cpu/kernels.h"
 #include "runtime/ops/dtype_rules.h"
 #include "runtime/ops/elementwise.h"
@@ -17,19 +17,12 @@ namespace xag::rt::cpu {
 
 namespace {
 
-template <class T>
-using ArrayMap = Eigen::Map<Eigen::Array<T, Eigen::Dynamic, 1>>;
-template <class T>
-using ConstArrayMap = Eigen::Map<const Eigen::Array<T, Eigen::Dynamic, 1>>;
-
 // out[i] = f(in[i]) for i < n, split across the pool when large. `in` may equal `out`.
 template <class F, class T, class R>
 void map_unary(const F& f, const T* in, R* out, int64_t n) {
-  if constexpr (F::kArrayMath) {
-    parallel_for(n, kParallelThreshold / 4, [&](int64_t b, int64_t e) {
-      ArrayMap<R> y(out + b, e - b);
-      y = f(ConstArrayMap<T>(in + b, e - b));
-    });
+  if constexpr (F::kArrayMath && std::is_floating_point_v<T> && std::is_same_v<T, R>) {
+    parallel_for(n, kParallelThreshold / 4,
+                 [&](int64_t b, int64_t e) { array_map<F, T>(in + b, out + b, e - b); });
   } else {
     parallel_for_balanced(n, kParallelThreshold / 2, [&](int64_t b, int64_t e) {
       for (int64_t i = b; i < e; ++i) out[i] = f(in[i]);

@@ -3,7 +3,6 @@
 // buffers; simple loops over a block vectorize. Blocks are split across the thread pool.
 #include "runtime/exec/fused_eval.h"
 
-#include <Eigen/Core>
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
@@ -15,6 +14,7 @@
 
 #include "runtime/core/interrupt.h"
 #include "runtime/core/parallel.h"
+#include "runtime/cpu/array_math.h"
 #include "runtime/ops/elementwise.h"
 #include "runtime/ops/reduce_math.h"
 
@@ -66,19 +66,6 @@ XAG_FUSED_INLINE void unary(const T* __restrict a, bool sa, T* __restrict o, int
   }
 }
 
-// Functors with an array form (transcendentals) over a block through Eigen's vectorized
-// functions: the same path the unfused kernels take (runtime/cpu/unary.cpp), so fused and
-// unfused results agree, and far faster than scalar libm calls (glibc's tanhf alone is slower
-// than the whole fused chain).
-template <class F, class T>
-#if defined(__GNUC__)
-__attribute__((noinline))  // Eigen's own vector code; one copy is enough
-#endif
-void array_math(const T* a, T* o, int n) {
-  using Arr = Eigen::Array<T, Eigen::Dynamic, 1>;
-  Eigen::Map<Arr>(o, n) = F{}(Eigen::Map<const Arr>(a, n));
-}
-
 // One step of the program over a block: the op's functor (runtime/ops/scalar_math.h) in a loop.
 // The fusion pass only emits ops whose functor is kFusable; others do nothing here. A struct
 // rather than a lambda so that the loops can be forced inline into each ISA's clone.
@@ -100,7 +87,7 @@ struct Step {
       if (sa)
         unary(a, sa, o, n, F{});  // one scalar: no array to vectorize over
       else
-        array_math<F, T>(a, o, n);
+        cpu::array_map<F, T>(a, o, n);  // the unfused kernels' code: equal results
     } else if constexpr (F::kFusable) {
       unary(a, sa, o, n, F{});
     }
@@ -192,17 +179,40 @@ struct Extreme {
   }
 };
 
+// How a block reads one input (see is_fused_row): element i of the output reads element
+// i % period of the input; period 0 means the input has the output's shape (no modulo), 1 a
+// scalar (read once).
+struct InputPlan {
+  int64_t period;
+  int row_slot;  // rows: which block buffer a wrapped block is copied into
+};
+
 // What every chunk of one fused evaluation reads.
 template <class T>
 struct Chunk {
   const FusedProgram* prog;
   int ni, ns;
   const T* const* base;
-  const bool* scalar_in;
+  const InputPlan* plan;
   T* dst;  // null when reducing
   bool reduce, is_max;
   T start;  // the reduction's identity
 };
+
+// The block [i0, i0 + len) of a row input: a pointer into the row when the block does not wrap
+// around its end (always when the row's length is a multiple of the block), else a copy.
+template <class T>
+XAG_FUSED_INLINE const T* row_block(const T* row, int64_t period, int64_t i0, int len, T* buf) {
+  const int64_t off = i0 % period;
+  if (off + len <= period) return row + off;
+  for (int j = 0; j < len;) {
+    const int64_t o = (i0 + j) % period;
+    const int take = static_cast<int>(std::min<int64_t>(len - j, period - o));
+    std::memcpy(buf + j, row + o, sizeof(T) * static_cast<size_t>(take));
+    j += take;
+  }
+  return buf;
+}
 
 // Elements [begin, end) block by block; returns the chunk's max/min when reducing.
 template <class T>
@@ -210,13 +220,22 @@ XAG_FUSED_INLINE T chunk_body(const Chunk<T>& c, int64_t begin, int64_t end) {
   const int ni = c.ni, ns = c.ns;
   Extreme<T> acc(c.is_max, c.start);
   alignas(64) T buf[kMaxSteps][kFusedBlock];
+  alignas(64) T rows[kMaxFusedRows][kFusedBlock];
   const T* reg[kMaxSteps + 64];
   bool sreg[kMaxSteps + 64];
-  for (int i = 0; i < ni; ++i) sreg[i] = c.scalar_in[i];
+  for (int i = 0; i < ni; ++i) sreg[i] = c.plan[i].period == 1;
   for (int s = 0; s < ns; ++s) sreg[ni + s] = false;
   for (int64_t i0 = begin; i0 < end; i0 += kFusedBlock) {
     const int len = static_cast<int>(std::min<int64_t>(kFusedBlock, end - i0));
-    for (int i = 0; i < ni; ++i) reg[i] = c.scalar_in[i] ? c.base[i] : c.base[i] + i0;
+    for (int i = 0; i < ni; ++i) {
+      const InputPlan& p = c.plan[i];
+      if (p.period == 0)
+        reg[i] = c.base[i] + i0;
+      else if (p.period == 1)
+        reg[i] = c.base[i];
+      else
+        reg[i] = row_block(c.base[i], p.period, i0, len, rows[p.row_slot]);
+    }
     for (int s = 0; s < ns; ++s) {
       const FusedStep& st = c.prog->steps[static_cast<size_t>(s)];
       T* o = s + 1 == ns && !c.reduce ? c.dst + i0 : buf[s];
@@ -252,7 +271,7 @@ T run_chunk(const Chunk<T>& c, int64_t begin, int64_t end) {
 }
 
 template <class T>
-void run_typed(const FusedProgram& prog, const Tensor* inputs, size_t n, Tensor& out,
+void run_typed(const FusedProgram& prog, const Tensor* inputs, const InputPlan* plan, Tensor& out,
                int64_t numel) {
   const bool reduce = prog.reduce != OpKind::Identity;
   const bool is_max = prog.reduce == OpKind::ReduceMax;
@@ -262,13 +281,8 @@ void run_typed(const FusedProgram& prog, const Tensor* inputs, size_t n, Tensor&
   const int ni = prog.num_inputs;
   const int ns = static_cast<int>(prog.steps.size());
   const T* base[64];
-  bool scalar_in[64];
-  for (int i = 0; i < ni; ++i) {
-    const Tensor& x = inputs[i];
-    scalar_in[i] = !(x.num_elements() == numel && x.rank() > 0);
-    base[i] = x.data<T>();
-  }
-  const Chunk<T> c{&prog,  ni,     ns,   base, scalar_in, reduce ? nullptr : out.data<T>(),
+  for (int i = 0; i < ni; ++i) base[i] = inputs[i].data<T>();
+  const Chunk<T> c{&prog,  ni,     ns,   base, plan, reduce ? nullptr : out.data<T>(),
                    reduce, is_max, start};
   // Chunks are whole blocks, so every chunk but the last starts vector-aligned; the result does
   // not depend on the split (element-wise, or max/min), so chunks are claimed dynamically.
@@ -291,19 +305,32 @@ void run_fused(const FusedProgram& prog, const Tensor* inputs, size_t n, Tensor&
       prog.num_inputs > 64 || static_cast<size_t>(prog.num_inputs) != n) {
     throw InternalError("fused_elementwise: malformed program");
   }
-  // Result shape: the common shape of the non-scalar inputs.
-  Shape shape;
-  bool have = false;
+  // Result shape: the largest input's (the highest rank among equals); every other input has
+  // it, is 0-d, or is a row of it.
+  const Tensor* widest = nullptr;
   for (size_t i = 0; i < n; ++i) {
-    const Tensor& x = inputs[i];
-    if (x.dtype() != prog.dtype) {
+    if (inputs[i].dtype() != prog.dtype) {
       throw InternalError("fused_elementwise: input dtype differs from the program's");
     }
-    if (x.num_elements() == 1 && x.rank() == 0) continue;
-    if (!have) {
-      shape = x.shape();
-      have = true;
-    } else if (x.shape() != shape) {
+    const Tensor& x = inputs[i];
+    if (x.rank() > 0 &&
+        (!widest || x.num_elements() > widest->num_elements() ||
+         (x.num_elements() == widest->num_elements() && x.rank() > widest->rank()))) {
+      widest = &x;
+    }
+  }
+  const Shape shape = widest ? widest->shape() : Shape{};
+  InputPlan plan[64];
+  int rows = 0;
+  for (size_t i = 0; i < n; ++i) {
+    const Tensor& x = inputs[i];
+    if (x.shape() == shape) {
+      plan[i] = {shape.rank() == 0 ? 1 : 0, -1};
+    } else if (x.rank() == 0 || (is_fused_row(x.shape(), shape) && x.num_elements() == 1)) {
+      plan[i] = {1, -1};
+    } else if (is_fused_row(x.shape(), shape) && rows < kMaxFusedRows) {
+      plan[i] = {x.num_elements(), rows++};
+    } else {
       throw InvalidArgumentError("fused_elementwise: operand shapes " + shape.to_string() +
                                  " and " + x.shape().to_string() + " differ");
     }
@@ -321,9 +348,9 @@ void run_fused(const FusedProgram& prog, const Tensor* inputs, size_t n, Tensor&
   if (!reuse) out = Tensor::empty(prog.dtype, out_shape);
   check_interrupt();
   if (prog.dtype == DType::Float32) {
-    run_typed<float>(prog, inputs, n, out, numel);
+    run_typed<float>(prog, inputs, plan, out, numel);
   } else if (prog.dtype == DType::Float64) {
-    run_typed<double>(prog, inputs, n, out, numel);
+    run_typed<double>(prog, inputs, plan, out, numel);
   } else {
     throw InternalError(std::string("fused_elementwise: unsupported dtype ") +
                         dtype_name(prog.dtype));

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "runtime/core/dtype.h"
+#include "runtime/core/shape.h"
 #include "runtime/ops/ops.h"
 
 namespace xag::rt {
@@ -19,8 +20,8 @@ struct FusedStep {
 };
 
 // Every register has `dtype` (fusion only joins ops whose inputs and output share one float
-// dtype); the result is the last step's register. Inputs are either the output's shape or
-// scalars (broadcast).
+// dtype); the result is the last step's register. Inputs are the output's shape, scalars, or
+// rows (see is_fused_row): a bias `(D,)` added to a `(B, D)` activation fuses with it.
 struct FusedProgram {
   DType dtype = DType::Float32;
   int num_inputs = 0;
@@ -34,5 +35,21 @@ struct FusedProgram {
   // "r2 = mul(r0, r1); r3 = add(r2, r1)".
   std::string to_string() const;
 };
+
+// Maximum number of row inputs of one program (the evaluator keeps a block buffer per row).
+inline constexpr int kMaxFusedRows = 4;
+
+// True when `in` broadcasts to `out` by repetition along leading dims only: after dropping its
+// leading 1s, `in`'s dims are `out`'s last dims, e.g. (256,) or (1, 256) into (64, 256). Such an
+// input's element for output element i is in[i % in.num_elements()].
+inline bool is_fused_row(const Shape& in, const Shape& out) {
+  if (in.rank() > out.rank()) return false;  // broadcasting would add leading dims
+  int lead = 0;
+  while (lead < in.rank() && in[lead] == 1) ++lead;
+  const int k = in.rank() - lead;
+  for (int j = 0; j < k; ++j)
+    if (in[lead + j] != out[out.rank() - k + j]) return false;
+  return true;
+}
 
 }  // namespace xag::rt

@@ -23,17 +23,34 @@ bool fusable_op(OpKind op) {
   return traits && traits->fusable;
 }
 
-// A float op over a static non-scalar shape whose inputs have its dtype and either its shape or
-// none (scalars broadcast).
+// A float op over a static non-scalar shape whose inputs have its dtype and its shape, none
+// (scalars broadcast) or a row of it (is_fused_row: a bias broadcast over a batch).
 bool fusable(const Node& n) {
   if (n.kind != NodeKind::Op || !fusable_op(n.op)) return false;
   const TensorSpec& o = n.outputs[0].spec;
   if (!is_floating(o.dtype) || o.shape.rank() == 0 || !o.shape.is_fully_defined()) return false;
   for (const Value& v : n.inputs) {
     if (v.is_list() || v.spec().dtype != o.dtype) return false;
-    if (v.spec().shape != o.shape && v.spec().shape.rank() != 0) return false;
+    const Shape& s = v.spec().shape;
+    if (s != o.shape && s.rank() != 0 && !(s.is_fully_defined() && is_fused_row(s, o.shape))) {
+      return false;
+    }
   }
   return true;
+}
+
+// The inputs of `n` that are rows of the group's shape `out` and not yet in `rows`: each row
+// costs the evaluator a block buffer, so a group takes at most kMaxFusedRows of them.
+std::vector<Value> new_rows(const Node& n, const Shape& out, const std::vector<Value>& rows) {
+  std::vector<Value> fresh;
+  for (const Value& v : n.inputs) {
+    if (v.spec().shape == out || v.spec().shape.rank() == 0) continue;
+    if (std::count(rows.begin(), rows.end(), v) || std::count(fresh.begin(), fresh.end(), v)) {
+      continue;
+    }
+    fresh.push_back(v);
+  }
+  return fresh;
 }
 
 // A max/min over every element of one float array into a 0-d result: the fusion pass folds it
@@ -75,6 +92,8 @@ bool fuse_graph(Graph& g) {
     }
     if (!fusable(*root)) continue;
     // Collect producers feeding only this group.
+    const Shape& out = root->outputs[0].spec.shape;
+    std::vector<Value> rows = new_rows(*root, out, {});
     std::vector<Node*> members = {root};
     std::vector<Node*> work = {root};
     while (!work.empty() && members.size() < kMaxGroup) {
@@ -86,6 +105,9 @@ bool fuse_graph(Graph& g) {
         if (p->graph != &g || absorbed.count(p) || !fusable(*p) || uses[v] != 1) continue;
         if (p->outputs[0].spec != root->outputs[0].spec) continue;
         if (std::find(members.begin(), members.end(), p) != members.end()) continue;
+        const std::vector<Value> more = new_rows(*p, out, rows);
+        if (rows.size() + more.size() > static_cast<size_t>(kMaxFusedRows)) continue;
+        rows.insert(rows.end(), more.begin(), more.end());
         members.push_back(p);
         work.push_back(p);
       }
