@@ -16,7 +16,7 @@ import types
 import numpy as np
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-WORKLOADS = ["collatz", "primes", "huber", "list", "rnn", "newton"]
+WORKLOADS = ["collatz", "primes", "huber", "list", "rnn", "newton", "primes_u", "huber_u"]
 
 
 def sizes(quick):

@@ -12,7 +12,7 @@ SYSTEM_COLUMNS = dict(xautograph=["staged", "interpreter", "eager"], cpython=["C
 COMPILED = ["staged", "TensorFlow", "JAX", "torch.compile", "TorchScript", "Numba"]
 # The reference of each workload: plain Python for the scalar ones, NumPy for the others.
 REFERENCE = dict(collatz="CPython", primes="CPython", huber="NumPy", list="NumPy", rnn="NumPy",
-                 newton="NumPy")
+                 newton="NumPy", primes_u="CPython", huber_u="CPython")
 
 
 def merged(reports):

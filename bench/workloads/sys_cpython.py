@@ -22,6 +22,8 @@ def run(rec, data):
                  scale=S["T"])
     nvl = data["nv"].tolist()
     rec.workload(col, "newton", lambda: peers.newton_cpython(nvl, harness.TOL), repeat=1)
+    rec.workload(col, "primes_u", lambda: W.primes_u(S["primes"]), repeat=2)
+    rec.workload(col, "huber_u", lambda: W.huber_u(hl), repeat=2)
     n = S["empty_while"]
     rec.empty_while(col, lambda: W.count_up(n), n, note="plain int loop (nothing staged)")
     return "CPython " + ".".join(map(str, __import__("sys").version_info[:3]))

@@ -53,7 +53,8 @@ def run(rec, data):
     hx, rx, rw, ru, rb, nv = (data[k] for k in ("hx", "rx", "rw", "ru", "rb", "nv"))
     jit = lambda f: numba.njit(cache=False)(f)  # noqa: E731
     cases = [("collatz", W.collatz, (S["collatz"],)), ("primes", W.primes, (S["primes"],)),
-             ("huber", W.huber, (hx, S["huber"]))]
+             ("huber", W.huber, (hx, S["huber"])), ("primes_u", W.primes_u, (S["primes"],)),
+             ("huber_u", W.huber_u, (hx,))]
     for name, f, a in cases:
         rec.workload(col, name, None, prepare=lambda f=f, a=a: harness.bound(jit(f), *a))
     list_nb, rnn_nb, newton_nb = numpy_idiom(numba)

@@ -69,9 +69,11 @@ def run(rec, data):
         "list": lambda: (T(S["list"], ag.int64),),
         "rnn": lambda: (T(rx), T(rw), T(ru), T(rb), S["T"]),
         "newton": lambda: (T(nv), tol),
+        "primes_u": lambda: (T(S["primes"]),),
+        "huber_u": lambda: (T(hx),),
     }
     source = dict(collatz=W.collatz, primes=W.primes, huber=W.huber, list=W.squares_list,
-                  rnn=W.rnn, newton=W.newton)
+                  rnn=W.rnn, newton=W.newton, primes_u=W.primes_u, huber_u=W.huber_u)
     # eager collatz and primes return Python ints (only their loop bound is a tensor)
     to_numpy = lambda r: r.numpy() if hasattr(r, "numpy") else r  # noqa: E731
 

@@ -53,6 +53,34 @@ def huber(x, n):
     return total
 
 
+# primes and huber as a user writes them in plain Python (a bool flag, `for` over a range or
+# over the array itself): staged unchanged with tensor arguments, they show what a user gets
+# without rewriting for the stager (issue 16). Rows primes_u / huber_u of the table.
+def primes_u(n):
+    count = 0
+    for k in range(2, n + 1):
+        is_prime = True
+        d = 2
+        while d * d <= k:
+            if k % d == 0:
+                is_prime = False
+                break
+            d += 1
+        if is_prime:
+            count += 1
+    return count
+
+
+def huber_u(x):
+    total = 0.0
+    for a in x:
+        if abs(a) <= 1.0:
+            total += 0.5 * a * a
+        else:
+            total += abs(a) - 0.5
+    return total
+
+
 def squares_list(n):
     """i*i for i < n appended to a list, then stacked (int64: 200000**2 overflows int32)."""
     out = []
