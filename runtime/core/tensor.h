@@ -94,6 +94,14 @@ class Tensor {
                                    std::shared_ptr<const void> owner);
 
   bool defined() const { return defined_; }
+  // Back to undefined, releasing the buffer; cheaper than `*this = Tensor()` (no shape copy),
+  // for hot paths that empty many slots (the executor's reused call frames).
+  void reset() noexcept {
+    owner_.reset();
+    data_ = nullptr;
+    defined_ = false;
+    external_ = false;
+  }
   DeviceId device() const { return device_; }
   bool on_host() const { return device_ == kCpuDevice; }
   DType dtype() const { return dtype_; }
