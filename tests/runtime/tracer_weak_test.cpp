@@ -66,3 +66,39 @@ TEST_CASE("weak operands alone give a weak result; comparisons give a strong boo
   CHECK(out[0].dtype() == DType::Float32);
   CHECK(out[0].item<float>() == 1.75f);  // 0.25 + 3 * 0.5
 }
+
+TEST_CASE("weak values of two kinds meet as Python numbers: the float kind, float32",
+          "[tracer][weak]") {
+  auto trace = Trace::create("f");
+  {
+    TraceScope scope(trace);
+    const Operand weak_i = weakly_typed(placeholder(trace, DType::Int32, "i"));
+    const Operand weak_f = weakly_typed(placeholder(trace, DType::Float32, "f"));
+    const Operand sum = apply(OpKind::Add, {weak_i, weak_f});  // NumPy would say float64
+    CHECK(sum.dtype() == DType::Float32);
+    CHECK(sum.sym->weak);
+    CHECK(apply(OpKind::FloorDiv, {weak_f, weak_i}).dtype() == DType::Float32);
+    trace->set_outputs({sum});
+  }
+  const auto out =
+      run_graph(*trace->graph(), {mat<int32_t>({3}, Shape{}), mat<float>({0.25f}, Shape{})});
+  REQUIRE(out.size() == 1);
+  CHECK(out[0].dtype() == DType::Float32);
+  CHECK(out[0].item<float>() == 3.25f);
+}
+
+TEST_CASE("a unary op keeping a weak value's dtype keeps it weak (abs, negative)",
+          "[tracer][weak]") {
+  auto trace = Trace::create("f");
+  TraceScope scope(trace);
+  const Operand x = placeholder(trace, DType::Float32, "x");
+  const Operand i = placeholder(trace, DType::Int32, "i");
+  const Operand weak_i = weakly_typed(i);
+  CHECK(apply(OpKind::Abs, {weak_i}).sym->weak);
+  CHECK(apply(OpKind::Neg, {weak_i}).sym->weak);
+  CHECK_FALSE(apply(OpKind::Abs, {i}).sym->weak);        // a strong operand stays strong
+  CHECK_FALSE(apply(OpKind::Sqrt, {weak_i}).sym->weak);  // int -> float64: not a Python number
+  // `x // (abs(n) + 1)` with a float32 x and a Python int n: float32, as in Python.
+  const Operand d = apply(OpKind::Add, {apply(OpKind::Abs, {weak_i}), WeakScalar::integer(1)});
+  CHECK(apply(OpKind::FloorDiv, {x, d}).dtype() == DType::Float32);
+}
