@@ -16,7 +16,7 @@ holding a `0`, all stay float32 as with Python's numbers. What remains is inhere
 holding a Python int on one path and a float on another (`x = 5` under a staged `if`, or
 `max(x, 5)`) is one float32 graph value, so it prints `5.0` where Python prints `5` (its value
 is the same). Float mode therefore compares printed numbers by value; `--exact-print` shows
-those differences too (about 2 of 300 programs).
+those differences too (about 7 of 300 programs, most where `z = 0` meets floats).
 
 Run as a script to try many seeds: `program_fuzz.py --seeds 0:2000 [--show]` prints each
 program whose staged result differs.
@@ -49,6 +49,7 @@ PRIME = 9973
 class ProgramMaker:
     def __init__(self, seed, floats=False):
         self.floats = floats
+        self.seed = seed
         self.rng = random.Random(seed)
         self.loop_depth = 0
         self.counter = 0
@@ -161,9 +162,10 @@ class ProgramMaker:
         return self.rng.choice(("(x, y, z)", "(x + y, y, z)", "(y, z, x)", "(x % 7, 0, y)"))
 
     def program(self):
-        # With floats z starts as a tensor too: a variable that holds a Python float on one path
-        # and an int on another has no staged form yet (the module docstring says why).
-        body = ["    x = a", "    y = b", "    z = a - a" if self.floats else "    z = 0"]
+        # With floats, z starts as a Python int in odd seeds (it meets floats: weak typing) and
+        # as a float32 tensor in even ones.
+        body = ["    x = a", "    y = b",
+                "    z = a - a" if self.floats and self.seed % 2 == 0 else "    z = 0"]
         for _ in range(self.rng.randint(2, 4)):
             body += self.statement("    ", 3)
         return HELPER + "\n".join(["def f(a, b):"] + body + ["    return (x, y, z)"]) + "\n"
