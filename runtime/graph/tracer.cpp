@@ -117,6 +117,12 @@ class EagerArgs {
 // makes it a float32 op, where promotion alone (int32 with float32) would give float64. True
 // when `inputs` are such; their tensors are then cast to float32 first (apply_widened).
 bool weak_float_widens(OpKind op, const Input* inputs, size_t n) {
+  if (op_dtype_rule(op) == DTypeRule::PromoteFloat && !has_strong_tensor(op, inputs, n)) {
+    // True division of Python numbers alone (`i / 2` with a range counter i) is a Python
+    // float: float32, where NumPy's int / int is float64.
+    const std::optional<DType> typed = typed_dtype(op, inputs, n);
+    return typed && !is_floating(*typed);
+  }
   bool has_float = false;
   for (size_t i = 0; i < n; ++i) {
     has_float |= inputs[i].is_scalar() && inputs[i].scalar().kind == WeakScalar::Kind::Float;

@@ -102,3 +102,14 @@ TEST_CASE("a unary op keeping a weak value's dtype keeps it weak (abs, negative)
   const Operand d = apply(OpKind::Add, {apply(OpKind::Abs, {weak_i}), WeakScalar::integer(1)});
   CHECK(apply(OpKind::FloorDiv, {x, d}).dtype() == DType::Float32);
 }
+
+TEST_CASE("true division of weak ints is a weak float32 (a Python float), not float64",
+          "[tracer][weak]") {
+  auto trace = Trace::create("f");
+  TraceScope scope(trace);
+  const Operand i = placeholder(trace, DType::Int32, "i");
+  const Operand q = apply(OpKind::TrueDiv, {weakly_typed(i), WeakScalar::integer(2)});
+  CHECK(q.dtype() == DType::Float32);
+  CHECK(q.sym->weak);
+  CHECK(apply(OpKind::TrueDiv, {i, WeakScalar::integer(2)}).dtype() == DType::Float64);  // NumPy
+}
