@@ -67,7 +67,7 @@ TEST_CASE("weak operands alone give a weak result; comparisons give a strong boo
   CHECK(out[0].item<float>() == 1.75f);  // 0.25 + 3 * 0.5
 }
 
-TEST_CASE("weak values of two kinds meet as Python numbers: the float kind, float32",
+TEST_CASE("weak values of two kinds meet as Python numbers: the float kind, float32; int / int too",
           "[tracer][weak]") {
   auto trace = Trace::create("f");
   {
@@ -78,6 +78,10 @@ TEST_CASE("weak values of two kinds meet as Python numbers: the float kind, floa
     CHECK(sum.dtype() == DType::Float32);
     CHECK(sum.sym->weak);
     CHECK(apply(OpKind::FloorDiv, {weak_f, weak_i}).dtype() == DType::Float32);
+    // True division of Python ints is a Python float: float32, where NumPy's is float64.
+    const Operand q = apply(OpKind::TrueDiv, {weak_i, WeakScalar::integer(2)});
+    CHECK(q.dtype() == DType::Float32);
+    CHECK(q.sym->weak);
     trace->set_outputs({sum});
   }
   const auto out =
@@ -101,15 +105,4 @@ TEST_CASE("a unary op keeping a weak value's dtype keeps it weak (abs, negative)
   // `x // (abs(n) + 1)` with a float32 x and a Python int n: float32, as in Python.
   const Operand d = apply(OpKind::Add, {apply(OpKind::Abs, {weak_i}), WeakScalar::integer(1)});
   CHECK(apply(OpKind::FloorDiv, {x, d}).dtype() == DType::Float32);
-}
-
-TEST_CASE("true division of weak ints is a weak float32 (a Python float), not float64",
-          "[tracer][weak]") {
-  auto trace = Trace::create("f");
-  TraceScope scope(trace);
-  const Operand i = placeholder(trace, DType::Int32, "i");
-  const Operand q = apply(OpKind::TrueDiv, {weakly_typed(i), WeakScalar::integer(2)});
-  CHECK(q.dtype() == DType::Float32);
-  CHECK(q.sym->weak);
-  CHECK(apply(OpKind::TrueDiv, {i, WeakScalar::integer(2)}).dtype() == DType::Float64);  // NumPy
 }
