@@ -105,6 +105,16 @@ def int_tensor_and_float_in_an_impure_conditional_expression(a, n):
     return abs(n) if a == 3.0 else 1.25
 
 
+# A vector and a number: the shapes differ, and the message says so (it said "float32 ... but
+# float32 ...; give both the same dtype").
+@case(np.float32(3.0), np.array([1.0, 2.0], np.float32), staged_error=(
+    ag.StagingError, r"^the conditional expression `\.\.\. if a == 3\.0 else \.\.\.` is float32 of "
+    r"shape \(2,\) when its condition is true but float32 of shape \(\) when it is false; give "
+    r"both the same shape"))
+def vector_and_number_in_an_impure_conditional_expression(a, v):
+    return v if a == 3.0 else _four()
+
+
 # ag.cond itself: a Python number from one branch takes the other's float dtype.
 @case(np.float32(3.0))
 @case(np.float32(-2.0))
