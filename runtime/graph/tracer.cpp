@@ -48,15 +48,18 @@ bool weak_rules_apply(OpKind op) {
 std::optional<DType> typed_dtype(OpKind op, const Input* inputs, size_t n) {
   std::optional<DType> strong, weak;
   const bool weak_tensors_count = weak_rules_apply(op);
+  const bool compare = op_category(op) == OpCategory::Compare;
   for (size_t i = op == OpKind::Where ? 1 : 0; i < n; ++i) {
     if (inputs[i].is_scalar()) continue;
     const DType dt = inputs[i].tensor().dtype();
     if (weak_tensors_count && is_weak_tensor(inputs[i])) {
       // Python numbers of two kinds meet as Python's do: an int with a float is the float
-      // (float32), not NumPy's int32 + float32 = float64.
-      weak = !weak || kind_rank(dt) > kind_rank(*weak) ? dt
-             : kind_rank(dt) < kind_rank(*weak)        ? *weak
-                                                       : promote(*weak, dt);
+      // (float32), not NumPy's int32 + float32 = float64. Comparisons keep the exact promotion
+      // (their result is a bool either way).
+      weak = !weak                                          ? dt
+             : compare || kind_rank(dt) == kind_rank(*weak) ? promote(*weak, dt)
+             : kind_rank(dt) > kind_rank(*weak)             ? dt
+                                                            : *weak;
     } else {
       strong = strong ? promote(*strong, dt) : dt;
     }

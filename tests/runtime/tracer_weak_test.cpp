@@ -106,3 +106,18 @@ TEST_CASE("a unary op keeping a weak value's dtype keeps it weak (abs, negative)
   const Operand d = apply(OpKind::Add, {apply(OpKind::Abs, {weak_i}), WeakScalar::integer(1)});
   CHECK(apply(OpKind::FloorDiv, {x, d}).dtype() == DType::Float32);
 }
+
+TEST_CASE("a weak int and a weak float compare exactly (in float64, as NumPy)", "[tracer][weak]") {
+  auto trace = Trace::create("f");
+  {
+    TraceScope scope(trace);
+    const Operand weak_i = weakly_typed(placeholder(trace, DType::Int32, "i"));
+    const Operand weak_f = weakly_typed(placeholder(trace, DType::Float32, "f"));
+    trace->set_outputs({apply(OpKind::Equal, {weak_i, weak_f})});
+  }
+  // 2**24 + 1 as a float32 would be 2**24.
+  const auto out = run_graph(
+      *trace->graph(), {mat<int32_t>({16777217}, Shape{}), mat<float>({16777216.0f}, Shape{})});
+  REQUIRE(out.size() == 1);
+  CHECK_FALSE(out[0].item<bool>());
+}
