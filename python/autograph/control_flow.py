@@ -108,21 +108,32 @@ def cond(pred, true_fn=None, false_fn=None, name=None):
     # the dtype of the other side's when that is of a higher kind (`f() if c else 1.25` with f
     # returning 4 is a float32). The false branch adapts as it is traced; the true branch,
     # traced first, is traced once more knowing the dtype (_Unify).
-    dtypes = {}
-    for last in (False, True):
-        try:
-            return _cond_once(pred, true_fn, false_fn, dtypes, last)
-        except _Unify as u:
-            dtypes.update(u.dtypes)
-    raise AssertionError("unreachable")  # the last attempt raises no _Unify
+    return _unifying(lambda dtypes, last: _cond_once(pred, true_fn, false_fn, dtypes, last))
 
 
 class _Unify(Exception):
-    """Internal: trace a cond again with the true branch's weak results cast to `dtypes`."""
+    """Internal: trace a cond (a while_loop) again with the true branch's results (the loop
+    variables on entry) that are Python numbers cast to `dtypes`."""
 
     def __init__(self, dtypes):
         super().__init__("unify")
         self.dtypes = dtypes
+
+
+# Each retrace moves a number one kind up (bool < int < float); a few suffice for any chain.
+_MAX_TRACES = 4
+
+
+def _unifying(trace_once):
+    """trace_once(dtypes, last) until no weak value must take a higher kind (_Unify); the last
+    try leaves a remaining difference to the runtime's error."""
+    dtypes = {}
+    for attempt in range(_MAX_TRACES):
+        try:
+            return trace_once(dtypes, attempt == _MAX_TRACES - 1)
+        except _Unify as u:
+            dtypes.update(u.dtypes)
+    raise AssertionError("unreachable")  # the last attempt raises no _Unify
 
 
 def _cond_once(pred, true_fn, false_fn, dtypes, last):
@@ -147,26 +158,29 @@ def _cond_once(pred, true_fn, false_fn, dtypes, last):
         return trace
 
     values = _core.cond(pred, branch(true_fn, "then"), branch(false_fn, "else"))
-    then, other = flats["then"], flats["else"]
-    # A result that was a Python number on both sides still is one (weakly typed).
-    values = [_core.weakly_typed(v) if a and b else v
-              for v, a, b in zip(values, then.weak, other.weak)]
-    return then.pack(values)
+    return flats["then"].pack(_both_weak(values, flats["then"], flats["else"]))
 
 
-def _unify(then, other, last):
-    """The false branch's weak results cast to the true branch's dtypes; _Unify when a weak true
-    result must take the false branch's (higher) kind."""
+def _unify(first, later, last):
+    """`later`'s weak values cast to `first`'s dtypes (the false branch's to the true branch's,
+    the loop body's to the loop variables'); _Unify when a weak value of `first` must take
+    `later`'s higher kind."""
     need = {}
-    for i, (a, b) in enumerate(zip(then.values, other.values)):
-        if then.infos[i].kind != "tensor" or a.dtype == b.dtype:
+    for i, (a, b) in enumerate(zip(first.values, later.values)):
+        if first.infos[i].kind != "tensor" or a.dtype == b.dtype:
             continue
-        if other.weak[i] and _kind(b.dtype) <= _kind(a.dtype):
-            other.values[i] = _cast(b, a.dtype)
-        elif then.weak[i] and _kind(a.dtype) <= _kind(b.dtype):
+        if later.weak[i] and _kind(b.dtype) <= _kind(a.dtype):
+            later.values[i] = _cast(b, a.dtype)
+        elif first.weak[i] and _kind(a.dtype) <= _kind(b.dtype):
             need[i] = b.dtype
     if need and not last:
         raise _Unify(need)
+
+
+def _both_weak(values, first, later):
+    """A value that was a Python number on both sides still is one (weakly typed)."""
+    return [_core.weakly_typed(v) if a and b else v
+            for v, a, b in zip(values, first.weak, later.weak)]
 
 
 # ---- while_loop ------------------------------------------------------------------------------
@@ -198,22 +212,35 @@ def while_loop(cond, body, loop_vars, maximum_iterations=None, name=None, shape_
             n += 1
         return type(loop_vars)(vars_)
 
-    entry = _Flat(loop_vars, "while_loop")
+    # A loop variable that enters as a Python number is weakly typed in the loop, and takes the
+    # higher kind the body gives it (`s = 0` then `s + 0.5`: float32), traced again (_Unify).
+    return type(loop_vars)(_unifying(lambda dtypes, last: _while_once(
+        cond, body, normalize, loop_vars, maximum_iterations, dtypes, last)))
+
+
+def _while_once(cond, body, normalize, loop_vars, maximum_iterations, dtypes, last):
+    entry = _Flat(loop_vars, "while_loop", dtypes=dtypes)
+    after = []
+
+    def unpack(params):
+        return entry.pack([_core.weakly_typed(p) if w else p for p, w in zip(params, entry.weak)])
 
     def cond_fn(params):
-        return cond(*entry.pack(params))
+        return cond(*unpack(params))
 
     def body_fn(params):
-        out = normalize(body(*entry.pack(params)))
+        out = normalize(body(*unpack(params)))
         flat = _Flat(out, "while_loop (body)", entry)
         if flat.treedef != entry.treedef:
             raise staging_error(
                 "while_loop: body returns " + nest.describe(flat.treedef) +
                 " but the loop variables are " + nest.describe(entry.treedef))
+        _unify(entry, flat, last)
+        after[:] = [flat]
         return flat.values
 
     values = _core.while_loop(entry.values, cond_fn, body_fn, maximum_iterations)
-    return type(loop_vars)(entry.pack(values))
+    return entry.pack(_both_weak(values, entry, after[0]))
 
 
 def _assert(pred, message="assertion failed"):
