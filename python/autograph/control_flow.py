@@ -12,6 +12,7 @@ import numpy as np
 
 from . import _core
 from . import nest
+from . import ops
 from . import structure
 from .errors import StagingError, staging_error
 from .tensor import Tensor
@@ -23,17 +24,24 @@ class _Flat:
     """A value's leaves as graph values (structure.py), with what is needed to rebuild it. Every
     leaf is staged: a tensor, a number (a constant), a Variable (its value) or a TensorArray."""
 
-    def __init__(self, value, what, reference=None):
+    def __init__(self, value, what, reference=None, dtypes=None):
+        # dtypes: leaf index -> the dtype a weak leaf takes (learned from the other branch).
         leaves, _, self._trees = structure.flatten([value])
         self.treedef = self._trees[0]
         self.infos = []
         self.values = []
+        self.weak = []  # per leaf: a Python number or weakly typed tensor (its dtype may adapt)
         for i, leaf in enumerate(leaves):
             ref = reference.values[i] if reference is not None and i < len(reference.values) \
                 else None
             self.infos.append(structure.Leaf("ta", template=leaf)
                               if isinstance(leaf, TensorArray) else structure.Leaf("tensor"))
-            self.values.append(_as_value(leaf, what, ref))
+            self.weak.append(_is_weak(leaf))
+            v = _as_value(leaf, what, ref)
+            if dtypes and i in dtypes and v.dtype != dtypes[i]:
+                v = _core.constant(leaf, dtypes[i]) if isinstance(leaf, _PY_NUMBERS) else \
+                    _cast(v, dtypes[i])
+            self.values.append(v)
 
     def pack(self, values):
         return structure.pack(self.infos, self._trees, values)[0]
@@ -63,10 +71,27 @@ def _as_value(leaf, what, reference=None):
 
 def _weak_constant(value, reference):
     kind = 0 if isinstance(value, bool) else 1 if isinstance(value, int) else 2
-    ref = reference.dtype
-    if kind <= (0 if ref.is_bool else 1 if ref.is_integer else 2):
-        return _core.constant(value, ref)
+    if kind <= _kind(reference.dtype):
+        return _core.constant(value, reference.dtype)
     return _core.constant(value)
+
+
+_PY_NUMBERS = (bool, int, float)
+
+
+def _kind(dtype):
+    return 0 if dtype.is_bool else 1 if dtype.is_integer else 2
+
+
+def _is_weak(leaf):
+    """A Python number, or a graph value the program holds as one (SPEC §3's weak typing)."""
+    if isinstance(leaf, Tensor):
+        return _core.is_weak(leaf)
+    return isinstance(leaf, _PY_NUMBERS) and not isinstance(leaf, np.generic)
+
+
+def _cast(value, dtype):
+    return ops.cast(value, dtype)
 
 
 # ---- cond --------------------------------------------------------------------------------
@@ -79,26 +104,83 @@ def cond(pred, true_fn=None, false_fn=None, name=None):
     if not (isinstance(pred, Tensor) and pred.is_symbolic):
         # A value known now (eager tensor or Python bool): only one branch exists.
         return true_fn() if bool(pred) else false_fn()
+    # Weak typing (SPEC §3): a result that is a Python number (or weakly typed) on one side takes
+    # the dtype of the other side's when that is of a higher kind (`f() if c else 1.25` with f
+    # returning 4 is a float32). The false branch adapts as it is traced; the true branch,
+    # traced first, is traced once more knowing the dtype (_Unify).
+    return _unifying(lambda dtypes, last: _cond_once(pred, true_fn, false_fn, dtypes, last))
+
+
+class _Unify(Exception):
+    """Internal: trace a cond (a while_loop) again with the true branch's results (the loop
+    variables on entry) that are Python numbers cast to `dtypes`."""
+
+    def __init__(self, dtypes):
+        super().__init__("unify")
+        self.dtypes = dtypes
+
+
+# Each retrace moves a number one kind up (bool < int < float); a few suffice for any chain.
+_MAX_TRACES = 4
+
+
+def _unifying(trace_once):
+    """trace_once(dtypes, last) until no weak value must take a higher kind (_Unify); the last
+    try leaves a remaining difference to the runtime's error."""
+    dtypes = {}
+    for attempt in range(_MAX_TRACES):
+        try:
+            return trace_once(dtypes, attempt == _MAX_TRACES - 1)
+        except _Unify as u:
+            dtypes.update(u.dtypes)
+    raise AssertionError("unreachable")  # the last attempt raises no _Unify
+
+
+def _cond_once(pred, true_fn, false_fn, dtypes, last):
     flats = {}
 
     def branch(fn, key):
         def trace():
             out = fn()
             ref = flats.get("then")
-            flat = _Flat(out, f"cond ({key} branch)", ref)
+            flat = _Flat(out, f"cond ({key} branch)", ref, dtypes if ref is None else None)
             if ref is not None and flat.treedef != ref.treedef:
                 raise staging_error(
                     "cond: the branches return different structures: true_fn returns "
                     f"{nest.describe(ref.treedef)}, false_fn returns {nest.describe(flat.treedef)}"
                     " (return the same variables from both, e.g. define the variable before "
                     "the if)")
+            if ref is not None:
+                _unify(ref, flat, last)
             flats[key] = flat
             return flat.values
 
         return trace
 
     values = _core.cond(pred, branch(true_fn, "then"), branch(false_fn, "else"))
-    return flats["then"].pack(values)
+    return flats["then"].pack(_both_weak(values, flats["then"], flats["else"]))
+
+
+def _unify(first, later, last):
+    """`later`'s weak values cast to `first`'s dtypes (the false branch's to the true branch's,
+    the loop body's to the loop variables'); _Unify when a weak value of `first` must take
+    `later`'s higher kind."""
+    need = {}
+    for i, (a, b) in enumerate(zip(first.values, later.values)):
+        if first.infos[i].kind != "tensor" or a.dtype == b.dtype:
+            continue
+        if later.weak[i] and _kind(b.dtype) <= _kind(a.dtype):
+            later.values[i] = _cast(b, a.dtype)
+        elif first.weak[i] and _kind(a.dtype) <= _kind(b.dtype):
+            need[i] = b.dtype
+    if need and not last:
+        raise _Unify(need)
+
+
+def _both_weak(values, first, later):
+    """A value that was a Python number on both sides still is one (weakly typed)."""
+    return [_core.weakly_typed(v) if a and b else v
+            for v, a, b in zip(values, first.weak, later.weak)]
 
 
 # ---- while_loop ------------------------------------------------------------------------------
@@ -130,22 +212,35 @@ def while_loop(cond, body, loop_vars, maximum_iterations=None, name=None, shape_
             n += 1
         return type(loop_vars)(vars_)
 
-    entry = _Flat(loop_vars, "while_loop")
+    # A loop variable that enters as a Python number is weakly typed in the loop, and takes the
+    # higher kind the body gives it (`s = 0` then `s + 0.5`: float32), traced again (_Unify).
+    return type(loop_vars)(_unifying(lambda dtypes, last: _while_once(
+        cond, body, normalize, loop_vars, maximum_iterations, dtypes, last)))
+
+
+def _while_once(cond, body, normalize, loop_vars, maximum_iterations, dtypes, last):
+    entry = _Flat(loop_vars, "while_loop", dtypes=dtypes)
+    after = []
+
+    def unpack(params):
+        return entry.pack([_core.weakly_typed(p) if w else p for p, w in zip(params, entry.weak)])
 
     def cond_fn(params):
-        return cond(*entry.pack(params))
+        return cond(*unpack(params))
 
     def body_fn(params):
-        out = normalize(body(*entry.pack(params)))
+        out = normalize(body(*unpack(params)))
         flat = _Flat(out, "while_loop (body)", entry)
         if flat.treedef != entry.treedef:
             raise staging_error(
                 "while_loop: body returns " + nest.describe(flat.treedef) +
                 " but the loop variables are " + nest.describe(entry.treedef))
+        _unify(entry, flat, last)
+        after[:] = [flat]
         return flat.values
 
     values = _core.while_loop(entry.values, cond_fn, body_fn, maximum_iterations)
-    return type(loop_vars)(entry.pack(values))
+    return entry.pack(_both_weak(values, entry, after[0]))
 
 
 def _assert(pred, message="assertion failed"):

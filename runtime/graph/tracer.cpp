@@ -48,11 +48,21 @@ bool weak_rules_apply(OpKind op) {
 std::optional<DType> typed_dtype(OpKind op, const Input* inputs, size_t n) {
   std::optional<DType> strong, weak;
   const bool weak_tensors_count = weak_rules_apply(op);
+  const bool compare = op_category(op) == OpCategory::Compare;
   for (size_t i = op == OpKind::Where ? 1 : 0; i < n; ++i) {
     if (inputs[i].is_scalar()) continue;
     const DType dt = inputs[i].tensor().dtype();
-    std::optional<DType>& into = weak_tensors_count && is_weak_tensor(inputs[i]) ? weak : strong;
-    into = into ? promote(*into, dt) : dt;
+    if (weak_tensors_count && is_weak_tensor(inputs[i])) {
+      // Python numbers of two kinds meet as Python's do: an int with a float is the float
+      // (float32), not NumPy's int32 + float32 = float64. Comparisons keep the exact promotion
+      // (their result is a bool either way).
+      weak = !weak                                          ? dt
+             : compare || kind_rank(dt) == kind_rank(*weak) ? promote(*weak, dt)
+             : kind_rank(dt) > kind_rank(*weak)             ? dt
+                                                            : *weak;
+    } else {
+      strong = strong ? promote(*strong, dt) : dt;
+    }
   }
   return strong ? strong : weak;
 }
@@ -110,6 +120,12 @@ class EagerArgs {
 // makes it a float32 op, where promotion alone (int32 with float32) would give float64. True
 // when `inputs` are such; their tensors are then cast to float32 first (apply_widened).
 bool weak_float_widens(OpKind op, const Input* inputs, size_t n) {
+  if (op_dtype_rule(op) == DTypeRule::PromoteFloat && !has_strong_tensor(op, inputs, n)) {
+    // True division of Python numbers alone (`i / 2` with a range counter i) is a Python
+    // float: float32, where NumPy's int / int is float64.
+    const std::optional<DType> typed = typed_dtype(op, inputs, n);
+    return typed && !is_floating(*typed);
+  }
   bool has_float = false;
   for (size_t i = 0; i < n; ++i) {
     has_float |= inputs[i].is_scalar() && inputs[i].scalar().kind == WeakScalar::Kind::Float;
@@ -329,7 +345,7 @@ Operand apply(OpKind op, const Input* inputs, size_t n, const OpAttrs& attrs) {
       values.push_back(tr.builder().constant(weak_tensor(in.scalar(), typed)));
     } else if (weak_rules && is_weak_tensor(in) && !(op == OpKind::Where && i == 0)) {
       any_weak_tensor = true;
-      values.push_back(strong ? weak_operand(tr, in.tensor(), *typed) : tr.value_of(in.tensor()));
+      values.push_back(weak_operand(tr, in.tensor(), *typed));
     } else {
       values.push_back(tr.value_of(in.tensor()));
     }
@@ -337,7 +353,14 @@ Operand apply(OpKind op, const Input* inputs, size_t n, const OpAttrs& attrs) {
   // Weak operands alone give a weak result (a Python number's arithmetic is still one);
   // comparisons give a strong bool.
   const bool weak_result = any_weak_tensor && !strong && op_category(op) != OpCategory::Compare;
-  return tr.symbolic(tr.builder().op(op, values, attrs), weak_result);
+  Operand out = tr.symbolic(tr.builder().op(op, values, attrs), weak_result);
+  // So does a unary op that keeps its weak operand's dtype: `abs(n)` and `-n` of a Python int
+  // are Python ints (an int32 from a strongly typed `abs(z)` would make `y // (abs(z) + 1)`
+  // float64 with a float32 y, where Python gives float32).
+  if (op_category(op) == OpCategory::Unary && n == 1 && is_weak_tensor(inputs[0]) &&
+      out.dtype() == inputs[0].tensor().dtype())
+    out = weakly_typed(out);
+  return out;
 }
 
 Operand weakly_typed(const Operand& t) {

@@ -123,11 +123,25 @@ def test_while_single_var_body_may_return_bare_value():
 def test_while_dtype_change_is_an_error():
     @staged
     def f(n):
-        return ag.while_loop(lambda i: i < n, lambda i: i + 0.5, [0])
+        return ag.while_loop(lambda i: i < n, lambda i: i + 0.5, [ag.constant(0)])
 
     with pytest.raises(ag.StagingError, match="loop variable 0") as info:
         f(ag.constant(3))
     assert info.value.lineno is not None
+
+
+def test_while_loop_variable_entering_as_a_python_number_takes_the_body_dtype():
+    """SPEC §3: a loop variable that starts as a Python 0 takes the dtype the loop gives it (the
+    loop is traced again); as a number it also stays float32 next to a float32 tensor."""
+    @staged
+    def f(n, x):
+        return ag.while_loop(lambda i, s, t: i < n,
+                             lambda i, s, t: (i + 1, s + 0.5, t + x), [0, 0, 0])
+
+    i, s, t = f(ag.constant(3), ag.constant(1.5))
+    assert (i.dtype, s.dtype, t.dtype) == (ag.int32, ag.float32, ag.float32)
+    assert (int(i.numpy()), float(s.numpy()), float(t.numpy())) == (3, 1.5, 4.5)
+    assert f.python_function(3, np.float32(1.5)) == [3, 1.5, 4.5]  # plain Python agrees
 
 
 def test_while_shape_change_and_cond_dtype_mismatch_are_staging_errors():
@@ -189,3 +203,19 @@ def test_stack_python_list():
     lst = ag.set_element_type([], ag.float32)
     assert ag.stack(lst).shape == (0,)
     assert ag.stack([ag.constant(1), ag.constant(2)]).numpy().tolist() == [1, 2]
+
+
+def test_cond_unifies_python_numbers_with_the_other_branch():
+    """A Python number on one side takes the other side's higher kind (Python accepts `4 if c
+    else x * 0.5`; TensorFlow would not); numbers on both sides stay weakly typed."""
+    @staged
+    def f(x):
+        a = ag.cond(x > 0, lambda: 4, lambda: x * 0.5)  # the true branch is traced again
+        b = ag.cond(x > 0, lambda: x * 0.5, lambda: True)
+        c = ag.cond(x > 0, lambda: 1, lambda: 2) + x  # still a number: float32, not float64
+        return a, b, c
+
+    for x, want in ((3.0, (4.0, 1.5, 4.0)), (-2.0, (-1.0, 1.0, 0.0))):
+        a, b, c = f(ag.constant(x))
+        assert (a.dtype, b.dtype, c.dtype) == (ag.float32,) * 3
+        assert (float(a.numpy()), float(b.numpy()), float(c.numpy())) == want

@@ -40,6 +40,26 @@ def test_weak_loop_variable_takes_int64_through_a_staged_if():
     assert r.dtype == ag.int64
 
 
+def test_python_numbers_staged_stay_python_typed():
+    """Results that are Python numbers in plain Python stage as float32/int32 (SPEC §3), not as
+    NumPy's float64 (found with program_fuzz.py --floats)."""
+    def four():
+        return 4
+
+    def f(a, n):
+        s = 0
+        for i in range(n):
+            s = i / 2  # a Python float: float32
+        t = four() if a > 0 else 1.25  # a Cond of a number and a float: float32
+        u = (a * 6) // (abs(-3 if a > 1 else 2) + 1)  # abs of a number stays one: float32
+        return s, t, u, ag.cond(a > 0, lambda: 4, lambda: 5)
+
+    s, t, u, c = ag.function(f)(ag.constant(1.5), ag.constant(3))
+    assert (s.dtype, t.dtype, u.dtype, c.dtype) == (ag.float32, ag.float32, ag.float32, ag.int32)
+    assert (float(s.numpy()), float(t.numpy()), float(u.numpy()), int(c.numpy())) == (
+        1.0, 4.0, 2.0, 4)
+
+
 # ---- loop-local variables ------------------------------------------------------------------
 def test_loop_local_read_after_the_loop_is_an_error_at_the_read():
     def f(n):

@@ -503,14 +503,19 @@ def if_exp(cond, if_true, if_false, expr_repr):
         m = _COND_OUTPUTS_DIFFER.match(str(e))
         if m is None:
             raise
+        a, a_shape, b, b_shape = m.groups()
+        if a == b:  # the shapes differ
+            a, b = f"{a} of shape ({a_shape})", f"{b} of shape ({b_shape})"
+        why = "the same dtype (e.g. 4.0 instead of 4, or ag.cast)" if m.group(1) != m.group(3) \
+            else "the same shape"
         raise staging.error(
-            f"the conditional expression `... if {expr_repr} else ...` is {m.group(1)} when its "
-            f"condition is true but {m.group(2)} when it is false; give both the same dtype (e.g. 4.0 instead "
-            "of 4, or ag.cast)", loc) from None
+            f"the conditional expression `... if {expr_repr} else ...` is {a} when its "
+            f"condition is true but {b} when it is false; give both {why}", loc) from None
 
 
 _COND_OUTPUTS_DIFFER = re.compile(
-    r"cond: output \d+ is (\w+)\(.*?\) in the true branch but (\w+)\(.*?\) in the false branch")
+    r"cond: output \d+ is (\w+)\((.*?)\) in the true branch but (\w+)\((.*?)\) in the false "
+    r"branch")
 
 
 def if_exp_chain(cond, if_true, expr_repr, *rest):

@@ -46,14 +46,19 @@ def _staged(x, b, op):
     loc = staging.location()
     pred = staging.as_bool(x, op, loc)
     is_or = op == "or"
+    # Python numbers on both sides give one (weakly typed): `-(y and -1)` with a Python int y
+    # meets a float32 later as Python's int would.
+    x_weak = staging.is_weak_value(x)
     if is_pure(b):
         # Nothing to skip: both sides in the graph, no Cond.
         y = _value(b())
         if x.dtype.is_bool and _is_bool(y):
             y = staging.as_bool(y, "and/or", loc)
             return ops.logical_or(pred, y) if is_or else ops.logical_and(pred, y)
+        weak = x_weak and staging.is_weak_value(y)
         x, y = _unify(x, y)
-        return ops.where(pred, x, y) if is_or else ops.where(pred, y, x)
+        out = ops.where(pred, x, y) if is_or else ops.where(pred, y, x)
+        return staging.weak_where([out], [weak])[0]
     # b() is traced first (into the branch that needs it), so that x can take the dtype both
     # operands share.
     common = {}
@@ -63,6 +68,7 @@ def _staged(x, b, op):
         if x.dtype.is_bool and _is_bool(y):
             common["dtype"] = x.dtype
             return staging.as_bool(y, "and/or", loc)
+        common["weak"] = staging.is_weak_value(y)
         _, y = _unify(x, y)
         common["dtype"] = y.dtype
         return y
@@ -70,9 +76,8 @@ def _staged(x, b, op):
     def left():
         return staging.cast(x, common["dtype"])
 
-    if is_or:
-        return _cf.cond(ops.logical_not(pred), right, left)
-    return _cf.cond(pred, right, left)
+    out = _cf.cond(ops.logical_not(pred) if is_or else pred, right, left)
+    return staging.weak_where([out], [x_weak and common.get("weak", False)])[0]
 
 
 def _is_bool(y):

@@ -293,11 +293,13 @@ def to_tensor_list(lst, spec):
 
 
 def cast(value, dtype):
+    """`value` as `dtype`; a weakly typed tensor stays weak (a Python number converted to another
+    kind is still a Python number)."""
     if isinstance(value, Tensor):
         if value.dtype != dtype:
             from .. import ops
 
-            return ops.cast(value, dtype)
+            return weak_where([ops.cast(value, dtype)], [is_weak_value(value)])[0]
         return value
     return _core.constant(value, dtype)
 
@@ -566,19 +568,22 @@ def as_bool(value, what, loc):
 
 def template(value):
     """A function making zeros with the structure, dtypes and shapes of `value` (stands for a
-    return value on paths that have not returned)."""
+    return value on paths that have not returned). A weak scalar (a Python number, a weakly typed
+    tensor) stands as a Python zero of its kind, so that `return (a, 0)` in a staged loop still
+    unifies with `return (a, a)` after it, as Python's numbers do."""
     leaves, tree = nest.flatten(value, _is_leaf)
     specs = []
     for leaf in leaves:
-        if isinstance(leaf, Tensor):
+        if isinstance(leaf, Tensor) and not (is_weak_value(leaf) and not leaf.shape):
             specs.append((leaf.dtype, tuple(leaf.shape)))
-        elif isinstance(leaf, _PY_SCALARS):
-            specs.append((_default_dtype(leaf), ()))
+        elif isinstance(leaf, _PY_SCALARS + (Tensor,)):
+            dtype = leaf.dtype if isinstance(leaf, Tensor) else _default_dtype(leaf)
+            specs.append(False if dtype.is_bool else 0 if dtype.is_integer else 0.0)
         else:
             specs.append(None)
 
     def make():
-        return nest.pack(tree, [zeros(*spec) if spec else None for spec in specs])
+        return nest.pack(tree, [zeros(*s) if isinstance(s, tuple) else s for s in specs])
 
     return make
 

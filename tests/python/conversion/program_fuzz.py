@@ -9,13 +9,14 @@ numbers. Every value stays small (each assignment is reduced modulo a prime), so
 tensors of the staged run never wrap around where Python's ints would grow, and no division is
 by zero: any difference is a fidelity bug.
 
-With --floats the same programs mix in float literals and run on float32 arguments. That mode
-is not in the test suite yet: about half its programs differ, all from one gap, a value that was
-a Python number (weakly typed) losing that when it becomes a graph value: the counter of a
-staged `for i in range(n)` is an int32 tensor, so `x + i` with a float32 x is float64 (NumPy's
-promotion; Python gives a float32 with np.float32 x), and a variable or return value that is a
-Python number on every path of a staged `if` comes out strongly typed, so meeting a tensor of
-another kind later is a dtype error. The fix is JAX's weak_type on symbolic tensors.
+With --floats the same programs mix in float literals and run on float32 arguments; the suite
+runs a batch of them too. Python numbers are weakly typed there (SPEC §3, JAX's weak_type): an
+int meeting a float32 tensor, a range counter, an `ag.cond` of `4` and a float, a tuple return
+holding a `0`, all stay float32 as with Python's numbers. What remains is inherent: a variable
+holding a Python int on one path and a float on another (`x = 5` under a staged `if`, or
+`max(x, 5)`) is one float32 graph value, so it prints `5.0` where Python prints `5` (its value
+is the same). Float mode therefore compares printed numbers by value; `--exact-print` shows
+those differences too (about 7 of 300 programs, most where `z = 0` meets floats).
 
 Run as a script to try many seeds: `program_fuzz.py --seeds 0:2000 [--show]` prints each
 program whose staged result differs.
@@ -26,6 +27,7 @@ import importlib.util
 import io
 import os
 import random
+import re
 import sys
 import tempfile
 
@@ -47,6 +49,7 @@ PRIME = 9973
 class ProgramMaker:
     def __init__(self, seed, floats=False):
         self.floats = floats
+        self.seed = seed
         self.rng = random.Random(seed)
         self.loop_depth = 0
         self.counter = 0
@@ -159,9 +162,10 @@ class ProgramMaker:
         return self.rng.choice(("(x, y, z)", "(x + y, y, z)", "(y, z, x)", "(x % 7, 0, y)"))
 
     def program(self):
-        # With floats z starts as a tensor too: a variable that holds a Python float on one path
-        # and an int on another has no staged form yet (the module docstring says why).
-        body = ["    x = a", "    y = b", "    z = a - a" if self.floats else "    z = 0"]
+        # With floats, z starts as a Python int in odd seeds (it meets floats: weak typing) and
+        # as a float32 tensor in even ones.
+        body = ["    x = a", "    y = b",
+                "    z = a - a" if self.floats and self.seed % 2 == 0 else "    z = 0"]
         for _ in range(self.rng.randint(2, 4)):
             body += self.statement("    ", 3)
         return HELPER + "\n".join(["def f(a, b):"] + body + ["    return (x, y, z)"]) + "\n"
@@ -194,12 +198,21 @@ def outcome(call):
     return result, None, out.getvalue()
 
 
-def compare(seed, directory, args_list, floats=False):
+_NUMBER = re.compile(r"-?\d+(\.\d+)?(e[-+]?\d+)?")
+
+
+def by_value(printed):
+    """Printed output with every number written as a float: `5` and `5.0` read alike."""
+    return _NUMBER.sub(lambda m: repr(float(m.group())), printed)
+
+
+def compare(seed, directory, args_list, floats=False, exact_print=False):
     """None when staged equals Python for every argument pair, else a report.
 
     floats: float32 arguments and float literals. The plain run gets NumPy float32 scalars, so
     that both runs round every operation to float32 alike (bit for bit: neither contracts a
-    multiply and an add into one rounding)."""
+    multiply and an add into one rounding). Printed numbers are compared by value unless
+    exact_print (the module docstring says why)."""
     import numpy as np
 
     import autograph as ag
@@ -212,6 +225,8 @@ def compare(seed, directory, args_list, floats=False):
             a, b = np.float32(a), np.float32(b)
         plain = outcome(lambda: f(a, b))
         got = outcome(lambda: staged(ag.constant(a), ag.constant(b)))
+        if floats and not exact_print:
+            plain, got = ((v, e, by_value(p)) for v, e, p in (plain, got))
         if plain != got:
             return f"seed {seed}, f({a}, {b}): Python {plain}, staged {got}\n{source}"
     return None
@@ -226,13 +241,15 @@ def main():
     ap.add_argument("--seeds", default="0:500", help="start:stop")
     ap.add_argument("--show", action="store_true", help="print each failing program")
     ap.add_argument("--floats", action="store_true", help="float32 programs and arguments")
+    ap.add_argument("--exact-print", action="store_true",
+                    help="with --floats: printed 5 and 5.0 differ")
     opts = ap.parse_args()
     start, stop = (int(v) for v in opts.seeds.split(":"))
     failures = 0
     with tempfile.TemporaryDirectory() as directory:
         for seed in range(start, stop):
             report = compare(seed, directory, FLOAT_ARGS if opts.floats else ARGS,
-                             opts.floats)
+                             opts.floats, opts.exact_print)
             if report:
                 failures += 1
                 print(report if opts.show else report.splitlines()[0], flush=True)

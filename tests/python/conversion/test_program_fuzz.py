@@ -1,13 +1,15 @@
 """Random programs (program_fuzz.py) run as plain Python and staged: the same result or error.
 
-200 fixed seeds, four argument pairs each (a few seconds). Run program_fuzz.py itself to try
-thousands more; reduce what it finds and add it to corpus_fuzz_found.py.
+200 fixed seeds of int programs and 100 of float programs (--floats), four argument pairs each
+(a few seconds). Run program_fuzz.py itself to try thousands more; reduce what it finds and add
+it to corpus_fuzz_found.py.
 """
 import pytest
 
-from program_fuzz import ARGS, compare
+from program_fuzz import ARGS, FLOAT_ARGS, by_value, compare
 
 SEEDS = range(200)
+FLOAT_SEEDS = range(100)
 
 
 @pytest.mark.parametrize("first", range(0, len(SEEDS), 50))
@@ -15,6 +17,19 @@ def test_random_programs_staged_match_python(first, tmp_path):
     failures = [report for seed in SEEDS[first:first + 50]
                 if (report := compare(seed, str(tmp_path), ARGS))]
     assert not failures, "\n\n".join(failures)
+
+
+@pytest.mark.parametrize("first", range(0, len(FLOAT_SEEDS), 50))
+def test_random_float_programs_staged_match_python(first, tmp_path):
+    failures = [report for seed in FLOAT_SEEDS[first:first + 50]
+                if (report := compare(seed, str(tmp_path), FLOAT_ARGS, floats=True))]
+    assert not failures, "\n\n".join(failures)
+
+
+def test_float_mode_reads_printed_numbers_by_value():
+    assert by_value("at 56 9967 3.5\n") == by_value("at 56 9967.0 3.5\n")
+    assert by_value("at 1 -2 0.125") == "at 1.0 -2.0 0.125"
+    assert by_value("at 56 9967 3.5") != by_value("at 56 9967.5 3.5")
 
 
 def test_the_fuzzer_sees_a_difference(tmp_path, monkeypatch):
