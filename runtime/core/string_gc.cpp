@@ -2,9 +2,10 @@
 // the roots; runs of graphs hold a StringUse, and a collection needs every run out of the way.
 #include <algorithm>
 #include <atomic>
+#include <cstdlib>
+#include <cstring>
 #include <mutex>
 #include <shared_mutex>
-#include <unordered_map>
 #include <unordered_set>
 
 #include "runtime/core/string_table.h"
@@ -14,10 +15,21 @@ namespace xag::rt {
 
 namespace {
 
-// The live host buffers of string elements: data -> element count.
+// A string buffer's header, right before its elements: a link of the list of roots (intrusive:
+// registering costs no allocation of its own). kHeaderBytes keeps the elements 64-byte aligned.
+struct BufferHeader {
+  BufferHeader* prev;
+  BufferHeader* next;
+  size_t count;
+};
+constexpr size_t kBufferAlignment = 64;
+constexpr size_t kHeaderBytes = kBufferAlignment;
+static_assert(sizeof(BufferHeader) <= kHeaderBytes);
+
+// The live string buffers: a circular list through `head`.
 struct Roots {
   std::mutex mu;
-  std::unordered_map<const void*, size_t> buffers;
+  BufferHeader head{&head, &head, 0};
 };
 
 Roots& roots() {
@@ -51,9 +63,10 @@ size_t mark_and_sweep() {
   std::lock_guard<std::mutex> lt(t.mu);
   std::unordered_set<const void*> marked;
   marked.reserve(t.strings.size());
-  for (const auto& [data, count] : r.buffers) {
-    const StrRef* e = static_cast<const StrRef*>(data);
-    for (size_t i = 0; i < count; ++i)
+  for (const BufferHeader* b = r.head.next; b != &r.head; b = b->next) {
+    const StrRef* e =
+        reinterpret_cast<const StrRef*>(reinterpret_cast<const char*>(b) + kHeaderBytes);
+    for (size_t i = 0, n = b->count; i < n; ++i)
       if (e[i].rep) marked.insert(e[i].rep);
   }
   size_t freed = 0;
@@ -73,18 +86,74 @@ size_t mark_and_sweep() {
   return freed;
 }
 
-}  // namespace
-
-void register_string_buffer(const void* data, size_t count) {
-  Roots& r = roots();
-  std::lock_guard<std::mutex> lk(r.mu);
-  r.buffers.emplace(data, count);
+void unlink_and_free(BufferHeader* b) {
+  {
+    Roots& r = roots();
+    std::lock_guard<std::mutex> lk(r.mu);  // first: a collection may be reading it
+    b->prev->next = b->next;
+    b->next->prev = b->prev;
+  }
+  std::free(b);
 }
 
-void unregister_string_buffer(const void* data) {
+// Freed one-element buffers this thread keeps for its next 0-d strings: they stay linked (their
+// element zeroed, it marks nothing), so reusing one costs no allocation and no lock. A staged
+// or eager step that makes a few 0-d strings then pays about what an inline scalar costs.
+// Trivially destructible, so tensors freed during the thread's (or the process's) exit, after
+// CacheFlush ran, still find it usable: closed, they free their buffers directly.
+struct ScalarCache {
+  static constexpr size_t kMax = 32;
+  BufferHeader* blocks[kMax];
+  size_t n;
+  bool flush_armed;
+  bool closed;
+};
+thread_local ScalarCache scalar_cache{};
+
+struct CacheFlush {
+  ~CacheFlush() {
+    scalar_cache.closed = true;
+    while (scalar_cache.n) unlink_and_free(scalar_cache.blocks[--scalar_cache.n]);
+  }
+};
+thread_local CacheFlush cache_flush;
+
+}  // namespace
+
+void* allocate_string_buffer(size_t count) {
+  if (count == 1 && scalar_cache.n) {
+    return reinterpret_cast<char*>(scalar_cache.blocks[--scalar_cache.n]) + kHeaderBytes;
+  }
+  const size_t bytes = kHeaderBytes + count * sizeof(StrRef);
+  // aligned_alloc's size must be a multiple of the alignment (C11).
+  const size_t rounded = (bytes + kBufferAlignment - 1) / kBufferAlignment * kBufferAlignment;
+  auto* b = static_cast<BufferHeader*>(std::aligned_alloc(kBufferAlignment, rounded));
+  if (!b) return nullptr;
+  char* data = reinterpret_cast<char*>(b) + kHeaderBytes;
+  std::memset(data, 0, count * sizeof(StrRef));  // the collector reads every element
+  b->count = count;
   Roots& r = roots();
   std::lock_guard<std::mutex> lk(r.mu);
-  r.buffers.erase(data);
+  b->prev = &r.head;
+  b->next = r.head.next;
+  r.head.next->prev = b;
+  r.head.next = b;
+  return data;
+}
+
+void free_string_buffer(void* data) {
+  auto* b = reinterpret_cast<BufferHeader*>(static_cast<char*>(data) - kHeaderBytes);
+  ScalarCache& c = scalar_cache;
+  if (b->count == 1 && c.n < ScalarCache::kMax && !c.closed) {
+    if (!c.flush_armed) {
+      (void)&cache_flush;  // constructs it: its destructor empties the cache at thread exit
+      c.flush_armed = true;
+    }
+    *static_cast<StrRef*>(data) = StrRef{};
+    c.blocks[c.n++] = b;
+    return;
+  }
+  unlink_and_free(b);
 }
 
 StringUse::StringUse() {

@@ -51,10 +51,11 @@ StringMemory string_memory() noexcept;
 
 // ---- collection (string_gc.cpp) ----
 
-// Registers a host buffer of `count` string elements as a root while it lives (tensor.cpp's
-// string storage does it for every buffer; the elements may change, the buffer stays put).
-void register_string_buffer(const void* data, size_t count);
-void unregister_string_buffer(const void* data);
+// A host buffer for `count` string elements (64-byte aligned, zeroed: empty strings), registered
+// as a root until free_string_buffer; tensor.cpp keeps every string tensor's data in one. Null
+// when out of memory.
+void* allocate_string_buffer(size_t count);
+void free_string_buffer(void* data);
 
 // Held by every run of a graph (Executable::run), for its whole duration: no collection happens
 // then, except at the run's own polls (string_safe_point). Nests on a thread.

@@ -142,17 +142,11 @@ void Tensor::allocate() {
 }
 
 void Tensor::allocate_strings() {
-  const size_t bytes = nbytes();
-  if (bytes == 0) return;
-  const size_t rounded = (bytes + kAlignment - 1) / kAlignment * kAlignment;
-  void* p = std::aligned_alloc(kAlignment, rounded);
-  if (!p) out_of_memory(dtype_, shape_, bytes);
-  std::memset(p, 0, bytes);  // empty strings: the collector reads every element
-  register_string_buffer(p, static_cast<size_t>(numel_));
-  owner_ = std::shared_ptr<const void>(p, [](const void* q) {
-    unregister_string_buffer(q);  // first: a collection may be reading it
-    std::free(const_cast<void*>(q));
-  });
+  if (numel_ == 0) return;
+  void* p = allocate_string_buffer(static_cast<size_t>(numel_));
+  if (!p) out_of_memory(dtype_, shape_, nbytes());
+  owner_ = std::shared_ptr<const void>(
+      p, [](const void* q) { free_string_buffer(const_cast<void*>(q)); });
   data_ = p;
 }
 

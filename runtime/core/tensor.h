@@ -179,7 +179,7 @@ class Tensor {
   void init_meta(DType dtype, const Shape& shape);
   [[gnu::noinline, gnu::cold]] Tensor cast_off_host(DType dtype) const;
   void allocate();
-  // allocate() for strings: a zeroed, registered heap buffer whatever the size.
+  // allocate() for strings: a registered heap buffer whatever the size (strings.h).
   void allocate_strings();
   // Typed host access needs the dtype and host storage (one branch for both).
   void check_type(DType expected) const {

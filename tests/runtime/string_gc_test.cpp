@@ -172,3 +172,21 @@ TEST_CASE("no collection while another thread runs a graph", "[strings][gc]") {
   CHECK(collect_strings() >= 1);
   CHECK(interned_count() <= before);
 }
+
+TEST_CASE("0-d strings of a thread that exited are collected", "[strings][gc]") {
+  collect_strings();
+  const size_t base = interned_count();
+  Tensor kept;
+  std::thread worker([&] {
+    // Freed 0-d buffers are kept for reuse by their thread, and emptied when it exits.
+    for (int i = 0; i < 100; ++i) (void)string_scalar(unique("worker", i));
+    kept = string_scalar(unique("worker-kept"));
+  });
+  worker.join();
+  CHECK(collect_strings() == 100);
+  CHECK(interned_count() == base + 1);
+  CHECK(text(kept) == unique("worker-kept"));
+  kept = Tensor();  // freed on this thread: its buffer goes to this thread's cache
+  CHECK(collect_strings() == 1);
+  CHECK(interned_count() == base);
+}
