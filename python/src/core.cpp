@@ -11,6 +11,7 @@
 #include "runtime/backend/registry.h"
 #include "runtime/core/errors.h"
 #include "runtime/core/host_values.h"
+#include "runtime/core/strings.h"
 #include "runtime/ops/weak_scalar.h"
 
 namespace xag::py {
@@ -189,9 +190,14 @@ py::object wrap(rt::Operand t) {
   if (!self) throw py::error_already_set();
   auto* inst = reinterpret_cast<py::detail::instance*>(self);
   inst->owned = true;
+  const bool text = t.value.dtype() == rt::DType::String;
   py::detail::values_and_holders(inst).begin()->value_ptr() = new PyTensor(std::move(t));
   tinfo->init_instance(inst, nullptr);
-  return py::reinterpret_steal<py::object>(self);
+  py::object out = py::reinterpret_steal<py::object>(self);
+  // A safe point of the string collector (GIL held, no refs held here): eager code that makes a
+  // string per step gets its garbage collected as it goes.
+  if (text) rt::collect_strings_if_due();
+  return out;
 }
 py::object wrap(rt::Tensor t) {
   return wrap(rt::Operand(std::move(t)));
@@ -376,6 +382,12 @@ void bind_core(py::module_& m) {
       py::arg("value"), py::arg("dtype") = py::none(),
       "A tensor holding `value` (numbers, nested lists, NumPy arrays, tensors) as `dtype`; "
       "inside a function being traced, a constant of its graph.");
+
+  // (count, bytes) of the runtime's string table: for tests of the string collector.
+  m.def("string_memory", [] {
+    const rt::StringMemory s = rt::string_memory();
+    return py::make_tuple(s.count, s.bytes);
+  });
 
   // The Python DType objects in code order, the exception classes and the symbolic-misuse hook.
   m.def("_register_dtypes", [](py::sequence objs) {

@@ -10,6 +10,7 @@
 
 #include "pybind_common.h"
 #include "runtime/backend/registry.h"
+#include "runtime/core/strings.h"
 #include "runtime/exec/run_session.h"
 #include "runtime/graph/graph.h"
 #include "runtime/jit/tier.h"
@@ -105,6 +106,8 @@ py::list run(const PyExecutable& e, std::vector<rt::Operand> args, py::object st
   if (!host.stats_out.is_none()) opts.stats = &host.stats;
   py::list out;
   for (rt::Tensor& t : rt::run_session(e.exe, inputs, opts, host)) out.append(wrap(std::move(t)));
+  // A safe point of the string collector: the run is over, its results are held by `out`.
+  rt::collect_strings_if_due();
   return out;
 }
 

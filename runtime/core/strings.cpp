@@ -1,33 +1,19 @@
 #include "runtime/core/strings.h"
 
 #include <mutex>
-#include <unordered_set>
 #include <vector>
 
+#include "runtime/core/string_table.h"
 #include "runtime/core/tensor.h"
 
 namespace xag::rt {
 
-namespace {
-
-// Node-based: an element's address never changes, so it can serve as the ref.
-struct InternTable {
-  std::mutex mu;
-  std::unordered_set<std::string> strings;
-};
-
-InternTable& table() {
-  static InternTable* t = new InternTable();  // leaked: refs stay valid during static destruction
-  return *t;
-}
-
-}  // namespace
-
 StrRef intern(std::string_view text) {
   if (text.empty()) return StrRef{};
-  InternTable& t = table();
+  detail::InternTable& t = detail::intern_table();
   std::lock_guard<std::mutex> lk(t.mu);
-  const auto it = t.strings.emplace(text).first;
+  const auto [it, added] = t.strings.emplace(text);
+  if (added) t.bytes.fetch_add(detail::entry_bytes(*it), std::memory_order_relaxed);
   return StrRef{&*it};
 }
 
@@ -37,9 +23,13 @@ std::string_view str_view(StrRef s) noexcept {
 }
 
 size_t interned_count() noexcept {
-  InternTable& t = table();
+  return string_memory().count;
+}
+
+StringMemory string_memory() noexcept {
+  detail::InternTable& t = detail::intern_table();
   std::lock_guard<std::mutex> lk(t.mu);
-  return t.strings.size();
+  return {t.strings.size(), t.bytes.load(std::memory_order_relaxed)};
 }
 
 Tensor string_tensor(const std::vector<std::string>& values, const Shape& shape) {

@@ -9,6 +9,7 @@
 
 #include "runtime/backend/registry.h"
 #include "runtime/core/convert.h"
+#include "runtime/core/strings.h"
 
 namespace xag::rt {
 
@@ -123,6 +124,7 @@ void out_of_memory(DType dtype, const Shape& shape, size_t bytes, const std::str
 
 void Tensor::allocate() {
   const size_t bytes = nbytes();
+  if (__builtin_expect(dtype_ == DType::String, 0)) return allocate_strings();
   if (bytes <= kInlineBytes) return;  // inline_ holds it
   // Round up so aligned_alloc's size is a multiple of the alignment (required by C11).
   const size_t rounded = (bytes + kAlignment - 1) / kAlignment * kAlignment;
@@ -136,6 +138,15 @@ void Tensor::allocate() {
   } else {
     owner_ = std::shared_ptr<const void>(p, [](const void* q) { std::free(const_cast<void*>(q)); });
   }
+  data_ = p;
+}
+
+void Tensor::allocate_strings() {
+  if (numel_ == 0) return;
+  void* p = allocate_string_buffer(static_cast<size_t>(numel_));
+  if (!p) out_of_memory(dtype_, shape_, nbytes());
+  owner_ = std::shared_ptr<const void>(
+      p, [](const void* q) { free_string_buffer(const_cast<void*>(q)); });
   data_ = p;
 }
 
@@ -250,7 +261,7 @@ Tensor Tensor::view(const Shape& shape, int64_t offset) const {
                         shape_.to_string());
   }
   const char* src = static_cast<const char*>(raw_data()) + offset * dtype_size(dtype_);
-  if (t.nbytes() <= kInlineBytes && device_ == kCpuDevice) {
+  if (t.nbytes() <= kInlineBytes && device_ == kCpuDevice && dtype_ != DType::String) {
     if (t.nbytes()) std::memcpy(t.inline_, src, t.nbytes());
     return t;
   }

@@ -2,7 +2,9 @@
 // ops never write into their inputs, so sharing is invisible to users. Buffers are 64-byte aligned.
 // Tensors of at most 8 bytes (every 0-d tensor) keep their data inline in the handle, so scalar
 // ops never touch the heap. Consequence: copying such a handle copies the data, so a kernel must
-// write through the `Tensor&` it was given, never through a copy of it.
+// write through the `Tensor&` it was given, never through a copy of it. Exception: string
+// tensors always have a heap buffer (registered with the string collector, strings.h), so every
+// string element that outlives a kernel is in a buffer the collector can find.
 //
 // Every tensor names the device its storage is on (a 1-byte id of runtime/backend's registry; 0 is
 // the host CPU). Inline storage is always host memory. The data of a tensor on another device is
@@ -43,19 +45,29 @@ class Tensor {
   // Every element set to `value` converted to dtype (as NumPy's astype would).
   static Tensor full(DType dtype, const Shape& shape, double value);
 
-  // A 0-d tensor holding v; no heap allocation.
+  // A 0-d tensor holding v; no heap allocation (except for a string, see above).
   template <class T>
   static Tensor scalar(T v) {
-    Tensor t;
-    t.init_meta(dtype_of<T>, Shape{});
-    std::memcpy(t.inline_, &v, sizeof(T));
-    return t;
+    if constexpr (std::is_same_v<T, StrRef>) {
+      return from_raw(DType::String, Shape{}, &v, 1);
+    } else {
+      Tensor t;
+      t.init_meta(dtype_of<T>, Shape{});
+      std::memcpy(t.inline_, &v, sizeof(T));
+      return t;
+    }
   }
   // Makes *this a 0-d tensor holding v, overwriting the inline bytes in place when it already is
   // one of that dtype (the cheapest way for a loop to update a scalar).
   template <class T>
   void set_scalar(T v) {
-    if (defined_ && !data_ && dtype_ == dtype_of<T> && shape_.rank() == 0) {
+    if constexpr (std::is_same_v<T, StrRef>) {
+      if (defined_ && dtype_ == DType::String && shape_.rank() == 0 && is_exclusively_owned()) {
+        std::memcpy(raw_data(), &v, sizeof(T));
+      } else {
+        *this = scalar(v);
+      }
+    } else if (defined_ && !data_ && dtype_ == dtype_of<T> && shape_.rank() == 0) {
       std::memcpy(inline_, &v, sizeof(T));
     } else {
       *this = scalar(v);
@@ -175,6 +187,8 @@ class Tensor {
   void init_meta(DType dtype, const Shape& shape);
   [[gnu::noinline, gnu::cold]] Tensor cast_off_host(DType dtype) const;
   void allocate();
+  // allocate() for strings: a registered heap buffer whatever the size (strings.h).
+  void allocate_strings();
   // Typed host access needs the dtype and host storage (one branch for both).
   void check_type(DType expected) const {
     if (expected != dtype_ || device_ != kCpuDevice) type_mismatch(expected);

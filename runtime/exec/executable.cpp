@@ -4,6 +4,7 @@
 #include <sstream>
 
 #include "runtime/backend/placement.h"
+#include "runtime/core/strings.h"
 #include "runtime/exec/program.h"
 #include "runtime/jit/tier.h"
 
@@ -55,6 +56,9 @@ const std::vector<Type>& Executable::output_types() const {
 std::vector<Tensor> Executable::run(const std::vector<Tensor>& args,
                                     const RunOptions& options) const {
   if (!program_) throw InvalidArgumentError("Executable::run: not compiled");
+  // Kernels hold string refs in locals: no string collection while this runs, except at its
+  // polls (run_session.cpp), which come between instructions.
+  const StringUse strings_in_use;
   const DeviceId dev = options.device;
   std::optional<Program> placed_program;
   if (dev != kCpuDevice) {

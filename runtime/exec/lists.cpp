@@ -124,7 +124,9 @@ void exec_list(Frame& f, const Instr& in) {
       auto l = std::make_shared<ListData>();
       l->element = f.prog->list_elements[static_cast<size_t>(in.payload)];
       l->dynamic = f.prog->list_dynamic[static_cast<size_t>(in.payload)];
-      if (l->element.shape.is_fully_defined()) {
+      // Strings stay unpacked: their elements must live in tensors' registered buffers, where
+      // the string collector finds them at a poll of this run (runtime/core/strings.h).
+      if (l->element.shape.is_fully_defined() && l->element.dtype != DType::String) {
         l->packed = true;
         l->elem_bytes =
             static_cast<size_t>(l->element.shape.num_elements()) * dtype_size(l->element.dtype);

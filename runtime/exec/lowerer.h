@@ -14,8 +14,10 @@ namespace xag::rt::exec {
 
 using ValueSet = std::unordered_set<Value, ValueHash>;
 
+// Strings are not: their elements live in heap buffers (runtime/core/strings.h) and move as
+// tensor handles, never as inline bytes.
 inline bool is_scalar_tensor(const Type& t) {
-  return !t.is_list() && t.spec.shape.rank() == 0;
+  return !t.is_list() && t.spec.shape.rank() == 0 && t.spec.dtype != DType::String;
 }
 
 // May an update take over its input list `v` (Instr::steal)? Only when `v` is used once in the

@@ -35,9 +35,11 @@ inline const std::ptrdiff_t kInlineOffset = [] {
 }();
 
 // 0-d slots must keep their value inline (the scalar path relies on it); views such as a
-// reshaped vector or an external NumPy scalar get copied in.
+// reshaped vector or an external NumPy scalar get copied in. Strings are never inline (their
+// slots are not scalar slots, see is_scalar_tensor).
 inline void make_inline(Tensor& t) {
-  if (t.rank() == 0 && t.defined() && t.raw_data() != reinterpret_cast<char*>(&t) + kInlineOffset) {
+  if (t.rank() == 0 && t.defined() && t.dtype() != DType::String &&
+      t.raw_data() != reinterpret_cast<char*>(&t) + kInlineOffset) {
     t = t.on_host() ? t.copy() : t.host();  // a 0-d result on a device comes back to the host
   }
 }

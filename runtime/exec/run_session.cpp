@@ -6,6 +6,7 @@
 
 #include "runtime/core/errors.h"
 #include "runtime/core/interrupt.h"
+#include "runtime/core/strings.h"
 #include "runtime/exec/print_buffer.h"
 
 namespace xag::rt {
@@ -43,6 +44,10 @@ std::vector<Tensor> run_session(const Executable& exe, const std::vector<Tensor>
         // A broken output must not kill the run; the final write reports it.
       }
       signalled = host.signal_pending();
+      // Polls come between instructions, where every value of the run is in its slots: a
+      // staged loop that makes a string per iteration gets its garbage collected as it goes.
+      // With the host's lock held: the host's own threads may hold refs only while they hold it.
+      string_safe_point();
     });
     return signalled;
   };

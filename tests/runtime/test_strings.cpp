@@ -41,7 +41,7 @@ TEST_CASE("strings are interned: equal texts share one ref, empty is null", "[st
   CHECK(str_view(intern("é")) == "é");
   CHECK(dtype_size(DType::String) == sizeof(StrRef));
   CHECK(dtype_from_name("string") == DType::String);
-  // 0-d strings are inline like other scalars; zeros are empty strings.
+  // 0-d strings work like other scalars (in a heap buffer, strings.h); zeros are empty strings.
   CHECK(text(string_scalar("hi")) == "hi");
   CHECK(texts(Tensor::zeros(DType::String, Shape{2})) == std::vector<std::string>{"", ""});
 }
