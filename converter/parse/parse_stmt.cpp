@@ -401,13 +401,17 @@ void Parser::block(NodeId n, Field f, const Token& owner, const char* what) {
   Depth guard(*this);
   size_t base = mark_stack();
   if (accept(TokenKind::Newline)) {
-    if (!at(TokenKind::Indent)) {
+    const auto no_block = [&] {
       fail_at(tok(),
               std::string("expected an indented block after ") + what + " on line " +
                   std::to_string(owner.lineno),
               "IndentationError");
-    }
+    };
+    if (!at(TokenKind::Indent)) no_block();
     advance();
+    // An indent with nothing in it: only a line continuation and blanks before the end of
+    // the file (`if x:\n  \\\n  `); CPython reports the missing block there too.
+    if (at(TokenKind::Dedent)) no_block();
     statements(TokenKind::Dedent);
     advance();
   } else {

@@ -1,0 +1,3 @@
+class Boun_:
+  \
+  
