@@ -815,13 +815,15 @@ NodeId Parser::match_stmt() {
   }
   advance();
   advance();
-  if (!at(TokenKind::Indent)) {
+  const auto no_block = [&] {
     fail_at(tok(),
             "expected an indented block after 'match' statement on line " +
                 std::to_string(start.lineno),
             "IndentationError");
-  }
+  };
+  if (!at(TokenKind::Indent)) no_block();
   advance();
+  if (at(TokenKind::Dedent)) no_block();  // only a line continuation (see block())
   NodeId n = make(NodeKind::Match, Pos{});
   tree_.set_node(n, Field::Match_subject, subject);
   size_t base = mark_stack();
