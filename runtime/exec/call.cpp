@@ -16,9 +16,11 @@
 
 namespace xag::rt::exec {
 
-void prepare_frame(Frame& f, const Program& p, const RunOptions& options) {
+namespace {
+
+// Sizes `f`'s slots for `p` and fills the preset ones (each loop sets its counters at entry).
+void load_program(Frame& f, const Program& p) {
   f.prog = &p;
-  f.opts = &options;
   f.t.resize(static_cast<size_t>(p.num_tensor_slots));
   f.l.resize(static_cast<size_t>(p.num_list_slots));
   f.scratch.resize(static_cast<size_t>(p.max_inputs));
@@ -26,11 +28,18 @@ void prepare_frame(Frame& f, const Program& p, const RunOptions& options) {
     f.t[static_cast<size_t>(slot)] = value;
     make_inline(f.t[static_cast<size_t>(slot)]);
   }
+  f.loop_it.resize(static_cast<size_t>(p.num_loops));
+  f.loop_max.resize(static_cast<size_t>(p.num_loops));
+}
+
+}  // namespace
+
+void prepare_frame(Frame& f, const Program& p, const RunOptions& options) {
+  load_program(f, p);
+  f.opts = &options;
   f.has_poll = static_cast<bool>(options.poll);
   f.last_check = f.last_poll = std::chrono::steady_clock::now();
   f.poll_interval = std::chrono::nanoseconds(static_cast<int64_t>(options.poll_interval_ms * 1e6));
-  f.loop_it.resize(static_cast<size_t>(p.num_loops));
-  f.loop_max.resize(static_cast<size_t>(p.num_loops));
 }
 
 namespace {
@@ -70,15 +79,8 @@ FramePool& frame_pool() {
 // `g` ready to run `callee` for a call from `f`: as prepare_frame, but on a reused frame, and
 // the poll pacing continues the caller's (no clock read per call).
 void prepare_call_frame(Frame& g, const Frame& f, const Program& callee) {
-  g.prog = &callee;
+  load_program(g, callee);
   g.opts = f.opts;
-  g.t.resize(static_cast<size_t>(callee.num_tensor_slots));
-  g.l.resize(static_cast<size_t>(callee.num_list_slots));
-  g.scratch.resize(static_cast<size_t>(callee.max_inputs));
-  for (const auto& [slot, value] : callee.preset) {
-    g.t[static_cast<size_t>(slot)] = value;
-    make_inline(g.t[static_cast<size_t>(slot)]);
-  }
   g.stats = RunStats{};
   g.pc = 0;
   g.has_poll = f.has_poll;
@@ -87,8 +89,6 @@ void prepare_call_frame(Frame& g, const Frame& f, const Program& callee) {
   g.last_check = f.last_check;
   g.last_poll = f.last_poll;
   g.poll_interval = f.poll_interval;
-  g.loop_it.resize(static_cast<size_t>(callee.num_loops));  // each loop sets its own at entry
-  g.loop_max.resize(static_cast<size_t>(callee.num_loops));
   g.call_depth = f.call_depth + 1;
 }
 

@@ -17,12 +17,6 @@ using namespace xag::rt::test;
 
 namespace {
 
-struct ThreadCount {
-  int saved = num_threads();
-  explicit ThreadCount(int n) { set_num_threads(n); }
-  ~ThreadCount() { set_num_threads(saved); }
-};
-
 template <class T>
 Tensor filled(const Shape& shape, double scale, double shift) {
   std::vector<T> v(static_cast<size_t>(shape.num_elements()));

@@ -15,13 +15,6 @@ using namespace xag::rt::test;
 
 namespace {
 
-// Restores the pool's thread count when a test ends.
-struct ThreadCount {
-  int saved = num_threads();
-  explicit ThreadCount(int n) { set_num_threads(n); }
-  ~ThreadCount() { set_num_threads(saved); }
-};
-
 // max(abs(x*x - v)) and min(x - v) (fused reductions) and 0.5*(x + v/x) (a fused array): the
 // newton workload's two programs.
 void newton_programs(Graph& g, int64_t n) {

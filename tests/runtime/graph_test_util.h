@@ -8,11 +8,19 @@
 #include <vector>
 
 #include "runtime/core/interrupt.h"
+#include "runtime/core/parallel.h"
 #include "runtime/exec/executor.h"
 #include "runtime/graph/builder.h"
 #include "runtime/graph/passes.h"
 
 namespace xag::rt::test {
+
+// Sets the pool's thread count for a test and restores it when the test ends.
+struct ThreadCount {
+  int saved = num_threads();
+  explicit ThreadCount(int n) { set_num_threads(n); }
+  ~ThreadCount() { set_num_threads(saved); }
+};
 
 inline Value i32(GraphBuilder& b, int32_t v) {
   return b.constant(Tensor::scalar<int32_t>(v));
