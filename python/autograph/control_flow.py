@@ -40,7 +40,7 @@ class _Flat:
             v = _as_value(leaf, what, ref)
             if dtypes and i in dtypes and v.dtype != dtypes[i]:
                 v = _core.constant(leaf, dtypes[i]) if isinstance(leaf, _PY_NUMBERS) else \
-                    _cast(v, dtypes[i])
+                    ops.cast(v, dtypes[i])
             self.values.append(v)
 
     def pack(self, values):
@@ -88,10 +88,6 @@ def _is_weak(leaf):
     if isinstance(leaf, Tensor):
         return _core.is_weak(leaf)
     return isinstance(leaf, _PY_NUMBERS) and not isinstance(leaf, np.generic)
-
-
-def _cast(value, dtype):
-    return ops.cast(value, dtype)
 
 
 # ---- cond --------------------------------------------------------------------------------
@@ -170,7 +166,7 @@ def _unify(first, later, last):
         if first.infos[i].kind != "tensor" or a.dtype == b.dtype:
             continue
         if later.weak[i] and _kind(b.dtype) <= _kind(a.dtype):
-            later.values[i] = _cast(b, a.dtype)
+            later.values[i] = ops.cast(b, a.dtype)
         elif first.weak[i] and _kind(a.dtype) <= _kind(b.dtype):
             need[i] = b.dtype
     if need and not last:

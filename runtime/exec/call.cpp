@@ -140,12 +140,12 @@ void exec_call(Frame& f, const Instr& in) {
     too_deep(f, in, table.names[static_cast<size_t>(c.function)]);
   }
   struct Lease {  // the frame goes back to the pool however the call ends
-    std::unique_ptr<Frame> frame = frame_pool().take();
-    ~Lease() { frame_pool().give(std::move(frame)); }
+    FramePool& pool = frame_pool();
+    std::unique_ptr<Frame> frame = pool.take();
+    ~Lease() { pool.give(std::move(frame)); }
   } lease;
   Frame& g = *lease.frame;
   prepare_call_frame(g, f, callee);
-
   if (dev != kCpuDevice) {
     for (const auto& [slot, value] : callee.preset)
       place_value(g.t[static_cast<size_t>(slot)], dev);

@@ -309,10 +309,10 @@ void run_fused(const FusedProgram& prog, const Tensor* inputs, size_t n, Tensor&
   // it, is 0-d, or is a row of it.
   const Tensor* widest = nullptr;
   for (size_t i = 0; i < n; ++i) {
-    if (inputs[i].dtype() != prog.dtype) {
+    const Tensor& x = inputs[i];
+    if (x.dtype() != prog.dtype) {
       throw InternalError("fused_elementwise: input dtype differs from the program's");
     }
-    const Tensor& x = inputs[i];
     if (x.rank() > 0 &&
         (!widest || x.num_elements() > widest->num_elements() ||
          (x.num_elements() == widest->num_elements() && x.rank() > widest->rank()))) {
