@@ -124,3 +124,27 @@ TEST_CASE("verify checks a call against its function", "[graph][call]") {
   b.set_outputs(b.call(fn.get(), {x}, {Type::tensor(scalar_spec(DType::Int32))}));
   CHECK_THROWS_WITH(g.verify(), Catch::Contains("takes int32"));
 }
+
+TEST_CASE("a finished call's frame keeps none of its values alive", "[exec][call]") {
+  // Call frames are pooled per thread for the next call (call.cpp): the pool must drop the
+  // frame's values, or an argument (and every buffer the callee made) would stay referenced
+  // until some later call on this thread reused the frame.
+  auto fn = std::make_shared<Graph>("twice");
+  {
+    GraphBuilder b(*fn);
+    const Value v = b.placeholder(TensorSpec{DType::Float32, Shape{1000}}, "v");
+    b.set_outputs({b.op(OpKind::Add, {v, v})});
+  }
+  Graph g;
+  GraphBuilder b(g);
+  const Value x = b.placeholder(TensorSpec{DType::Float32, Shape{1000}}, "x");
+  g.add_function(fn);
+  b.set_outputs(b.call(fn.get(), {x}, {Type::tensor(TensorSpec{DType::Float32, Shape{1000}})}));
+  const Executable exe = compile(g);
+  Tensor input = Tensor::full(DType::Float32, Shape{1000}, 1.5);
+  for (int run = 0; run < 2; ++run) {  // the second call takes the pooled frame
+    std::vector<Tensor> out = exe.run({input});
+    CHECK(out[0].data<float>()[999] == 3.0f);
+    CHECK(input.is_exclusively_owned());
+  }
+}
