@@ -3,7 +3,9 @@
 #include <Python.h>
 #include <pthread.h>
 #include <signal.h>
+#include <sys/syscall.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <atomic>
 #include <cerrno>
@@ -23,6 +25,32 @@ struct callback_slot {
 std::atomic<unsigned long long> g_interrupt_count{0};
 callback_slot g_callbacks[kMaxCallbacks];
 
+// CPython's SIGINT handler only sets a flag that the interpreter checks between bytecodes. A
+// SIGINT that lands after the last check and before a blocking call (time.sleep, select, a lock)
+// is noticed only when that call returns, maybe minutes later; so is one that Linux gave to a
+// thread the user started during a cell (it inherits the cell's unblocked mask). After a SIGINT
+// in a cell, the "nudge" timer sends the main thread a no-op signal a few times: its blocking
+// call fails with EINTR, and CPython checks the flag before it retries (PEP 475). A nudge that
+// comes after the KeyboardInterrupt was raised only makes a syscall retry.
+constexpr int kNudges = 5;
+constexpr long kFirstNudgeNs = 20'000'000;  // long enough for a plain wake-up to win the race
+constexpr long kNudgeIntervalNs = 100'000'000;
+int g_nudge_signal = 0;  // a real-time signal; 0 until prepare_interrupt_nudge() ran
+timer_t g_nudge_timer;
+std::atomic<bool> g_cell_running{false};
+std::atomic<int> g_nudges_left{0};
+
+void set_nudge_timer(long first_ns, long interval_ns) {
+  struct itimerspec when {};
+  when.it_value.tv_nsec = first_ns;
+  when.it_interval.tv_nsec = interval_ns;
+  timer_settime(g_nudge_timer, 0, &when, nullptr);  // async-signal-safe (POSIX)
+}
+
+void on_nudge(int) {
+  if (g_nudges_left.fetch_sub(1, std::memory_order_relaxed) <= 1) set_nudge_timer(0, 0);
+}
+
 // The handler we chain to. Only written while SIGINT is blocked in every thread that could run
 // on_sigint, so the handler never sees a half-written value.
 struct sigaction g_previous;
@@ -33,6 +61,10 @@ void on_sigint(int sig, siginfo_t* info, void* context) {
   for (callback_slot& slot : g_callbacks) {
     xag_interrupt_callback fn = slot.fn.load(std::memory_order_acquire);
     if (fn != nullptr) fn(slot.data.load(std::memory_order_acquire));
+  }
+  if (g_nudge_signal != 0 && g_cell_running.load(std::memory_order_relaxed)) {
+    g_nudges_left.store(kNudges, std::memory_order_relaxed);
+    set_nudge_timer(kFirstNudgeNs, kNudgeIntervalNs);
   }
   if (g_previous.sa_flags & SA_SIGINFO) {
     if (g_previous.sa_sigaction != nullptr) g_previous.sa_sigaction(sig, info, context);
@@ -64,13 +96,20 @@ void ensure_chain() {
   sigaction(SIGINT, &ours, nullptr);
 }
 
-// Takes a SIGINT that is pending on this thread or the process, without running a handler.
-void drop_pending_sigint() {
+// SIGINT and, once prepared, the nudge signal: they are blocked and unblocked together.
+sigset_t interrupt_signals() {
   sigset_t set;
   sigemptyset(&set);
   sigaddset(&set, SIGINT);
+  if (g_nudge_signal != 0) sigaddset(&set, g_nudge_signal);
+  return set;
+}
+
+// Takes a SIGINT (or nudge) pending on this thread or the process, without running a handler.
+void drop_pending_sigint() {
+  const sigset_t set = interrupt_signals();
   struct timespec zero = {0, 0};
-  while (sigtimedwait(&set, nullptr, &zero) == SIGINT) {
+  while (sigtimedwait(&set, nullptr, &zero) > 0) {
   }
 }
 
@@ -87,9 +126,7 @@ void clear_python_pending_signals() {
 }
 
 void set_sigint_mask(int how) {
-  sigset_t set;
-  sigemptyset(&set);
-  sigaddset(&set, SIGINT);
+  const sigset_t set = interrupt_signals();
   pthread_sigmask(how, &set, nullptr);
 }
 
@@ -133,6 +170,23 @@ void block_sigint() {
   set_sigint_mask(SIG_BLOCK);
 }
 
+void prepare_interrupt_nudge() {
+  const int signal = SIGRTMIN + 3;  // glibc keeps the ones below SIGRTMIN; +3 leaves room
+  struct sigaction nudge {};
+  nudge.sa_handler = &on_nudge;
+  nudge.sa_flags = 0;  // no SA_RESTART: the point is that the blocking call returns EINTR
+  sigemptyset(&nudge.sa_mask);
+  struct sigevent target {};
+  target.sigev_notify = SIGEV_THREAD_ID;
+  target.sigev_signo = signal;
+  // glibc 2.36 has no sigev_notify_thread_id accessor yet; this is the field it names.
+  target._sigev_un._tid = static_cast<pid_t>(syscall(SYS_gettid));
+  if (sigaction(signal, &nudge, nullptr) != 0) return;
+  if (timer_create(CLOCK_MONOTONIC, &target, &g_nudge_timer) != 0) return;
+  g_nudge_signal = signal;
+  set_sigint_mask(SIG_BLOCK);
+}
+
 void install_sigint_chain() {
   ensure_chain();
 }
@@ -152,11 +206,14 @@ void drop_idle_interrupts() {
 
 interrupt_scope::interrupt_scope() {
   ensure_chain();
+  g_cell_running.store(true, std::memory_order_relaxed);
   set_sigint_mask(SIG_UNBLOCK);
 }
 
 interrupt_scope::~interrupt_scope() {
   set_sigint_mask(SIG_BLOCK);
+  g_cell_running.store(false, std::memory_order_relaxed);
+  if (g_nudge_signal != 0) set_nudge_timer(0, 0);
   drop_pending_sigint();
   clear_python_pending_signals();
 }

@@ -13,6 +13,8 @@
 //      then wraps the cell on the main thread: it unblocks SIGINT on this thread only (a SIGINT
 //      sent after "busy" is delivered at once, even if the cell has not started yet) and blocks
 //      it again on exit.
+//   4. prepare_interrupt_nudge() makes a SIGINT in a cell also wake the main thread from a
+//      blocking call it entered just after the signal, when CPython would not look at it.
 #ifndef XAG_KERNEL_INTERRUPT_GUARD_HPP
 #define XAG_KERNEL_INTERRUPT_GUARD_HPP
 
@@ -26,6 +28,10 @@ void reset_inherited_sigint();
 
 /// Blocks SIGINT in the calling thread (and thus in all threads it creates later).
 void block_sigint();
+
+/// Creates the timer that nudges the calling (main) thread out of a blocking call after a SIGINT
+/// in a cell (see interrupt_guard.cpp) and blocks its signal. Call right after block_sigint().
+void prepare_interrupt_nudge();
 
 /// Puts the kernel's SIGINT handler in front of whatever handler is installed now.
 void install_sigint_chain();

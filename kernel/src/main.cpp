@@ -113,6 +113,7 @@ int main(int argc, char* argv[]) {
   xag::reset_inherited_sigint();
   // Before any thread exists, so that every xeus and zmq thread inherits the blocked mask.
   xag::block_sigint();
+  xag::prepare_interrupt_nudge();
 
   PyConfig config;
   configure_python(config);

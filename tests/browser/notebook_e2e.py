@@ -21,7 +21,7 @@ import traceback
 import urllib.request
 
 from selenium import webdriver
-from selenium.common.exceptions import TimeoutException
+from selenium.common.exceptions import StaleElementReferenceException, TimeoutException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
@@ -116,9 +116,25 @@ def check_pane(driver, wait):
     return pane
 
 
+def retry_if_stale(check, attempts=5):
+    """Runs `check` again when the pane was re-rendered under it (each trace updates the pane's
+    display, which replaces its elements): a stale element says nothing about what is shown."""
+    for attempt in range(attempts):
+        try:
+            return check()
+        except StaleElementReferenceException:
+            if attempt == attempts - 1:
+                raise
+            time.sleep(0.2)
+
+
 def check_marks(driver, wait):
     """After the call, the pane (re-rendered by the trace) marks huber's `if` and returns as
     staged: coloured gutter letters with the mark as tooltip, and notes under the lines."""
+    return retry_if_stale(lambda: inspect_marks(driver, wait))
+
+
+def inspect_marks(driver, wait):
     def staged_gutters(_):
         pane = driver.find_element(By.CSS_SELECTOR, PANE)
         cells = [c for c in pane.find_elements(By.CSS_SELECTOR, "td.ag-sbs-gutter.ag-mark-staged")
@@ -151,16 +167,31 @@ def check_marks(driver, wait):
     return pane
 
 
-def check_compact(driver, wait, pane):
+def check_compact(driver, wait):
     """The pane's checkbox switches to the compact form (no get_state, ag.cond) and back."""
-    pane.find_element(By.CSS_SELECTOR, ".ag-sbs-toggle-label").click()
-    wait.until(lambda _: pane.find_element(By.CSS_SELECTOR, ".ag-sbs-compact").is_displayed()
-               and not pane.find_element(By.CSS_SELECTOR, ".ag-sbs-full").is_displayed())
-    text = pane.find_element(By.CSS_SELECTOR, ".ag-sbs-compact").text
+    retry_if_stale(lambda: toggle_compact(driver, wait))
+
+
+def toggle_compact(driver, wait):
+    def shown(part):  # looks the pane up each time: a re-render replaces it
+        pane = driver.find_element(By.CSS_SELECTOR, PANE)
+        return pane.find_element(By.CSS_SELECTOR, part).is_displayed()
+
+    def click_toggle():
+        driver.find_element(By.CSS_SELECTOR, PANE).find_element(
+            By.CSS_SELECTOR, ".ag-sbs-toggle-label").click()
+
+    if shown(".ag-sbs-compact"):  # a retry after a half-done toggle: start from the full form
+        click_toggle()
+        wait.until(lambda _: shown(".ag-sbs-full"))
+    click_toggle()
+    wait.until(lambda _: shown(".ag-sbs-compact") and not shown(".ag-sbs-full"))
+    text = driver.find_element(By.CSS_SELECTOR, PANE).find_element(
+        By.CSS_SELECTOR, ".ag-sbs-compact").text
     if "ag.cond(" not in text or "get_state" in text:
         raise AssertionError(f"compact form is not compact:\n{text}")
-    pane.find_element(By.CSS_SELECTOR, ".ag-sbs-toggle-label").click()
-    wait.until(lambda _: pane.find_element(By.CSS_SELECTOR, ".ag-sbs-full").is_displayed())
+    click_toggle()
+    wait.until(lambda _: shown(".ag-sbs-full"))
 
 
 def run(work):
@@ -184,7 +215,8 @@ def run(work):
         base = f"http://127.0.0.1:{port}"
         wait_for_server(f"{base}/api?token={token}", time.time() + 60, server)
         driver = start_browser(os.path.join(work, "chromium-profile"))
-        wait = WebDriverWait(driver, TIMEOUT_S)
+        wait = WebDriverWait(driver, TIMEOUT_S,
+                             ignored_exceptions=(StaleElementReferenceException,))
         driver.get(f"{base}/notebooks/e2e.ipynb?token={token}")
         # The kernel is up when it answered kernel_info and the indicator shows idle.
         wait.until(lambda d: d.execute_script(
@@ -204,8 +236,8 @@ def run(work):
         driver.find_elements(By.CSS_SELECTOR, ".cell .CodeMirror")[1].click()
         webdriver.ActionChains(driver).key_down(Keys.SHIFT).send_keys(Keys.ENTER) \
             .key_up(Keys.SHIFT).perform()
-        pane = check_marks(driver, wait)
-        check_compact(driver, wait, pane)
+        check_marks(driver, wait)
+        check_compact(driver, wait)
         pane = driver.find_element(By.CSS_SELECTOR, PANE)
 
         os.makedirs(os.path.dirname(os.path.abspath(screenshot)), exist_ok=True)

@@ -173,6 +173,28 @@ def test_interrupt_right_after_busy_is_not_dropped(kernel):
     drain_iopub(kc, msg_id)
 
 
+def test_interrupt_just_before_a_blocking_call_wakes_it(kernel):
+    """CPython only notes a SIGINT and looks at the note between bytecodes; one that lands after
+    its last look and before a blocking call (here time.sleep) used to be seen only when the
+    call returned. This cell makes that race certain: starmap calls kill() and then sleep()
+    from C, with no bytecode in between. The kernel nudges the main thread out of the sleep."""
+    km, kc = kernel
+    content, outputs = execute(kc, (
+        "import ctypes, itertools, operator, os, signal, time\n"
+        "kill = ctypes.CDLL(None).kill\n"
+        "started = time.monotonic()\n"
+        "try:\n"
+        "    list(itertools.starmap(operator.call,\n"
+        "                           [(kill, os.getpid(), signal.SIGINT), (time.sleep, 10)]))\n"
+        "except KeyboardInterrupt:\n"
+        "    woke = time.monotonic() - started\n"
+        "woke"))
+    assert content["status"] == "ok", content
+    woke = float(result_text(outputs))
+    print("\nSIGINT before a sleep stopped it after %.4f s" % woke)
+    assert woke < INTERRUPT_LIMIT_S
+
+
 def test_interrupt_during_a_pre_run_cell_callback_stops_the_cell(kernel):
     """A SIGINT that lands while IPython runs the cell's pre_run_cell callbacks stops the cell.
 
