@@ -38,6 +38,7 @@ constexpr long kNudgeIntervalNs = 100'000'000;
 int g_nudge_signal = 0;  // a real-time signal; 0 until prepare_interrupt_nudge() ran
 timer_t g_nudge_timer;
 std::atomic<bool> g_cell_running{false};
+std::atomic<unsigned long long> g_count_at_cell_start{0};
 std::atomic<int> g_nudges_left{0};
 
 void set_nudge_timer(long first_ns, long interval_ns) {
@@ -187,6 +188,12 @@ void prepare_interrupt_nudge() {
   set_sigint_mask(SIG_BLOCK);
 }
 
+unsigned long long interrupts_in_cell() {
+  if (!g_cell_running.load(std::memory_order_relaxed)) return 0;
+  return g_interrupt_count.load(std::memory_order_relaxed) -
+         g_count_at_cell_start.load(std::memory_order_relaxed);
+}
+
 void install_sigint_chain() {
   ensure_chain();
 }
@@ -206,6 +213,8 @@ void drop_idle_interrupts() {
 
 interrupt_scope::interrupt_scope() {
   ensure_chain();
+  g_count_at_cell_start.store(g_interrupt_count.load(std::memory_order_relaxed),
+                              std::memory_order_relaxed);
   g_cell_running.store(true, std::memory_order_relaxed);
   set_sigint_mask(SIG_UNBLOCK);
 }

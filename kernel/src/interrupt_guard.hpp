@@ -40,6 +40,9 @@ void install_sigint_chain();
 /// (it takes the GIL itself to clear interrupts Python noted in other threads).
 void drop_idle_interrupts();
 
+/// SIGINTs received since the running cell's interrupt_scope began; 0 while no cell runs.
+unsigned long long interrupts_in_cell();
+
 /// The C table handed to native code through the `xautograph_kernel._interrupt_api` capsule.
 const xag_interrupt_api& interrupt_api();
 

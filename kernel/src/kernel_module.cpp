@@ -1,11 +1,34 @@
 // The built-in Python module `xautograph_kernel`: what the kernel offers to Python code and to
 // native extensions running inside it (see xautograph/interrupt_api.h).
+#include <csignal>
+
 #include "comm_guard.hpp"
 #include "interrupt_guard.hpp"
 #include "pybind11/embed.h"
 #include "pybind11/stl.h"
 
 namespace py = pybind11;
+
+namespace {
+
+// Wraps sys.unraisablehook: a KeyboardInterrupt that CPython could only print ("Exception
+// ignored in __del__") is noted again, to be raised at the cell's next bytecode. In C++ because
+// Python code in the hook would see the noted interrupt at once and lose it again there.
+py::cpp_function interrupts_survive_finalizers(py::object previous) {
+  return py::cpp_function(
+      [previous](py::object unraisable) {
+        py::object value = unraisable.attr("exc_value");
+        if (PyErr_GivenExceptionMatches(value.ptr(), PyExc_KeyboardInterrupt) &&
+            xag::interrupts_in_cell() > 0) {
+          PyErr_SetInterruptEx(SIGINT);
+          return;
+        }
+        previous(unraisable);
+      },
+      py::name("unraisablehook"));
+}
+
+}  // namespace
 
 PYBIND11_EMBEDDED_MODULE(xautograph_kernel, m) {
   m.doc() = "Services of the xautograph Jupyter kernel to code running inside it.";
@@ -15,6 +38,10 @@ PYBIND11_EMBEDDED_MODULE(xautograph_kernel, m) {
   m.def(
       "interrupt_count", [] { return xag::interrupt_api().interrupt_count(); },
       "Number of SIGINTs the kernel received while a cell was running.");
+  m.def("_interrupts_in_cell", &xag::interrupts_in_cell,
+        "SIGINTs received since the running cell began (0 while no cell runs).");
+  m.def("_interrupts_survive_finalizers", &interrupts_survive_finalizers, py::arg("previous"),
+        "An unraisablehook that raises a finalizer's KeyboardInterrupt again in the cell.");
   m.def(
       "_check_signals",
       [] {

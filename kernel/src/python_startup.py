@@ -19,7 +19,10 @@ runs this file in a namespace of its own and calls `start(shell)` with the XPyth
   callback and only prints it, so a SIGINT that landed while the cell's pre_run_cell callbacks
   ran (ours included, see `_plain_interrupts_in_input`) was lost and the cell ran on. Here an
   interrupt stops the cell wherever it lands after "busy"; other callback errors are still only
-  printed.
+  printed. Whatever else catches the KeyboardInterrupt before the cell's code starts (a
+  callback of the user's, a finalizer), the cell does not run: its first statement sees that a
+  SIGINT came during this request and raises it. A KeyboardInterrupt that a finalizer (`__del__`,
+  weakref callback) would only print as "Exception ignored" is raised again in the cell.
 - hooks for the autograph package: if `autograph._kernel_hooks` exists it is imported, so the
   package can register its magics (%%autograph, %autograph_graph) itself. At import time
   `IPython.get_ipython()` returns this shell; if the module defines
@@ -44,6 +47,8 @@ def start(shell):
     _uniform_cell_labels()
     shell.events.trigger = types.MethodType(_trigger_letting_interrupts_through, shell.events)
     shell.events.register("pre_run_cell", _plain_interrupts_in_input)
+    _interrupts_reach_the_code(shell)
+    _interrupts_survive_finalizers()
     _load_kernel_hooks(shell)
 
 
@@ -94,6 +99,47 @@ def _trigger_letting_interrupts_through(self, event, *args, **kwargs):
         except Exception:
             print("Error in callback {} (for {}):".format(func, event))
             self.shell.showtraceback()
+
+
+def _interrupts_reach_the_code(shell):
+    import xautograph_kernel
+
+    original = shell.run_code
+
+    # IPython runs a cell's statements through run_code with one ExecutionResult per cell; it
+    # remembers how many SIGINTs the code itself has seen, so one the cell's code caught (and
+    # handled) does not stop its next statement.
+    async def run_code(code_obj, result=None, *, async_=False):
+        if result is not None and (xautograph_kernel._interrupts_in_cell() >
+                                   getattr(result, "_xag_interrupts_seen", 0)):
+            return _stop_before_the_code(shell, result)
+        try:
+            return await original(code_obj, result, async_=async_)
+        finally:
+            if result is not None:
+                result._xag_interrupts_seen = xautograph_kernel._interrupts_in_cell()
+
+    shell.run_code = run_code
+
+
+def _stop_before_the_code(shell, result):
+    import xautograph_kernel
+
+    try:
+        xautograph_kernel._check_signals()  # raises one that Python noted and has not raised yet
+        raise KeyboardInterrupt
+    except KeyboardInterrupt as interrupt:
+        interrupt._render_traceback_ = lambda: [
+            "KeyboardInterrupt: interrupted before the cell's code ran"]
+        result.error_in_exec = interrupt
+        shell.showtraceback()
+    return True  # run_code's "the code raised"
+
+
+def _interrupts_survive_finalizers():
+    import xautograph_kernel
+
+    sys.unraisablehook = xautograph_kernel._interrupts_survive_finalizers(sys.unraisablehook)
 
 
 def _plain_interrupts_in_input(*_):

@@ -225,6 +225,57 @@ def test_interrupt_during_a_pre_run_cell_callback_stops_the_cell(kernel):
     assert result_text(outputs) == "2"
 
 
+def interrupt_half_a_second_in(km, kc, code):
+    msg_id = kc.execute(code)
+    wait_until_busy(kc, msg_id)
+    time.sleep(0.5)
+    km.interrupt_kernel()
+    reply = shell_reply(kc, msg_id, timeout=15)
+    return reply["content"], drain_iopub(kc, msg_id)
+
+
+def test_interrupt_a_callback_swallowed_still_stops_the_cell(kernel):
+    """A user's pre_run_cell callback catches the KeyboardInterrupt meant for the cell: the
+    cell's code does not run anyway (the interrupt came after "busy")."""
+    km, kc = kernel
+    content, _ = execute(kc, "import time\n"
+                             "def swallow(info):\n"
+                             "    try:\n"
+                             "        time.sleep(2)\n"
+                             "    except KeyboardInterrupt:\n"
+                             "        pass\n"
+                             "get_ipython().events.register('pre_run_cell', swallow)")
+    assert content["status"] == "ok"
+    content, outputs = interrupt_half_a_second_in(km, kc, "ran = True\ntime.sleep(20)")
+    assert content["status"] == "error" and content["ename"] == "KeyboardInterrupt"
+    assert "interrupted before the cell's code ran" in "".join(content["traceback"])
+    assert [m["content"]["ename"] for m in outputs if m["msg_type"] == "error"] == [
+        "KeyboardInterrupt"]
+    content, outputs = execute(kc, "get_ipython().events.unregister('pre_run_cell', swallow)\n"
+                                   "'ran' in dir()")
+    assert result_text(outputs) == "False"
+
+
+def test_interrupt_in_a_finalizer_stops_the_cell(kernel):
+    """CPython only prints ("Exception ignored") a KeyboardInterrupt raised in `__del__`; the
+    kernel raises it again in the cell, which stops instead of sleeping on."""
+    km, kc = kernel
+    content, _ = execute(kc, "import time\n"
+                             "class Slow:\n"
+                             "    def __del__(self):\n"
+                             "        time.sleep(2)")
+    assert content["status"] == "ok"
+    started = time.monotonic()
+    content, outputs = interrupt_half_a_second_in(
+        km, kc, "s = Slow()\ndel s\nafter = True\ntime.sleep(20)")
+    assert time.monotonic() - started < 10
+    assert content["status"] == "error" and content["ename"] == "KeyboardInterrupt"
+    streams = "".join(m["content"]["text"] for m in outputs if m["msg_type"] == "stream")
+    assert "Exception ignored" not in streams
+    _, outputs = execute(kc, "'after' in dir()")
+    assert result_text(outputs) == "False"
+
+
 def test_interrupt_pending_input(kernel):
     km, kc = kernel
     msg_id = kc.execute("answer = input('? ')", allow_stdin=True)
