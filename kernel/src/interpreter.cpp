@@ -4,6 +4,7 @@
 #include <utility>
 #include <vector>
 
+#include "batched_output.hpp"
 #include "interrupt_guard.hpp"
 #include "pybind11/pybind11.h"
 #include "python_startup.hpp"
@@ -79,6 +80,7 @@ void interpreter::configure_impl() {
   } catch (py::error_already_set& e) {
     std::cerr << "xautograph: Python start-up failed: " << e.what() << std::endl;
   }
+  batched_output::instance().start();
 }
 
 nl::json interpreter::execute_request_impl(int execution_counter, const std::string& code,
@@ -90,7 +92,9 @@ nl::json interpreter::execute_request_impl(int execution_counter, const std::str
   if (!invalid_bytes.empty()) {
     reply = invalid_utf8_reply(invalid_bytes);
   } else {
-    // SIGINT reaches this thread only while the cell runs (see interrupt_guard.hpp).
+    // SIGINT reaches this thread only while the cell runs (see interrupt_guard.hpp); its output
+    // is batched until it ends (see batched_output.hpp).
+    cell_output_scope batched;
     interrupt_scope interruptible;
     try {
       reply = xpyt::interpreter::execute_request_impl(

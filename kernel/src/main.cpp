@@ -9,6 +9,7 @@
 #include <string>
 #include <utility>
 
+#include "batched_output.hpp"
 #include "history_manager.hpp"
 #include "interpreter.hpp"
 #include "interrupt_guard.hpp"
@@ -124,6 +125,7 @@ int main(int argc, char* argv[]) {
     // Python has installed its SIGINT handler; put the kernel's in front of it.
     xag::install_sigint_chain();
     status = run_kernel(option_value(argc, argv, "-f", "--connection-file"));
+    xag::batched_output::instance().stop();  // its thread takes the GIL: stop it while there is one
   } catch (const std::exception& e) {
     std::cerr << "xautograph: fatal: " << e.what() << std::endl;
     status = 1;

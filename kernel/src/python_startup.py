@@ -23,6 +23,9 @@ runs this file in a namespace of its own and calls `start(shell)` with the XPyth
   callback of the user's, a finalizer), the cell does not run: its first statement sees that a
   SIGINT came during this request and raises it. A KeyboardInterrupt that a finalizer (`__del__`,
   weakref callback) would only print as "Exception ignored" is raised again in the cell.
+- output: sys.stdout and sys.stderr send a cell's text in batches (see batched_output.hpp);
+  whatever else the cell publishes (a display, its update or clearing, a result, an error, an
+  input prompt) first sends the text written before it, so the notebook shows them in order.
 - hooks for the autograph package: if `autograph._kernel_hooks` exists it is imported, so the
   package can register its magics (%%autograph, %autograph_graph) itself. At import time
   `IPython.get_ipython()` returns this shell; if the module defines
@@ -48,6 +51,7 @@ def start(shell):
     shell.events.trigger = types.MethodType(_trigger_letting_interrupts_through, shell.events)
     shell.events.register("pre_run_cell", _plain_interrupts_in_input)
     _interrupts_reach_the_code(shell)
+    _batched_output(shell)
     _interrupts_survive_finalizers()
     _load_kernel_hooks(shell)
 
@@ -77,6 +81,7 @@ def _interruptible(read):
     @functools.wraps(read)
     def wrapper(prompt=""):
         __tracebackhide__ = True  # noqa: F841 - IPython hides this frame
+        xautograph_kernel._flush_output()  # what the cell printed comes before the prompt
         try:
             return read(prompt)
         except RuntimeError as e:
@@ -136,6 +141,32 @@ def _stop_before_the_code(shell, result):
     return True  # run_code's "the code raised"
 
 
+def _batched_output(shell):
+    import xautograph_kernel
+
+    sys.stdout = xautograph_kernel.BatchedStream("stdout")
+    sys.stderr = xautograph_kernel.BatchedStream("stderr")
+    display_pub = shell.display_pub
+    for name in ("publish_display_data", "clear_output"):
+        setattr(display_pub, name, _after_pending_output(getattr(display_pub, name)))
+    displayhook = shell.displayhook
+    displayhook.publish_execution_result = _after_pending_output(
+        displayhook.publish_execution_result)
+
+
+def _after_pending_output(publish):
+    import functools
+
+    import xautograph_kernel
+
+    @functools.wraps(publish)
+    def wrapper(*args, **kwargs):
+        xautograph_kernel._flush_output()
+        return publish(*args, **kwargs)
+
+    return wrapper
+
+
 def _interrupts_survive_finalizers():
     import xautograph_kernel
 
@@ -155,6 +186,9 @@ def _plain_interrupts_in_input(*_):
 
 
 def _showtraceback(self, etype, evalue, stb):
+    import xautograph_kernel
+
+    xautograph_kernel._flush_output()  # the text printed before the error comes before it
     name = getattr(etype, "__name__", None) or str(etype)
     self.last_error = [name, str(evalue), stb]
 
