@@ -32,7 +32,7 @@ callback_slot g_callbacks[kMaxCallbacks];
 // in a cell, the "nudge" timer sends the main thread a no-op signal a few times: its blocking
 // call fails with EINTR, and CPython checks the flag before it retries (PEP 475). A nudge that
 // comes after the KeyboardInterrupt was raised only makes a syscall retry.
-constexpr int kNudges = 5;
+constexpr int kNudges = 3;  // 20, 120 and 220 ms: a main thread preempted in the window gets more
 constexpr long kFirstNudgeNs = 20'000'000;  // long enough for a plain wake-up to win the race
 constexpr long kNudgeIntervalNs = 100'000'000;
 int g_nudge_signal = 0;  // a real-time signal; 0 until prepare_interrupt_nudge() ran
@@ -186,6 +186,14 @@ void prepare_interrupt_nudge() {
   if (timer_create(CLOCK_MONOTONIC, &target, &g_nudge_timer) != 0) return;
   g_nudge_signal = signal;
   set_sigint_mask(SIG_BLOCK);
+}
+
+void hold_nudges(bool hold) {
+  if (g_nudge_signal == 0 || !g_cell_running.load(std::memory_order_relaxed)) return;
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, g_nudge_signal);
+  pthread_sigmask(hold ? SIG_BLOCK : SIG_UNBLOCK, &set, nullptr);
 }
 
 unsigned long long interrupts_in_cell() {

@@ -40,6 +40,12 @@ void install_sigint_chain();
 /// (it takes the GIL itself to clear interrupts Python noted in other threads).
 void drop_idle_interrupts();
 
+/// While held, a nudge stays pending instead of breaking the main thread's blocking call: xeus's
+/// wait for an input() answer fails on EINTR ("Interrupted system call") and cannot be resumed,
+/// and a nudge may still come after the cell caught its KeyboardInterrupt. A SIGINT itself still
+/// breaks the wait. Call on the main thread during a cell.
+void hold_nudges(bool hold);
+
 /// SIGINTs received since the running cell's interrupt_scope began; 0 while no cell runs.
 unsigned long long interrupts_in_cell();
 

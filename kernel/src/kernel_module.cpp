@@ -78,6 +78,8 @@ PYBIND11_EMBEDDED_MODULE(xautograph_kernel, m) {
   m.def(
       "_flush_output", [] { xag::batched_output::instance().flush(); },
       "Publishes the text written so far (before the kernel publishes anything else).");
+  m.def("_hold_nudges", &xag::hold_nudges, py::arg("hold"),
+        "Keeps the kernel's post-interrupt nudges from breaking a blocking wait (input()).");
   m.def("_interrupts_in_cell", &xag::interrupts_in_cell,
         "SIGINTs received since the running cell began (0 while no cell runs).");
   m.def("_interrupts_survive_finalizers", &interrupts_survive_finalizers, py::arg("previous"),

@@ -82,10 +82,13 @@ def _interruptible(read):
     def wrapper(prompt=""):
         __tracebackhide__ = True  # noqa: F841 - IPython hides this frame
         xautograph_kernel._flush_output()  # what the cell printed comes before the prompt
+        xautograph_kernel._hold_nudges(True)
         try:
             return read(prompt)
         except RuntimeError as e:
             broken = e
+        finally:
+            xautograph_kernel._hold_nudges(False)
         # Outside the except block, so the KeyboardInterrupt has no context to chain to.
         if "Interrupted system call" in str(broken):
             xautograph_kernel._check_signals()  # raises the pending KeyboardInterrupt

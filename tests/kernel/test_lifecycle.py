@@ -225,6 +225,29 @@ def test_interrupt_during_a_pre_run_cell_callback_stops_the_cell(kernel):
     assert result_text(outputs) == "2"
 
 
+def test_input_after_a_caught_interrupt_waits_for_its_answer(kernel):
+    """The kernel's nudges after a SIGINT (see the test above) must not break an input() that
+    the cell starts once it has caught the KeyboardInterrupt: xeus's wait would fail with
+    "Interrupted system call". The answer comes after the last nudge."""
+    km, kc = kernel
+    msg_id = kc.execute("import time\n"
+                        "try:\n"
+                        "    time.sleep(20)\n"
+                        "except KeyboardInterrupt:\n"
+                        "    answer = input('sure? ')\n"
+                        "answer", allow_stdin=True)
+    wait_until_busy(kc, msg_id)
+    time.sleep(0.3)
+    km.interrupt_kernel()
+    request = kc.get_stdin_msg(timeout=TIMEOUT)
+    assert request["content"]["prompt"] == "sure? "
+    time.sleep(0.5)
+    kc.input("yes")
+    reply = shell_reply(kc, msg_id)
+    assert reply["content"]["status"] == "ok", reply["content"]
+    assert result_text(drain_iopub(kc, msg_id)) == "'yes'"
+
+
 def interrupt_half_a_second_in(km, kc, code):
     msg_id = kc.execute(code)
     wait_until_busy(kc, msg_id)
