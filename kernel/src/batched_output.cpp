@@ -31,7 +31,15 @@ void batched_output::stop() {
     m_stopping = true;
   }
   m_wake.notify_all();
-  if (m_flusher.joinable()) m_flusher.join();
+  if (!m_flusher.joinable()) return;
+  if (Py_IsInitialized() && PyGILState_Check()) {
+    // The flusher may be waiting for the GIL to finish its last round: let it have it.
+    PyThreadState* saved = PyEval_SaveThread();
+    m_flusher.join();
+    PyEval_RestoreThread(saved);
+  } else {
+    m_flusher.join();
+  }
 }
 
 void batched_output::write(const std::string& stream, const std::string& text) {
