@@ -102,7 +102,8 @@ def test_text_is_sent_while_the_cell_still_runs(kernel, wait):
     (sent_at, _, first), (done_at, _, last) = [p for p in published if p[1] == "stream"]
     print("\n'started' sent %.3f s after the cell began" % sent_at)
     assert first["text"] == "started\n" and last["text"] == "done\n"
-    assert sent_at < 0.75 < 1.5 <= done_at
+    # Times are the client's, from when it saw the cell start (a little after the kernel did).
+    assert sent_at < 0.75 and done_at - sent_at > 1.0
 
 
 def test_an_interrupted_print_loop_keeps_its_error(kernel):
