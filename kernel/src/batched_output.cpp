@@ -54,23 +54,18 @@ void batched_output::write(const std::string& stream, const std::string& text) {
     // The other stream's text goes first: stdout and stderr stay in the order written. (Writers
     // and the flusher all hold the GIL, so nothing slips in between.)
     lock.unlock();
-    publish_pending();
+    flush();
     lock.lock();
+  }
+  if (m_pending.empty()) {
+    m_due = std::chrono::steady_clock::now() + kDelay;
+    m_wake.notify_one();
   }
   m_stream = stream;
   m_pending += text;
   const bool full = m_pending.size() >= kMaxPending;
-  if (!m_due_set) {
-    m_due_set = true;
-    m_due = std::chrono::steady_clock::now() + kDelay;
-    m_wake.notify_one();
-  }
   lock.unlock();
-  if (full) publish_pending();
-}
-
-void batched_output::flush() {
-  publish_pending();
+  if (full) flush();
 }
 
 void batched_output::begin_cell() {
@@ -79,16 +74,15 @@ void batched_output::begin_cell() {
 }
 
 void batched_output::end_cell() {
-  publish_pending();
+  flush();
   std::lock_guard<std::mutex> lock(m_mutex);
   m_in_cell = false;
 }
 
-void batched_output::publish_pending() {
+void batched_output::flush() {
   std::string stream, text;
   {
     std::lock_guard<std::mutex> lock(m_mutex);
-    m_due_set = false;
     if (m_pending.empty()) return;
     stream = m_stream;
     text = std::move(m_pending);
@@ -100,7 +94,7 @@ void batched_output::publish_pending() {
 void batched_output::run_flusher() {
   std::unique_lock<std::mutex> lock(m_mutex);
   while (!m_stopping) {
-    if (!m_due_set) {
+    if (m_pending.empty()) {
       m_wake.wait(lock);
       continue;
     }
@@ -115,7 +109,7 @@ void batched_output::run_flusher() {
         std::lock_guard<std::mutex> check(m_mutex);
         in_cell = m_in_cell;
       }
-      if (in_cell) publish_pending();
+      if (in_cell) flush();
       PyGILState_Release(gil);
     }
     lock.lock();

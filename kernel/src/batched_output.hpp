@@ -39,7 +39,8 @@ class batched_output {
   void start();
   void stop();
 
-  /// All of these need the GIL.
+  /// All of these need the GIL. flush() publishes what is pending (the mutex is held only to
+  /// take it).
   void write(const std::string& stream, const std::string& text);
   void flush();
   void begin_cell();
@@ -48,16 +49,13 @@ class batched_output {
  private:
   batched_output() = default;
   void run_flusher();
-  // Takes what is pending (under the mutex); publishes it (outside it).
-  void publish_pending();
 
   std::mutex m_mutex;
   std::condition_variable m_wake;
   std::string m_stream;  // the stream m_pending belongs to
   std::string m_pending;
   bool m_in_cell = false;
-  bool m_due_set = false;
-  std::chrono::steady_clock::time_point m_due;
+  std::chrono::steady_clock::time_point m_due;  // when m_pending, if any, must be sent
   bool m_stopping = false;
   std::thread m_flusher;
 };
