@@ -10,6 +10,7 @@ hand:
 """
 import os
 
+from jupyter_client import KernelManager
 from jupyter_client.kernelspec import KernelSpecManager
 
 KERNEL_NAME = "xautograph"
@@ -24,3 +25,21 @@ def check_kernelspec():
             "kernelspec %r in %s runs %s, not the build tree's %s; set JUPYTER_PATH to "
             "${build}/share/jupyter" % (KERNEL_NAME, spec.resource_dir, spec.argv[0], expected))
     return spec
+
+
+def start_kernel(timeout=30, **popen_options):
+    """A kernel of the build tree, started, and its client once the kernel answered."""
+    check_kernelspec()
+    km = KernelManager(kernel_name=KERNEL_NAME)
+    km.start_kernel(**popen_options)
+    kc = km.client()
+    kc.start_channels()
+    kc.wait_for_ready(timeout=timeout)
+    return km, kc
+
+
+def stop_kernel(km, kc):
+    """Closes the client and shuts the kernel down, unless a test already ended it."""
+    kc.stop_channels()
+    if km.is_alive():
+        km.shutdown_kernel(now=True)

@@ -6,9 +6,8 @@ import re
 import time
 
 import pytest
-from jupyter_client import KernelManager
 
-from kernel_under_test import KERNEL_NAME, check_kernelspec
+from kernel_under_test import start_kernel, stop_kernel
 
 TIMEOUT = 120
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
@@ -16,16 +15,10 @@ ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 @pytest.fixture(scope="module")
 def kernel():
-    check_kernelspec()
-    km = KernelManager(kernel_name=KERNEL_NAME)
-    km.start_kernel()
-    kc = km.client()
-    kc.start_channels()
-    kc.wait_for_ready(timeout=TIMEOUT)
+    km, kc = start_kernel(TIMEOUT)
     execute(kc, "import autograph as ag")
     yield km, kc
-    kc.stop_channels()
-    km.shutdown_kernel(now=True)
+    stop_kernel(km, kc)
 
 
 def outputs_of(kc, msg_id, timeout=TIMEOUT):

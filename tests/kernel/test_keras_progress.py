@@ -4,9 +4,8 @@ Without ipywidgets tqdm.auto draws a text bar, which a notebook redraws in place
 each epoch's line stays above it. Runs the build tree's kernel (JUPYTER_PATH).
 """
 import pytest
-from jupyter_client import KernelManager
 
-from kernel_under_test import KERNEL_NAME, check_kernelspec
+from kernel_under_test import start_kernel, stop_kernel
 
 TIMEOUT = 120
 
@@ -25,15 +24,9 @@ print(sorted(history.history))
 
 @pytest.fixture(scope="module")
 def kernel():
-    check_kernelspec()
-    km = KernelManager(kernel_name=KERNEL_NAME)
-    km.start_kernel()
-    kc = km.client()
-    kc.start_channels()
-    kc.wait_for_ready(timeout=TIMEOUT)
+    km, kc = start_kernel(TIMEOUT)
     yield kc
-    kc.stop_channels()
-    km.shutdown_kernel(now=True)
+    stop_kernel(km, kc)
 
 
 def run(kc, code):

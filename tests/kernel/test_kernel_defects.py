@@ -14,11 +14,11 @@ from pathlib import Path
 
 import pytest
 import zmq
-from jupyter_client import KernelManager
 from jupyter_client.jsonutil import json_default
 from jupyter_client.session import Session
 
-from kernel_under_test import KERNEL_NAME, check_kernelspec
+import kernel_under_test
+from kernel_under_test import KERNEL_NAME, check_kernelspec, stop_kernel
 from test_autograph_magics import (ANSI, TIMEOUT, error_text, execute, outputs_of, reply_of,
                                    result)
 
@@ -27,19 +27,9 @@ STAGED_INTERRUPT_BUDGET_S = 0.1  # SPEC §4: an interrupt stops a running graph 
 
 
 def start_kernel(**popen_options):
-    check_kernelspec()
-    km = KernelManager(kernel_name=KERNEL_NAME)
-    km.start_kernel(**popen_options)
-    kc = km.client()
-    kc.start_channels()
-    kc.wait_for_ready(timeout=TIMEOUT)
+    km, kc = kernel_under_test.start_kernel(TIMEOUT, **popen_options)
     execute(kc, "import time\nimport autograph as ag")
     return km, kc
-
-
-def stop_kernel(km, kc):
-    kc.stop_channels()
-    km.shutdown_kernel(now=True)
 
 
 @pytest.fixture(scope="module")

@@ -15,7 +15,7 @@ import pytest
 from jupyter_client import BlockingKernelClient, KernelManager
 from jupyter_client.connect import write_connection_file
 
-from kernel_under_test import KERNEL_NAME, check_kernelspec
+from kernel_under_test import check_kernelspec, start_kernel, stop_kernel
 
 TIMEOUT = 30
 INTERRUPT_LIMIT_S = 2.0  # the kernel answers in ~0.01 s on an idle machine
@@ -28,15 +28,9 @@ def kernelspec():
 
 @pytest.fixture
 def kernel():
-    km = KernelManager(kernel_name=KERNEL_NAME)
-    km.start_kernel()
-    kc = km.client()
-    kc.start_channels()
-    kc.wait_for_ready(timeout=TIMEOUT)
+    km, kc = start_kernel(TIMEOUT)
     yield km, kc
-    kc.stop_channels()
-    if km.is_alive():
-        km.shutdown_kernel(now=True)
+    stop_kernel(km, kc)
 
 
 def drain_iopub(kc, msg_id, timeout=TIMEOUT):

@@ -6,24 +6,16 @@ a second) and ZMQ dropped what the client could not take, the cell's error among
 import time
 
 import pytest
-from jupyter_client import KernelManager
-
-from kernel_under_test import KERNEL_NAME, check_kernelspec
+from kernel_under_test import start_kernel, stop_kernel
 
 TIMEOUT = 30
 
 
 @pytest.fixture(scope="module")
 def kernel():
-    check_kernelspec()
-    km = KernelManager(kernel_name=KERNEL_NAME)
-    km.start_kernel()
-    kc = km.client()
-    kc.start_channels()
-    kc.wait_for_ready(timeout=TIMEOUT)
+    km, kc = start_kernel(TIMEOUT)
     yield km, kc
-    kc.stop_channels()
-    km.shutdown_kernel(now=True)
+    stop_kernel(km, kc)
 
 
 def run(kc, code, on_busy=None):

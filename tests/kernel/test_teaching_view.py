@@ -6,9 +6,8 @@ import html as html_lib
 import re
 
 import pytest
-from jupyter_client import KernelManager
 
-from kernel_under_test import KERNEL_NAME, check_kernelspec
+from kernel_under_test import start_kernel, stop_kernel
 from test_autograph_magics import TIMEOUT, reply_of
 
 LESSON = """%%autograph
@@ -36,16 +35,10 @@ MARKS = {
 
 @pytest.fixture(scope="module")
 def kc():
-    check_kernelspec()
-    km = KernelManager(kernel_name=KERNEL_NAME)
-    km.start_kernel()
-    client = km.client()
-    client.start_channels()
-    client.wait_for_ready(timeout=TIMEOUT)
+    km, client = start_kernel(TIMEOUT)
     run(client, "import autograph as ag")
     yield client
-    client.stop_channels()
-    km.shutdown_kernel(now=True)
+    stop_kernel(km, client)
 
 
 def run(kc, code):
